@@ -1,0 +1,1 @@
+"""Core of the reconciliation service: models, services, migrations, the `recon` CLI."""

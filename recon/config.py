@@ -1,0 +1,110 @@
+"""Typed settings, read once from the environment (``RECON_*``) at the edge and passed in.
+
+Nothing else in the code base reads ``os.environ``: the CLI, the web app and the daily run build
+one ``AppSettings`` and hand it (or the part of it they need) to the services. Secrets are fields
+with ``repr=False`` so a settings object never leaks them into a log line or a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+__all__ = ["AppSettings", "ConfigError", "default_database_url"]
+
+_GATEWAY_PREFIXES = ("STRIPE_", "ALIPAY_", "WECHATPAY_")
+
+
+class ConfigError(RuntimeError):
+    """A missing or malformed setting; the message names the environment variable."""
+
+
+def default_database_url(folder: Path | None = None) -> str:
+    """The embedded default: an SQLite file ``recon.db`` in the working folder."""
+    base = (folder or Path.cwd()).resolve()
+    return f"sqlite:///{base / 'recon.db'}"
+
+
+def _decimal(env: Mapping[str, str], name: str, default: str) -> Decimal:
+    raw = env.get(name, default)
+    try:
+        return Decimal(raw)
+    except InvalidOperation as exc:
+        raise ConfigError(f"{name}={raw!r} is not a decimal number") from exc
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not an integer") from exc
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """Every setting of the service. Build with ``from_env``; override with ``with_``."""
+
+    database_url: str
+    secret_key: str | None = field(default=None, repr=False)
+    environment: str = "production"  # production | test | demo
+    max_upload_bytes: int = 50 * 1024 * 1024
+    inbox_dir: Path = Path("inbox")
+    reports_dir: Path = Path("reports")
+    auto_threshold: Decimal = Decimal("0.90")
+    suggest_threshold: Decimal = Decimal("0.50")
+    writeoff_limit: Decimal = Decimal("50.00")
+    balance_check_strict: bool = False
+    smtp_url: str | None = field(default=None, repr=False)
+    report_email: str | None = None
+    extra: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> AppSettings:
+        """Read ``RECON_*`` variables; ``overrides`` (e.g. ``database_url`` from ``--db``) win."""
+        env = dict(os.environ if env is None else env)
+        settings = cls(
+            database_url=env.get("RECON_DATABASE_URL") or default_database_url(),
+            secret_key=env.get("RECON_SECRET_KEY") or None,
+            environment=env.get("RECON_ENV", "production"),
+            max_upload_bytes=_int(env, "RECON_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
+            inbox_dir=Path(env.get("RECON_INBOX_DIR", "inbox")),
+            reports_dir=Path(env.get("RECON_REPORTS_DIR", "reports")),
+            auto_threshold=_decimal(env, "RECON_AUTO_THRESHOLD", "0.90"),
+            suggest_threshold=_decimal(env, "RECON_SUGGEST_THRESHOLD", "0.50"),
+            writeoff_limit=_decimal(env, "RECON_WRITEOFF_LIMIT", "50.00"),
+            balance_check_strict=_bool(env, "RECON_BALANCE_CHECK_STRICT", False),
+            smtp_url=env.get("RECON_SMTP_URL") or None,
+            report_email=env.get("RECON_REPORT_EMAIL") or None,
+            extra={k: v for k, v in env.items() if k.startswith(_GATEWAY_PREFIXES)},
+        )
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return replace(settings, **clean) if clean else settings
+
+    def with_(self, **changes: object) -> AppSettings:
+        """A copy with ``changes`` applied."""
+        return replace(self, **changes)
+
+    def require_secret_key(self) -> str:
+        """The secret key; outside tests and the demo a missing one is a configuration error."""
+        if self.secret_key:
+            return self.secret_key
+        if self.environment in {"test", "demo"}:
+            return f"insecure-{self.environment}-only-key"
+        raise ConfigError("RECON_SECRET_KEY must be set (a long random string) outside tests/demo")

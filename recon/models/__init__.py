@@ -1,0 +1,45 @@
+"""The domain model, split by aggregate; importing this package registers every table."""
+
+from recon.models.audit import AuditEvent, AuditImmutableError
+from recon.models.customer import Customer, CustomerAlias
+from recon.models.gateway import GatewayEvent, GatewayTransaction
+from recon.models.invoice import INVOICE_STATUSES, Invoice
+from recon.models.match import (
+    ACTIVE_STATUSES,
+    ADJUSTMENT_KINDS,
+    MATCH_KINDS,
+    MATCH_STATUSES,
+    Adjustment,
+    Allocation,
+    Match,
+)
+from recon.models.run import ReconRun, Setting
+from recon.models.statement import BankAccount, Statement, StatementImport, StatementLine
+from recon.models.user import ROLES, ApiToken, User
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "ADJUSTMENT_KINDS",
+    "INVOICE_STATUSES",
+    "MATCH_KINDS",
+    "MATCH_STATUSES",
+    "ROLES",
+    "Adjustment",
+    "Allocation",
+    "ApiToken",
+    "AuditEvent",
+    "AuditImmutableError",
+    "BankAccount",
+    "Customer",
+    "CustomerAlias",
+    "GatewayEvent",
+    "GatewayTransaction",
+    "Invoice",
+    "Match",
+    "ReconRun",
+    "Setting",
+    "Statement",
+    "StatementImport",
+    "StatementLine",
+    "User",
+]

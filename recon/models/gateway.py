@@ -1,0 +1,96 @@
+"""The verified webhook inbox and the normalised gateway transactions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from recon.db.types import Base, created_at, currency_code, intpk, minor, utcnow
+from recon.models._money import MoneyAttr
+
+__all__ = ["GatewayEvent", "GatewayTransaction"]
+
+
+class GatewayEvent(Base):
+    """A verified event exactly as received; unique per gateway and event id.
+
+    Stored before any processing, so a processing failure leaves it ``pending`` for a retry and
+    nothing is lost; a duplicate delivery hits the unique constraint and is answered as success.
+    """
+
+    __tablename__ = "gateway_event"
+    __table_args__ = (
+        UniqueConstraint("gateway", "event_id"),
+        CheckConstraint("status IN ('pending', 'processed', 'failed')", name="status"),
+    )
+
+    id: Mapped[intpk]
+    gateway: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(255))
+    event_type: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    exception: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[created_at]
+    processed_at: Mapped[dt.datetime | None]
+
+    def __repr__(self) -> str:
+        return f"GatewayEvent({self.gateway}:{self.event_id}, {self.event_type}, {self.status})"
+
+
+class GatewayTransaction(Base):
+    """A charge, refund, fee, dispute, payout or adjustment; unique per gateway, kind and id."""
+
+    __tablename__ = "gateway_transaction"
+    __table_args__ = (
+        UniqueConstraint("gateway", "kind", "gateway_id"),
+        CheckConstraint(
+            "kind IN ('charge', 'refund', 'fee', 'dispute', 'payout', 'adjustment')", name="kind"
+        ),
+        CheckConstraint("allocated_minor >= 0", name="allocated_nonnegative"),
+    )
+
+    id: Mapped[intpk]
+    gateway: Mapped[str] = mapped_column(String(16))
+    gateway_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(24), default="succeeded")
+    gross_minor: Mapped[minor]
+    fee_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    net_minor: Mapped[minor]
+    currency: Mapped[currency_code]
+    occurred_at: Mapped[dt.datetime] = mapped_column(index=True)
+    order_ref: Mapped[str | None] = mapped_column(String(128), index=True)
+    payout_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    payer_hint: Mapped[str | None] = mapped_column(String(255))
+    source: Mapped[str] = mapped_column(String(16), default="webhook")
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("gateway_event.id"))
+    allocated_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    gross = MoneyAttr("gross_minor")
+    fee = MoneyAttr("fee_minor")
+    net = MoneyAttr("net_minor")
+    allocated = MoneyAttr("allocated_minor")
+
+    @property
+    def unapplied_minor(self) -> int:
+        return abs(self.gross_minor) - self.allocated_minor
+
+    def __repr__(self) -> str:
+        return f"GatewayTransaction({self.gateway}:{self.kind}:{self.gateway_id}, {self.gross})"

@@ -1,0 +1,127 @@
+"""Exact money: ISO 4217 codes, minor units, and conversions between ``Decimal`` and integers.
+
+Money is persisted as an integer count of the currency's minor units plus the ISO 4217 code, and
+read back as an exact ``Decimal``; nothing here ever touches a float. The list of codes comes from
+ISO 4217 as shipped by ``pycountry`` (Debian's iso-codes); the number of minor units per currency
+from the CLDR data in ``babel`` (JPY 0, EUR 2, KWD 3, CLF 4), which agrees with ISO 4217 for every
+active code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
+
+import pycountry
+from babel.numbers import get_currency_precision
+
+__all__ = [
+    "Money",
+    "MoneyError",
+    "from_minor",
+    "is_iso4217",
+    "minor_units",
+    "parse_amount",
+    "quantize",
+    "to_minor",
+]
+
+# Codes that ISO 4217 lists but that no bank statement or invoice may carry money in.
+_NOT_MONEY = frozenset(
+    {"XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XDR", "XBA", "XBB", "XBC", "XBD"}
+)
+
+
+class MoneyError(ValueError):
+    """An amount or currency that cannot be held exactly (unknown code, too many decimals)."""
+
+
+@lru_cache(maxsize=512)
+def is_iso4217(code: str) -> bool:
+    """True for an active ISO 4217 currency code that can carry money (``"EUR"``, not ``"eur"``)."""
+    if len(code) != 3 or not code.isascii() or not code.isupper() or code in _NOT_MONEY:
+        return False
+    return pycountry.currencies.get(alpha_3=code) is not None
+
+
+@lru_cache(maxsize=512)
+def minor_units(currency: str) -> int:
+    """Number of decimal places of ``currency`` (JPY 0, USD 2, KWD 3); raises on unknown codes."""
+    if not is_iso4217(currency):
+        raise MoneyError(f"unknown currency code {currency!r} (not ISO 4217)")
+    return int(get_currency_precision(currency))
+
+
+def quantize(amount: Decimal, currency: str) -> Decimal:
+    """``amount`` rounded half-even to the currency's minor unit (only for computed values)."""
+    exp = Decimal(1).scaleb(-minor_units(currency))
+    return amount.quantize(exp, rounding=ROUND_HALF_EVEN)
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """Exact integer of minor units; raises ``MoneyError`` if ``amount`` has more decimals.
+
+    ``Decimal("12.50")`` in USD is 1250; ``Decimal("12.505")`` in USD raises rather than rounds,
+    because a bank amount with a digit too many is an error to report, not to hide.
+    """
+    if not isinstance(amount, Decimal):
+        raise MoneyError(f"amount must be a Decimal, got {type(amount).__name__}")
+    if not amount.is_finite():
+        raise MoneyError(f"amount {amount} is not a finite number")
+    scaled = amount.scaleb(minor_units(currency))
+    if scaled != scaled.to_integral_value():
+        raise MoneyError(
+            f"amount {amount} has more decimals than {currency} allows ({minor_units(currency)})"
+        )
+    return int(scaled)
+
+
+def from_minor(minor: int, currency: str) -> Decimal:
+    """The exact ``Decimal`` of ``minor`` units, with the currency's number of decimals."""
+    places = minor_units(currency)
+    return Decimal(int(minor)).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+
+
+def parse_amount(text: str, currency: str, *, decimal_comma: bool = False) -> Decimal:
+    """Parse a decimal string (optionally with a decimal comma) exactly, checking precision."""
+    raw = text.strip().replace(" ", "").replace("\u00a0", "")
+    if decimal_comma:
+        raw = raw.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as exc:
+        raise MoneyError(f"{text!r} is not a number") from exc
+    to_minor(value, currency)  # precision check
+    return from_minor(to_minor(value, currency), currency)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An exact amount in one currency; arithmetic only between the same currency."""
+
+    amount: Decimal
+    currency: str
+
+    @classmethod
+    def of_minor(cls, minor: int, currency: str) -> Money:
+        return cls(from_minor(minor, currency), currency)
+
+    @property
+    def minor(self) -> int:
+        return to_minor(self.amount, self.currency)
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise MoneyError(f"cannot combine {self.currency} with {other.currency}")
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"

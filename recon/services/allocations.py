@@ -1,0 +1,305 @@
+"""Create, confirm, reject and undo matches: the one place that moves money between receipts
+and invoices, so the CLI, the matcher, the web UI and the API share every rule.
+
+Invariants kept here (and backed by check constraints in the database):
+allocations from one receipt never exceed it; allocations and adjustments of one invoice never
+exceed it; currencies agree; debits never pay customer invoices; the rest of an overpayment stays
+visible as unapplied cash; nothing is deleted (undo and reject are status changes with audit rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from recon.db.types import utcnow
+from recon.models import (
+    ACTIVE_STATUSES,
+    Allocation,
+    GatewayTransaction,
+    Invoice,
+    Match,
+    StatementLine,
+)
+from recon.money import from_minor, to_minor
+from recon.services import adjustments, audit
+from recon.services.aliases import remember_alias
+from recon.services.errors import InvariantError, NotFound
+
+__all__ = [
+    "AdjustmentSpec",
+    "AllocationSpec",
+    "Receipt",
+    "confirm_match",
+    "create_match",
+    "reject_match",
+    "supersede_suggestions",
+    "undo_match",
+]
+
+Receipt = StatementLine | GatewayTransaction
+
+
+@dataclass(frozen=True)
+class AllocationSpec:
+    invoice_id: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class AdjustmentSpec:
+    """A difference booked with the match, e.g. the bank fee that made a receipt short."""
+
+    kind: str
+    amount: Decimal
+    invoice_id: int | None = None
+    reason: str | None = None
+
+
+def receipt_minor(receipt: Receipt) -> int:
+    """What the receipt brought in, in minor units (credits only; a debit pays no invoice)."""
+    if isinstance(receipt, StatementLine):
+        return receipt.amount_minor
+    return receipt.gross_minor if receipt.kind == "charge" else -abs(receipt.gross_minor)
+
+
+def create_match(
+    session: Session,
+    *,
+    receipt: Receipt,
+    allocations: Sequence[AllocationSpec],
+    status: str,
+    actor: str,
+    confidence: float = 1.0,
+    reasons: Sequence[Any] = (),
+    alternatives: Sequence[Any] = (),
+    adjustments_: Sequence[AdjustmentSpec] = (),
+    run_id: int | None = None,
+    kind: str | None = None,
+) -> Match:
+    """Record a match of ``receipt`` to invoices; ``auto``/``manual`` apply it at once."""
+    if status not in ("suggested", "auto", "manual"):
+        raise InvariantError(f"a new match cannot have status {status!r}")
+    if not 0 <= confidence <= 1:
+        raise InvariantError(f"confidence {confidence} is outside [0, 1]")
+    if receipt_minor(receipt) <= 0:
+        raise InvariantError("a debit or refund cannot pay customer invoices")
+    if not allocations and not adjustments_:
+        raise InvariantError("a match needs at least one allocation or adjustment")
+    match = Match(
+        kind=kind
+        or ("receipt_invoice" if isinstance(receipt, StatementLine) else "gateway_invoice"),
+        status=status,
+        confidence=float(confidence),
+        reasons=audit.jsonable(list(reasons)),
+        alternatives=audit.jsonable(list(alternatives)),
+        currency=receipt.currency,
+        run_id=run_id,
+        created_by=actor,
+        **_receipt_fk(receipt),
+    )
+    session.add(match)
+    for spec in allocations:
+        invoice = _invoice(session, spec.invoice_id)
+        _same_currency(receipt, invoice)
+        amount = to_minor(spec.amount, receipt.currency)
+        if amount <= 0:
+            raise InvariantError(f"allocation to {invoice.invoice_no} must be positive")
+        match.allocations.append(
+            Allocation(invoice_id=invoice.id, amount_minor=amount, currency=receipt.currency)
+        )
+    session.flush()
+    for adj in adjustments_:
+        adjustments.attach(session, match, adj.kind, adj.amount, adj.invoice_id, actor, adj.reason)
+    if status in ACTIVE_STATUSES:
+        _apply(session, match, receipt, actor)
+    audit.record(session, actor=actor, action=f"match.{status}", obj=match, after=_snapshot(match))
+    return match
+
+
+def confirm_match(session: Session, match_id: int, *, actor: str) -> Match:
+    """A person accepts a suggestion: it becomes ``manual`` and is applied; the payer is learned."""
+    match = _match(session, match_id)
+    if match.status != "suggested":
+        raise InvariantError(
+            f"match {match_id} is {match.status}, only suggestions can be accepted"
+        )
+    before = _snapshot(match)
+    match.status = "manual"
+    _apply(session, match, _receipt_of(match), actor)
+    _learn(session, match, "positive", actor)
+    audit.record(
+        session,
+        actor=actor,
+        action="match.accept",
+        obj=match,
+        before=before,
+        after=_snapshot(match),
+    )
+    return match
+
+
+def reject_match(
+    session: Session, match_id: int, *, actor: str, reason: str | None = None
+) -> Match:
+    """A person rejects a suggestion; remembered as a negative alias for its customer."""
+    match = _match(session, match_id)
+    if match.status != "suggested":
+        raise InvariantError(
+            f"match {match_id} is {match.status}, only suggestions can be rejected"
+        )
+    before = _snapshot(match)
+    match.status, match.closed_at, match.closed_by = "rejected", utcnow(), actor
+    match.close_reason = reason
+    _learn(session, match, "negative", actor)
+    audit.record(
+        session,
+        actor=actor,
+        action="match.reject",
+        obj=match,
+        before=before,
+        after=_snapshot(match),
+        reason=reason,
+    )
+    return match
+
+
+def undo_match(session: Session, match_id: int, *, actor: str, reason: str) -> Match:
+    """Reverse a confirmed match: invoices reopen, the receipt is unallocated again."""
+    if not reason or not reason.strip():
+        raise InvariantError("undo needs a reason")
+    match = _match(session, match_id)
+    if match.status not in ACTIVE_STATUSES:
+        raise InvariantError(
+            f"match {match_id} is {match.status}; only confirmed ones can be undone"
+        )
+    before = _snapshot(match)
+    receipt = _receipt_of(match)
+    for alloc in match.allocations:
+        invoice = _invoice(session, alloc.invoice_id)
+        invoice.paid_minor -= alloc.amount_minor
+        invoice.refresh_status()
+        receipt.allocated_minor -= alloc.amount_minor
+    for adj in match.adjustments:
+        if adj.status == "applied":
+            adjustments.reverse(session, adj, actor, reason)
+    match.status, match.closed_at, match.closed_by, match.close_reason = (
+        "undone",
+        utcnow(),
+        actor,
+        reason,
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="match.undo",
+        obj=match,
+        before=before,
+        after=_snapshot(match),
+        reason=reason,
+    )
+    return match
+
+
+def supersede_suggestions(session: Session, receipt: Receipt, *, actor: str) -> int:
+    """Mark the open suggestions of ``receipt`` stale (a new run proposes afresh)."""
+    column = Match.statement_line_id if isinstance(receipt, StatementLine) else Match.gateway_txn_id
+    stale = session.scalars(
+        select(Match).where(column == receipt.id, Match.status == "suggested")
+    ).all()
+    for match in stale:
+        match.status, match.closed_at, match.closed_by = "superseded", utcnow(), actor
+    return len(stale)
+
+
+def _apply(session: Session, match: Match, receipt: Receipt, actor: str) -> None:
+    total = sum(a.amount_minor for a in match.allocations)
+    available = receipt_minor(receipt) - receipt.allocated_minor
+    if total > available:
+        raise InvariantError(
+            f"allocations {from_minor(total, receipt.currency)} exceed the receipt's unapplied "
+            f"{from_minor(available, receipt.currency)}"
+        )
+    for alloc in match.allocations:
+        invoice = _invoice(session, alloc.invoice_id)
+        if invoice.status == "cancelled":
+            raise InvariantError(f"invoice {invoice.invoice_no} is cancelled")
+        if alloc.amount_minor > invoice.open_minor:
+            raise InvariantError(
+                f"allocation {alloc.amount} to {invoice.invoice_no} exceeds its open amount "
+                f"{invoice.open_amount}"
+            )
+        invoice.paid_minor += alloc.amount_minor
+        invoice.refresh_status()
+    receipt.allocated_minor += total
+    match.unapplied_minor = receipt_minor(receipt) - receipt.allocated_minor
+    match.matched_at, match.matched_by = utcnow(), actor
+    for adj in match.adjustments:
+        if adj.status == "proposed":
+            adjustments.activate(session, adj, actor)
+    session.flush()
+
+
+def _learn(session: Session, match: Match, polarity: str, actor: str) -> None:
+    receipt = _receipt_of(match)
+    payer = receipt.counterparty_name if isinstance(receipt, StatementLine) else receipt.payer_hint
+    customers = {_invoice(session, a.invoice_id).customer_id for a in match.allocations}
+    for customer_id in customers:
+        remember_alias(
+            session,
+            customer_id=customer_id,
+            payer_name=payer,
+            polarity=polarity,
+            actor=actor,
+            source="confirmed" if polarity == "positive" else "rejected",
+        )
+
+
+def _receipt_fk(receipt: Receipt) -> dict[str, Any]:
+    if isinstance(receipt, StatementLine):
+        return {"statement_line": receipt}
+    return {"gateway_txn": receipt}
+
+
+def _receipt_of(match: Match) -> Receipt:
+    receipt = match.statement_line or match.gateway_txn
+    if receipt is None:  # pragma: no cover - the check constraint makes this impossible
+        raise NotFound(f"match {match.id} has no receipt")
+    return receipt
+
+
+def _same_currency(receipt: Receipt, invoice: Invoice) -> None:
+    if receipt.currency != invoice.currency:
+        raise InvariantError(
+            f"receipt in {receipt.currency} cannot pay {invoice.invoice_no} in {invoice.currency}"
+        )
+
+
+def _invoice(session: Session, invoice_id: int) -> Invoice:
+    invoice = session.get(Invoice, invoice_id, with_for_update=True)
+    if invoice is None:
+        raise NotFound(f"invoice id {invoice_id} does not exist")
+    return invoice
+
+
+def _match(session: Session, match_id: int) -> Match:
+    match = session.get(Match, match_id, with_for_update=True)
+    if match is None:
+        raise NotFound(f"match {match_id} does not exist")
+    return match
+
+
+def _snapshot(match: Match) -> dict[str, Any]:
+    return {
+        "status": match.status,
+        "confidence": match.confidence,
+        "allocations": [
+            {"invoice_id": a.invoice_id, "amount": str(a.amount)} for a in match.allocations
+        ],
+        "unapplied": str(match.unapplied),
+    }

@@ -1,0 +1,198 @@
+"""Invoice files, layer 1: bytes → validated ``InvoiceRow`` records or ``RowError`` s.
+
+Reads CSV (UTF-8, with or without BOM) and JSON (an array, or ``{"invoices": [...]}``). Every
+problem is reported with file, row and field; the whole file is validated before anything is
+written (``invoices.import_invoices`` is the next layer).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from recon.money import MoneyError, is_iso4217, to_minor
+
+__all__ = ["REQUIRED", "InvoiceRow", "RowError", "parse_invoice_file"]
+
+REQUIRED = ("invoice_no", "customer_id", "customer_name", "amount", "currency", "issue_date")
+OPTIONAL = ("due_date",)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad row: where (file, row, field) and why; ``raw`` is the row as read."""
+
+    file: str
+    row: int | None
+    field: str | None
+    message: str
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row is not None else "-"
+        return f"{self.file}: {where}: {self.field or '-'}: {self.message}"
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    row: int
+    invoice_no: str
+    customer_id: str
+    customer_name: str
+    amount_minor: int
+    currency: str
+    issue_date: dt.date
+    due_date: dt.date | None
+    meta: dict[str, Any]
+    raw: Mapping[str, Any]
+
+
+def parse_invoice_file(name: str, data: bytes) -> tuple[list[InvoiceRow], list[RowError]]:
+    """Validate every row: the good rows, and all errors (file-level ones have row None)."""
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        return [], [RowError(name, None, None, "the file is empty")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        msg = (
+            f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} (line {line}); "
+            "export the file as UTF-8"
+        )
+        return [], [RowError(name, line, None, msg)]
+    is_json = name.lower().endswith(".json") or text.lstrip().startswith(("[", "{"))
+    try:
+        records = list(_json_records(text) if is_json else _csv_records(text))
+    except ValueError as exc:
+        return [], [RowError(name, None, None, str(exc))]
+    return _validate(name, records)
+
+
+def _csv_records(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ValueError(f"missing column(s) {', '.join(missing)} in header {','.join(header)}")
+    reader.fieldnames = header
+    for record in reader:
+        if None in record:
+            raise ValueError(f"row {reader.line_num}: more cells than header columns")
+        if not any((v or "").strip() for v in record.values()):
+            continue  # blank line
+        yield reader.line_num, record
+
+
+def _json_records(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
+    items = doc.get("invoices") if isinstance(doc, dict) else doc
+    if not isinstance(items, list):
+        raise ValueError('expected a JSON array of invoices or {"invoices": [...]}')
+    for index, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise ValueError(f"item {index} is not an object")
+        yield index, {k: "" if v is None else str(v) for k, v in item.items()}
+
+
+def _validate(
+    name: str, records: list[tuple[int, dict[str, Any]]]
+) -> tuple[list[InvoiceRow], list[RowError]]:
+    rows: list[InvoiceRow] = []
+    errors: list[RowError] = []
+    first_seen: dict[str, int] = {}
+    for line, record in records:
+        problems = _row_problems(record)
+        number = (record.get("invoice_no") or "").strip()
+        if number and number in first_seen:
+            problems.append(
+                (
+                    "invoice_no",
+                    f"duplicate invoice_no {number!r} (first at row {first_seen[number]})",
+                )
+            )
+        first_seen.setdefault(number, line)
+        if problems:
+            errors.extend(RowError(name, line, f, m, record) for f, m in problems)
+        else:
+            rows.append(_row(line, record))
+    if not rows and not errors:
+        errors.append(RowError(name, None, None, "the file has a header but no invoices"))
+    return rows, errors
+
+
+def _row_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    for column in REQUIRED:
+        if not (record.get(column) or "").strip():
+            problems.append((column, "required value is empty"))
+    if problems:
+        return problems
+    if len(record["invoice_no"].strip()) > 64:
+        problems.append(("invoice_no", "longer than 64 characters"))
+    currency = record["currency"].strip().upper()
+    if not is_iso4217(currency):
+        problems.append(("currency", f"{record['currency']!r} is not an ISO 4217 currency code"))
+    else:
+        problems.extend(_amount_problems(record["amount"], currency))
+    problems.extend(_date_problems(record))
+    return problems
+
+
+def _amount_problems(raw: str, currency: str) -> list[tuple[str, str]]:
+    try:
+        amount = Decimal(raw.strip())
+    except InvalidOperation:
+        return [("amount", f"{raw!r} is not a number (use a plain decimal like 1234.50)")]
+    if not amount.is_finite():
+        return [("amount", f"{raw!r} is not a finite number")]
+    if amount <= 0:
+        return [("amount", f"{raw} must be positive (credit notes are not invoices)")]
+    try:
+        to_minor(amount, currency)
+    except MoneyError as exc:
+        return [("amount", str(exc))]
+    return []
+
+
+def _date_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    dates: dict[str, dt.date] = {}
+    for column in ("issue_date", "due_date"):
+        raw = (record.get(column) or "").strip()
+        if not raw:
+            continue
+        try:
+            dates[column] = dt.date.fromisoformat(raw)
+        except ValueError:
+            problems.append((column, f"{raw!r} is not a date (YYYY-MM-DD)"))
+    if "issue_date" in dates and "due_date" in dates and dates["due_date"] < dates["issue_date"]:
+        problems.append(("due_date", "due date is before the issue date"))
+    return problems
+
+
+def _row(line: int, record: Mapping[str, Any]) -> InvoiceRow:
+    currency = record["currency"].strip().upper()
+    due = (record.get("due_date") or "").strip()
+    return InvoiceRow(
+        row=line,
+        invoice_no=record["invoice_no"].strip(),
+        customer_id=record["customer_id"].strip(),
+        customer_name=record["customer_name"].strip(),
+        amount_minor=to_minor(Decimal(record["amount"].strip()), currency),
+        currency=currency,
+        issue_date=dt.date.fromisoformat(record["issue_date"].strip()),
+        due_date=dt.date.fromisoformat(due) if due else None,
+        meta={k: v for k, v in record.items() if k not in REQUIRED + OPTIONAL and k},
+        raw=record,
+    )
