@@ -1,0 +1,177 @@
+"""camt ``Ntry`` -> ``ParsedLine`` records (layer 3 of the camt reader).
+
+One entry becomes one line, except a batch entry with several ``TxDtls``: each detail is
+its own line with its own amount. Direction comes from ``CdtDbtInd``; ``RvslInd`` is kept
+as a flag and never flips the sign. Only ``BOOK`` entries are booked money. Raises
+:class:`~importers.errors.BadRecord` naming the XML path of the bad field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from lxml import etree
+
+from importers.model import ParsedLine, Status
+from importers.values import Where, currency_code, parse_amount, parse_iso_date
+from importers.xmlsafe import child, children, local, path_of, text
+
+STATUS = {"BOOK": Status.BOOKED, "PDNG": Status.PENDING, "INFO": Status.INFO}
+REF_TAGS = ("InstrId", "TxId", "PmtInfId", "MsgId", "MndtId", "ChqNb", "UETR", "ClrSysRef")
+PLACEHOLDER_REFS = {"NONREF", "NOTPROVIDED", "NONE"}
+
+
+def where(element: etree._Element, file: str, name: str | None = None) -> Where:
+    """A location naming the XML path (and line) of ``element`` or its child ``name``."""
+    path = path_of(element) + (f"/{name}" if name else "")
+    return Where(file, element.sourceline, path)
+
+
+def money(element: etree._Element, file: str, name: str = "Amt") -> tuple[Decimal, str | None]:
+    """The unsigned amount and currency of child ``name`` of ``element``."""
+    amount_el = child(element, name)
+    if amount_el is None:
+        raise where(element, file, name).error("amount is missing")
+    loc = where(amount_el, file)
+    value = parse_amount(amount_el.text, loc, decimal_comma=False)
+    return value, currency_code(amount_el.get("Ccy"), loc.at(loc.field + "/@Ccy"))
+
+
+def signed(value: Decimal, indicator: str | None, element: etree._Element, file: str) -> Decimal:
+    """Apply ``CdtDbtInd``: DBIT is negative, CRDT positive, anything else an error."""
+    if indicator == "CRDT":
+        return value
+    if indicator == "DBIT":
+        return -value
+    raise where(element, file, "CdtDbtInd").error("CdtDbtInd must be CRDT or DBIT", indicator)
+
+
+def date_of(element: etree._Element | None, file: str) -> date | None:
+    """The calendar date of a ``Dt``/``DtTm`` choice (also ``Dt`` holding a date-time)."""
+    if element is None:
+        return None
+    value = text(element, "Dt") or text(element, "DtTm") or text(element, "Dt", "DtTm")
+    return parse_iso_date(value, where(element, file)) if value else None
+
+
+def _ref(value: str | None) -> str | None:
+    return None if value is None or value.upper() in PLACEHOLDER_REFS else value
+
+
+def bank_tx_code(entry: etree._Element) -> str | None:
+    """``Domn/Cd/Fmly/Cd/SubFmlyCd`` joined by ``/``, else the proprietary code."""
+    code = child(entry, "BkTxCd")
+    domain = child(code, "Domn")
+    if domain is not None:
+        parts = (text(domain, "Cd"), text(domain, "Fmly", "Cd"), text(domain, "Fmly", "SubFmlyCd"))
+        return "/".join(p for p in parts if p)
+    return text(code, "Prtry", "Cd")
+
+
+def parse_entry(
+    entry: etree._Element, file: str, fallback_date: date | None, warnings: list[str]
+) -> list[ParsedLine]:
+    """All lines of one ``Ntry`` (several for a batch); oddities go to ``warnings``."""
+    amount, currency = money(entry, file)
+    indicator = text(entry, "CdtDbtInd")
+    total = signed(amount, indicator, entry, file)
+    booked = date_of(child(entry, "BookgDt"), file) or fallback_date
+    if booked is None:
+        raise where(entry, file, "BookgDt").error("booking date is missing")
+    if child(entry, "BookgDt") is None:
+        warnings.append(f"{path_of(entry)}: no BookgDt, used the message creation date")
+    sts = text(entry, "Sts") or text(entry, "Sts", "Cd") or "BOOK"
+    common = {
+        "booking_date": booked,
+        "value_date": date_of(child(entry, "ValDt"), file),
+        "currency": currency,
+        "status": STATUS.get(sts.upper(), Status.INFO),
+        "reversal": (text(entry, "RvslInd") or "").lower() == "true",
+        "bank_tx_code": bank_tx_code(entry),
+        "source_line": entry.sourceline,
+    }
+    details = [d for dtls in children(entry, "NtryDtls") for d in children(dtls, "TxDtls")]
+    entry_ref = _ref(text(entry, "AcctSvcrRef"))
+    if len(details) <= 1:
+        detail = details[0] if details else None
+        return [_line(entry, detail, total, entry_ref, common)]
+    amounts = _detail_amounts(details, indicator, file)
+    if amounts is None:
+        warnings.append(f"{path_of(entry)}: batch without detail amounts, kept as one line")
+        return [_line(entry, None, total, entry_ref, common)]
+    if sum(amounts) != total:
+        warnings.append(f"{path_of(entry)}: batch details sum to {sum(amounts)}, entry {total}")
+    return [_line(entry, d, a, entry_ref, common) for d, a in zip(details, amounts, strict=True)]
+
+
+def _detail_amounts(details, indicator: str | None, file: str) -> list[Decimal] | None:
+    """Signed amounts of batch details (``AmtDtls/TxAmt`` or v3+ ``Amt``); None if absent."""
+    amounts = []
+    for detail in details:
+        holder = child(detail, "AmtDtls", "TxAmt")
+        if holder is None and child(detail, "Amt") is not None:
+            holder = detail
+        if holder is None:
+            return None
+        value, _ = money(holder, file)
+        amounts.append(signed(value, text(detail, "CdtDbtInd") or indicator, detail, file))
+    return amounts
+
+
+def _line(entry, detail, amount, entry_ref, common) -> ParsedLine:
+    refs = child(detail, "Refs")
+    debit = amount < 0
+    party = "Cdtr" if debit else "Dbtr"
+    others = [(tag, v) for tag in REF_TAGS if (v := text(refs, tag))]
+    if (tx_ref := text(refs, "AcctSvcrRef")) and tx_ref != entry_ref:
+        others.append(("TxAcctSvcrRef", tx_ref))
+    if ntry_ref := text(entry, "NtryRef"):
+        others.append(("NtryRef", ntry_ref))
+    if reason := text(detail, "RtrInf", "Rsn", "Cd"):
+        others.append(("ReturnReason", reason))
+    return ParsedLine(
+        amount=amount,
+        bank_ref=entry_ref or _ref(tx_ref),
+        counterparty_name=_party_name(detail, party),
+        counterparty_account=_party_account(detail, party),
+        remittance=_remittance(entry, detail),
+        end_to_end_id=_ref(text(refs, "EndToEndId")),
+        creditor_ref=text(detail, "RmtInf", "Strd", "CdtrRefInf", "Ref"),
+        invoice_refs=tuple(
+            v for s in children(child(detail, "RmtInf"), "Strd")
+            for d in children(s, "RfrdDocInf") if (v := text(d, "Nb"))
+        ),
+        other_refs=tuple(others),
+        raw=etree.tostring(entry, encoding="unicode", with_tail=False)[:4000],
+        **common,
+    )
+
+
+def _party_name(detail, party: str) -> str | None:
+    parties = child(detail, "RltdPties")
+    return (text(parties, party, "Nm") or text(parties, party, "Pty", "Nm")
+            or text(parties, f"Ultmt{party}", "Nm") or text(parties, f"Ultmt{party}", "Pty", "Nm"))
+
+
+def _party_account(detail, party: str) -> str | None:
+    account = child(child(detail, "RltdPties"), f"{party}Acct", "Id")
+    return text(account, "IBAN") or text(account, "Othr", "Id")
+
+
+def _remittance(entry, detail) -> str | None:
+    info = child(detail, "RmtInf")
+    parts = [p for u in children(info, "Ustrd") if (p := text(u))]
+    parts += [p for tag in ("AddtlTxInf",) if (p := text(detail, tag))]
+    if not parts and (extra := text(entry, "AddtlNtryInf")):
+        parts.append(extra)
+    return " ".join(parts) or None
+
+
+def is_entry(element: etree._Element) -> bool:
+    """True for an ``Ntry`` directly inside a statement/report/notification."""
+    parent = element.getparent()
+    return local(element) == "Ntry" and parent is not None and local(parent) in RECORDS
+
+
+RECORDS = {"Stmt": "camt.053", "Rpt": "camt.052", "Ntfctn": "camt.054"}
