@@ -2,25 +2,46 @@
 
 ``create_app(config)`` builds the app from a mapping or, when none is given, from the
 environment (``AppSettings.from_env``). Each area is a blueprint listed in ``BLUEPRINTS``; views
-are thin and change state only through ``recon`` services.
+are thin and change state only through ``recon`` services. The platform wired here: Flask-Login
+(``web.auth``), CSRF on every form (Flask-WTF; the token-authenticated API and the signed
+webhooks are exempt), Flask-Babel with English and Simplified Chinese (``web.i18n``), security
+headers and one error handler answering JSON or HTML (``web.errors``).
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, g
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session
 
 from recon.config import AppSettings
 from recon.db import make_engine, make_session_factory
 
-__all__ = ["BLUEPRINTS", "create_app", "db_session"]
+__all__ = [
+    "BLUEPRINTS",
+    "CSRF_EXEMPT",
+    "create_app",
+    "csrf",
+    "db_session",
+    "settings",
+    "transaction",
+]
 
 # Each area appends its blueprint here (one line): "web.<module>:<blueprint object>".
-BLUEPRINTS: list[str] = []
+BLUEPRINTS: list[str] = [
+    "web.auth:bp",
+    "web.pages:bp",
+]
+
+# Blueprints (by name) that authenticate without cookies: bearer tokens, gateway signatures.
+CSRF_EXEMPT = ("api", "webhooks")
+
+csrf = CSRFProtect()
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -28,12 +49,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     config = dict(config or {})
     settings: AppSettings = config.pop("RECON_SETTINGS", None) or AppSettings.from_env()
     app = Flask(__name__)
+    production = settings.environment == "production"
     app.config.update(
         SECRET_KEY=settings.require_secret_key(),
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.environment == "production",
+        SESSION_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=production,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_DEFAULT_TIMEZONE="UTC",
+        # web/translations is the platform's catalog; the queue area keeps its own beside it.
+        BABEL_TRANSLATION_DIRECTORIES="translations;translations_queue",
     )
     app.config.update(config)
     app.extensions["recon.settings"] = settings
@@ -41,10 +71,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["recon.engine"] = engine
     app.extensions["recon.session_factory"] = make_session_factory(engine)
     app.teardown_appcontext(_close_session)
+    _init_platform(app)
     for spec in BLUEPRINTS:
         module_name, _, attr = spec.partition(":")
         app.register_blueprint(getattr(importlib.import_module(module_name), attr))
+    for name in CSRF_EXEMPT:
+        if name in app.blueprints:
+            csrf.exempt(app.blueprints[name])
     return app
+
+
+def _init_platform(app: Flask) -> None:
+    from web import auth, errors, i18n, nav
+
+    csrf.init_app(app)
+    auth.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    nav.init_app(app)
 
 
 def db_session() -> Session:
@@ -54,6 +98,21 @@ def db_session() -> Session:
 
         g.db_session = current_app.extensions["recon.session_factory"]()
     return g.db_session
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """The request's session framed as one transaction: committed on success, else rolled back.
+
+    Use it around the one service call of an action: ``with transaction() as s: service(s, ...)``.
+    """
+    session = db_session()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def settings() -> AppSettings:

@@ -1,0 +1,176 @@
+"""Web layer: log in and out, who the current user is, and the role checks every view uses.
+
+- ``roles_required(*roles)`` decorates a view: anonymous → redirect to ``/login`` (pages) or
+  401 JSON (API / JSON requests); a role not listed → 403. ``admin`` passes every check.
+- ``require_login(bp, *roles)`` does the same for every view of a blueprint (opt-in per blueprint,
+  so the webhook endpoints stay public and are checked by signature instead).
+- Throttling: ``recon.services.users`` locks an account after repeated wrong passwords; on top
+  of that each worker answers 429 to an address with too many recent failures.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from recon.models import ROLES, User
+from recon.services import audit, users
+from web import db_session, transaction
+from web.errors import wants_json
+
+__all__ = ["ROLES", "WebUser", "bp", "init_app", "require_login", "roles_required"]
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+F = TypeVar("F", bound=Callable[..., Any])
+
+IP_WINDOW_SECONDS = 15 * 60
+IP_MAX_FAILURES = 30
+_failures: dict[str, deque[float]] = defaultdict(deque)
+
+
+@dataclass(frozen=True)
+class WebUser:
+    """What a request knows about its user (detached from the database session)."""
+
+    id: int
+    username: str
+    role: str
+    is_active: bool = True
+    is_authenticated: bool = True
+    is_anonymous: bool = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role == "admin" or self.role in roles
+
+    @classmethod
+    def of(cls, user: User) -> WebUser:
+        return cls(id=user.id, username=user.username, role=user.role)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("username", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("password", validators=[DataRequired(), Length(max=1024)])
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_unauthorized)
+
+
+def _load_user(user_id: str) -> WebUser | None:
+    user = db_session().get(User, int(user_id)) if user_id.isdigit() else None
+    return WebUser.of(user) if user is not None and user.active else None
+
+
+def _unauthorized() -> Any:
+    if wants_json():
+        abort(401)
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _check(roles: tuple[str, ...]) -> Any:
+    """None when the current user may go on, else the response (redirect / 401 / 403)."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if roles and not current_user.has_role(*roles):
+        abort(403)
+    return None
+
+
+def roles_required(*roles: str) -> Callable[[F], F]:
+    """Let only users whose role is in ``roles`` (or admin) in; no roles = any logged-in user."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            denied = _check(roles)
+            return denied if denied is not None else view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def require_login(blueprint: Blueprint, *roles: str) -> None:
+    """Every view of ``blueprint`` needs a login (and one of ``roles`` when given)."""
+    blueprint.before_request(lambda: _check(roles))
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("pages.dashboard")
+
+
+def _throttled(address: str) -> bool:
+    window = _failures[address]
+    cutoff = time.monotonic() - IP_WINDOW_SECONDS
+    while window and window[0] < cutoff:
+        window.popleft()
+    return len(window) >= IP_MAX_FAILURES
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    form = LoginForm()
+    error = None
+    address = request.remote_addr or "-"
+    if form.validate_on_submit():
+        if _throttled(address):
+            return render_template("auth/login.html", form=form, error=_("Too many attempts. "
+                                   "Try again later.")), 429
+        with transaction() as s:
+            user = users.authenticate(s, form.username.data or "", form.password.data or "")
+            if user is not None:
+                audit.record(s, actor=user.username, action="user.login", obj=user)
+                web_user = WebUser.of(user)
+        if user is not None:
+            lang = session.get("lang")
+            session.clear()  # no session fixation: a fresh session for the logged-in user
+            if lang:
+                session["lang"] = lang
+            login_user(web_user)
+            return redirect(_safe_next(request.args.get("next")))
+        _failures[address].append(time.monotonic())
+        error = _("Wrong username or password, or the account is locked.")
+    status = 401 if error else 200
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Any:
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/locale", methods=["POST"])
+def set_locale() -> Any:
+    """Switch the language (a form in the page header; also works before logging in)."""
+    from web.i18n import LOCALES
+
+    lang = request.form.get("lang", "")
+    if lang not in LOCALES:
+        abort(400, description="unknown language")
+    session["lang"] = lang
+    return redirect(_safe_next(request.form.get("next")))

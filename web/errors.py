@@ -1,0 +1,84 @@
+"""One error handler for the whole app: JSON for API and JSON requests, an HTML page otherwise.
+
+``ApiError`` (and its subclasses) carry ``status_code`` and ``to_dict()``; HTTP errors
+(``abort(403)``, CSRF failures) and service errors (``NotFound`` → 404, other ``ServiceError``
+→ 422) are answered the same way. Also adds the security headers to every response.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from recon.services.errors import NotFound, ServiceError
+
+__all__ = ["ApiError", "init_app", "wants_json"]
+
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+class ApiError(Exception):
+    """An error a view raises to answer ``status_code`` with a message (and optional details)."""
+
+    status_code = 400
+
+    def __init__(self, message: str, status_code: int | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        if status_code is not None:
+            self.status_code = status_code
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.message, "status": self.status_code, **self.details}
+
+
+def wants_json() -> bool:
+    """API paths, JSON bodies and clients asking for JSON get JSON errors."""
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _respond(error: ApiError) -> tuple[Any, int]:
+    if wants_json():
+        return jsonify(error.to_dict()), error.status_code
+    page = render_template("errors.html", error=error)
+    return page, error.status_code
+
+
+def _http(exc: HTTPException) -> Any:
+    if exc.code is None:
+        return exc
+    return _respond(ApiError(exc.description or exc.name, exc.code, title=exc.name))
+
+
+def _service(exc: ServiceError) -> tuple[Any, int]:
+    return _respond(ApiError(str(exc), 404 if isinstance(exc, NotFound) else 422))
+
+
+def _headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Content-Security-Policy", _CSP)
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if response.mimetype == "text/html":
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(ApiError, _respond)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(ServiceError, _service)
+    app.after_request(_headers)
