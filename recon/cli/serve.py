@@ -1,0 +1,60 @@
+"""``recon serve``: the web UI and API under gunicorn (several workers); ``--dev`` uses Flask's
+development server with the debugger off. Settings come from the environment as everywhere;
+a missing ``RECON_SECRET_KEY`` outside test/demo stops the server before it starts.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+from gunicorn.app.base import BaseApplication
+
+from recon.cli.context import CliContext, pass_ctx
+
+__all__ = ["serve"]
+
+
+def default_workers() -> int:
+    """Gunicorn's rule of thumb: two per core plus one."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", type=int, help="Gunicorn workers (default 2 × cores + 1).")
+@click.option("--dev", is_flag=True, help="Flask's development server (one process, reloads).")
+@pass_ctx
+def serve(obj: CliContext, host: str, port: int, workers: int | None, dev: bool) -> None:
+    """Serve the web UI, the JSON API and the webhook endpoints."""
+    from recon.config import ConfigError
+    from web import create_app
+
+    obj.require_current_schema()
+    try:
+        app = create_app({"RECON_SETTINGS": obj.settings})
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if dev:
+        app.run(host=host, port=port, debug=False, use_reloader=True)
+        return
+    GunicornApp(app, {"bind": f"{host}:{port}", "workers": workers or default_workers()}).run()
+
+
+class GunicornApp(BaseApplication):
+    """Gunicorn's documented custom-application API, serving an already built Flask app."""
+
+    def __init__(self, app: Any, options: dict[str, Any]) -> None:
+        self.application = app
+        self.options = {"accesslog": "-", "forwarded_allow_ips": "127.0.0.1", **options}
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.application
