@@ -189,7 +189,8 @@ class _Reader:
             self.file_notes.append("last account has no 49 trailer")
             self.statements.append(self._statement())
         if not getattr(self, "seen_trailer", False):
-            self.file_notes.append("no 99 file trailer (file may be truncated)")
+            raise BadRecord("no 99 file trailer: the file is truncated", file=self.file,
+                            field="99")
         if not self.statements:
             raise EmptyStatement("BAI2 file holds no 03 account record", file=self.file)
         return self.statements

@@ -20,7 +20,7 @@ from mt940 import tags as mt_tags
 from importers.base import Importer, Source
 from importers.errors import BadRecord, EmptyStatement
 from importers.model import ParsedFile, ParsedLine, ParsedStatement
-from importers.mt940_details import parse_details
+from importers.mt940_details import Details, parse_details
 from importers.mt940_pre import TAG, clean, decode_mt940
 from importers.statements import finish_statement
 
@@ -151,7 +151,7 @@ def _line(transaction, currency: str | None, file: str) -> ParsedLine:
                         value=status)
     amount = abs(Decimal(data["amount"].amount)) * _SIGN[status]
     value_date = _date(data["date"])
-    details = parse_details(data.get("transaction_details"))
+    details = _details(data)
     customer = (data.get("customer_reference") or "").strip()
     others = [("customer_ref", customer)] if customer and customer != "NONREF" else []
     if extra := (data.get("extra_details") or "").strip():
@@ -171,6 +171,24 @@ def _line(transaction, currency: str | None, file: str) -> ParsedLine:
                               if k in ("status", "amount", "id", "customer_reference",
                                        "bank_reference", "extra_details"))
         + "\n:86:" + (data.get("transaction_details") or ""),
+    )
+
+
+def _details(data: dict) -> Details:
+    """Our ``:86:`` dialect parser, or mt-940's own German GV-code fields when it used them."""
+    if data.get("transaction_details") or "purpose" not in data:
+        return parse_details(data.get("transaction_details"))
+
+    def get(*keys: str) -> str | None:
+        return next(((data[k] or "").strip() or None for k in keys if data.get(k)), None)
+
+    return Details(
+        remittance=" ".join((data.get("purpose") or "").split()) or None,
+        counterparty_name=get("applicant_name"),
+        counterparty_account=get("applicant_iban", "gvc_applicant_iban"),
+        end_to_end_id=get("end_to_end_reference"),
+        creditor_ref=get("additional_position_reference"),
+        code=get("transaction_code"),
     )
 
 

@@ -52,6 +52,9 @@ class OfxImporter(Importer):
     def parse(self, source: Source) -> ParsedFile:
         document = read(source.data, source.filename)
         root, file = document.root, source.filename
+        if root.find("OFX") is None or b"</OFX>" not in source.data[-4096:].upper():
+            raise BadRecord("file ends before </OFX>: truncated or not OFX", file=file,
+                            line=source.data.count(b"\n") + 1, field="OFX")
         _check_status(root, file)
         nodes = statement_nodes(root)
         if not nodes:
@@ -106,6 +109,7 @@ def _cores_from_ofxparse(root: Node, nodes: list[Node], file: str) -> list[list[
         errors += [_discarded(entry, txns, file) for entry in statement.discarded_entries]
         result.append([_core(t, node, file) for t in statement.transactions])
     if errors:
+        _cores_from_tree(nodes, file)  # names the exact STMTTRN line and field, if it can
         raise BadRecords(errors)
     return result
 
