@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-__all__ = ["AppSettings", "ConfigError", "default_database_url"]
+__all__ = ["AppSettings", "ConfigError", "GatewaySettings", "default_database_url"]
 
 _GATEWAY_PREFIXES = ("STRIPE_", "ALIPAY_", "WECHATPAY_")
 
@@ -58,6 +58,41 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 
 @dataclass(frozen=True)
+class GatewaySettings:
+    """Gateway credentials from ``STRIPE_*``, ``ALIPAY_*``, ``WECHATPAY_*`` (secrets hidden).
+
+    A gateway whose variables are absent is simply not configured: its webhook answers 404.
+    """
+
+    stripe_webhook_secrets: tuple[str, ...] = field(default=(), repr=False)
+    stripe_api_key: str | None = field(default=None, repr=False)
+    alipay_app_id: str | None = None
+    alipay_seller_id: str | None = None
+    alipay_public_key: str | None = field(default=None, repr=False)
+    wechatpay_mchid: str | None = None
+    wechatpay_apiv3_key: str | None = field(default=None, repr=False)
+    wechatpay_platform_public_key: str | None = field(default=None, repr=False)
+    wechatpay_platform_serial: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> GatewaySettings:
+        """Read the variables; ``STRIPE_WEBHOOK_SECRET`` is comma-separated during a rotation."""
+        raw_secrets = env.get("STRIPE_WEBHOOK_SECRET", "").split(",")
+        secrets = tuple(s.strip() for s in raw_secrets if s.strip())
+        return cls(
+            stripe_webhook_secrets=secrets,
+            stripe_api_key=env.get("STRIPE_API_KEY") or None,
+            alipay_app_id=env.get("ALIPAY_APP_ID") or None,
+            alipay_seller_id=env.get("ALIPAY_SELLER_ID") or None,
+            alipay_public_key=env.get("ALIPAY_PUBLIC_KEY") or None,
+            wechatpay_mchid=env.get("WECHATPAY_MCHID") or None,
+            wechatpay_apiv3_key=env.get("WECHATPAY_APIV3_KEY") or None,
+            wechatpay_platform_public_key=env.get("WECHATPAY_PLATFORM_PUBLIC_KEY") or None,
+            wechatpay_platform_serial=env.get("WECHATPAY_PLATFORM_SERIAL") or None,
+        )
+
+
+@dataclass(frozen=True)
 class AppSettings:
     """Every setting of the service. Build with ``from_env``; override with ``with_``."""
 
@@ -96,6 +131,11 @@ class AppSettings:
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **clean) if clean else settings
+
+    @property
+    def gateways(self) -> GatewaySettings:
+        """Gateway credentials, from the ``STRIPE_``/``ALIPAY_``/``WECHATPAY_`` variables."""
+        return GatewaySettings.from_env(self.extra)
 
     def with_(self, **changes: object) -> AppSettings:
         """A copy with ``changes`` applied."""

@@ -62,6 +62,7 @@ def _optional_modules() -> list[click.Command]:
 
 # Each area appends its command here (one line): "recon.cli.<module>:<click object>".
 COMMANDS: list[str] = [
+    "recon.cli.gateways:gateways",
     "recon.cli.users:users",
     "recon.cli.users:tokens",
     "recon.cli.serve:serve",
