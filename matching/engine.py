@@ -1,0 +1,99 @@
+"""The matching run (leaf layer): receipts and open invoices in, proposals out.
+
+`match(data, settings)` = prepare columns -> block (refs, payer, amount) -> compare pairs
+(vectorised) -> combined-payment options (bounded subset-sum) -> one global assignment ->
+competition-adjusted confidence -> proposals with reasons. Pure: no I/O, no database.
+Raises `InvalidInput` / `InvalidSettings` (both `MatchingError`) for contract breaks only.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from matching.amounts import EXACT, FEE, FX, PARTIAL, fee_tolerance
+from matching.assign import Opt, assign
+from matching.blocking import candidates
+from matching.features import PairTable, compare
+from matching.model import MatchInput, MatchResult, check_input
+from matching.namematch import WEAK, match_payers
+from matching.prepare import Tables, prepare
+from matching.proposals import build_proposals
+from matching.refindex import TYPO, RefHits, find_ref_hits
+from matching.settings import MatchSettings
+from matching.subset import Option, subset_options
+
+COMPETITION_SPAN = 10.0  # alternatives this many log2 units below the choice are ignored
+
+
+def logit2(p: float) -> float:
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return math.log2(p / (1 - p))
+
+
+def _group_rows(p: PairTable) -> dict[int, np.ndarray]:
+    if not len(p.r):
+        return {}
+    cuts = np.flatnonzero(np.diff(p.r)) + 1
+    starts = np.concatenate([[0], cuts])
+    ends = np.concatenate([cuts, [len(p.r)]])
+    return {int(p.r[a]): np.arange(a, b) for a, b in zip(starts, ends, strict=True)}
+
+
+def _needy(t: Tables, p: PairTable) -> np.ndarray:
+    """Receipts with a known customer or reference but no single invoice that fits the amount."""
+    evidence = (p.lv_ref >= TYPO) | ((p.lv_name >= WEAK) & (p.lv_name <= 8))
+    fits = np.isin(p.lv_amt, (EXACT, FEE, FX, PARTIAL)) & (p.lv_ref >= TYPO)
+    has_fit = np.zeros(t.n_rec, bool)  # a referenced invoice explains it (in full or in part)
+    has_fit[p.r[fits]] = True
+    has_evidence = np.zeros(t.n_rec, bool)
+    has_evidence[p.r[evidence]] = True
+    return np.flatnonzero(has_evidence & ~has_fit)
+
+
+def _options(p: PairTable, subsets: list[Option], floor: float) -> list[Opt]:
+    keep = np.flatnonzero(p.score >= floor)
+    opts = [
+        Opt(int(k), int(p.r[k]), float(p.score[k]), ((int(p.i[k]), int(p.alloc[k])),)) for k in keep
+    ]
+    base = len(p.r)
+    for n, o in enumerate(subsets):
+        if o.score >= floor:
+            claims = tuple((int(p.i[row]), a) for row, a in zip(o.rows, o.alloc, strict=True))
+            opts.append(Opt(base + n, o.rec, o.score, claims))
+    return opts
+
+
+def _subset_tol(t: Tables, settings: MatchSettings) -> np.ndarray:
+    idx = np.arange(t.n_rec)
+    # tolerance as if the receipt were one invoice: fixed + percent of the amount
+    fake = Tables(**{**t.__dict__, "inv_open": t.rec_amount, "inv_cur": t.rec_cur})
+    return fee_tolerance(fake, idx, idx, settings)
+
+
+def match(data: MatchInput, settings: MatchSettings | None = None) -> MatchResult:
+    """Run the engine over one set of open items and return proposals for every receipt."""
+    settings = (settings or MatchSettings()).validate()
+    check_input(data)
+    t = prepare(data)
+    refs: RefHits = find_ref_hits(t, data.settled_invoice_numbers)
+    names = match_payers(t, settings.name_cutoff)
+    r, i = candidates(t, refs, names, settings)
+    p = compare(t, refs, names, r, i, settings, data.rejected_pairs)
+    by_rec = _group_rows(p)
+    subsets = subset_options(t, p, by_rec, _needy(t, p), _subset_tol(t, settings), settings)
+    floor = logit2(settings.suggest_threshold)
+    chosen = assign(_options(p, subsets, floor), t.inv_open, floor - 1)
+    tokens = {int(k): refs.token.get((int(p.r[k]), int(p.i[k])), "")
+              for k in np.flatnonzero(p.lv_ref > 0)}  # fmt: skip
+    proposals = build_proposals(t, p, by_rec, subsets, chosen, tokens, settings, COMPETITION_SPAN)
+    matched = {pr.receipt_id for pr in proposals}
+    unmatched = tuple(rec.id for rec in t.receipts if rec.id not in matched) + t.skipped
+    stats = {
+        "receipts": len(data.receipts), "invoices": len(data.invoices), "candidates": len(p.r),
+        "auto": sum(pr.status == "auto" for pr in proposals),
+        "suggested": sum(pr.status == "suggested" for pr in proposals),
+        "unmatched": len(unmatched),
+    }  # fmt: skip
+    return MatchResult(tuple(proposals), unmatched, stats)

@@ -1,0 +1,157 @@
+"""Vectorised comparison of candidate pairs (leaf layer).
+
+`compare(tables, refs, names, r, i, settings, rejected)` returns a `PairTable`: for every
+candidate (receipt r, invoice i) the level code and weight of each feature in levels.py, the
+total score, and what an allocation would be (amount applied, fee, unapplied rest), all as
+numpy columns. Amount levels use integer minor units; the FX conversion uses Decimal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching import levels as L
+from matching.amounts import classify_amounts
+from matching.model import ItemId
+from matching.namematch import DIFFERENT, EXACT, MISSING, WEAK, NamePairs
+from matching.prepare import Tables
+from matching.refindex import DIGITS, RefHits
+from matching.settings import MatchSettings
+
+INTERMEDIARY = 9
+
+
+@dataclass
+class PairTable:
+    """Columns over candidate pairs; `w_*` are weights, `lv_*` level codes."""
+
+    r: np.ndarray
+    i: np.ndarray
+    lv_ref: np.ndarray
+    w_ref: np.ndarray
+    lv_name: np.ndarray
+    w_name: np.ndarray
+    lv_amt: np.ndarray
+    w_amt: np.ndarray
+    lv_date: np.ndarray
+    w_date: np.ndarray
+    lv_noise: np.ndarray
+    w_noise: np.ndarray
+    lv_dec: np.ndarray
+    w_dec: np.ndarray
+    alloc: np.ndarray  # minor units of the invoice currency applied to the invoice
+    fee: np.ndarray  # minor units written off as fee / FX difference
+    score: np.ndarray
+
+    def take(self, mask: np.ndarray) -> PairTable:
+        return PairTable(**{k: v[mask] for k, v in self.__dict__.items()})
+
+
+def _lookup(keys: np.ndarray, table_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of `keys` in the (unsorted) `table_keys`, and whether found."""
+    order = np.argsort(table_keys, kind="stable")
+    pos = np.searchsorted(table_keys[order], keys)
+    pos = np.minimum(pos, max(len(order) - 1, 0))
+    if not len(order):
+        return pos, np.zeros(len(keys), bool)
+    found = table_keys[order][pos] == keys
+    return order[pos], found
+
+
+def _weights(feature: L.Feature, codes: np.ndarray) -> np.ndarray:
+    table = {lv.code: lv.weight for lv in feature.levels}
+    lut_min = min(table)
+    lut = np.zeros(max(table) - lut_min + 1)
+    for code, weight in table.items():
+        lut[code - lut_min] = weight
+    return lut[codes.astype(np.int64) - lut_min]
+
+
+def _reference(t: Tables, refs: RefHits, r: np.ndarray, i: np.ndarray):
+    pos, found = _lookup(r * t.n_inv + i, refs.rec * t.n_inv + refs.inv)
+    level = np.where(found, refs.level[pos] if len(pos) else 0, 0).astype(np.int64)
+    level = np.where(~found & refs.names_paid[r], -1, level)
+    level = np.where(~found & refs.has_strong[r], -2, level)
+    several = (refs.n_strong[r] > 1) & (level >= DIGITS)
+    level = np.where(several, level + 2, level)
+    weight = _weights(L.REFERENCE, level)
+    count = np.where(found, refs.count[pos] if len(pos) else 1, 1)
+    tf = np.log2(np.maximum(count, 1))
+    return level, np.where(level >= 4, np.maximum(weight - tf, 3.0), weight)
+
+
+def _name(t: Tables, names: NamePairs, r: np.ndarray, i: np.ndarray, settings: MatchSettings):
+    payer = t.rec_payer[r].astype(np.int64)
+    cust = t.inv_cust[i].astype(np.int64)
+    n_c = max(len(t.customers), 1)
+    pos, found = _lookup(payer * n_c + cust, names.payer * n_c + names.cust)
+    level = np.where(found, names.level[pos] if len(pos) else DIFFERENT, DIFFERENT)
+    has_payer = np.array([bool(f.keys) for f in t.payer_forms], bool)[payer]
+    has_cust = np.array([bool(c.name) for c in t.customers], bool)[cust]
+    level = np.where(~has_payer | (~has_cust & ~found), MISSING, level)
+    _, acct = _lookup(r * n_c + cust, names.acct_rec * n_c + names.acct_cust)
+    level = np.where(acct, 8, level)
+    frequent = t.payer_count[payer] >= settings.frequent_payer_min
+    level = np.where(frequent & (level == DIFFERENT), INTERMEDIARY, level).astype(np.int64)
+    weight = _weights(L.NAME, level)
+    excess = np.log2(np.maximum(t.payer_count[payer] / settings.frequent_payer_min, 1.0))
+    agree = (level >= WEAK) & (level <= EXACT)
+    return level, np.where(agree, np.maximum(weight - excess, np.minimum(weight, 2.0)), weight)
+
+
+def _date(t: Tables, r: np.ndarray, i: np.ndarray, settings: MatchSettings):
+    days = t.rec_date[r] - t.inv_issue[i]
+    d = settings.dates
+    level = np.where(days < -d.early_grace, 0, np.where(days <= d.plausible, 3, 2))
+    level = np.where(days > d.weak, 1, level)
+    return level, _weights(L.DATE, level)
+
+
+def _noise(t: Tables, settings: MatchSettings) -> np.ndarray:
+    words = tuple(w.casefold() for w in settings.noise_keywords)
+    codes = {c.upper() for c in settings.noise_codes}
+    own = {"".join(a.split()).upper() for a in settings.own_accounts}
+    level = np.full(t.n_rec, 2, np.int64)
+    for k, rec in enumerate(t.receipts):
+        text = f"{rec.remittance} {rec.payer_name}".casefold()
+        if any(w in text for w in words) or rec.tx_code.upper() in codes:
+            level[k] = 1
+        if own and "".join(rec.payer_account.split()).upper() in own:
+            level[k] = 0
+    return level
+
+
+def compare(
+    t: Tables,
+    refs: RefHits,
+    names: NamePairs,
+    r: np.ndarray,
+    i: np.ndarray,
+    settings: MatchSettings,
+    rejected: frozenset[tuple[ItemId, ItemId]],
+) -> PairTable:
+    """Score every candidate pair; see levels.py for the weights."""
+    lv_ref, w_ref = _reference(t, refs, r, i)
+    lv_name, w_name = _name(t, names, r, i, settings)
+    lv_date, w_date = _date(t, r, i, settings)
+    lv_noise = _noise(t, settings)[r]
+    agree = (lv_name >= WEAK) & (lv_name <= 8)
+    lv_amt, w_amt, alloc, fee = classify_amounts(t, r, i, agree, settings)
+    lv_dec = np.ones(len(r), np.int64)
+    if rejected:
+        lv_dec = np.array(
+            [
+                (t.receipts[a].id, t.invoices[b].id) not in rejected
+                for a, b in zip(r, i, strict=True)
+            ],
+            np.int64,
+        )
+    parts = dict(
+        lv_ref=lv_ref, w_ref=w_ref, lv_name=lv_name, w_name=w_name, lv_amt=lv_amt, w_amt=w_amt,
+        lv_date=lv_date, w_date=w_date, lv_noise=lv_noise, w_noise=_weights(L.NOISE, lv_noise),
+        lv_dec=lv_dec, w_dec=_weights(L.DECISION, lv_dec),
+    )  # fmt: skip
+    score = L.PRIOR + sum(v for k, v in parts.items() if k.startswith("w_"))
+    return PairTable(r=r, i=i, alloc=alloc, fee=fee, score=score, **parts)

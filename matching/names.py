@@ -1,0 +1,136 @@
+"""Name normalisation (leaf layer): payer and customer names to comparable keys.
+
+`name_forms(name)` folds full-width characters and case (NFKC + casefold), drops punctuation,
+expands common abbreviations, strips legal forms (Ltd, Limited, Inc., LLC, GmbH, S.A., Pty Ltd,
+有限公司, 股份有限公司, 有限责任公司, and their pinyin) and splits off a Chinese region prefix
+(北京, 上海, (深圳) ..., also in pinyin). Chinese names also get a pinyin key (pypinyin), so a
+bank that writes the payer in Latin letters still meets the customer. Nothing here raises.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_PUNCT_JOIN = re.compile(r"[.'’`´]")
+_NON_WORD = re.compile(r"[^\w\u3400-\u9fff]+")
+_PARENS = re.compile(r"\(([^)]*)\)")
+
+LATIN_FORMS = (
+    "gmbh and co kg", "gmbh and co", "and co kg", "and co", "and company", "co ltd",
+    "co limited", "company limited", "pty ltd", "pte ltd",
+    "sdn bhd", "sp z o o", "limited", "ltd", "inc", "incorporated", "llc", "l l c", "llp",
+    "lp", "plc", "gmbh", "ag", "kg", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "oy", "ab",
+    "as", "aps", "pty", "pte", "corp", "corporation", "co", "company", "kk", "ug", "se", "sl",
+    "co lt", "co l", "lt", "limite", "limit", "limi", "gmb", "corporatio", "corporati",
+)  # fmt: skip
+CJK_FORMS = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "集团", "公司")
+CJK_REGIONS = (
+    "北京", "上海", "天津", "重庆", "深圳", "广州", "杭州", "南京", "苏州", "成都", "武汉",
+    "西安", "香港", "澳门", "台湾", "广东", "浙江", "江苏", "山东", "福建", "厦门", "宁波",
+    "青岛", "大连", "沈阳", "长沙", "郑州", "合肥", "济南", "昆明", "无锡", "东莞", "佛山",
+    "珠海", "河北", "河南", "湖北", "湖南", "四川", "辽宁", "吉林", "黑龙江", "安徽", "江西",
+    "山西", "陕西", "云南", "贵州", "广西", "海南", "甘肃", "内蒙古", "新疆", "西藏", "宁夏",
+    "青海", "中国",
+)  # fmt: skip
+ABBREVIATIONS = {
+    "intl": "international", "tech": "technology", "technologies": "technology",
+    "svcs": "services", "svc": "service", "mfg": "manufacturing", "bros": "brothers",
+    "assoc": "associates", "und": "and", "et": "and", "mgmt": "management",
+}  # fmt: skip
+_FORMS_LONGEST_FIRST = tuple(sorted(LATIN_FORMS, key=len, reverse=True))
+_PINYIN_FORMS = ("gufenyouxiangongsi", "youxianzerengongsi", "jituanyouxiangongsi",
+                 "youxiangongsi", "jituan", "gongsi")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NameForms:
+    """Comparable forms of one name. `keys` are space-free; `region` is '' when none."""
+
+    spaced: str
+    keys: tuple[str, ...]
+    region: str
+
+
+@lru_cache(maxsize=64)
+def _pinyin(text: str) -> str:
+    return "".join(lazy_pinyin(text)).lower()
+
+
+_PINYIN_REGIONS = tuple(sorted({_pinyin(r) for r in CJK_REGIONS}, key=len, reverse=True))
+
+
+def _fold(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name).casefold().replace("&", " and ")
+    text = _PUNCT_JOIN.sub("", text)
+    return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
+
+
+def _strip_latin_forms(words: list[str]) -> list[str]:
+    words = [ABBREVIATIONS.get(w, w) for w in words]
+    if words[:1] == ["the"]:
+        words = words[1:]
+    changed = True
+    while changed and len(words) > 1:
+        changed = False
+        tail = " ".join(words)
+        for form in _FORMS_LONGEST_FIRST:
+            if tail.endswith(" " + form):
+                words = words[: len(words) - len(form.split())]
+                changed = True
+                break
+    return words
+
+
+def _strip_cjk(name: str) -> tuple[str, str]:
+    text = unicodedata.normalize("NFKC", name).casefold()
+    region = ""
+    for inner in _PARENS.findall(text):  # 华为技术(深圳)有限公司: region in parentheses
+        if inner.rstrip("市") in CJK_REGIONS:
+            region = inner.rstrip("市")
+            text = text.replace(f"({inner})", "", 1)
+    text = _NON_WORD.sub("", text).replace("_", "")
+    for reg in CJK_REGIONS:
+        if text.startswith(reg) and len(text) > len(reg) + 1:
+            region = region or reg
+            text = text[len(reg) :].removeprefix("市")
+            break
+    for form in CJK_FORMS:  # also cut forms: 有限公 (a 35-character field ended there)
+        cut = next((n for n in range(len(form), 1, -1) if text.endswith(form[:n])), 0)
+        if cut and len(text) > cut + 1:
+            text = text[:-cut]
+            break
+    return text, region
+
+
+def _split_pinyin_region(key: str) -> tuple[str, str]:
+    for form in _PINYIN_FORMS:
+        if key.endswith(form) and len(key) > len(form) + 2:
+            key = key[: -len(form)]
+            break
+    for reg in _PINYIN_REGIONS:
+        rest = key[len(reg) :]
+        if key.startswith(reg) and len(rest) >= 4:
+            return (rest[3:], reg) if rest.startswith("shi") else (rest, reg)
+    return key, ""
+
+
+@lru_cache(maxsize=200_000)
+def name_forms(name: str) -> NameForms:
+    """Normalised forms of a payer or customer name ('' when the name is empty)."""
+    folded = _fold(name)
+    if not folded:
+        return NameForms("", (), "")
+    if _CJK.search(folded):
+        core, region = _strip_cjk(name)
+        py = _pinyin(core)
+        region_py = _pinyin(region) if region else ""
+        return NameForms(core, (core, py) if py != core else (core,), region_py)
+    words = _strip_latin_forms(folded.split())
+    key, region = _split_pinyin_region("".join(words))
+    return NameForms(" ".join(words), (key,), region)

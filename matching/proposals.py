@@ -1,0 +1,179 @@
+"""From the chosen options to `Proposal`s (leaf layer): confidence, status, alternatives.
+
+The confidence of a chosen reading normalises over its competitors, as a posterior over "which
+invoice(s), or none": P = 2^s / (1 + 2^s + sum 2^s_alt), where the alternatives are the other
+readings of the same receipt and other receipts' claims that cannot share the invoice with it.
+In log odds that is the chosen score plus a `competition` term -log2(1 + sum 2^s_alt), which is
+added to the reasons so they still add up. Ambiguity therefore never auto-confirms: two
+equally good readings give P <= 1/2. Combined payments with a second fitting subset within
+`AMBIGUOUS_GAP` are forced to `suggested` as well.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+import numpy as np
+
+from matching import explain
+from matching.amounts import FAR, FEE, FX, OVER, PARTIAL
+from matching.assign import Opt
+from matching.features import PairTable
+from matching.model import Adjustment, Allocation, Alternative, Proposal
+from matching.prepare import Tables
+from matching.settings import MatchSettings
+from matching.subset import Option
+
+AMBIGUOUS_GAP = 3.0
+_KIND = {FEE: "fee", FX: "fx", PARTIAL: "partial", OVER: "overpayment"}
+
+
+def _sigmoid2(x: float) -> float:
+    return 1.0 / (1.0 + 2.0 ** (-min(max(x, -60.0), 60.0)))
+
+
+class _Context:
+    def __init__(self, t: Tables, p: PairTable, by_rec, subsets: list[Option], settings) -> None:
+        self.t, self.p, self.by_rec, self.subsets = t, p, by_rec, subsets
+        self.settings: MatchSettings = settings
+        self.sub_by_rec: dict[int, list[int]] = defaultdict(list)
+        for n, o in enumerate(subsets):
+            self.sub_by_rec[o.rec].append(n)
+        order = np.argsort(p.i, kind="stable")
+        cuts = np.flatnonzero(np.diff(p.i[order])) + 1
+        self.by_inv = {int(p.i[g[0]]): g for g in np.split(order, cuts) if len(g)}
+
+    def readings(self, r: int, low: float) -> list[tuple[float, int]]:
+        """(score, option key) of every reading of receipt r scoring at least `low`."""
+        rows = self.by_rec.get(r, np.zeros(0, np.int64))
+        rows = rows[self.p.score[rows] >= low]
+        out = [(float(self.p.score[k]), int(k)) for k in rows]
+        base = len(self.p.r)
+        out += [(self.subsets[n].score, base + n) for n in self.sub_by_rec.get(r, ())]
+        return out
+
+    def rivals(self, opt: Opt, span: float) -> list[float]:
+        """Scores of other receipts' claims that cannot share an invoice with `opt`."""
+        out = []
+        for inv, claim in opt.claims:
+            rows = self.by_inv.get(inv, np.zeros(0, np.int64))
+            p = self.p
+            hit = (p.r[rows] != opt.rec) & (p.score[rows] >= opt.score - span)
+            hit &= p.alloc[rows] + claim > self.t.inv_open[inv]
+            out.extend(float(s) for s in p.score[rows][hit])
+        return out
+
+
+def _alternative(ctx: _Context, key: int, conf: float) -> Alternative:
+    p, t = ctx.p, ctx.t
+    if key < len(p.r):
+        inv = t.invoices[p.i[key]]
+        alloc = explain.money(int(p.alloc[key]), inv.currency)
+        return Alternative((Allocation(inv.id, alloc),), conf, f"invoice {inv.number}")
+    o = ctx.subsets[key - len(p.r)]
+    invs = [t.invoices[p.i[row]] for row in o.rows]
+    allocs = tuple(
+        Allocation(v.id, explain.money(a, v.currency)) for v, a in zip(invs, o.alloc, strict=True)
+    )
+    return Alternative(allocs, conf, "invoices " + ", ".join(v.number for v in invs))
+
+
+def _single(ctx: _Context, key: int, tok: str):
+    p, t = ctx.p, ctx.t
+    rec, inv = t.receipts[p.r[key]], t.invoices[p.i[key]]
+    alloc = explain.money(int(p.alloc[key]), inv.currency)
+    fee = explain.money(int(p.fee[key]), inv.currency)
+    level = int(p.lv_amt[key])
+    adjustments = ()
+    if fee:
+        adjustments = (Adjustment(inv.id, "fx_difference" if level == FX else "bank_fee", fee),)
+    if rec.currency == inv.currency:
+        unapplied = rec.amount - (alloc - fee)
+        allocation = Allocation(inv.id, alloc)
+    else:
+        unapplied = Decimal(0) if level == FX else _fx_rest(ctx, rec, inv, alloc)
+        allocation = Allocation(inv.id, alloc, rec.amount - unapplied)
+    kind = _KIND.get(level, "overpayment" if level == FAR and unapplied > 0 else "single")
+    if level == FAR and unapplied <= 0:
+        kind = "partial"
+    reasons = explain.single_reasons(t, p, key, tok)
+    return (allocation,), adjustments, max(unapplied, Decimal(0)), kind, reasons
+
+
+def _fx_rest(ctx: _Context, rec, inv, alloc: Decimal) -> Decimal:
+    """Receipt money left after applying `alloc` (invoice currency) at the rule's rate."""
+    rule = ctx.settings.fx_rule(rec.currency, inv.currency)
+    if rule is None:
+        return Decimal(0)
+    used = (alloc / rule.rate).quantize(Decimal(1).scaleb(-explain.exponent(rec.currency)))
+    return max(rec.amount - used, Decimal(0))
+
+
+def _combined(ctx: _Context, key: int):
+    p, t = ctx.p, ctx.t
+    o = ctx.subsets[key - len(p.r)]
+    invs = [t.invoices[p.i[row]] for row in o.rows]
+    allocs = tuple(
+        Allocation(v.id, explain.money(a, v.currency)) for v, a in zip(invs, o.alloc, strict=True)
+    )
+    adjs = tuple(
+        Adjustment(v.id, "bank_fee", explain.money(f, v.currency))
+        for v, f in zip(invs, o.fee, strict=True)
+        if f
+    )
+    return allocs, adjs, Decimal(0), "combined", explain.subset_reasons(t, p, o)
+
+
+def build_proposals(
+    t: Tables,
+    p: PairTable,
+    by_rec,
+    subsets: list[Option],
+    chosen: dict[int, Opt],
+    tokens: dict[int, str],
+    settings: MatchSettings,
+    span: float,
+) -> list[Proposal]:
+    """Turn the assignment into proposals; drop those under the suggest threshold."""
+    ctx = _Context(t, p, by_rec, subsets, settings)
+    out = []
+    for r, opt in chosen.items():
+        others = [(s, k) for s, k in ctx.readings(r, opt.score - span) if k != opt.key]
+        rival = ctx.rivals(opt, span)
+        odds = [2.0**s for s, _ in others] + [2.0**s for s in rival]
+        comp = -float(np.log2(1.0 + sum(odds)))
+        score = opt.score + comp
+        conf = _sigmoid2(score)
+        if _sigmoid2(opt.score) < settings.suggest_threshold:  # own evidence too weak to show
+            continue
+        if opt.key < len(p.r):
+            allocs, adjs, unapplied, kind, reasons = _single(ctx, opt.key, tokens.get(opt.key, ""))
+        else:
+            allocs, adjs, unapplied, kind, reasons = _combined(ctx, opt.key)
+        if comp:
+            reasons.append(explain.competition(comp, len(odds)))
+        ambiguous = kind == "combined" and any(
+            k >= len(p.r) and s >= opt.score - AMBIGUOUS_GAP for s, k in others
+        )
+        auto = conf >= settings.auto_threshold and not ambiguous
+        total = 1.0 + 2.0**opt.score + sum(odds)
+        alts = tuple(
+            _alternative(ctx, k, 2.0**s / total)
+            for s, k in sorted(others, reverse=True)[: settings.subset.max_alternatives]
+        )
+        out.append(
+            Proposal(
+                receipt_id=t.receipts[r].id,
+                allocations=allocs,
+                adjustments=adjs,
+                unapplied=unapplied,
+                score=score,
+                confidence=conf,
+                status="auto" if auto else "suggested",
+                reasons=tuple(reasons),
+                alternatives=alts,
+                kind=kind,
+            )
+        )
+    return out

@@ -1,0 +1,149 @@
+"""Reference blocking (leaf layer): which receipts name which invoices, and how well.
+
+`find_ref_hits(tables, settled)` indexes every invoice by its full key, digit core, order refs
+and (for typo tolerance) the one-deletion neighbourhood of its digit core, then looks up the
+keys of each receipt's text. Typo candidates are confirmed with a vectorised optimal-string-
+alignment distance (rapidfuzz `cpdist`, one transposition or substitution allowed). Returns
+`RefHits`: one row per (receipt, invoice) with the best level, plus per-receipt flags.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cpdist
+
+from matching.prepare import Tables
+from matching.refs import (
+    MIN_CORE,
+    MIN_FUZZY,
+    core_key,
+    deletions,
+    full_key,
+    text_keys,
+    zero_key,
+)
+
+# Reference levels, best first (higher is better).
+EXACT, DIGITS, TYPO, TRUNCATED, PREFIX = 5, 4, 3, 2, 1
+SETTLED = -1  # sentinel invoice index: an already paid invoice
+
+
+@dataclass
+class RefHits:
+    """Best reference level per (receipt, invoice) pair; `count` = invoices sharing the key."""
+
+    rec: np.ndarray
+    inv: np.ndarray
+    level: np.ndarray
+    count: np.ndarray
+    token: dict[tuple[int, int], str]
+    names_paid: np.ndarray  # per receipt: text names an already settled invoice
+    has_strong: np.ndarray  # per receipt: some EXACT/DIGITS/TYPO hit on an open invoice
+    n_strong: np.ndarray  # per receipt: open invoices named EXACT or by DIGITS
+
+
+class _Index:
+    def __init__(self, tables: Tables, settled: frozenset[str]) -> None:
+        self.full: dict[str, list[int]] = defaultdict(list)
+        self.core: dict[str, list[int]] = defaultdict(list)
+        self.fuzzy: dict[str, list[int]] = defaultdict(list)
+        self.inv_core: list[str] = []
+        for k, inv in enumerate(tables.invoices):
+            core = core_key(inv.number)
+            self.inv_core.append(core)
+            for ref in (inv.number, *inv.order_refs):
+                self._add(k, full_key(ref), core_key(ref))
+            if MIN_FUZZY <= len(core) <= 16:
+                for d in deletions(core):
+                    self.fuzzy[d].append(k)
+        for number in settled:
+            self._add(SETTLED, full_key(number), core_key(number))
+        self.sorted_full = sorted((key, ks[0]) for key, ks in self.full.items() if len(ks) == 1)
+        self.sorted_keys = [k for k, _ in self.sorted_full]
+
+    def _add(self, k: int, full: str, core: str) -> None:
+        if len(full) >= 3:
+            self.full[full].append(k)
+        if len(core) >= MIN_CORE:
+            self.core[core].append(k)
+        zero = zero_key(full)
+        if len(zero) >= 3 and not zero.isdigit() and zero != full:
+            self.core[zero].append(k)
+
+    def prefixed(self, stem: str, limit: int = 3) -> list[int]:
+        lo = bisect.bisect_left(self.sorted_keys, stem)
+        hi = bisect.bisect_left(self.sorted_keys, stem + "\uffff")
+        if hi - lo > limit:
+            return []
+        return [self.sorted_full[j][1] for j in range(lo, hi) if self.sorted_full[j][1] >= 0]
+
+
+def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
+    keys = text_keys(rec.remittance, rec.refs)
+    paid = False
+    for level, table, pool in ((EXACT, index.full, keys.full), (DIGITS, index.core, keys.core)):
+        for key in pool:
+            invs = table.get(key, ())
+            for k in invs:
+                if k == SETTLED:
+                    paid = True
+                elif found.get((r, k), (0,))[0] < level:
+                    found[(r, k)] = (level, len(invs), key)
+    for key in keys.core:
+        if MIN_FUZZY <= len(key) <= 16 and key.isdigit():
+            for d in deletions(key):
+                typo.extend((r, k, key) for k in index.fuzzy.get(d, ()))
+    for stem in keys.tails:
+        if len(stem) >= 5:
+            level = TRUNCATED if keys.truncated else PREFIX
+            for k in index.prefixed(stem):
+                if found.get((r, k), (0,))[0] < level and len(stem) * 10 >= 6 * len(
+                    index.inv_core[k] or "x"
+                ):
+                    found[(r, k)] = (level, 1, stem)
+    return paid
+
+
+def _confirm_typos(index: _Index, found: dict, typo: list) -> None:
+    fresh = {(r, k): key for r, k, key in typo if (r, k) not in found}
+    if not fresh:
+        return
+    pairs = list(fresh)
+    left = [fresh[p] for p in pairs]
+    right = [index.inv_core[k] for _, k in pairs]
+    dist = cpdist(left, right, scorer=OSA.distance, score_cutoff=1, workers=-1)
+    for (r, k), d, key in zip(pairs, dist, left, strict=True):
+        if d <= 1:
+            found[(r, k)] = (TYPO, 1, key)
+
+
+def find_ref_hits(tables: Tables, settled: frozenset[str]) -> RefHits:
+    """Look up every receipt's reference keys against the open invoices."""
+    index = _Index(tables, settled)
+    found: dict[tuple[int, int], tuple[int, int, str]] = {}
+    typo: list[tuple[int, int, str]] = []
+    paid = np.zeros(tables.n_rec, bool)
+    for r, rec in enumerate(tables.receipts):
+        paid[r] = _lookup(index, r, rec, found, typo)
+    _confirm_typos(index, found, typo)
+    n = len(found)
+    rec = np.fromiter((p[0] for p in found), np.int64, n)
+    inv = np.fromiter((p[1] for p in found), np.int64, n)
+    level = np.fromiter((v[0] for v in found.values()), np.int8, n)
+    strong = np.zeros(tables.n_rec, bool)
+    strong[rec[level >= TYPO]] = True
+    return RefHits(
+        rec=rec,
+        inv=inv,
+        level=level,
+        count=np.fromiter((v[1] for v in found.values()), np.int32, n),
+        token={p: v[2] for p, v in found.items()},
+        names_paid=paid,
+        has_strong=strong,
+        n_strong=np.bincount(rec[level >= DIGITS], minlength=tables.n_rec),
+    )

@@ -1,0 +1,106 @@
+"""Reference normalisation (leaf layer): invoice numbers and the references found in payments.
+
+An invoice number gets two keys: `full` (letters and digits, upper case, no separators:
+"inv-2024/00123" -> "INV202400123") and `core` (its digits without leading zeros:
+"202400123"). A payment text yields candidate keys from every run of 1..4 adjacent tokens
+("Payment for INV 2024 00123" -> "INV202400123", "202400123", ...), so dashes, spaces, case,
+prefixes, dropped leading zeros and several numbers in one text all meet the same keys.
+Creditor references are unwrapped (ISO 11649 "RF18 ..." and Swiss QR/ISR 27-digit refs).
+Nothing here raises.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r"[A-Z0-9]+")
+_RF = re.compile(r"^RF\d\d([A-Z0-9]{1,21})$")
+MIN_CORE = 4  # shorter digit cores are too common to be a reference on their own
+MIN_FUZZY = 5  # typo-tolerant matching only for keys at least this long
+MAX_JOIN = 4
+FIELD_LENGTHS = (35, 70, 105, 140)  # bank text fields that cut references short
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).upper()
+
+
+def full_key(number: str) -> str:
+    """Letters and digits of an invoice number, upper case: 'inv-2024/00123' -> 'INV202400123'."""
+    return "".join(_TOKEN.findall(_fold(number)))
+
+
+_NON_DIGIT = re.compile(r"[^0-9]+")
+
+
+def core_key(number: str) -> str:
+    """Digits of an invoice number without leading zeros: 'INV-000123' -> '123'."""
+    return _NON_DIGIT.sub("", _fold(number)).lstrip("0")
+
+
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+
+
+def zero_key(full: str) -> str:
+    """A full key with leading zeros dropped in each number: 'INV0042' -> 'INV42'."""
+    return _LEADING_ZEROS.sub("", full)
+
+
+@dataclass(frozen=True)
+class TextKeys:
+    """Keys found in one payment: exact candidates, and the last token when text looks cut."""
+
+    full: frozenset[str]
+    core: frozenset[str]
+    tails: tuple[str, ...]  # last 1..3 tokens joined (a reference cut by a field limit ends here)
+    truncated: bool  # remittance length hits a bank field limit
+
+
+def unwrap_structured(ref: str) -> str:
+    """The payload of a creditor reference: RF18 5390 0754 7034 -> 539007547034; QRR -> number."""
+    key = full_key(ref)
+    m = _RF.match(key)
+    if m:
+        return m.group(1)
+    if len(key) in (26, 27) and key.isdigit():  # Swiss QR/ISR reference: number + check digit
+        return key[:-1].lstrip("0")
+    return key
+
+
+def _joins(tokens: list[str]) -> set[str]:
+    out: set[str] = set()
+    for start in range(len(tokens)):
+        joined = ""
+        for tok in tokens[start : start + MAX_JOIN]:
+            joined += tok
+            if len(joined) > 30:
+                break
+            if any(ch.isdigit() for ch in joined):
+                out.add(joined)
+    return out
+
+
+def text_keys(remittance: str, refs: tuple[str, ...] = ()) -> TextKeys:
+    """All candidate reference keys of a payment's text and structured references."""
+    tokens = _TOKEN.findall(_fold(remittance))
+    fulls = _joins(tokens)
+    for ref in refs:
+        ref_tokens = _TOKEN.findall(_fold(ref))
+        fulls |= _joins(ref_tokens)
+        unwrapped = unwrap_structured(ref)
+        if unwrapped:
+            fulls.add(unwrapped)
+    cores = {c for c in (_NON_DIGIT.sub("", f).lstrip("0") for f in fulls) if len(c) >= MIN_CORE}
+    cores |= {z for z in map(zero_key, fulls) if len(z) >= 3 and not z.isdigit()}
+    tails = tuple("".join(tokens[-n:]) for n in (1, 2, 3) if len(tokens) >= n)
+    cut = len(remittance.rstrip()) in FIELD_LENGTHS or len(remittance) in FIELD_LENGTHS
+    return TextKeys(frozenset(fulls), frozenset(cores), tails, cut)
+
+
+def deletions(key: str) -> set[str]:
+    """The key and every string one deletion away (typo blocking, SymSpell style)."""
+    out = {key}
+    out.update(key[:i] + key[i + 1 :] for i in range(len(key)))
+    return out

@@ -1,0 +1,121 @@
+"""One receipt for several invoices: bounded subset-sum guided by references (leaf layer).
+
+`subset_options(...)` looks, for receipts with no single-invoice amount fit, at a small pool
+of open invoices (those the text names first, then the payer's customer's invoices nearest in
+date; at most `SubsetBounds.max_invoices`) and finds every subset of 2..`max_size` invoices
+whose sum equals the receipt, or exceeds it by at most the fee tolerance. The search is a
+numpy sweep over precomputed index combinations, so it is bounded by C(24, 4) sums per receipt.
+Every fitting subset becomes an option; when several fit, the competition term in score.py
+keeps all of them below the auto threshold and they are offered as alternatives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+
+import numpy as np
+
+from matching import levels as L
+from matching.features import PairTable
+from matching.namematch import WEAK
+from matching.prepare import Tables
+from matching.refindex import DIGITS, TYPO
+from matching.settings import MatchSettings
+
+MAX_FITS = 6  # fitting subsets scored per size; more only means "ambiguous" anyway
+
+
+@dataclass(frozen=True)
+class Option:
+    """A multi-invoice reading of one receipt; `rows` index the PairTable."""
+
+    rec: int
+    rows: tuple[int, ...]
+    alloc: tuple[int, ...]
+    fee: tuple[int, ...]
+    score: float
+    weights: tuple[tuple[str, str, float], ...]  # (feature, level, weight)
+
+
+@lru_cache(maxsize=64)
+def _combos(n: int, k: int) -> np.ndarray:
+    return np.array(list(combinations(range(n), k)), np.int32).reshape(-1, k)
+
+
+def _pool(p: PairTable, rows: np.ndarray, t: Tables, bound: int) -> np.ndarray:
+    ok = (p.lv_ref[rows] >= TYPO) | ((p.lv_name[rows] >= WEAK) & (p.lv_name[rows] <= 8))
+    ok &= (p.lv_dec[rows] == 1) & (t.rec_cur[p.r[rows]] == t.inv_cur[p.i[rows]])
+    ok &= t.inv_open[p.i[rows]] <= t.rec_amount[p.r[rows]]
+    rows = rows[ok]
+    if len(rows) < 2:
+        return rows
+    gap = np.abs(t.rec_date[p.r[rows]] - t.inv_issue[p.i[rows]])
+    order = np.lexsort((gap, ~(p.lv_ref[rows] >= TYPO)))
+    return rows[order[:bound]]
+
+
+def _score(p: PairTable, rows: np.ndarray, tried: int, tol: int, target: int, named: int):
+    ref = p.lv_ref[rows] >= TYPO
+    strong = int((p.lv_ref[rows] >= DIGITS).sum())
+    base = np.array([L.REFERENCE.level(int(c) - 2 if c >= 6 else int(c)).weight
+                     for c in p.lv_ref[rows]])  # fmt: skip
+    if ref.all():
+        ref_w, ref_label = float(base.min()), "all referenced"
+    elif ref.any():
+        ref_w, ref_label = float(base[ref].sum() / len(rows)), "some referenced"
+    else:
+        ref_w, ref_label = 0.0, "none"
+    if named > strong:  # the text names open invoices left out of this subset
+        ref_w, ref_label = ref_w + L.REFERENCE.level(-2).weight, ref_label + ", others named"
+    chance = max(tried * (tol + 1) / max(target, 1), 1e-9)  # P(some subset lands here by luck)
+    amt_w = float(np.clip(np.log2(0.9 / chance), 0.0, L.AMOUNT.level(3).weight))
+    weights = (
+        ("reference", ref_label, ref_w),
+        ("payer", "best of subset", float(p.w_name[rows].max())),
+        ("amount", f"sum of {len(rows)}", amt_w),
+        ("date", "worst of subset", float(p.w_date[rows].min())),
+        ("receipt", "noise" if p.w_noise[rows[0]] < 0 else "payment", float(p.w_noise[rows[0]])),
+    )
+    return L.PRIOR + sum(w for _, _, w in weights), weights
+
+
+def _search(p: PairTable, pool: np.ndarray, t: Tables, tol: int, bounds, named: int):
+    target = int(t.rec_amount[p.r[pool[0]]])
+    amounts = t.inv_open[p.i[pool]]
+    found: list[Option] = []
+    tried = sum(len(_combos(len(pool), k)) for k in range(2, bounds.max_size + 1))
+    for k in range(2, min(bounds.max_size, len(pool)) + 1):
+        combos = _combos(len(pool), k)
+        sums = amounts[combos].sum(axis=1)
+        fit = np.flatnonzero((sums >= target) & (sums <= target + tol))
+        fit = fit[np.argsort(sums[fit] - target, kind="stable")][:MAX_FITS]  # exact sums first
+        for c in fit:
+            rows = pool[combos[c]]
+            width = 0 if sums[c] == target else tol
+            score, weights = _score(p, rows, tried, width, target, named)
+            alloc = tuple(int(a) for a in t.inv_open[p.i[rows]])
+            fee = [0] * k
+            fee[-1] = int(sums[c] - target)
+            found.append(Option(int(p.r[rows[0]]), tuple(map(int, rows)), alloc, tuple(fee),
+                                score, weights))  # fmt: skip
+    found.sort(key=lambda o: -o.score)
+    return found[: bounds.max_alternatives + 1]
+
+
+def subset_options(
+    t: Tables, p: PairTable, by_rec: dict[int, np.ndarray], needy: np.ndarray,
+    tol: np.ndarray, settings: MatchSettings,
+) -> list[Option]:  # fmt: skip
+    """Combined-payment options for the receipts in `needy` (indices into the receipt table)."""
+    out: list[Option] = []
+    for r in needy:
+        rows = by_rec.get(int(r))
+        if rows is None or len(rows) < 2:
+            continue
+        pool = _pool(p, rows, t, settings.subset.max_invoices)
+        if len(pool) >= 2:
+            named = int((p.lv_ref[rows] >= DIGITS).sum())
+            out.extend(_search(p, pool, t, int(tol[r]), settings.subset, named))
+    return out
