@@ -66,6 +66,7 @@ COMMANDS: list[str] = [
     "recon.cli.users:users",
     "recon.cli.users:tokens",
     "recon.cli.serve:serve",
+    "recon.cli.run:run",
 ]
 
 _register()
