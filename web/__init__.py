@@ -36,6 +36,9 @@ __all__ = [
 BLUEPRINTS: list[str] = [
     "web.auth:bp",
     "web.pages:bp",
+    "web.queue:bp",
+    "web.records:bp",
+    "web.webhooks:bp",
 ]
 
 # Blueprints (by name) that authenticate without cookies: bearer tokens, gateway signatures.

@@ -1,0 +1,151 @@
+"""Gateway webhook endpoints: ``POST /webhooks/stripe|alipay|wechatpay`` (web edge, thin).
+
+Each view reads the raw body (never ``request.form``/``request.json``, which would re-decode it),
+verifies it with `gateways`, stores it through `recon.services.gateway_events.receive` -- one
+committed transaction for the inbox row, then processing in a transaction of its own -- and
+answers the way the gateway expects: Stripe 200 JSON, WeChat Pay 204, Alipay exactly ``success``
+(only after the row is durably stored, else ``fail``).  A delivery that fails verification is
+refused and not stored: 400 (``fail`` for Alipay), 413 above the size limit.  Duplicates are
+answered as success.  The blueprint is CSRF-exempt (listed in ``web.CSRF_EXEMPT``) and needs no
+login: the signature is the authentication.  Log lines carry the gateway, reason and event id
+only -- never secrets, keys, signatures or payer data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask.blueprints import BlueprintSetupState
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from gateways import VerifiedEvent, WebhookRejected
+from gateways.alipay import AlipayConfig
+from gateways.stripe import StripeWebhookConfig
+from gateways.wechatpay import WechatPayConfig
+from recon.config import GatewaySettings
+from recon.services.gateway_events import receive
+
+__all__ = ["Verifiers", "bp", "build_verifiers"]
+
+log = logging.getLogger(__name__)
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+_KEY = "recon.gateway_verifiers"
+
+
+@dataclass(frozen=True)
+class Verifiers:
+    """The configured verifiers; ``None`` for a gateway without credentials (404)."""
+
+    stripe: StripeWebhookConfig | None = None
+    alipay: AlipayConfig | None = None
+    wechatpay: WechatPayConfig | None = None
+
+
+def build_verifiers(gs: GatewaySettings) -> Verifiers:
+    """Verifiers from the settings; a malformed key fails here, at start-up, not per request."""
+    stripe = StripeWebhookConfig(secrets=gs.stripe_webhook_secrets) if (
+        gs.stripe_webhook_secrets) else None
+    alipay = AlipayConfig(app_id=gs.alipay_app_id, seller_id=gs.alipay_seller_id,
+                          public_key=gs.alipay_public_key) if (
+        gs.alipay_app_id and gs.alipay_public_key) else None
+    wechat = None
+    if gs.wechatpay_mchid and gs.wechatpay_apiv3_key and gs.wechatpay_platform_public_key:
+        wechat = WechatPayConfig(
+            mchid=gs.wechatpay_mchid, apiv3_key=gs.wechatpay_apiv3_key,
+            platform_keys={gs.wechatpay_platform_serial or "": gs.wechatpay_platform_public_key},
+        )
+    return Verifiers(stripe=stripe, alipay=alipay, wechatpay=wechat)
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    app: Flask = state.app
+    if _KEY not in app.extensions:
+        app.extensions[_KEY] = build_verifiers(app.extensions["recon.settings"].gateways)
+
+
+def _verifiers() -> Verifiers:
+    return current_app.extensions[_KEY]
+
+
+def _raw_body(limit: int) -> bytes:
+    """The request bytes, refusing more than `limit` without reading them all."""
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge()
+    request.max_content_length = limit
+    return request.get_data(cache=False)
+
+
+def _handle(
+    gateway: str,
+    limit: int,
+    verify: Callable[[bytes], VerifiedEvent],
+    ok: Callable[[bool], Response],
+    refuse: Callable[[int, str], Response],
+) -> Response:
+    """Verify, store, process; the shared skeleton of the three endpoints."""
+    try:
+        event = verify(_raw_body(limit))
+    except RequestEntityTooLarge:
+        log.warning("webhook %s refused: too_large", gateway)
+        return refuse(413, "too_large")
+    except WebhookRejected as exc:
+        log.warning("webhook %s refused: %s event=%s", gateway, exc.reason, exc.event_id or "-")
+        return refuse(exc.http_status, exc.reason)
+    try:
+        stored, processed = receive(current_app.extensions["recon.session_factory"], event,
+                                    actor=f"gateway:{gateway}")
+    except Exception:
+        log.exception("webhook %s event=%s could not be stored", gateway, event.event_id)
+        return refuse(500, "storage_failed")
+    if processed is not None and processed.exception:
+        log.info("webhook %s event=%s needs a person: %s", gateway, event.event_id,
+                 processed.exception)
+    return ok(not stored.created)
+
+
+@bp.post("/stripe")
+def stripe_webhook() -> Response:
+    cfg = _verifiers().stripe
+    if cfg is None:
+        return _json({"error": "not_configured"}, 404)
+    return _handle(
+        "stripe", cfg.max_bytes,
+        lambda raw: cfg.verify(raw, request.headers.get("Stripe-Signature")),
+        lambda duplicate: _json({"received": True, "duplicate": duplicate}, 200),
+        lambda status, reason: _json({"error": reason}, status),
+    )
+
+
+@bp.post("/alipay")
+def alipay_webhook() -> Response:
+    cfg = _verifiers().alipay
+    if cfg is None:
+        return _text("fail", 404)
+    return _handle("alipay", cfg.max_bytes, cfg.verify, lambda _dup: _text("success", 200),
+                   lambda status, _reason: _text("fail", status))
+
+
+@bp.post("/wechatpay")
+def wechatpay_webhook() -> Response:
+    cfg = _verifiers().wechatpay
+    if cfg is None:
+        return _json({"code": "FAIL", "message": "not configured"}, 404)
+    return _handle(
+        "wechatpay", cfg.max_bytes, lambda raw: cfg.verify(request.headers, raw),
+        lambda _dup: Response(status=204),
+        lambda status, reason: _json({"code": "FAIL", "message": reason}, status),
+    )
+
+
+def _json(body: dict[str, object], status: int) -> Response:
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _text(body: str, status: int) -> Response:
+    return Response(body, status=status, mimetype="text/plain")
