@@ -36,8 +36,6 @@ __all__ = [
 BLUEPRINTS: list[str] = [
     "web.auth:bp",
     "web.pages:bp",
-    "web.queue:bp",
-    "web.records:bp",
     "web.webhooks:bp",
 ]
 
