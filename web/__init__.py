@@ -36,6 +36,7 @@ __all__ = [
 BLUEPRINTS: list[str] = [
     "web.auth:bp",
     "web.pages:bp",
+    "web.queue:bp",
     "web.webhooks:bp",
 ]
 

@@ -1,0 +1,142 @@
+"""Web layer: the exception queue's pages (read side) — queue, receipt detail, approvals.
+
+Views read through ``recon.services.queue`` / ``queue_detail`` and render; the actions (POST)
+live in ``web.queue_actions`` on the same blueprint. Every view needs a login (any role may
+read); a bad filter or cursor answers 400.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from recon.services import queue as q
+from recon.services.queue_detail import pending_writeoffs, reasons_of, receipt_detail
+from recon.services.queue_detail import search_open_invoices as search_invoices
+from web import db_session, settings
+from web.auth import require_login
+
+__all__ = ["CAUSE_LABELS", "bp"]
+
+bp = Blueprint("queue", __name__, url_prefix="/queue")
+require_login(bp)
+
+CAUSE_LABELS = {
+    "possible_duplicate": _l("Possible duplicate"),
+    "unknown_payer": _l("Unknown payer"),
+    "ambiguous": _l("Ambiguous combination"),
+    "fee_gap": _l("Fee gap"),
+    "amount_mismatch": _l("Amount mismatch"),
+    "low_confidence": _l("Low confidence"),
+}
+SORT_LABELS = {
+    "-age": _l("Oldest first"),
+    "age": _l("Newest first"),
+    "-amount": _l("Largest first"),
+    "amount": _l("Smallest first"),
+    "account": _l("Account A–Z"),
+    "-account": _l("Account Z–A"),
+}
+KINDS = ("line", "charge")
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, Any]:
+    return {"cause_labels": CAUSE_LABELS, "reasons_of": reasons_of}
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        abort(400, description=f"{name} must be a whole number of days")
+    return int(raw)
+
+
+def read_filters() -> q.QueueFilter:
+    """The queue filter from the query string (400 on nonsense)."""
+    args = request.args
+    try:
+        return q.QueueFilter(
+            cause=args.get("cause") or None,
+            account=args.get("account") or None,
+            currency=args.get("currency") or None,
+            min_age=_int_arg("min_age"),
+            max_age=_int_arg("max_age"),
+            text=args.get("q") or None,
+            today=dt.date.today(),
+        )
+    except ValueError as exc:
+        abort(400, description=str(exc))
+
+
+@bp.route("")
+def index() -> str:
+    filters = read_filters()
+    sort = request.args.get("sort", "-age")
+    grouped = request.args.get("group", "1") != "0"
+    try:
+        page = q.queue_page(
+            db_session(), filters, sort=sort, cursor=request.args.get("cursor"), grouped=grouped
+        )
+    except ValueError as exc:
+        abort(400, description=str(exc))
+    counts = q.queue_counts(db_session(), filters)
+    return render_template(
+        "queue/index.html",
+        page=page,
+        counts=counts,
+        filters=filters,
+        sort_labels=SORT_LABELS,
+        args={k: v for k, v in request.args.items() if k != "cursor"},
+        base_args={k: v for k, v in request.args.items() if k not in ("cursor", "cause")},
+    )
+
+
+def _kind(kind: str) -> str:
+    if kind not in KINDS:
+        abort(404)
+    return kind
+
+
+@bp.route("/<kind>/<int:receipt_id>")
+def detail(kind: str, receipt_id: int) -> str:
+    return render_detail(_kind(kind), receipt_id)
+
+
+def render_detail(kind: str, receipt_id: int, notice: tuple[str, str] | None = None) -> str:
+    """The receipt page (also the fragment htmx swaps in after an action)."""
+    data = receipt_detail(db_session(), kind, receipt_id)
+    return render_template(
+        "queue/detail.html",
+        d=data,
+        notice=notice,
+        limit=settings().writeoff_limit,
+        exp=_exponent(data.item.currency),
+    )
+
+
+def _exponent(currency: str) -> int:
+    from recon.money import minor_units
+
+    return minor_units(currency)
+
+
+@bp.route("/<kind>/<int:receipt_id>/invoices")
+def invoices(kind: str, receipt_id: int) -> str:
+    """htmx fragment: open invoices in the receipt's currency matching ``q``."""
+    data = receipt_detail(db_session(), _kind(kind), receipt_id)
+    found = search_invoices(db_session(), request.args.get("q", ""), currency=data.item.currency)
+    return render_template("queue/_invoices.html", invoices=found, d=data)
+
+
+@bp.route("/approvals")
+def approvals() -> str:
+    return render_template("queue/approvals.html", pending=pending_writeoffs(db_session()))
+
+
+from web import queue_actions  # noqa: E402,F401  (registers the POST routes on ``bp``)
