@@ -133,8 +133,8 @@ def reason_text(name: str, kind: str, exc: BaseException, *, bug: bool) -> str:
         "verdict: " + ("BUG - unexpected error, please report it with this file"
                        if bug else "rejected - the file has a problem; fix it and drop it again"),
         f"error: {type(exc).__name__}",
-        f"line: {getattr(exc, 'line', None) or '-'}",
-        f"field: {getattr(exc, 'field', None) or '-'}",
+        f"line: {_where(exc, 'line', 'row') or '-'}",
+        f"field: {_where(exc, 'field') or '-'}",
     ]
     value = getattr(exc, "value", None)
     if value is not None:
@@ -144,6 +144,16 @@ def reason_text(name: str, kind: str, exc: BaseException, *, bug: bool) -> str:
     if bug:
         lines += ["", "traceback:", *traceback.format_exception(exc)]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _where(exc: BaseException, *names: str) -> object:
+    """``exc.line`` (or ``.field``), else the first listed problem's, else None."""
+    problems = list(getattr(exc, "errors", None) or getattr(exc, "problems", None) or ())
+    for source in (exc, *problems[:1]):
+        for name in names:
+            if getattr(source, name, None) is not None:
+                return getattr(source, name)
+    return None
 
 
 def _more_problems(exc: BaseException) -> list[str]:
