@@ -36,6 +36,8 @@ __all__ = [
 BLUEPRINTS: list[str] = [
     "web.auth:bp",
     "web.pages:bp",
+    "web.records:bp",
+    "web.admin:bp",
     "web.queue:bp",
     "web.webhooks:bp",
 ]

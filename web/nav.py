@@ -22,7 +22,7 @@ NAV = (
     ("records.runs", _l("Runs"), _ANY),
     ("admin.upload", _l("Upload"), ("clerk", "approver", "admin")),
     ("records.audit", _l("Audit log"), _ANY),
-    ("admin.settings", _l("Settings"), ("admin",)),
+    ("admin.settings_page", _l("Settings"), ("admin",)),
 )
 
 
@@ -38,4 +38,7 @@ def nav_items() -> list[tuple[str, str]]:
 
 
 def init_app(app: Flask) -> None:
+    from web.paging import page_url
+
     app.context_processor(lambda: {"nav_items": nav_items})
+    app.add_template_global(page_url)

@@ -1,0 +1,123 @@
+"""Web layer: upload a bank or gateway file (clerks and up), settings and the alias table (admin).
+
+Uploads go through the same import entry point as the daily run
+(``recon.services.run_importers.import_by_kind``), in one transaction: a bad file writes nothing
+and its error (file, line, field) is shown. Settings and aliases change only through
+``recon.services.settings_store`` and ``recon.services.alias_admin``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from recon.services import alias_admin, settings_store
+from recon.services.errors import ServiceError
+from recon.services.run_files import EXPECTED
+from recon.services.run_importers import ImportSummary, Unavailable, import_by_kind
+from web import db_session, settings, transaction
+from web.auth import require_login, roles_required
+from web.paging import page_arg, paginate
+
+__all__ = ["UPLOAD_KINDS", "bp", "import_upload"]
+
+bp = Blueprint("admin", __name__)
+require_login(bp)
+UPLOAD_KINDS = ("bank", "gateway", "invoices")
+
+
+def import_upload(kind: str, name: str, data: bytes) -> ImportSummary:
+    """Import one uploaded file in its own transaction (raises ``Unavailable`` / EXPECTED)."""
+    if kind not in UPLOAD_KINDS:
+        raise ServiceError(f"unknown file kind {kind!r} (one of {', '.join(UPLOAD_KINDS)})")
+    with transaction() as session:
+        return import_by_kind(session, kind, name, data, actor=current_user.username)
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@roles_required("clerk", "approver")
+def upload() -> Any:
+    status = 200
+    if request.method == "POST":
+        file = request.files.get("file")
+        kind = request.form.get("kind", "bank")
+        if file is None or not file.filename:
+            flash(_("Choose a file to upload."), "error")
+            status = 400
+        else:
+            status = _do_upload(kind, file.filename, file.read())
+            if status == 200:
+                return redirect(url_for("admin.upload"))
+    return render_template("admin/upload.html", kinds=UPLOAD_KINDS), status
+
+
+def _do_upload(kind: str, name: str, data: bytes) -> int:
+    try:
+        summary = import_upload(kind, name, data)
+    except Unavailable as exc:
+        flash(str(exc), "error")
+        return 501
+    except EXPECTED as exc:
+        flash(_("%(name)s was not imported: %(error)s", name=name, error=str(exc)), "error")
+        return 422
+    flash(_("%(name)s imported: %(text)s", name=name, text=summary.text), "success")
+    return 200
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles_required("admin")
+def settings_page() -> Any:
+    status = 200
+    if request.method == "POST":
+        try:
+            with transaction() as session:
+                for key in settings_store.KNOWN:
+                    if (raw := request.form.get(key)) is not None and raw.strip():
+                        settings_store.set_value(session, key, raw, actor=current_user.username)
+        except ServiceError as exc:
+            flash(str(exc), "error")
+            status = 422
+        else:
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("admin.settings_page"))
+    values = settings_store.effective(db_session(), settings())
+    return render_template(
+        "admin/settings.html", specs=settings_store.KNOWN, values=values
+    ), status
+
+
+@bp.route("/settings/aliases")
+@roles_required("admin")
+def aliases() -> str:
+    query = alias_admin.alias_query(request.args.get("q"), request.args.get("polarity"))
+    page = paginate(db_session(), query, page_arg())
+    return render_template("admin/aliases.html", page=page)
+
+
+@bp.route("/settings/aliases/<int:alias_id>", methods=["POST"])
+@roles_required("admin")
+def alias_edit(alias_id: int) -> Any:
+    with transaction() as session:
+        alias_admin.update_alias(
+            session,
+            alias_id,
+            alias=request.form.get("alias", ""),
+            polarity=request.form.get("polarity", ""),
+            actor=current_user.username,
+        )
+    flash(_("Alias saved."), "success")
+    return redirect(url_for("admin.aliases", **request.args))
+
+
+@bp.route("/settings/aliases/<int:alias_id>/delete", methods=["POST"])
+@roles_required("admin")
+def alias_delete(alias_id: int) -> Any:
+    with transaction() as session:
+        alias_admin.delete_alias(
+            session, alias_id, actor=current_user.username, reason=request.form.get("reason")
+        )
+    flash(_("Alias deleted."), "success")
+    return redirect(url_for("admin.aliases", **request.args))
