@@ -1,0 +1,125 @@
+"""One run at a time, and kill -9 safety: a killed run frees the lock and the next run finishes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from recon.models import Invoice, ReconRun
+from recon.models.run import InboxFile
+from recon.services.runlock import RunLockBusy, run_lock
+
+DAY = "2026-11-22"
+
+# Runs `recon run` in a child process that pauses (sleeps) at a chosen point of the first file:
+# "import" = inside the import transaction, "archive" = after the commit, before the move.
+CHILD = """
+import pathlib, sys, time
+import recon.services.inbox as inbox
+import recon.services.run_files as run_files
+marker, point = pathlib.Path(sys.argv[1]), sys.argv[2]
+
+def pause(real):
+    def wrapper(*args, **kwargs):
+        result = real(*args, **kwargs) if point == "import" else None
+        marker.write_text("paused")
+        time.sleep(120)
+        return result if point == "import" else real(*args, **kwargs)
+    return wrapper
+
+if point == "import":
+    run_files.import_by_kind = pause(run_files.import_by_kind)
+else:
+    inbox.archive = pause(inbox.archive)
+from recon.cli import main
+main(sys.argv[3:], prog_name="recon")
+"""
+
+
+def _invoices(prefix: str) -> bytes:
+    data = resources.files("recon.samples").joinpath("invoices.csv").read_bytes()
+    return data.replace(b"INV-2026-", prefix.encode())
+
+
+def _env(settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECON_")}
+    env.update(
+        RECON_DATABASE_URL=settings.database_url,
+        RECON_ENV="test",
+        RECON_INBOX_DIR=str(settings.inbox_dir),
+        RECON_REPORTS_DIR=str(settings.reports_dir),
+    )
+    return env
+
+
+def _start_paused(settings, tmp_path: Path, point: str) -> tuple[subprocess.Popen, Path]:
+    marker = tmp_path / "paused.marker"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(marker), point, "run", "--date", DAY],
+        env=_env(settings), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            _out, err = proc.communicate()
+            pytest.fail(f"child run never paused (rc {proc.returncode}): {err.decode()[-2000:]}")
+        time.sleep(0.05)
+    return proc, marker
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["import", "archive"])
+def test_kill_9_mid_run_then_next_run_finishes_the_job(
+    cli, settings, session, tmp_path, point
+) -> None:
+    inbox = settings.inbox_dir
+    inbox.mkdir(parents=True)
+    (inbox / "invoices-a.csv").write_bytes(_invoices("A-"))
+    (inbox / "invoices-b.csv").write_bytes(_invoices("B-"))
+    proc, _marker = _start_paused(settings, tmp_path, point)
+    try:
+        busy = cli("run", "--date", DAY, "--json")  # a second, concurrent run
+        assert busy.exit_code == 2 and "another recon run" in busy.stderr
+        assert json.loads(busy.stdout)["status"] == "busy"
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    result = cli("run", "--date", DAY, "--json")
+    summary = json.loads(result.stdout)
+    assert result.exit_code == 0, result.stderr
+    expected = {"import": {"imported": 2, "duplicate": 0}, "archive": {"imported": 1,
+                                                                       "duplicate": 1}}[point]
+    assert {k: summary["files"][k] for k in expected} == expected
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Invoice)) == 16
+    assert session.scalar(select(func.count()).select_from(InboxFile)) == 2
+    runs = session.scalars(select(ReconRun).order_by(ReconRun.id)).all()
+    assert [r.status for r in runs] == ["failed", "clean"]
+    assert "interrupted" in runs[0].error
+    assert [p.name for p in inbox.iterdir() if p.is_file()] == []
+
+
+def test_second_run_exits_two_while_the_lock_is_held(cli, engine) -> None:
+    with run_lock(engine):
+        result = cli("run", "--date", DAY)
+    assert result.exit_code == 2 and "not started" in result.stderr
+    assert cli("run", "--date", DAY).exit_code == 0  # released on exit
+
+
+def test_lock_is_exclusive_and_released(engine) -> None:
+    with run_lock(engine), pytest.raises(RunLockBusy), run_lock(engine):
+        pass
+    with run_lock(engine):
+        pass
