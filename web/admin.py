@@ -29,12 +29,12 @@ require_login(bp)
 UPLOAD_KINDS = ("bank", "gateway", "invoices")
 
 
-def import_upload(kind: str, name: str, data: bytes) -> ImportSummary:
+def import_upload(kind: str, name: str, data: bytes, actor: str) -> ImportSummary:
     """Import one uploaded file in its own transaction (raises ``Unavailable`` / EXPECTED)."""
     if kind not in UPLOAD_KINDS:
         raise ServiceError(f"unknown file kind {kind!r} (one of {', '.join(UPLOAD_KINDS)})")
     with transaction() as session:
-        return import_by_kind(session, kind, name, data, actor=current_user.username)
+        return import_by_kind(session, kind, name, data, actor=actor)
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -56,7 +56,7 @@ def upload() -> Any:
 
 def _do_upload(kind: str, name: str, data: bytes) -> int:
     try:
-        summary = import_upload(kind, name, data)
+        summary = import_upload(kind, name, data, current_user.username)
     except Unavailable as exc:
         flash(str(exc), "error")
         return 501

@@ -1,0 +1,193 @@
+"""Web layer: the JSON API at ``/api/v1`` for programs, authenticated by bearer tokens.
+
+Tokens come from ``recon tokens create`` and act as their user's role (viewer reads; clerk and
+up import; admin triggers a run). Session cookies are never accepted here, so the blueprint is
+CSRF-exempt. Errors are JSON ``{"error", "status", ...}`` (``web.errors``). The OpenAPI document
+(``/api/v1/openapi.json``, built in ``web.openapi``) lists exactly these routes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from recon.services import users
+from recon.services.audit import jsonable
+from recon.services.errors import ServiceError
+from recon.services.export import export_rows, write_csv
+from recon.services.invoices import InvoiceImportError, import_invoices
+from recon.services.queue import QueueFilter, queue_page
+from recon.services.run_files import EXPECTED
+from recon.services.run_importers import Unavailable
+from web import db_session, settings, transaction
+from web.admin import import_upload
+from web.auth import WebUser
+from web.errors import ApiError
+
+__all__ = ["bp"]
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+F = TypeVar("F", bound=Callable[..., Any])
+MAX_LIMIT = 1000
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+@bp.before_request
+def _authenticate() -> None:
+    """Every API call needs a valid bearer token; its user is ``g.api_user``."""
+    token = _bearer()
+    user = None
+    if token:
+        with transaction() as session:
+            found = users.user_for_token(session, token)
+            user = WebUser.of(found) if found is not None else None
+    if user is None:
+        raise ApiError("a valid bearer token is required", 401)
+    g.api_user = user
+
+
+def token_roles(*roles: str) -> Callable[[F], F]:
+    """Only tokens of users with one of ``roles`` (or admin) may call the view (else 403)."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not g.api_user.has_role(*roles):
+                raise ApiError(f"this call needs the role {' or '.join(roles)}", 403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def _limit() -> int:
+    return max(1, min(request.args.get("limit", 100, type=int) or 100, MAX_LIMIT))
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    from web.openapi import document
+
+    return jsonify(document())
+
+
+@bp.post("/invoices")
+@token_roles("clerk", "approver")
+def upsert_invoices() -> Any:
+    """Upsert invoices from a JSON body (an array, or ``{"invoices": [...]}``)."""
+    if not request.is_json:
+        raise ApiError("send the invoices as application/json", 415)
+    skip_bad = request.args.get("skip_bad") in {"1", "true"}
+    try:
+        with transaction() as session:
+            report = import_invoices(session, "api.json", request.get_data(),
+                                     actor=g.api_user.username, skip_bad=skip_bad)
+    except InvoiceImportError as exc:
+        raise ApiError("invoices rejected; nothing imported", 422,
+                       problems=[str(e) for e in exc.errors]) from exc
+    return jsonify(created=report.created, updated=report.updated, unchanged=report.unchanged,
+                   rejected=[str(e) for e in report.rejected])
+
+
+@bp.post("/statements")
+@token_roles("clerk", "approver")
+def upload_statement() -> Any:
+    """A bank statement (or ``?kind=gateway`` settlement file) as multipart ``file``."""
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        raise ApiError("send the file as multipart/form-data field 'file'", 400)
+    kind = request.args.get("kind", "bank")
+    if kind not in {"bank", "gateway"}:
+        raise ApiError("kind must be bank or gateway", 400)
+    try:
+        summary = import_upload(kind, file.filename, file.read(), g.api_user.username)
+    except Unavailable as exc:
+        raise ApiError(str(exc), 501) from exc
+    except EXPECTED as exc:
+        raise ApiError(f"{file.filename}: {exc}", 422) from exc
+    return jsonify(file=file.filename, lines=summary.lines, summary=summary.text), 201
+
+
+@bp.get("/unmatched")
+@token_roles("viewer")
+def unmatched() -> Any:
+    """Receipts still to clear (the exception queue), oldest first, with a cursor for more."""
+    try:
+        filters = QueueFilter(cause=request.args.get("cause") or None,
+                              account=request.args.get("account") or None,
+                              currency=request.args.get("currency") or None)
+    except ValueError as exc:
+        raise ApiError(str(exc), 400) from exc
+    page = queue_page(db_session(), filters, cursor=request.args.get("cursor") or None,
+                      limit=_limit(), grouped=False)
+    items = [
+        {"kind": i.kind, "id": i.id, "cause": i.cause, "account": i.account,
+         "currency": i.currency, "unapplied": str(i.unapplied), "booked": i.booked.isoformat(),
+         "age_days": i.age_days, "payer": i.payer, "text": i.text,
+         "suggestion_id": i.suggestion_id, "confidence": i.confidence}
+        for i in page.items
+    ]
+    return jsonify(items=items, next_cursor=page.next_cursor)
+
+
+def _export_args() -> dict[str, Any]:
+    since = request.args.get("since")
+    try:
+        day = dt.date.fromisoformat(since) if since else None
+    except ValueError as exc:
+        raise ApiError("since must be a date (YYYY-MM-DD)", 400) from exc
+    return {"confirmed_only": request.args.get("confirmed_only") in {"1", "true"}, "since": day}
+
+
+@bp.get("/matches")
+@token_roles("viewer")
+def matches() -> Any:
+    """Matches as cash-application rows (one per allocation); ``offset``/``limit`` page them."""
+    offset = max(0, request.args.get("offset", 0, type=int) or 0)
+    limit = _limit()
+    rows = itertools.islice(export_rows(db_session(), **_export_args()), offset, offset + limit)
+    return jsonify(items=[jsonable(r) for r in rows], offset=offset, limit=limit)
+
+
+@bp.get("/matches/export.csv")
+@token_roles("viewer")
+def matches_csv() -> Response:
+    out = io.StringIO()
+    write_csv(export_rows(db_session(), **_export_args()), out)
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=matches.csv"})
+
+
+@bp.post("/runs")
+@token_roles("admin")
+def trigger_run() -> Any:
+    """Run the daily job now (synchronously) and answer its summary; 409 if one is running."""
+    try:
+        from recon.services.run import daily_run
+        from recon.services.run_settings import RunSettings
+        from recon.services.runlock import RunLockBusy
+    except ModuleNotFoundError as exc:
+        raise ApiError("the daily run service is not part of this build", 501) from exc
+    app_settings = settings()
+    try:
+        result = daily_run(current_app.extensions["recon.session_factory"],
+                           current_app.extensions["recon.engine"],
+                           RunSettings.from_env(app_settings), actor=g.api_user.username,
+                           max_bytes=app_settings.max_upload_bytes)
+    except RunLockBusy as exc:
+        raise ApiError(f"a run is already in progress: {exc}", 409) from exc
+    except ServiceError as exc:
+        raise ApiError(str(exc), 422) from exc
+    return jsonify(exit_code=result.exit_code, summary=result.summary), 200

@@ -1,0 +1,88 @@
+"""The OpenAPI 3.1 document of ``/api/v1`` (served at ``/api/v1/openapi.json``).
+
+Written by hand next to the views so it says what they do; ``tests/web/test_api.py`` checks that
+its paths and methods are exactly the API routes in ``app.url_map``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["document"]
+
+_ERROR = {"description": "Error", "content": {"application/json": {"schema": {
+    "$ref": "#/components/schemas/Error"}}}}
+
+
+def _op(summary: str, role: str, ok: str = "200", params: list[dict[str, Any]] | None = None,
+        body: dict[str, Any] | None = None, ok_type: str = "application/json") -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "summary": summary,
+        "description": f"Needs a token of a user with role `{role}` or above (admin: all).",
+        "responses": {ok: {"description": "OK", "content": {ok_type: {}}},
+                      "401": _ERROR, "403": _ERROR, "422": _ERROR},
+    }
+    if params:
+        op["parameters"] = params
+    if body:
+        op["requestBody"] = {"required": True, "content": body}
+    return op
+
+
+def _q(name: str, kind: str = "string", text: str = "") -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": {"type": kind},
+            "description": text}
+
+
+_EXPORT = [_q("confirmed_only", "boolean", "only auto/manual matches"),
+           _q("since", "string", "YYYY-MM-DD, matched on or after")]
+
+PATHS: dict[str, dict[str, Any]] = {
+    "/api/v1/openapi.json": {"get": _op("This document", "viewer")},
+    "/api/v1/invoices": {"post": _op(
+        "Upsert open invoices by invoice_no", "clerk",
+        params=[_q("skip_bad", "boolean", "import good rows, report bad ones")],
+        body={"application/json": {"schema": {"oneOf": [
+            {"type": "array", "items": {"$ref": "#/components/schemas/Invoice"}},
+            {"type": "object", "properties": {"invoices": {
+                "type": "array", "items": {"$ref": "#/components/schemas/Invoice"}}}}]}}})},
+    "/api/v1/statements": {"post": _op(
+        "Import a bank statement (or a gateway settlement file with kind=gateway)", "clerk",
+        ok="201", params=[_q("kind", "string", "bank (default) or gateway")],
+        body={"multipart/form-data": {"schema": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"}}, "required": ["file"]}}})},
+    "/api/v1/unmatched": {"get": _op(
+        "Unmatched receipts (the exception queue)", "viewer",
+        params=[_q("cause"), _q("account"), _q("currency"), _q("cursor"),
+                _q("limit", "integer", "1-1000, default 100")])},
+    "/api/v1/matches": {"get": _op(
+        "Matches as cash-application rows", "viewer",
+        params=[*_EXPORT, _q("offset", "integer"), _q("limit", "integer")])},
+    "/api/v1/matches/export.csv": {"get": _op(
+        "Matches as a CSV file (formula-safe)", "viewer", params=_EXPORT, ok_type="text/csv")},
+    "/api/v1/runs": {"post": _op("Run the daily job now; 409 while another run holds the lock",
+                                 "admin")},
+}
+
+_SCHEMAS = {
+    "Error": {"type": "object", "required": ["error", "status"], "properties": {
+        "error": {"type": "string"}, "status": {"type": "integer"}}},
+    "Invoice": {"type": "object", "required": ["invoice_no", "customer_id", "customer_name",
+                                               "amount", "currency", "issue_date"],
+                "properties": {k: {"type": "string"} for k in (
+                    "invoice_no", "customer_id", "customer_name", "amount", "currency",
+                    "issue_date", "due_date")}},
+}
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "recon API", "version": "1"},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": _SCHEMAS,
+        },
+        "security": [{"bearer": []}],
+        "paths": PATHS,
+    }
