@@ -67,6 +67,8 @@ COMMANDS: list[str] = [
     "recon.cli.users:tokens",
     "recon.cli.serve:serve",
     "recon.cli.run:run",
+    "recon.cli.statements:statements",
+    "recon.cli.statements:profiles",
 ]
 
 _register()

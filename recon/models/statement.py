@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -113,6 +114,8 @@ class StatementLine(Base):
             name="allocation_within_amount",
         ),
         CheckConstraint("status IN ('booked', 'pending', 'info')", name="status"),
+        Index("ix_statement_line_account_day_amount", "bank_account_id", "booking_date",
+              "amount_minor"),
     )
 
     id: Mapped[intpk]

@@ -1,0 +1,255 @@
+"""Import bank statement files (service: a ``Source`` in, rows and an ``ImportReport`` out).
+
+``import_statement`` parses the file with :mod:`importers`, resolves each statement's
+bank account, checks balances and currency, skips lines the account already holds
+(see :mod:`recon.services.statement_keys`), bulk-inserts the new ones, flags possible
+duplicates instead of dropping them, and records the import (file hash, format, who,
+when, counts, warnings) with an audit event. It never commits: the caller frames one
+transaction per file, so a refused file writes nothing. Raises ``ImportFailure`` (the
+file) or ``StatementImportError`` (account, currency, strict balance checks).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from importers import Limits, ParsedFile, ParsedStatement, Source, Status, parse_source
+from recon.models import BankAccount, Statement, StatementImport, StatementLine
+from recon.money import MoneyError, to_minor
+from recon.services import audit
+from recon.services.statement_checks import (
+    StatementImportError,
+    balance_gap,
+    continuity,
+    foreign_lines,
+    resolve_account,
+)
+from recon.services.statement_keys import Keyed, keys_for, known_keys, similar_key, similar_lines
+
+__all__ = ["ImportReport", "StatementImportError", "import_statement", "list_statements"]
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(lines_just_written, lines_to_write)`` while inserting."""
+
+
+@dataclass
+class ImportReport:
+    """What one file import did; ``lines_*`` count booked lines."""
+
+    file_name: str
+    file_sha256: str
+    format: str = ""
+    import_id: int | None = None
+    statements: int = 0
+    statements_known: int = 0
+    lines_total: int = 0
+    lines_new: int = 0
+    lines_known: int = 0
+    lines_flagged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One sentence for the CLI and the daily-run report."""
+        return (f"{self.file_name}: {self.format}, {self.statements} statement(s), "
+                f"{self.lines_new} new line(s), {self.lines_known} already known, "
+                f"{self.lines_flagged} flagged as possible duplicate(s)"
+                + (f", {len(self.warnings)} warning(s)" if self.warnings else ""))
+
+
+def import_statement(session: Session, source: Source, *, actor: str, account: str | None = None,
+                     fmt: str = "auto", currency: str | None = None, strict: bool = False,
+                     limits: Limits | None = None, progress: Progress | None = None
+                     ) -> ImportReport:
+    """Import every statement of ``source`` in the caller's transaction."""
+    parsed = parse_source(source, fmt, limits=limits)
+    report = ImportReport(source.filename, hashlib.sha256(source.data).hexdigest(),
+                          parsed.format, warnings=list(parsed.warnings))
+    record = StatementImport(file_name=source.filename[-255:], file_sha256=report.file_sha256,
+                             format=parsed.format[:32], actor=actor, warnings=[])
+    session.add(record)
+    session.flush()
+    options = _Options(actor, account, currency, strict, progress, {}, {})
+    for statement in parsed.statements:
+        _import_one(session, parsed, statement, record, report, options)
+    _finish(session, record, report, actor)
+    return report
+
+
+@dataclass(frozen=True)
+class _Options:
+    actor: str
+    account: str | None
+    currency: str | None
+    strict: bool
+    progress: Progress | None
+    seen: dict[int, Counter[str]]
+    """Per account: how often each key base occurred so far in this file."""
+    written: dict[int, set[str]]
+    """Per account: keys written by this import (not duplicates of themselves)."""
+
+
+def _import_one(session: Session, parsed: ParsedFile, statement: ParsedStatement,
+                record: StatementImport, report: ImportReport, options: _Options) -> None:
+    file = parsed.filename
+    bank = resolve_account(session, statement, file=file, actor=options.actor,
+                           account=options.account, currency=options.currency)
+    keyed = keys_for(_minor_lines(statement, bank.currency, file),
+                     options.seen.setdefault(bank.id, Counter()))
+    opening = _minor(statement.opening_balance, bank.currency, file, "opening balance")
+    notes = _checks(session, bank, statement, opening, options.strict, file)
+    written = options.written.setdefault(bank.id, set())
+    decided = _decide(session, bank, keyed, written)
+    written.update(k.key for k, _ in decided)
+    new_booked = sum(1 for k, _ in decided if k.line.status is Status.BOOKED)
+    booked = len(statement.booked_lines)
+    report.lines_total += booked
+    report.lines_known += booked - new_booked
+    if not decided and _already_stored(session, bank, statement, opening, record.id):
+        report.statements_known += 1
+        return
+    report.warnings += [f"{statement.account_id or bank.account_key}: {n}" for n in notes]
+    row = Statement(import_id=record.id, bank_account_id=bank.id, currency=bank.currency,
+                    statement_ref=(statement.statement_ref or "")[:140] or None,
+                    period_start=statement.period_start, period_end=statement.period_end,
+                    opening_minor=opening, opening_date=statement.opening_date,
+                    closing_minor=_minor(statement.closing_balance, bank.currency, file,
+                                         "closing balance"),
+                    closing_date=statement.closing_date, lines_new=new_booked,
+                    lines_total=booked, warnings=[*statement.warnings, *notes])
+    session.add(row)
+    session.flush()
+    report.statements += 1
+    report.lines_new += new_booked
+    report.lines_flagged += sum(1 for _, flagged in decided if flagged)
+    _insert(session, row, bank, decided, options.progress)
+
+
+def _minor(value, currency: str, file: str, what: str, line: int | None = None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return to_minor(value, currency)
+    except MoneyError as exc:
+        raise StatementImportError(str(exc), file=file, line=line, field=what) from exc
+
+
+def _minor_lines(statement: ParsedStatement, currency: str, file: str):
+    for line in statement.lines:
+        code = line.currency or currency
+        yield (line, _minor(line.amount, code, file, "amount", line.source_line),
+               _minor(line.running_balance, code, file, "running balance", line.source_line))
+
+
+def _checks(session: Session, bank: BankAccount, statement: ParsedStatement,
+            opening: int | None, strict: bool, file: str) -> list[str]:
+    notes = [n for n in (continuity(session, bank, statement, opening),
+                         balance_gap(statement, bank.currency),
+                         foreign_lines(statement, bank.currency)) if n]
+    if notes and strict:
+        raise StatementImportError(notes[0], file=file, field="balance")
+    return notes
+
+
+def _decide(session: Session, bank: BankAccount, keyed: list[Keyed], written: set[str]
+            ) -> list[tuple[Keyed, bool]]:
+    """The lines to insert, each with its possible-duplicate flag."""
+    if not keyed:
+        return []
+    known = known_keys(session, bank.id, [k.key for k in keyed])
+    days = [k.line.booking_date for k in keyed]
+    similar = similar_lines(session, bank.id, min(days), max(days))
+    out = []
+    for item in keyed:
+        stored = known.get(item.key)
+        if stored == (item.line.booking_date, item.amount_minor):
+            continue  # the same line, already imported
+        others = similar.get(similar_key(item), set()) - written - {item.key}
+        flagged = stored is not None or bool(others)
+        if stored is not None:  # a bank id reused for another payment: keep both, flag
+            item = Keyed(item.line, item.amount_minor, item.balance_minor,
+                         f"{item.key}~{item.fingerprint[:16]}", item.fingerprint)
+            if item.key in known or item.key in known_keys(session, bank.id, [item.key]):
+                continue
+        out.append((item, flagged))
+    return out
+
+
+def _already_stored(session: Session, bank: BankAccount, statement: ParsedStatement,
+                    opening: int | None, import_id: int) -> bool:
+    """True when an earlier import stored this very statement (a re-import or a re-sent copy)."""
+    return session.scalar(select(Statement.id).where(
+        Statement.bank_account_id == bank.id, Statement.import_id != import_id,
+        Statement.statement_ref == ((statement.statement_ref or "")[:140] or None),
+        Statement.period_start == statement.period_start,
+        Statement.period_end == statement.period_end,
+        Statement.opening_minor == opening,
+        Statement.lines_total == len(statement.booked_lines)).limit(1)) is not None
+
+
+def _insert(session: Session, row: Statement, bank: BankAccount,
+            decided: list[tuple[Keyed, bool]], progress: Progress | None) -> None:
+    batch = 5000
+    for start in range(0, len(decided), batch):
+        chunk = decided[start : start + batch]
+        session.execute(insert(StatementLine), [_values(row, bank, k, f) for k, f in chunk])
+        if progress:
+            progress(len(chunk), len(decided))
+
+
+def _values(row: Statement, bank: BankAccount, keyed: Keyed, flagged: bool) -> dict:
+    line = keyed.line
+    refs = [list(pair) for pair in line.other_refs] + [["invoice", r] for r in line.invoice_refs]
+    return {
+        "statement_id": row.id, "bank_account_id": bank.id,
+        "bank_ref": (line.bank_ref or "")[:140] or None, "dedupe_key": keyed.key[:160],
+        "booking_date": line.booking_date, "value_date": line.value_date,
+        "amount_minor": keyed.amount_minor, "currency": line.currency or bank.currency,
+        "status": line.status.value,
+        "counterparty_name": (line.counterparty_name or "")[:255] or None,
+        "counterparty_account": (line.counterparty_account or "")[:64] or None,
+        "remittance": line.remittance, "end_to_end_id": (line.end_to_end_id or "")[:64] or None,
+        "creditor_ref": (line.creditor_ref or "")[:64] or None, "refs": refs,
+        "bank_tx_code": (line.bank_tx_code or "")[:64] or None,
+        "running_balance_minor": keyed.balance_minor, "raw": line.raw or None,
+        "possible_duplicate": flagged, "allocated_minor": 0,
+        "extra": {"reversal": True} if line.reversal else {},
+    }
+
+
+def _finish(session: Session, record: StatementImport, report: ImportReport, actor: str) -> None:
+    record.statements = report.statements
+    record.lines_total = report.lines_total
+    record.lines_new = report.lines_new
+    record.lines_known = report.lines_known
+    record.lines_flagged = report.lines_flagged
+    record.warnings = report.warnings[:200]
+    report.import_id = record.id
+    audit.record(session, actor=actor, action="statements.import", obj=record,
+                 after={k: v for k, v in vars(report).items() if k != "warnings"}
+                 | {"warnings": len(report.warnings)})
+    session.flush()
+
+
+def list_statements(session: Session) -> list[dict]:
+    """One entry per stored statement, oldest import first."""
+    query = (select(Statement, BankAccount, StatementImport)
+             .join(BankAccount, Statement.bank_account_id == BankAccount.id)
+             .join(StatementImport, Statement.import_id == StatementImport.id)
+             .order_by(Statement.id))
+    return [{
+        "id": st.id, "account": acct.account_key, "format": imp.format,
+        "file": imp.file_name, "file_sha256": imp.file_sha256, "currency": st.currency,
+        "statement_ref": st.statement_ref,
+        "period_start": st.period_start.isoformat() if st.period_start else None,
+        "period_end": st.period_end.isoformat() if st.period_end else None,
+        "opening": None if st.opening is None else str(st.opening),
+        "closing": None if st.closing is None else str(st.closing),
+        "lines": st.lines_new, "warnings": len(st.warnings or []),
+        "imported_at": imp.imported_at.isoformat(),
+    } for st, acct, imp in session.execute(query)]
