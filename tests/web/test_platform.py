@@ -122,3 +122,12 @@ def test_errors_answer_json_or_html(client):
     assert api.status_code == 404 and api.get_json()["status"] == 404
     asked = client.get("/no-such-page", headers={"Accept": "application/json"})
     assert asked.get_json()["error"]
+
+
+def test_webhooks_need_neither_login_nor_csrf(csrf_app, csrf_client):
+    hooks = [r.rule for r in csrf_app.url_map.iter_rules() if r.rule.startswith("/webhooks/")]
+    assert hooks, "the webhooks blueprint is registered"
+    for url in hooks:
+        response = csrf_client.post(url, data=b"{}", content_type="application/json")
+        assert response.status_code != 302, url
+        assert "CSRF" not in response.get_data(as_text=True), url
