@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon.models import Match
-from recon.services.queue_sql import items_subquery
+from recon.money import from_minor
+from recon.services.queue_sql import CAUSES, items_subquery
 from recon.services.reports_rows import (
     AccountRow,
     AgingRow,
@@ -107,10 +110,9 @@ def unmatched_rows(session: Session, as_of: dt.date) -> list[UnmatchedRow]:
     return [_unmatched(r, as_of, invoices) for r in keep]
 
 
-def _unmatched(row: dict, as_of: dt.date, invoices: dict[int, str]) -> UnmatchedRow:
+def _unmatched(row: Mapping[str, Any], as_of: dt.date, invoices: dict[int, str]) -> UnmatchedRow:
     booked = _as_date(row["booked"])
     suggestion = invoices.get(row["suggestion_id"]) if row["suggestion_id"] else None
-    exp = int(row["exp"])
     return UnmatchedRow(
         kind="bank" if row["kind"] == "line" else "gateway",
         item_id=int(row["id"]),
@@ -118,13 +120,21 @@ def _unmatched(row: dict, as_of: dt.date, invoices: dict[int, str]) -> Unmatched
         booked=booked,
         age_days=max((as_of - booked).days, 0) if booked else 0,
         currency=row["currency"],
-        amount=Decimal(int(row["unapplied_minor"])).scaleb(-exp).quantize(Decimal(1).scaleb(-exp)),
+        amount=from_minor(int(row["unapplied_minor"]), row["currency"]),
         payer=row["payer"] or "",
         text=row["text"] or "",
-        cause=row["cause"],
+        cause=_cause(row),
         suggestion=suggestion or "",
         confidence=float(row["confidence"]) if row["confidence"] is not None else None,
     )
+
+
+def _cause(row: Mapping[str, Any]) -> str:
+    """The queue's cause: a label column, or the rank into ``CAUSES``."""
+    if row.get("cause"):
+        return str(row["cause"])
+    rank = row.get("cause_rank")
+    return CAUSES[int(rank)] if rank is not None and 0 <= int(rank) < len(CAUSES) else "other"
 
 
 def _as_date(value: object) -> dt.date | None:

@@ -116,7 +116,7 @@ def _finish(
         summary = summarize(data, files, steps, unapplied_cash(session))
     reasons = attention_reasons(summary, options, data)
     status = "attention" if reasons else "clean"
-    folder = options.reports / options.run_date.isoformat()
+    folder = (options.reports / options.run_date.isoformat()).resolve()
     summary.update(_header(run_id, options.run_date, status, reasons, folder))
     with factory.begin() as session:
         run = session.get_one(ReconRun, run_id)
