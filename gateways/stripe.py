@@ -85,8 +85,9 @@ def verify(
     # Our window (above) is authoritative; the library's own age check runs on the real clock,
     # so shift it by the injected offset, plus a second of slack for the time spent in between.
     sdk_tolerance = max(1, tolerance + math.ceil(time.time() - clock) + 1)
-    event = _construct(payload, header, secrets, sdk_tolerance)
-    return _to_verified(event)
+    _construct(payload, header, secrets, sdk_tolerance)
+    # The library parsed the same bytes into a StripeObject; plain dicts are what we keep.
+    return _to_verified(json.loads(payload))
 
 
 def _construct(
@@ -107,8 +108,9 @@ def _construct(
     raise _reject("bad_signature", "no v1 signature matches any configured secret")
 
 
-def _to_verified(event: stripe.Event) -> VerifiedEvent:
-    body = json.loads(json.dumps(event.to_dict()))  # plain dicts, no StripeObject
+def _to_verified(body: Any) -> VerifiedEvent:
+    if not isinstance(body, dict):
+        raise _reject("malformed", "event is not a JSON object")
     event_id, event_type = body.get("id"), body.get("type")
     obj = body.get("data", {}).get("object") if isinstance(body.get("data"), dict) else None
     if not isinstance(event_id, str) or not isinstance(event_type, str) or not isinstance(

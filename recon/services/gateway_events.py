@@ -93,8 +93,9 @@ def store_event(session: Session, event: VerifiedEvent, *, actor: str) -> Stored
         "event_type": event.event_type[:64], "status": "pending", "attempts": 0,
         "body": json.dumps(event.payload, ensure_ascii=False, separators=(",", ":")),
     }
-    created = insert_ignore(session, GatewayEvent, values, ("gateway", "event_id"))
-    row_id = session.scalars(
+    new_id = insert_ignore(session, GatewayEvent, values, ("gateway", "event_id"))
+    created = new_id is not None
+    row_id = new_id if created else session.scalars(
         select(GatewayEvent.id).filter_by(gateway=event.gateway, event_id=event.event_id)
     ).one()
     if created:
@@ -131,7 +132,8 @@ def process_event(session: Session, event_row_id: int, *, actor: str) -> Process
     before = {"status": row.status, "attempts": row.attempts}
     row.status, row.processed_at, row.attempts = "processed", utcnow(), row.attempts + 1
     row.exception, row.last_error = (exceptions[0] if exceptions else None), None
-    audit.record(session, actor=actor, action="gateway_event.process", obj=row, before=before,
+    audit.record(session, actor=actor, action="gateway_event.process",
+                 object_type="gateway_event", object_id=row.id, before=before,
                  after={"status": row.status, "exception": row.exception,
                         "transactions": len(txns)})
     return Processed(row.status, row.exception, len(txns))

@@ -27,7 +27,7 @@ from recon.db.types import utcnow
 from recon.models import GatewayTransaction, Invoice
 from recon.money import to_minor
 from recon.services import allocations, audit
-from recon.services.gateway_upsert import insert_ignore
+from recon.services.gateway_upsert import insert_ignore_returning
 
 __all__ = ["SETTLING_STATUSES", "Upserted", "settle", "to_record", "upsert"]
 
@@ -92,17 +92,17 @@ def upsert(
 ) -> Upserted:
     """Insert or merge one observation; audit rows for a creation or a change."""
     values = _values(txn, source=source, event_id=event_id)
-    created = insert_ignore(session, GatewayTransaction, values, _TXN_KEY)
+    row = insert_ignore_returning(session, GatewayTransaction, values, _TXN_KEY)
+    if row is not None:
+        audit.record(session, actor=actor, action="gateway_txn.create",
+                     object_type="gateway_transaction", object_id=row.id, after=_snapshot(row))
+        return Upserted(row, created=True, changed=True)
     row = session.scalars(
         select(GatewayTransaction)
         .filter_by(gateway=txn.gateway, kind=txn.kind, gateway_id=txn.gateway_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
-    if created:
-        audit.record(session, actor=actor, action="gateway_txn.create", obj=row,
-                     after=_snapshot(row))
-        return Upserted(row, created=True, changed=True)
     before = _snapshot(row)
     merged = _values(merge(to_record(row), txn), source=row.source, event_id=row.event_id)
     for key in ("status", "gross_minor", "fee_minor", "net_minor", "occurred_at", "order_ref",
@@ -111,8 +111,8 @@ def upsert(
     after = _snapshot(row)
     if after == before:
         return Upserted(row, created=False, changed=False)
-    audit.record(session, actor=actor, action="gateway_txn.update", obj=row, before=before,
-                 after=after)
+    audit.record(session, actor=actor, action="gateway_txn.update",
+                 object_type="gateway_transaction", object_id=row.id, before=before, after=after)
     return Upserted(row, created=False, changed=True)
 
 

@@ -1,0 +1,263 @@
+"""Webhook load benchmark: gunicorn workers + PostgreSQL on loopback, signed Stripe events.
+
+What it does:
+1. creates a private schema on the PostgreSQL server (``BENCH_PG_URL``, default the CI server),
+   migrates it and seeds open invoices that a third of the charges will settle;
+2. starts ``gunicorn "web:create_app()"`` with ``--workers`` sync workers on a free loopback port;
+3. pre-signs ``--events`` Stripe events with the stripe library (charges, payment intents,
+   refunds, payouts, unknown types) and interleaves ``--dup-rate`` re-deliveries, each placed
+   right after its original so duplicates race on different workers;
+4. posts them with ``--concurrency`` client threads (one keep-alive connection each), recording
+   the status and latency of every request;
+5. counts rows afterwards: every unique event stored exactly once and processed, none lost.
+
+Prints events/s, p50/p99 latency and the row counts as JSON; exits 1 if an event is lost or
+duplicated or a request failed.  Targets (issue 5): >= 500 events/s, p99 <= 100 ms on 2 cores.
+
+    .venv/bin/python benchmarks/bench_webhooks.py --events 6000 --workers 4 --concurrency 32
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import queue
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+import stripe
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from recon.db import make_engine, make_session_factory  # noqa: E402
+from recon.db.migrate import upgrade  # noqa: E402
+from recon.models import Customer, Invoice  # noqa: E402
+
+SECRET = "whsec_benchmark_secret"
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def make_schema(admin_url: str) -> tuple[str, str]:
+    schema = f"bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = make_engine(admin_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    sep = "&" if "?" in admin_url else "?"
+    url = f"{admin_url}{sep}options=-csearch_path%3D{schema}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return schema, url
+
+
+def seed_invoices(url: str, count: int) -> None:
+    """Open USD 100.00 invoices BENCH-0..count-1 (a third of the charges name one)."""
+    engine = make_engine(url)
+    with make_session_factory(engine).begin() as session:
+        customer = Customer(external_id="BENCH", name="Bench Customer Ltd")
+        session.add(customer)
+        session.flush()
+        session.add_all(
+            Invoice(invoice_no=f"BENCH-{i}", customer_id=customer.id, amount_minor=10000,
+                    currency="USD", issue_date=dt.date(2026, 1, 1), due_date=dt.date(2026, 2, 1))
+            for i in range(count)
+        )
+    engine.dispose()
+
+
+def event_body(n: int, rng: random.Random) -> dict:
+    """One of the reconciliation-relevant event types (or an unknown one)."""
+    created = int(time.time())
+    kind = rng.random()
+    meta = {"invoice_no": f"BENCH-{n // 3}"} if n % 3 == 0 else {"invoice_no": f"ORD-{n}"}
+    if kind < 0.55:
+        obj = {"id": f"ch_{n}", "object": "charge", "amount": 10000, "amount_captured": 10000,
+               "currency": "usd", "created": created, "metadata": meta,
+               "billing_details": {"name": f"Payer {n}"}}
+        etype = "charge.succeeded"
+    elif kind < 0.75:
+        obj = {"id": f"pi_{n}", "object": "payment_intent", "amount": 10000,
+               "amount_received": 10000, "currency": "usd", "latest_charge": f"ch_{n - 1}",
+               "metadata": meta}
+        etype = "payment_intent.succeeded"
+    elif kind < 0.85:
+        obj = {"id": f"ch_{n - 2}", "object": "charge", "amount": 10000,
+               "amount_refunded": 2500, "currency": "usd", "created": created}
+        etype = "charge.refunded"
+    elif kind < 0.95:
+        obj = {"id": f"po_{n}", "object": "payout", "amount": 250000, "currency": "usd",
+               "status": "paid", "arrival_date": created + 86400}
+        etype = "payout.paid"
+    else:
+        obj = {"id": f"cus_{n}", "object": "customer"}
+        etype = "customer.created"
+    return {"id": f"evt_bench_{n}", "object": "event", "type": etype, "created": created,
+            "api_version": "2024-06-20", "livemode": False, "data": {"object": obj}}
+
+
+def build_requests(events: int, dup_rate: float, seed: int) -> tuple[list, int]:
+    """Pre-signed (body, header) pairs; duplicates follow their original closely."""
+    rng = random.Random(seed)
+    plan: list[tuple[bytes, str]] = []
+    for n in range(events):
+        payload = json.dumps(event_body(n, rng))
+        header = stripe.WebhookSignature.generate_signature_header(payload, SECRET)
+        plan.append((payload.encode(), header))
+        if rng.random() < dup_rate / (1 - dup_rate):
+            plan.append((payload.encode(), header))  # a re-delivery racing the original
+    return plan, events
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen:
+    env = dict(os.environ, RECON_DATABASE_URL=url, RECON_SECRET_KEY=uuid.uuid4().hex * 2,
+               RECON_ENV="production", STRIPE_WEBHOOK_SECRET=SECRET)
+    cmd = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+           f"127.0.0.1:{port}", "--log-level", "warning", "--keep-alive", "5",
+           "web:create_app()"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def client(port: int, work: queue.Queue, out: list) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while True:
+        item = work.get()
+        if item is None:
+            return
+        body, header = item
+        start = time.perf_counter()
+        try:
+            conn.request("POST", "/webhooks/stripe", body=body, headers={
+                "Content-Type": "application/json", "Stripe-Signature": header})
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            status = 0
+        out.append((status, time.perf_counter() - start))
+
+
+def run_load(port: int, plan: list, concurrency: int) -> tuple[list, float]:
+    work: queue.Queue = queue.Queue()
+    for item in plan:
+        work.put(item)
+    for _ in range(concurrency):
+        work.put(None)
+    results: list[tuple[int, float]] = []
+    threads = [threading.Thread(target=client, args=(port, work, results))
+               for _ in range(concurrency)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, time.perf_counter() - start
+
+
+def count_rows(url: str) -> dict[str, int]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        q = lambda sql: conn.execute(sa.text(sql)).scalar()  # noqa: E731
+        counts = {
+            "events": q("SELECT count(*) FROM gateway_event"),
+            "distinct_event_ids": q("SELECT count(DISTINCT event_id) FROM gateway_event"),
+            "processed": q("SELECT count(*) FROM gateway_event WHERE status = 'processed'"),
+            "pending_or_failed": q("SELECT count(*) FROM gateway_event WHERE status <> "
+                                   "'processed'"),
+            "transactions": q("SELECT count(*) FROM gateway_transaction"),
+            "auto_matches": q("SELECT count(*) FROM match WHERE status = 'auto'"),
+        }
+    engine.dispose()
+    return counts
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=6000, help="unique events")
+    parser.add_argument("--dup-rate", type=float, default=0.10, help="share of re-deliveries")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG))
+    parser.add_argument("--keep-schema", action="store_true")
+    args = parser.parse_args()
+
+    schema, url = make_schema(args.pg_url)
+    server = None
+    try:
+        seed_invoices(url, args.events // 3 + 1)
+        plan, unique = build_requests(args.events, args.dup_rate, args.seed)
+        port = free_port()
+        server = start_gunicorn(url, port, args.workers)
+        run_load(port, plan[:200], 8)  # warm-up (imports, pools); its events count too
+        results, wall = run_load(port, plan[200:], args.concurrency)
+        latencies = [lat * 1000 for _, lat in results]
+        statuses: dict[int, int] = {}
+        for status, _ in results:
+            statuses[status] = statuses.get(status, 0) + 1
+        rows = count_rows(url)
+        report = {
+            "requests": len(results), "unique_events": unique,
+            "duplicates_sent": len(plan) - unique, "workers": args.workers,
+            "concurrency": args.concurrency, "wall_s": round(wall, 2),
+            "requests_per_s": round(len(results) / wall, 1),
+            "p50_ms": round(percentile(latencies, 50), 1),
+            "p99_ms": round(percentile(latencies, 99), 1),
+            "max_ms": round(max(latencies), 1), "mean_ms": round(statistics.mean(latencies), 1),
+            "statuses": statuses, "rows": rows,
+            "lost": unique - rows["distinct_event_ids"],
+            "duplicated": rows["events"] - rows["distinct_event_ids"],
+        }
+        print(json.dumps(report, indent=1))
+        ok = (report["lost"] == 0 and report["duplicated"] == 0 and statuses == {200: len(results)}
+              and rows["pending_or_failed"] == 0)
+        return 0 if ok else 1
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            server.wait(30)
+        if not args.keep_schema:
+            admin = make_engine(args.pg_url)
+            with admin.begin() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
