@@ -17,10 +17,10 @@ from matching.assign import Opt, assign
 from matching.blocking import candidates
 from matching.features import PairTable, compare
 from matching.model import MatchInput, MatchResult, check_input
-from matching.namematch import WEAK, match_payers
+from matching.namematch import SIMILAR, WEAK, match_payers
 from matching.prepare import Tables, prepare
 from matching.proposals import build_proposals
-from matching.refindex import TYPO, RefHits, find_ref_hits
+from matching.refindex import DIGITS, TYPO, RefHits, find_ref_hits
 from matching.settings import MatchSettings
 from matching.subset import Option, subset_options
 
@@ -41,12 +41,15 @@ def _group_rows(p: PairTable) -> dict[int, np.ndarray]:
     return {int(p.r[a]): np.arange(a, b) for a, b in zip(starts, ends, strict=True)}
 
 
-def _needy(t: Tables, p: PairTable) -> np.ndarray:
-    """Receipts with a known customer or reference but no single invoice that fits the amount."""
+def _needy(t: Tables, p: PairTable, refs: RefHits) -> np.ndarray:
+    """Receipts with a known customer or reference that no single named invoice explains."""
     evidence = (p.lv_ref >= TYPO) | ((p.lv_name >= WEAK) & (p.lv_name <= 8))
-    fits = np.isin(p.lv_amt, (EXACT, FEE, FX, PARTIAL)) & (p.lv_ref >= TYPO)
+    full = np.isin(p.lv_amt, (EXACT, FEE, FX)) & (p.lv_ref >= TYPO)
+    part = (p.lv_amt == PARTIAL) & (p.lv_ref >= DIGITS) & (refs.n_strong[p.r] == 1)
+    # An invoice of the payer with exactly this amount is the natural reading: no search.
+    named = (p.lv_amt == EXACT) & (p.lv_name >= SIMILAR) & (p.lv_name <= 8)
     has_fit = np.zeros(t.n_rec, bool)  # a referenced invoice explains it (in full or in part)
-    has_fit[p.r[fits]] = True
+    has_fit[p.r[full | part | named]] = True
     has_evidence = np.zeros(t.n_rec, bool)
     has_evidence[p.r[evidence]] = True
     return np.flatnonzero(has_evidence & ~has_fit)
@@ -82,7 +85,7 @@ def match(data: MatchInput, settings: MatchSettings | None = None) -> MatchResul
     r, i = candidates(t, refs, names, settings)
     p = compare(t, refs, names, r, i, settings, data.rejected_pairs)
     by_rec = _group_rows(p)
-    subsets = subset_options(t, p, by_rec, _needy(t, p), _subset_tol(t, settings), settings)
+    subsets = subset_options(t, p, by_rec, _needy(t, p, refs), _subset_tol(t, settings), settings)
     floor = logit2(settings.suggest_threshold)
     chosen = assign(_options(p, subsets, floor), t.inv_open, floor - 1)
     tokens = {int(k): refs.token.get((int(p.r[k]), int(p.i[k])), "")

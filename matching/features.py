@@ -60,6 +60,13 @@ def _lookup(keys: np.ndarray, table_keys: np.ndarray) -> tuple[np.ndarray, np.nd
     return order[pos], found
 
 
+def _gather(values: np.ndarray, pos: np.ndarray, found: np.ndarray, default) -> np.ndarray:
+    """values[pos] where found, else default (also when `values` is empty)."""
+    if not len(values):
+        return np.full(len(pos), default)
+    return np.where(found, values[pos], default)
+
+
 def _weights(feature: L.Feature, codes: np.ndarray) -> np.ndarray:
     table = {lv.code: lv.weight for lv in feature.levels}
     lut_min = min(table)
@@ -71,13 +78,13 @@ def _weights(feature: L.Feature, codes: np.ndarray) -> np.ndarray:
 
 def _reference(t: Tables, refs: RefHits, r: np.ndarray, i: np.ndarray):
     pos, found = _lookup(r * t.n_inv + i, refs.rec * t.n_inv + refs.inv)
-    level = np.where(found, refs.level[pos] if len(pos) else 0, 0).astype(np.int64)
+    level = _gather(refs.level, pos, found, 0).astype(np.int64)
     level = np.where(~found & refs.names_paid[r], -1, level)
     level = np.where(~found & refs.has_strong[r], -2, level)
     several = (refs.n_strong[r] > 1) & (level >= DIGITS)
     level = np.where(several, level + 2, level)
     weight = _weights(L.REFERENCE, level)
-    count = np.where(found, refs.count[pos] if len(pos) else 1, 1)
+    count = _gather(refs.count, pos, found, 1)
     tf = np.log2(np.maximum(count, 1))
     return level, np.where(level >= 4, np.maximum(weight - tf, 3.0), weight)
 
@@ -87,7 +94,7 @@ def _name(t: Tables, names: NamePairs, r: np.ndarray, i: np.ndarray, settings: M
     cust = t.inv_cust[i].astype(np.int64)
     n_c = max(len(t.customers), 1)
     pos, found = _lookup(payer * n_c + cust, names.payer * n_c + names.cust)
-    level = np.where(found, names.level[pos] if len(pos) else DIFFERENT, DIFFERENT)
+    level = _gather(names.level, pos, found, DIFFERENT)
     has_payer = np.array([bool(f.keys) for f in t.payer_forms], bool)[payer]
     has_cust = np.array([bool(c.name) for c in t.customers], bool)[cust]
     level = np.where(~has_payer | (~has_cust & ~found), MISSING, level)

@@ -9,6 +9,7 @@ Weights were set from the m/u reasoning written next to them and checked on the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 # log2 odds that a blocked candidate pair is a match before any comparison.
 PRIOR = -6.0
@@ -26,8 +27,12 @@ class Feature:
     name: str
     levels: tuple[Level, ...]
 
+    @cached_property
+    def _by_code(self) -> dict[int, Level]:
+        return {lv.code: lv for lv in self.levels}
+
     def level(self, code: int) -> Level:
-        return next(lv for lv in self.levels if lv.code == code)
+        return self._by_code[int(code)]
 
 
 # Reference: m ~ share of true pairs quoting the number; u ~ chance a random text hits it.
@@ -40,7 +45,7 @@ REFERENCE = Feature("reference", (
     Level(2, "truncated", 6.0),  # text cut at a bank field limit ends with the number's start
     Level(1, "prefix", 3.0),  # text ends with the number's start (not at a field limit)
     Level(0, "none", 0.0),  # no reference in the text: common, nearly neutral
-    Level(-1, "paid", -4.0),  # text names an invoice that is already paid
+    Level(-1, "paid", -8.0),  # text names an invoice that is already paid (duplicate?)
     Level(-2, "other", -6.0),  # text names another open invoice
 ))  # fmt: skip
 

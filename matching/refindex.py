@@ -23,6 +23,7 @@ from matching.refs import (
     MIN_FUZZY,
     core_key,
     deletions,
+    digit_key,
     full_key,
     text_keys,
     zero_key,
@@ -53,13 +54,15 @@ class _Index:
         self.core: dict[str, list[int]] = defaultdict(list)
         self.fuzzy: dict[str, list[int]] = defaultdict(list)
         self.inv_core: list[str] = []
+        self.inv_digits: list[str] = []
         for k, inv in enumerate(tables.invoices):
-            core = core_key(inv.number)
-            self.inv_core.append(core)
+            self.inv_core.append(core_key(inv.number))
+            digits = digit_key(inv.number)
+            self.inv_digits.append(digits)
             for ref in (inv.number, *inv.order_refs):
                 self._add(k, full_key(ref), core_key(ref))
-            if MIN_FUZZY <= len(core) <= 16:
-                for d in deletions(core):
+            if MIN_FUZZY <= len(digits) <= 16:
+                for d in deletions(digits):
                     self.fuzzy[d].append(k)
         for number in settled:
             self._add(SETTLED, full_key(number), core_key(number))
@@ -83,8 +86,8 @@ class _Index:
         return [self.sorted_full[j][1] for j in range(lo, hi) if self.sorted_full[j][1] >= 0]
 
 
-def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
-    keys = text_keys(rec.remittance, rec.refs)
+def _exact_hits(index: _Index, keys) -> tuple[dict[int, tuple[int, int, str]], bool]:
+    hits: dict[int, tuple[int, int, str]] = {}
     paid = False
     for level, table, pool in ((EXACT, index.full, keys.full), (DIGITS, index.core, keys.core)):
         for key in pool:
@@ -92,14 +95,30 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
             for k in invs:
                 if k == SETTLED:
                     paid = True
-                elif found.get((r, k), (0,))[0] < level:
-                    found[(r, k)] = (level, len(invs), key)
-    for key in keys.core:
-        if MIN_FUZZY <= len(key) <= 16 and key.isdigit():
-            for d in deletions(key):
-                typo.extend((r, k, key) for k in index.fuzzy.get(d, ()))
+                elif hits.get(k, (0,))[0] < level:
+                    hits[k] = (level, len(invs), key)
+    # Longest match wins: '2024' inside '2024/005247' names no invoice of its own.
+    hit_keys = {v[2] for v in hits.values()}
+    longer = {a for a in hit_keys for b in hit_keys if a != b and a in b}
+    return {k: v for k, v in hits.items() if v[2] not in longer or _alone(v[2], hits, k)}, paid
+
+
+def _alone(key: str, hits: dict, k: int) -> bool:
+    """True when every longer key containing `key` names the same invoice `k`."""
+    return all(other == k for other, v in hits.items() if key in v[2] and key != v[2])
+
+
+def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
+    keys = text_keys(rec.remittance, rec.refs)
+    hits, paid = _exact_hits(index, keys)
+    explained = {v[2] for v in hits.values()}
+    for k, v in hits.items():
+        found[(r, k)] = v
+    for key in keys.digits:  # even a number naming an invoice exactly may be a typo of another
+        for d in deletions(key):
+            typo.extend((r, k, key) for k in index.fuzzy.get(d, ()))
     for stem in keys.tails:
-        if len(stem) >= 5:
+        if len(stem) >= 5 and not any(stem in e for e in explained):
             level = TRUNCATED if keys.truncated else PREFIX
             for k in index.prefixed(stem):
                 if found.get((r, k), (0,))[0] < level and len(stem) * 10 >= 6 * len(
@@ -115,7 +134,7 @@ def _confirm_typos(index: _Index, found: dict, typo: list) -> None:
         return
     pairs = list(fresh)
     left = [fresh[p] for p in pairs]
-    right = [index.inv_core[k] for _, k in pairs]
+    right = [index.inv_digits[k] for _, k in pairs]
     dist = cpdist(left, right, scorer=OSA.distance, score_cutoff=1, workers=-1)
     for (r, k), d, key in zip(pairs, dist, left, strict=True):
         if d <= 1:

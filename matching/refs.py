@@ -54,6 +54,7 @@ class TextKeys:
 
     full: frozenset[str]
     core: frozenset[str]
+    digits: frozenset[str]  # digit strings with their zeros, for typo matching
     tails: tuple[str, ...]  # last 1..3 tokens joined (a reference cut by a field limit ends here)
     truncated: bool  # remittance length hits a bank field limit
 
@@ -94,9 +95,15 @@ def text_keys(remittance: str, refs: tuple[str, ...] = ()) -> TextKeys:
             fulls.add(unwrapped)
     cores = {c for c in (_NON_DIGIT.sub("", f).lstrip("0") for f in fulls) if len(c) >= MIN_CORE}
     cores |= {z for z in map(zero_key, fulls) if len(z) >= 3 and not z.isdigit()}
+    digits = {d for d in (_NON_DIGIT.sub("", f) for f in fulls) if MIN_FUZZY <= len(d) <= 16}
     tails = tuple("".join(tokens[-n:]) for n in (1, 2, 3) if len(tokens) >= n)
     cut = len(remittance.rstrip()) in FIELD_LENGTHS or len(remittance) in FIELD_LENGTHS
-    return TextKeys(frozenset(fulls), frozenset(cores), tails, cut)
+    return TextKeys(frozenset(fulls), frozenset(cores), frozenset(digits), tails, cut)
+
+
+def digit_key(number: str) -> str:
+    """All digits of a number, zeros kept: 'INV-00020583' -> '00020583' (typo matching)."""
+    return _NON_DIGIT.sub("", _fold(number))
 
 
 def deletions(key: str) -> set[str]:

@@ -45,14 +45,15 @@ def _combos(n: int, k: int) -> np.ndarray:
 
 
 def _pool(p: PairTable, rows: np.ndarray, t: Tables, bound: int) -> np.ndarray:
-    ok = (p.lv_ref[rows] >= TYPO) | ((p.lv_name[rows] >= WEAK) & (p.lv_name[rows] <= 8))
+    named = (p.lv_name[rows] >= WEAK) & (p.lv_name[rows] <= 8)
+    ok = (p.lv_ref[rows] >= DIGITS) | named  # a typo-only hit on a stranger's invoice: no
     ok &= (p.lv_dec[rows] == 1) & (t.rec_cur[p.r[rows]] == t.inv_cur[p.i[rows]])
     ok &= t.inv_open[p.i[rows]] <= t.rec_amount[p.r[rows]]
     rows = rows[ok]
     if len(rows) < 2:
         return rows
     gap = np.abs(t.rec_date[p.r[rows]] - t.inv_issue[p.i[rows]])
-    order = np.lexsort((gap, ~(p.lv_ref[rows] >= TYPO)))
+    order = np.lexsort((gap, ~(p.lv_ref[rows] >= DIGITS)))
     return rows[order[:bound]]
 
 
