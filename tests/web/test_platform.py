@@ -131,3 +131,14 @@ def test_webhooks_need_neither_login_nor_csrf(csrf_app, csrf_client):
         response = csrf_client.post(url, data=b"{}", content_type="application/json")
         assert response.status_code != 302, url
         assert "CSRF" not in response.get_data(as_text=True), url
+
+
+def test_address_throttle_answers_429(client, session_factory, monkeypatch):
+    from web import auth
+
+    monkeypatch.setattr(auth, "IP_MAX_FAILURES", 3)
+    ensure_user(session_factory, "hal", "clerk")
+    for name in ("x1", "x2", "x3"):  # different (unknown) users from one address
+        assert client.post("/login", data={"username": name, "password": "p"}).status_code == 401
+    blocked = client.post("/login", data={"username": "hal", "password": PASSWORD})
+    assert blocked.status_code == 429
