@@ -71,7 +71,7 @@ def process_file(
     max_bytes: int,
 ) -> FileOutcome:
     """Import, dedupe or quarantine ``item``; the database work is one transaction."""
-    result = FileOutcome(item.name)
+    result = FileOutcome(item.label)
     try:
         data = _read(item, max_bytes)
         digest = inbox.sha256_of(data)
@@ -81,7 +81,8 @@ def process_file(
             result.moved_to = str(inbox.archive(item, options.inbox, day, duplicate=True))
             return result
         with factory.begin() as session:
-            summary = import_by_kind(session, result.kind, item.name, data, actor=actor)
+            summary = import_by_kind(session, result.kind, item.name, data, actor=actor,
+                                     account=item.account)
             session.add(InboxFile(sha256=digest, file_name=item.name, kind=result.kind,
                                   run_id=run_id, detail=summary.as_json()))
         result.lines, result.detail = summary.lines, summary.text
@@ -114,8 +115,8 @@ def _quarantine(
 ) -> FileOutcome:
     result.outcome, result.bug = "quarantined", bug
     result.detail = _one_line(exc, bug)
-    result.moved_to = str(inbox.quarantine(item, folder, reason_text(item.name, result.kind,
-                                                                      exc, bug=bug)))
+    reason = reason_text(item.label, result.kind, exc, bug=bug)
+    result.moved_to = str(inbox.quarantine(item, folder, reason))
     return result
 
 
@@ -140,6 +141,9 @@ def reason_text(name: str, kind: str, exc: BaseException, *, bug: bool) -> str:
     if value is not None:
         lines.append(f"value: {str(value)[:200]!r}")
     lines.append(f"message: {getattr(exc, 'message', None) or exc}")
+    if getattr(exc, "field", None) == "account":
+        lines.append("hint: drop the file into a sub-folder of the inbox named after the bank "
+                     "account (e.g. inbox/DE89370400440532013000.EUR/ = account.currency)")
     lines += _more_problems(exc)
     if bug:
         lines += ["", "traceback:", *traceback.format_exception(exc)]

@@ -41,19 +41,37 @@ class ImportSummary:
 
 
 def import_by_kind(
-    session: Session, kind: str, name: str, data: bytes, *, actor: str
+    session: Session, kind: str, name: str, data: bytes, *, actor: str,
+    account: str | None = None,
 ) -> ImportSummary:
-    """Import one file of ``kind`` (``bank``, ``gateway`` or ``invoices``)."""
+    """Import one file of ``kind`` (``bank``, ``gateway`` or ``invoices``).
+
+    ``account`` (the inbox sub-folder, ``ACCOUNT`` or ``ACCOUNT.CUR``) names the bank account
+    (and currency) of a statement whose format does not carry them; other kinds ignore it.
+    """
+    if kind == "bank":
+        return _bank(session, name, data, actor, account)
     return _IMPORTERS[kind](session, name, data, actor)
 
 
-def _bank(session: Session, name: str, data: bytes, actor: str) -> ImportSummary:
+def _bank(session: Session, name: str, data: bytes, actor: str,
+          account: str | None = None) -> ImportSummary:
     statements = _module("recon.services.statements", "bank statement import")
     from importers.base import Source
 
-    report = statements.import_statement(session, Source(name, data), actor=actor)
+    account, currency = _account_folder(account)
+    report = statements.import_statement(session, Source(name, data), actor=actor,
+                                         account=account, currency=currency)
     lines = _first_int(report, "lines_new", "new", "lines_total")
     return ImportSummary(lines, _text(report, f"{lines} new line(s)"), _fields(report))
+
+
+def _account_folder(folder: str | None) -> tuple[str | None, str | None]:
+    """``"NL91ABNA0417164300.EUR"`` -> (account, currency); a bare name is just the account."""
+    if folder and len(folder) > 4 and folder[-4] == "." and folder[-3:].isalpha() \
+            and folder[-3:].isupper():
+        return folder[:-4], folder[-3:]
+    return folder, None
 
 
 def _gateway(session: Session, name: str, data: bytes, actor: str) -> ImportSummary:
