@@ -43,9 +43,10 @@ SORT_LABELS = {
 KINDS = ("line", "charge")
 
 
-@bp.app_context_processor
+@bp.context_processor
 def _labels() -> dict[str, Any]:
-    return {"cause_labels": CAUSE_LABELS, "reasons_of": reasons_of}
+    # plain strings, translated once per request (not a lazy string per table row)
+    return {"cause_labels": {k: str(v) for k, v in CAUSE_LABELS.items()}, "reasons_of": reasons_of}
 
 
 def _int_arg(name: str) -> int | None:

@@ -13,6 +13,7 @@ from recon.models.match import (
     Allocation,
     Match,
 )
+from recon.models.queue_indexes import QUEUE_INDEXES  # noqa: F401  (registers indexes)
 from recon.models.run import ReconRun, Setting
 from recon.models.statement import BankAccount, Statement, StatementImport, StatementLine
 from recon.models.user import ROLES, ApiToken, User

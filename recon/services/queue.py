@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from recon.money import from_minor
-from recon.services.queue_sql import CAUSES, items_subquery
+from recon.services.queue_sql import CAUSES, exponent_of, items_subquery
 
 __all__ = [
     "CAUSES",
@@ -129,12 +129,13 @@ def queue_counts(session: Session, filters: QueueFilter | None = None) -> dict[s
     base = QueueFilter(**{**_fields(filters or QueueFilter()), "cause": None})
     q = items_subquery(open_only=True)
     stmt = (
-        sa.select(q.c.cause, q.c.currency, sa.func.count(), sa.func.sum(q.c.unapplied_minor))
+        sa.select(q.c.cause_rank, q.c.currency, sa.func.count(), sa.func.sum(q.c.unapplied_minor))
         .where(*_conditions(q, base))
-        .group_by(q.c.cause, q.c.currency)
+        .group_by(q.c.cause_rank, q.c.currency)
     )
     out: dict[str, dict[str, Any]] = {c: {"count": 0, "totals": {}} for c in CAUSES}
-    for cause, currency, n, total in session.execute(stmt):
+    for rank, currency, n, total in session.execute(stmt):
+        cause = CAUSES[rank]
         out[cause]["count"] += n
         out[cause]["totals"][currency] = from_minor(int(total or 0), currency)
     return out
@@ -162,7 +163,7 @@ def _fields(f: QueueFilter) -> dict[str, Any]:
 def _conditions(q: sa.Subquery, f: QueueFilter) -> list[sa.ColumnElement[bool]]:
     conds: list[sa.ColumnElement[bool]] = []
     if f.cause:
-        conds.append(q.c.cause == f.cause)
+        conds.append(q.c.cause_rank == CAUSES.index(f.cause))
     if f.account:
         conds.append(q.c.account == f.account)
     if f.currency:
@@ -188,7 +189,9 @@ def _text_condition(q: sa.Subquery, text: str) -> sa.ColumnElement[bool]:
         for exp in (0, 2, 3):
             scaled = amount.scaleb(exp)
             if scaled == scaled.to_integral_value():
-                ors.append(sa.and_(q.c.exp == exp, q.c.unapplied_minor == int(scaled)))
+                ors.append(
+                    sa.and_(q.c.unapplied_minor == int(scaled), exponent_of(q.c.currency) == exp)
+                )
     return sa.or_(*ors)
 
 
@@ -249,7 +252,7 @@ def _item(row: Any, today: dt.date) -> QueueItem:
     return QueueItem(
         kind=row["kind"],
         id=row["id"],
-        cause=row["cause"],
+        cause=CAUSES[row["cause_rank"]],
         account=row["account"],
         currency=row["currency"],
         unapplied=from_minor(int(row["unapplied_minor"]), row["currency"]),

@@ -1,23 +1,27 @@
 """SQL of the exception queue (service layer): one selectable of every receipt with its cause.
 
 ``items_subquery()`` is a UNION ALL of bank credit lines and gateway charges with the columns
-``kind, id, account, currency, exp, unapplied_minor, booked, payer, text, cause, cause_rank,
-suggestion_id, confidence``. The cause is a CASE over the line's flags and the text of the
-latest open suggestion's ``reasons``/``alternatives`` JSON (see ``recon.services.queue`` for the
-data contract), so the database filters, groups and counts by it. Raises nothing itself.
+``kind, id, cause_rank, suggestion_id, confidence, account, currency, unapplied_minor, booked,
+payer, text``. ``cause_rank`` indexes ``CAUSES``: one CASE over the line's flags and the text of
+the latest open suggestion's ``reasons``/``alternatives`` JSON (substring tests; see
+``recon.services.queue`` for the data contract), so the database filters, groups and counts by
+cause. The latest suggestion is found per receipt through the ``(receipt, status, id)`` indexes
+of migration 0006. Raises nothing itself.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import pycountry
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 
-from recon.models import GatewayTransaction, Match, StatementLine
+from recon.models import BankAccount, GatewayTransaction, Match, StatementLine
 from recon.money import is_iso4217, minor_units
 
-__all__ = ["CAUSES", "cause_case", "items_subquery", "reason_patterns"]
+__all__ = ["CAUSES", "cause_case", "exponent_of", "items_subquery", "reason_patterns"]
 
 # In display (and grouping) order: what a person should look at first comes first.
 CAUSES = (
@@ -38,16 +42,31 @@ _REASON_RULES = (
 
 
 def reason_patterns(feature: str, level: str) -> tuple[str, str]:
-    """LIKE patterns that find ``(feature, level)`` in the JSON text, dict or list form."""
-    return (
-        f'%"feature": "{feature}", "level": "{level}"%',
-        f'%["{feature}", "{level}"%',
-    )
+    """Substrings that find ``(feature, level)`` in the JSON text, dict or list form."""
+    return (f'"feature": "{feature}", "level": "{level}"', f'["{feature}", "{level}"')
+
+
+class Contains(sa.sql.functions.GenericFunction):
+    """Position of a substring (case-sensitive, 0 when absent): cheaper than LIKE '%..%'."""
+
+    name = "queue_contains"
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(Contains)
+def _contains_default(element: Contains, compiler: Any, **kw: Any) -> str:
+    return f"instr({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(Contains, "postgresql")
+def _contains_pg(element: Contains, compiler: Any, **kw: Any) -> str:
+    return f"strpos({compiler.process(element.clauses, **kw)})"
 
 
 def _has_reason(reasons: sa.ColumnElement[str], feature: str, levels: tuple[str, ...]):
     pats = [p for level in levels for p in reason_patterns(feature, level)]
-    return sa.or_(*(reasons.like(p) for p in pats))
+    return sa.or_(*(Contains(reasons, p) > 0 for p in pats))
 
 
 def cause_case(
@@ -55,8 +74,8 @@ def cause_case(
     suggestion_id: sa.ColumnElement[int],
     reasons: sa.ColumnElement[str],
     alternatives: sa.ColumnElement[str],
-) -> tuple[sa.ColumnElement[str], sa.ColumnElement[int]]:
-    """The cause of an item and its rank in ``CAUSES`` as two SQL expressions."""
+) -> sa.ColumnElement[int]:
+    """The cause of an item as its index in ``CAUSES`` (one SQL CASE, evaluated once)."""
     whens: list[tuple[sa.ColumnElement[bool], str]] = []
     if not isinstance(duplicate, bool):
         whens.append((duplicate == sa.true(), "possible_duplicate"))
@@ -64,12 +83,11 @@ def cause_case(
     whens.append((sa.func.coalesce(alternatives, "[]").not_in(["[]", "null"]), "ambiguous"))
     for cause, feature, levels in _REASON_RULES:
         whens.append((_has_reason(reasons, feature, levels), cause))
-    cause = sa.case(*whens, else_="low_confidence")
     rank = sa.case(
         *((cond, CAUSES.index(name)) for cond, name in whens),
         else_=CAUSES.index("low_confidence"),
     )
-    return cause, rank
+    return rank
 
 
 @lru_cache(maxsize=1)
@@ -78,57 +96,53 @@ def _non_two_exponents() -> dict[str, int]:
     return {c: minor_units(c) for c in codes if is_iso4217(c) and minor_units(c) != 2}
 
 
-def _exp(currency: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
+def exponent_of(currency: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
+    """The currency's number of decimals as SQL (2 unless listed), for amount search."""
     table = _non_two_exponents()
     return sa.case(table, value=currency, else_=2) if table else sa.literal(2)
 
 
-def _latest_suggestion(column: sa.ColumnElement[int], name: str) -> sa.Subquery:
-    latest = (
-        sa.select(column.label("receipt_id"), sa.func.max(Match.id).label("match_id"))
-        .where(Match.status == "suggested", column.is_not(None))
-        .group_by(column)
-        .subquery(f"{name}_latest")
-    )
+def _latest(column: sa.ColumnElement[int], receipt_id: sa.ColumnElement[int]):
+    """The id of the receipt's latest open suggestion (an index lookup per receipt)."""
     return (
-        sa.select(
-            latest.c.receipt_id,
-            Match.id.label("suggestion_id"),
-            Match.confidence,
-            sa.cast(Match.reasons, sa.Text).label("reasons"),
-            sa.cast(Match.alternatives, sa.Text).label("alternatives"),
-        )
-        .join(Match, Match.id == latest.c.match_id)
-        .subquery(f"{name}_sugg")
+        sa.select(sa.func.max(Match.id))
+        .where(column == receipt_id, Match.status == "suggested")
+        .scalar_subquery()
     )
+
+
+def _columns(kind: str, receipt_id: sa.ColumnElement[int], duplicate: Any) -> tuple[list[Any], Any]:
+    sugg = sa.orm.aliased(Match, name=f"{kind}_sugg")
+    rank = cause_case(
+        duplicate,
+        sugg.id,
+        sa.cast(sugg.reasons, sa.Text),
+        sa.cast(sugg.alternatives, sa.Text),
+    )
+    return [
+        sa.literal(kind).label("kind"),
+        receipt_id.label("id"),
+        rank.label("cause_rank"),
+        sugg.id.label("suggestion_id"),
+        sugg.confidence.label("confidence"),
+    ], sugg
 
 
 def _lines(open_only: bool) -> sa.Select:
     sl = StatementLine
-    sugg = _latest_suggestion(Match.statement_line_id, "line")
-    cause, rank = cause_case(
-        sl.possible_duplicate, sugg.c.suggestion_id, sugg.c.reasons, sugg.c.alternatives
-    )
-    from recon.models import BankAccount
-
+    head, sugg = _columns("line", sl.id, sl.possible_duplicate)
     stmt = (
         sa.select(
-            sa.literal("line").label("kind"),
-            sl.id.label("id"),
+            *head,
             BankAccount.account_key.label("account"),
             sl.currency.label("currency"),
-            _exp(sl.currency).label("exp"),
             (sl.amount_minor - sl.allocated_minor).label("unapplied_minor"),
             sl.booking_date.label("booked"),
             sl.counterparty_name.label("payer"),
             sa.func.coalesce(sl.remittance, sl.bank_ref).label("text"),
-            cause.label("cause"),
-            rank.label("cause_rank"),
-            sugg.c.suggestion_id,
-            sugg.c.confidence,
         )
         .join(BankAccount, BankAccount.id == sl.bank_account_id)
-        .outerjoin(sugg, sugg.c.receipt_id == sl.id)
+        .outerjoin(sugg, sugg.id == _latest(Match.statement_line_id, sl.id))
         .where(sl.amount_minor > 0)
     )
     if open_only:
@@ -142,25 +156,18 @@ def _lines(open_only: bool) -> sa.Select:
 
 def _charges(open_only: bool) -> sa.Select:
     gt = GatewayTransaction
-    sugg = _latest_suggestion(Match.gateway_txn_id, "charge")
-    cause, rank = cause_case(False, sugg.c.suggestion_id, sugg.c.reasons, sugg.c.alternatives)
+    head, sugg = _columns("charge", gt.id, False)
     stmt = (
         sa.select(
-            sa.literal("charge").label("kind"),
-            gt.id.label("id"),
+            *head,
             gt.gateway.label("account"),
             gt.currency.label("currency"),
-            _exp(gt.currency).label("exp"),
             (gt.gross_minor - gt.allocated_minor).label("unapplied_minor"),
             sa.func.date(gt.occurred_at, type_=sa.Date).label("booked"),
             gt.payer_hint.label("payer"),
             sa.func.coalesce(gt.order_ref, gt.gateway_id).label("text"),
-            cause.label("cause"),
-            rank.label("cause_rank"),
-            sugg.c.suggestion_id,
-            sugg.c.confidence,
         )
-        .outerjoin(sugg, sugg.c.receipt_id == gt.id)
+        .outerjoin(sugg, sugg.id == _latest(Match.gateway_txn_id, gt.id))
         .where(gt.kind == "charge", gt.gross_minor > 0)
     )
     if open_only:
@@ -168,6 +175,10 @@ def _charges(open_only: bool) -> sa.Select:
     return stmt
 
 
+@lru_cache(maxsize=2)
 def items_subquery(*, open_only: bool = True) -> sa.Subquery:
-    """Every receipt (only those with money left to clear when ``open_only``) as one selectable."""
+    """Every receipt (only those with money left to clear when ``open_only``) as one selectable.
+
+    Built once per process: SQL constructs are immutable, so the queue's queries reuse it.
+    """
     return sa.union_all(_lines(open_only), _charges(open_only)).subquery("queue_items")
