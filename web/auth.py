@@ -137,8 +137,8 @@ def login() -> Any:
     address = request.remote_addr or "-"
     if form.validate_on_submit():
         if _throttled(address):
-            return render_template("auth/login.html", form=form, error=_("Too many attempts. "
-                                   "Try again later.")), 429
+            error = _("Too many attempts. Try again later.")
+            return render_template("auth/login.html", form=form, error=error), 429
         with transaction() as s:
             user = users.authenticate(s, form.username.data or "", form.password.data or "")
             if user is not None:

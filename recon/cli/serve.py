@@ -40,7 +40,14 @@ def serve(obj: CliContext, host: str, port: int, workers: int | None, dev: bool)
     if dev:
         app.run(host=host, port=port, debug=False, use_reloader=True)
         return
-    GunicornApp(app, {"bind": f"{host}:{port}", "workers": workers or default_workers()}).run()
+    engine = app.extensions["recon.engine"]
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers or default_workers(),
+        # each worker opens its own database connections, never the master's (SQLAlchemy docs)
+        "post_fork": lambda _server, _worker: engine.dispose(close=False),
+    }
+    GunicornApp(app, options).run()
 
 
 class GunicornApp(BaseApplication):
