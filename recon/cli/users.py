@@ -1,4 +1,4 @@
-"""``recon users create NAME --role ROLE`` and ``recon tokens create NAME --user U``.
+"""``recon users create|unlock`` and ``recon tokens create|revoke``.
 
 Passwords come from a hidden prompt (typed twice) or, with ``--password-stdin``, as one line on
 standard input (for scripts); they never appear in arguments or logs. A token is printed once;
@@ -14,7 +14,12 @@ import click
 from recon.cli.context import CliContext, pass_ctx
 from recon.models import ROLES
 from recon.services.errors import ServiceError
-from recon.services.users import create_token, create_user
+from recon.services.users import (
+    create_token,
+    create_user,
+    revoke_tokens,
+    unlock_user,
+)
 
 __all__ = ["tokens", "users"]
 
@@ -50,6 +55,19 @@ def _read_password(from_stdin: bool) -> str:
     return password
 
 
+@users.command("unlock")
+@click.argument("name")
+@pass_ctx
+def unlock_cmd(obj: CliContext, name: str) -> None:
+    """Lift the lockout of user NAME after too many wrong passwords."""
+    try:
+        with obj.session_factory.begin() as session:
+            unlock_user(session, name, actor=obj.actor)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"user {name} unlocked")
+
+
 @click.group()
 def tokens() -> None:
     """Bearer tokens for the JSON API."""
@@ -68,3 +86,19 @@ def token_create_cmd(obj: CliContext, name: str, username: str) -> None:
         raise click.ClickException(str(exc)) from exc
     click.echo(token)
     click.echo("This token is shown once; only its hash is stored.", err=True)
+
+
+@tokens.command("revoke")
+@click.argument("name")
+@click.option("--user", "username", required=True, help="The user the token belongs to.")
+@pass_ctx
+def token_revoke_cmd(obj: CliContext, name: str, username: str) -> None:
+    """Revoke the user's tokens called NAME (they stop working at once)."""
+    try:
+        with obj.session_factory.begin() as session:
+            count = revoke_tokens(session, name, username=username, actor=obj.actor)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not count:
+        raise click.ClickException(f"user {username} has no live token called {name!r}")
+    click.echo(f"{count} token(s) revoked")

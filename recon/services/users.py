@@ -32,6 +32,8 @@ __all__ = [
     "create_user",
     "hash_token",
     "is_locked",
+    "revoke_tokens",
+    "unlock_user",
     "user_for_token",
 ]
 
@@ -112,6 +114,32 @@ def _failed(session: Session, user: User) -> None:
         )
 
 
+def _user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    return user
+
+
+def unlock_user(session: Session, username: str, *, actor: str) -> User:
+    """Lift a lockout (and reset the failure count) before it expires."""
+    user = _user(session, username)
+    before = {"locked_until": user.locked_until, "failed_logins": user.failed_logins}
+    user.locked_until, user.failed_logins = None, 0
+    audit.record(session, actor=actor, action="user.unlock", obj=user, before=before)
+    return user
+
+
+def revoke_tokens(session: Session, name: str, *, username: str, actor: str) -> int:
+    """Revoke the user's live tokens called ``name``; returns how many."""
+    user = _user(session, username)
+    rows = [t for t in user.tokens if t.name == name and t.revoked_at is None]
+    for row in rows:
+        row.revoked_at = utcnow()
+        audit.record(session, actor=actor, action="token.revoke", obj=row)
+    return len(rows)
+
+
 def hash_token(token: str) -> str:
     """The stored form of a bearer token."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -119,9 +147,7 @@ def hash_token(token: str) -> str:
 
 def create_token(session: Session, name: str, *, username: str, actor: str) -> str:
     """Issue a bearer token for ``username``; returns the token (shown once, never stored)."""
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise NotFound(f"no user {username!r}")
+    user = _user(session, username)
     token = "rct_" + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, name=name[:64], token_hash=hash_token(token))
     session.add(row)

@@ -72,3 +72,21 @@ def test_serve_dev_uses_flask_server(cli, monkeypatch):
     monkeypatch.setattr("flask.Flask.run", lambda self, **kw: calls.append(kw))
     assert cli("serve", "--dev").exit_code == 0
     assert calls and calls[0]["debug"] is False
+
+
+def test_unlock_and_revoke(cli, session_factory, session):
+    import datetime as dt
+
+    cli("users", "create", "lo", "--role", "clerk", "--password-stdin", input="long enough pw\n")
+    with session_factory.begin() as s:
+        s.scalar(select(User)).locked_until = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
+    assert authenticate(session, "lo", "long enough pw") is None
+    assert cli("users", "unlock", "lo").exit_code == 0
+    session.expire_all()
+    assert authenticate(session, "lo", "long enough pw") is not None
+    token = cli("tokens", "create", "ci", "--user", "lo").stdout.strip()
+    assert cli("tokens", "revoke", "ci", "--user", "lo").exit_code == 0
+    session.expire_all()
+    assert user_for_token(session, token) is None
+    assert cli("tokens", "revoke", "ci", "--user", "lo").exit_code == 1
+    assert cli("users", "unlock", "nobody").exit_code == 1
