@@ -225,7 +225,7 @@ def _one(b: _Builder, case: str) -> None:
         b.receipt(amt, text, b.payer(k), when, f"mangled-{how}", {inv.id: amt})
     elif case == "fee":
         fee = Decimal(rng.choice([5, 10, 12.5, 15, 20, 25])).quantize(Decimal("0.01"))
-        b.receipt(amt - fee, f"INV {num}", b.payer(k), when, case, {inv.id: amt})
+        b.receipt(amt - fee, f"INV {num}", b.payer(k), when, case, {inv.id: amt - fee})
     elif case == "partial":
         part = (amt * Decimal(rng.choice(["0.5", "0.3", "0.25", "0.6"]))).quantize(Decimal("0.01"))
         b.receipt(part, f"part payment {num}", b.payer(k), when, case, {inv.id: part})

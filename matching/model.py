@@ -113,7 +113,11 @@ class Reason:
 
 @dataclass(frozen=True)
 class Allocation:
-    """Money of a receipt applied to one invoice, in the invoice currency."""
+    """Money of a receipt applied to one invoice, in the invoice currency.
+
+    With a fee or FX adjustment the allocation is what the receipt brings; the adjustment on the
+    same invoice makes up the rest (985.00 applied + 15.00 bank fee closes a 1000.00 invoice).
+    """
 
     invoice_id: ItemId
     amount: Decimal

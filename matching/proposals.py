@@ -90,7 +90,7 @@ def _single(ctx: _Context, key: int, tok: str):
         adjustments = (Adjustment(inv.id, "fx_difference" if level == FX else "bank_fee", fee),)
     if rec.currency == inv.currency:
         unapplied = rec.amount - (alloc - fee)
-        allocation = Allocation(inv.id, alloc)
+        allocation = Allocation(inv.id, alloc - fee)  # receipt money; the fee closes the rest
     else:
         unapplied = Decimal(0) if level == FX else _fx_rest(ctx, rec, inv, alloc)
         allocation = Allocation(inv.id, alloc, rec.amount - unapplied)
@@ -115,7 +115,8 @@ def _combined(ctx: _Context, key: int):
     o = ctx.subsets[key - len(p.r)]
     invs = [t.invoices[p.i[row]] for row in o.rows]
     allocs = tuple(
-        Allocation(v.id, explain.money(a, v.currency)) for v, a in zip(invs, o.alloc, strict=True)
+        Allocation(v.id, explain.money(a - f, v.currency))
+        for v, a, f in zip(invs, o.alloc, o.fee, strict=True)
     )
     adjs = tuple(
         Adjustment(v.id, "bank_fee", explain.money(f, v.currency))

@@ -98,7 +98,7 @@ def _search(p: PairTable, pool: np.ndarray, t: Tables, tol: int, bounds, named: 
             score, weights = _score(p, rows, tried, width, target, named)
             alloc = tuple(int(a) for a in t.inv_open[p.i[rows]])
             fee = [0] * k
-            fee[-1] = int(sums[c] - target)
+            fee[int(np.argmax(alloc))] = int(sums[c] - target)  # the fee on the largest one
             found.append(Option(int(p.r[rows[0]]), tuple(map(int, rows)), alloc, tuple(fee),
                                 score, weights))  # fmt: skip
     found.sort(key=lambda o: -o.score)

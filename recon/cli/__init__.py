@@ -69,6 +69,7 @@ COMMANDS: list[str] = [
     "recon.cli.run:run",
     "recon.cli.statements:statements",
     "recon.cli.statements:profiles",
+    "recon.cli.match:match",
 ]
 
 _register()

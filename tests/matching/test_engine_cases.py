@@ -68,7 +68,7 @@ def test_fee_short_payment_closes_invoice_with_fee_adjustment():
     )
     prop = res.by_receipt()["r1"]
     assert prop.kind == "fee" and prop.status == "auto"
-    assert allocs(res, "r1") == {"i1": Decimal("1000.00")}
+    assert allocs(res, "r1") == {"i1": Decimal("985.00")}
     assert [(a.kind, a.amount) for a in prop.adjustments] == [("bank_fee", Decimal("15.00"))]
     assert prop.unapplied == 0
 

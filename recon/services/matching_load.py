@@ -1,0 +1,224 @@
+"""Load the open items of a matching run and map ORM rows to `matching` dataclasses.
+
+Read-only. Open invoices (open or partial, money still owed), receipts still available (booked
+bank credits and succeeded gateway charges with nothing allocated, no active match, no
+disposition, not a deposit already paired with a payout), customers with their learned aliases
+(positive -> `aliases`, negative -> `rejected`), pairs people rejected, numbers of paid invoices,
+and the payout stage's payouts and deposits. Returns a `Loaded` bundle with the id maps recon
+needs to apply the engine's proposals. Raises nothing of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+import matching as m
+from recon.models import (
+    ACTIVE_STATUSES,
+    Allocation,
+    Customer,
+    CustomerAlias,
+    GatewayTransaction,
+    Invoice,
+    Match,
+    StatementLine,
+)
+from recon.money import from_minor
+
+LINE, TXN = "line", "txn"  # receipt ids handed to the engine are (LINE, id) or (TXN, id)
+_ORDER_KEYS = ("order_ref", "order_refs", "po_number", "order_no", "out_trade_no")
+
+
+@dataclass
+class Loaded:
+    """The engine's input plus the rows behind it."""
+
+    data: m.MatchInput
+    lines: dict[int, StatementLine] = field(default_factory=dict)
+    txns: dict[int, GatewayTransaction] = field(default_factory=dict)
+    payouts: list[m.GatewayPayout] = field(default_factory=list)
+    deposits: list[m.BankDeposit] = field(default_factory=list)
+
+    def receipt(self, key: tuple[str, int]) -> StatementLine | GatewayTransaction:
+        return self.lines[key[1]] if key[0] == LINE else self.txns[key[1]]
+
+
+def _active_match(column: Any, kind: str | None = None) -> Any:
+    cond = (Match.status.in_(ACTIVE_STATUSES)) & (column.is_not(None))
+    if kind:
+        cond &= Match.kind == kind
+    return exists().where(cond)
+
+
+def _order_refs(meta: dict[str, Any] | None) -> tuple[str, ...]:
+    refs: list[str] = []
+    for key in _ORDER_KEYS:
+        value = (meta or {}).get(key)
+        if isinstance(value, str) and value.strip():
+            refs.append(value.strip())
+        elif isinstance(value, list):
+            refs.extend(str(v) for v in value if v)
+    return tuple(refs)
+
+
+def open_invoices(session: Session) -> list[m.OpenInvoice]:
+    rows = session.scalars(select(Invoice).where(Invoice.status.in_(("open", "partial"))))
+    return [
+        m.OpenInvoice(
+            id=inv.id,
+            number=inv.invoice_no,
+            customer_id=inv.customer_id,
+            open_amount=inv.open_amount,
+            currency=inv.currency,
+            issue_date=inv.issue_date,
+            due_date=inv.due_date,
+            total=inv.amount,
+            order_refs=_order_refs(inv.meta),
+        )
+        for inv in rows
+        if inv.open_minor > 0
+    ]
+
+
+def _line_receipt(line: StatementLine) -> m.Receipt:
+    refs = [r for r in (line.end_to_end_id, line.creditor_ref) if r and r != "NOTPROVIDED"]
+    refs += [str(r) for r in (line.refs or []) if isinstance(r, str)]
+    return m.Receipt(
+        id=(LINE, line.id), amount=from_minor(line.amount_minor, line.currency),
+        currency=line.currency, booking_date=line.booking_date,
+        payer_name=line.counterparty_name or "", remittance=line.remittance or "",
+        refs=tuple(refs), channel="bank", payer_account=line.counterparty_account or "",
+        tx_code=line.bank_tx_code or "", value_date=line.value_date,
+    )  # fmt: skip
+
+
+def open_lines(session: Session) -> list[StatementLine]:
+    """Booked credits with nothing allocated, no active match and no disposition."""
+    stmt = select(StatementLine).where(
+        StatementLine.amount_minor > 0,
+        StatementLine.status == "booked",
+        StatementLine.allocated_minor == 0,
+        StatementLine.disposition.is_(None),
+        ~exists().where(
+            Match.statement_line_id == StatementLine.id, Match.status.in_(ACTIVE_STATUSES)
+        ),
+    )
+    return list(session.scalars(stmt))
+
+
+def open_charges(session: Session) -> list[GatewayTransaction]:
+    """Succeeded gateway charges with nothing allocated and no active match."""
+    stmt = select(GatewayTransaction).where(
+        GatewayTransaction.kind == "charge",
+        GatewayTransaction.status.in_(("succeeded", "paid", "captured", "SUCCESS")),
+        GatewayTransaction.allocated_minor == 0,
+        ~exists().where(
+            Match.gateway_txn_id == GatewayTransaction.id, Match.status.in_(ACTIVE_STATUSES)
+        ),
+    )
+    return list(session.scalars(stmt))
+
+
+def _charge_receipt(txn: GatewayTransaction) -> m.Receipt:
+    refs = tuple(r for r in (txn.order_ref, txn.gateway_id) if r)
+    return m.Receipt(
+        id=(TXN, txn.id), amount=from_minor(abs(txn.gross_minor), txn.currency),
+        currency=txn.currency, booking_date=txn.occurred_at.date(),
+        payer_name=txn.payer_hint or "", remittance="", refs=refs, channel=txn.gateway,
+    )  # fmt: skip
+
+
+def customers(session: Session, ids: set[int]) -> list[m.Customer]:
+    aliases: dict[int, dict[str, list[str]]] = {}
+    for row in session.scalars(select(CustomerAlias).where(CustomerAlias.customer_id.in_(ids))):
+        aliases.setdefault(row.customer_id, {}).setdefault(row.polarity, []).append(row.alias)
+    out = []
+    for cust in session.scalars(select(Customer).where(Customer.id.in_(ids))):
+        other = (cust.meta or {}).get("other_names") or []
+        learned = aliases.get(cust.id, {})
+        out.append(m.Customer(
+            cust.id, cust.name, tuple(str(o) for o in other),
+            aliases=tuple(learned.get("positive", ())), rejected=tuple(learned.get("negative", ())),
+        ))  # fmt: skip
+    return out
+
+
+def rejected_pairs(session: Session) -> frozenset[tuple[Any, int]]:
+    stmt = (
+        select(Match.statement_line_id, Match.gateway_txn_id, Allocation.invoice_id)
+        .join(Allocation, Allocation.match_id == Match.id)
+        .where(Match.status == "rejected")
+    )
+    return frozenset(
+        ((LINE, line) if line is not None else (TXN, txn), inv)
+        for line, txn, inv in session.execute(stmt)
+    )
+
+
+def paid_numbers(session: Session) -> frozenset[str]:
+    return frozenset(session.scalars(select(Invoice.invoice_no).where(Invoice.status == "paid")))
+
+
+def payouts_and_deposits(
+    session: Session, lines: list[StatementLine]
+) -> tuple[list[m.GatewayPayout], list[m.BankDeposit]]:
+    stmt = select(GatewayTransaction).where(
+        GatewayTransaction.kind == "payout",
+        ~exists().where(
+            Match.gateway_txn_id == GatewayTransaction.id, Match.status.in_(ACTIVE_STATUSES)
+        ),
+    )
+    payouts = [
+        m.GatewayPayout(
+            id=p.id,
+            gateway=p.gateway,
+            amount=from_minor(abs(p.net_minor), p.currency),
+            currency=p.currency,
+            arrival_date=_arrival(p),
+            reference=p.payout_id or p.gateway_id,
+            trace_id=str((p.raw or {}).get("trace_id") or ""),
+        )
+        for p in session.scalars(stmt)
+    ]
+    deposits = [
+        m.BankDeposit(
+            id=line.id,
+            amount=from_minor(line.amount_minor, line.currency),
+            currency=line.currency,
+            booking_date=line.booking_date,
+            payer_name=line.counterparty_name or "",
+            remittance=line.remittance or "",
+            refs=tuple(r for r in (line.end_to_end_id, line.bank_ref) if r),
+        )
+        for line in lines
+    ]
+    return payouts, deposits
+
+
+def _arrival(payout: GatewayTransaction) -> dt.date:
+    raw = (payout.raw or {}).get("arrival_date")
+    if isinstance(raw, int | float):
+        return dt.datetime.fromtimestamp(raw, dt.UTC).date()
+    if isinstance(raw, str) and len(raw) >= 10:
+        return dt.date.fromisoformat(raw[:10])
+    return payout.occurred_at.date()
+
+
+def load(session: Session) -> Loaded:
+    """Everything one run needs, read in a handful of queries."""
+    invoices = open_invoices(session)
+    lines = open_lines(session)
+    charges = open_charges(session)
+    receipts = [_line_receipt(x) for x in lines] + [_charge_receipt(x) for x in charges]
+    data = m.MatchInput(
+        invoices=tuple(invoices), receipts=tuple(receipts),
+        customers=tuple(customers(session, {i.customer_id for i in invoices})),
+        rejected_pairs=rejected_pairs(session), settled_invoice_numbers=paid_numbers(session),
+    )  # fmt: skip
+    payouts, deposits = payouts_and_deposits(session, lines)
+    return Loaded(data, {x.id: x for x in lines}, {x.id: x for x in charges}, payouts, deposits)

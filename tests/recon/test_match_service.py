@@ -1,0 +1,138 @@
+"""recon.services.matching on the database: apply autos, store suggestions, re-run safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from recon.models import AuditEvent, CustomerAlias, Match
+from recon.services.allocations import confirm_match, reject_match
+from recon.services.matching import run_matching
+from tests.recon.factories import make_charge, make_customer, make_invoice, make_line
+
+
+def _matches(session, status=None):
+    stmt = select(Match)
+    if status:
+        stmt = stmt.where(Match.status == status)
+    return list(session.scalars(stmt))
+
+
+def test_exact_reference_is_applied_as_auto_with_audit(session):
+    acme = make_customer(session, name="Acme GmbH")
+    invoice = make_invoice(session, "1000.00", customer=acme, invoice_no="INV-2026-0042")
+    line = make_line(
+        session, "1000.00", counterparty_name="ACME GMBH", remittance="Payment INV 2026 0042"
+    )
+    report = run_matching(session, actor="tester")
+    assert report.auto == 1 and report.errors == []
+    (match,) = _matches(session, "auto")
+    assert match.statement_line_id == line.id
+    assert [(a.invoice_id, a.amount) for a in match.allocations] == [
+        (invoice.id, Decimal("1000.00"))
+    ]
+    assert invoice.status == "paid" and line.allocated_minor == 100000
+    assert match.reasons and {r["feature"] for r in match.reasons} >= {"reference", "amount"}
+    assert (
+        session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "match.auto")
+        )
+        == 1
+    )
+
+
+def test_rerun_applies_nothing_twice_and_keeps_identical_suggestions(session):
+    acme = make_customer(session, name="Acme GmbH")
+    make_invoice(session, "500.00", customer=acme, invoice_no="INV-1")
+    make_invoice(session, "500.00", customer=acme, invoice_no="INV-2")
+    make_invoice(session, "250.00", customer=acme, invoice_no="INV-77")
+    make_line(session, "500.00", counterparty_name="Acme GmbH", remittance="thanks")
+    make_line(session, "250.00", counterparty_name="Acme GmbH", remittance="INV-77")
+    first = run_matching(session, actor="tester")
+    assert (first.auto, first.suggested) == (1, 1)
+    second = run_matching(session, actor="tester")
+    assert (second.auto, second.suggested, second.unchanged) == (0, 0, 1)
+    assert len(_matches(session)) == 2
+
+
+def test_fee_short_payment_closes_invoice_with_fee_adjustment(session):
+    beta = make_customer(session, name="Beta Trading Ltd")
+    invoice = make_invoice(session, "1000.00", customer=beta, invoice_no="SO-88001")
+    make_line(session, "985.00", counterparty_name="BETA TRADING", remittance="SO-88001")
+    assert run_matching(session, actor="tester").auto == 1
+    assert invoice.status == "paid"
+    assert invoice.paid_minor == 98500 and invoice.adjusted_minor == 1500
+
+
+def test_dry_run_writes_nothing(session):
+    acme = make_customer(session, name="Acme GmbH")
+    make_invoice(session, "10.00", customer=acme, invoice_no="INV-9")
+    make_line(session, "10.00", counterparty_name="Acme GmbH", remittance="INV-9")
+    report = run_matching(session, actor="tester", dry_run=True)
+    assert report.auto == 1 and _matches(session) == []
+
+
+def test_thresholds_decide_auto_or_suggested(session):
+    acme = make_customer(session, name="Acme GmbH")
+    make_invoice(session, "10.00", customer=acme, invoice_no="INV-9")
+    make_line(session, "10.00", counterparty_name="Acme GmbH", remittance="INV-9")
+    report = run_matching(session, actor="tester", auto_threshold=1.0, suggest_threshold=0.5)
+    assert (report.auto, report.suggested) == (0, 1)
+
+
+def test_rejection_feeds_negative_alias_and_stops_the_suggestion(session):
+    acme = make_customer(session, name="Acme GmbH")
+    make_invoice(session, "300.00", customer=acme, invoice_no="INV-31")
+    make_line(session, "300.00", counterparty_name="MUELLER HOLDING", remittance="")
+    make_line(
+        session,
+        "300.00",
+        counterparty_name="Acme GmbH",
+        remittance="",
+        booking_date=dt.date(2026, 1, 21),
+    )
+    run_matching(session, actor="tester", auto_threshold=1.0)
+    suggestion = next(
+        m
+        for m in _matches(session, "suggested")
+        if m.statement_line.counterparty_name == "Acme GmbH"
+    )
+    reject_match(session, suggestion.id, actor="clerk")
+    alias = session.scalar(select(CustomerAlias))
+    assert alias.polarity == "negative" and alias.customer_id == acme.id
+    again = run_matching(session, actor="tester", auto_threshold=1.0)
+    assert all(
+        m.statement_line.counterparty_name != "Acme GmbH" for m in _matches(session, "suggested")
+    ), again.summary()
+
+
+def test_confirmation_teaches_alias_used_by_the_next_run(session):
+    acme = make_customer(session, name="Acme GmbH")
+    make_invoice(session, "120.00", customer=acme, invoice_no="INV-1")
+    make_line(session, "120.00", counterparty_name="MUELLER HOLDING", remittance="INV-1")
+    run_matching(session, actor="tester", auto_threshold=1.0)
+    (suggestion,) = _matches(session, "suggested")
+    confirm_match(session, suggestion.id, actor="clerk")
+    assert session.scalar(select(CustomerAlias)).polarity == "positive"
+    make_invoice(session, "77.00", customer=acme, invoice_no="INV-2")
+    make_line(session, "77.00", counterparty_name="Mueller Holding", remittance="")
+    assert run_matching(session, actor="tester").auto == 1
+
+
+def test_gateway_charge_matches_invoice_by_order_reference(session):
+    acme = make_customer(session, name="Acme GmbH")
+    invoice = make_invoice(
+        session,
+        "59.90",
+        "USD",
+        customer=acme,
+        invoice_no="INV-5590",
+        meta={"order_ref": "ORD-20260120-7"},
+    )
+    make_charge(session, "59.90", "USD", order_ref="ORD-20260120-7")
+    report = run_matching(session, actor="tester")
+    assert report.auto == 1 and invoice.status == "paid"
+    (match,) = _matches(session, "auto")
+    assert match.kind == "gateway_invoice"
