@@ -101,11 +101,15 @@ def build_report(session: Session, as_of: dt.date) -> ReportData:
 
 
 def unmatched_rows(session: Session, as_of: dt.date) -> list[UnmatchedRow]:
-    """Open receipts (not deposits of a matched payout), oldest first."""
+    """Open receipts without any confirmed match, oldest first.
+
+    A receipt with a confirmed match (an invoice payment with money left over, or the bank
+    deposit of a matched payout) is not "unmatched": its remainder is unapplied cash.
+    """
     q = items_subquery(open_only=True)
-    deposits = _payout_deposit_lines(session)
+    matched = _matched_receipts(session)
     rows = session.execute(select(q).order_by(q.c.booked, q.c.kind, q.c.id)).mappings().all()
-    keep = [r for r in rows if not (r["kind"] == "line" and r["id"] in deposits)]
+    keep = [r for r in rows if (r["kind"], int(r["id"])) not in matched]
     invoices = _suggested_invoices(session, [r["suggestion_id"] for r in keep])
     return [_unmatched(r, as_of, invoices) for r in keep]
 
@@ -143,13 +147,17 @@ def _as_date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _payout_deposit_lines(session: Session) -> set[int]:
-    stmt = select(Match.statement_line_id).where(
-        Match.kind == "payout_deposit",
-        Match.status.in_(("auto", "manual")),
-        Match.statement_line_id.is_not(None),
-    )
-    return {int(i) for i in session.scalars(stmt)}
+def _matched_receipts(session: Session) -> set[tuple[str, int]]:
+    """("line", id) and ("charge", id) of every receipt with a confirmed match."""
+    stmt = select(Match.statement_line_id, Match.gateway_txn_id, Match.kind).where(
+        Match.status.in_(("auto", "manual")))
+    found: set[tuple[str, int]] = set()
+    for line_id, txn_id, kind in session.execute(stmt):
+        if line_id is not None:
+            found.add(("line", int(line_id)))
+        if txn_id is not None and kind != "payout_deposit":
+            found.add(("charge", int(txn_id)))
+    return found
 
 
 def _suggested_invoices(session: Session, match_ids: list[int | None]) -> dict[int, str]:

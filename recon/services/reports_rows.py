@@ -128,18 +128,22 @@ class AgingRow:
 
 @dataclass
 class ExceptionGroup:
-    """One cause: how many items, the total per currency and the items' labels."""
+    """One cause: per currency, how many items, their total and the items' labels."""
 
     cause: str
     label: str
-    count: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
     totals: dict[str, Decimal] = field(default_factory=dict)
-    items: list[str] = field(default_factory=list)
+    items: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return sum(self.counts.values())
 
     def add(self, currency: str, amount: Decimal, item: str) -> None:
-        self.count += 1
+        self.counts[currency] = self.counts.get(currency, 0) + 1
         self.totals[currency] = self.totals.get(currency, Decimal(0)) + amount
-        self.items.append(item)
+        self.items.setdefault(currency, []).append(item)
 
 
 def account_rows(session: Session) -> list[AccountRow]:

@@ -90,5 +90,6 @@ def _exceptions(data: ReportData) -> Table:
     rows = []
     for group in data.exceptions:
         for currency, total in sorted(group.totals.items()):
-            rows.append((group.label, group.count, currency, total, "; ".join(group.items[:5])))
+            rows.append((group.label, group.counts[currency], currency, total,
+                         "; ".join(group.items[currency][:5])))
     return Table("exceptions", "Exceptions by cause", headers, rows)

@@ -101,7 +101,9 @@ def _steps(
     steps: dict[str, Any] = {"events": retry_events(factory, actor=actor)}
     if options.match:
         progress("matching", len(items), len(items))
-        steps["matching"] = run_matching(factory, actor=actor, run_id=run_id)
+        steps["matching"] = run_matching(
+            factory, actor=actor, run_id=run_id, auto_threshold=options.auto_threshold,
+            suggest_threshold=options.suggest_threshold)
     progress("reports", len(items), len(items))
     return _finish(factory, options, run_id, files, steps, actor)
 

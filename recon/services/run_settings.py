@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 
 from recon.config import AppSettings, ConfigError
@@ -61,7 +62,8 @@ class RunSettings:
     smtp_url: str | None = field(default=None, repr=False)
     mail_to: str | None = None
     mail_from: str = "recon@localhost"
-    base_currency_hint: str | None = None
+    auto_threshold: Decimal | None = None
+    suggest_threshold: Decimal | None = None
 
     @classmethod
     def from_env(
@@ -81,6 +83,8 @@ class RunSettings:
             smtp_url=app.smtp_url,
             mail_to=app.report_email,
             mail_from=env.get("RECON_REPORT_FROM", "").strip() or "recon@localhost",
+            auto_threshold=app.auto_threshold,
+            suggest_threshold=app.suggest_threshold,
         )
         return settings.with_(**overrides)
 

@@ -51,18 +51,25 @@ def match_counts(factory: sessionmaker[Session]) -> dict[str, int]:
         return {status: int(n) for status, n in rows}
 
 
-def run_matching(factory: sessionmaker[Session], *, actor: str, run_id: int) -> dict[str, Any]:
-    """All matching stages in one transaction; auto matches applied, suggestions stored."""
+def run_matching(
+    factory: sessionmaker[Session], *, actor: str, run_id: int, **thresholds: Any
+) -> dict[str, Any]:
+    """All matching stages in one transaction; auto matches applied, suggestions stored.
+
+    ``thresholds`` (``auto_threshold``, ``suggest_threshold``) are passed on when not None.
+    """
     function = _matching_function()
     if function is None:
         return {"skipped": "matching service is not available in this build"}
     before = match_counts(factory)
+    offered = {k: v for k, v in thresholds.items() if v is not None}
     with factory.begin() as session:
-        result = function(session, **_kwargs(function, actor=actor, run_id=run_id))
+        result = function(session, **_kwargs(function, actor=actor, run_id=run_id, **offered))
     after = match_counts(factory)
     return {
         "auto_matched": after.get("auto", 0) - before.get("auto", 0),
         "suggested_new": max(after.get("suggested", 0) - before.get("suggested", 0), 0),
+        "errors": list(getattr(result, "errors", []) or [])[:20],
         "detail": _describe(result),
     }
 

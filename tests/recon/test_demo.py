@@ -31,10 +31,10 @@ def test_demo_builds_everything_and_prints_url_and_login(tmp_path) -> None:
     assert {"index.html", "report.xlsx", "reconciliation.csv"} <= {p.name for p in report.iterdir()}
     engine = create_engine(f"sqlite:///{folder / 'recon-demo.db'}")
     with Session(engine) as session:
-        assert _count(session, Invoice) == 19
+        assert _count(session, Invoice) == 20
         assert _count(session, GatewayEvent, GatewayEvent.status == "processed") == 4
         assert _count(session, GatewayTransaction, GatewayTransaction.kind == "payout") == 1
-        assert _count(session, StatementLine) == 18
+        assert _count(session, StatementLine) == 21
         run = session.scalars(select(ReconRun)).one()
         assert run.status in ("clean", "attention") and run.counts["files"]["imported"] == 3
         assert session.scalars(select(User.username)).all() == ["demo"]

@@ -134,3 +134,15 @@ def test_report_files_are_safe_and_complete(session, tmp_path) -> None:
     assert html.count("<svg") >= 2 and "<script>" not in html and "&lt;script&gt;" in html
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert json.loads((tmp_path / "r" / "summary.json").read_text())["run_id"] == 1
+
+
+def test_overpayment_is_unapplied_cash_not_unmatched(session) -> None:
+    from recon.services.run_summary import unapplied_cash
+
+    inv = make_invoice(session, "950.00")
+    line = make_line(session, "1000.00")
+    create_match(session, receipt=line, allocations=[AllocationSpec(inv.id, Decimal("950.00"))],
+                 status="auto", actor="matcher")
+    session.commit()
+    assert build_report(session, AS_OF).unmatched == []
+    assert unapplied_cash(session) == {"EUR": Decimal("50.00")}
