@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 __all__ = ["Chart", "bar_chart", "line_chart"]
 
 WIDTH, HEIGHT = 480, 180
-LEFT, RIGHT, TOP, BOTTOM = 36, 8, 10, 28
+LEFT, RIGHT, TOP, BOTTOM = 36, 8, 18, 28
 
 
 @dataclass(frozen=True)

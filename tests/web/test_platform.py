@@ -142,3 +142,11 @@ def test_address_throttle_answers_429(client, session_factory, monkeypatch):
         assert client.post("/login", data={"username": name, "password": "p"}).status_code == 401
     blocked = client.post("/login", data={"username": "hal", "password": PASSWORD})
     assert blocked.status_code == 429
+
+
+def test_navigation_marks_only_the_current_area(client, login):
+    login(client, "nav", "viewer")
+    page = client.get("/invoices").get_data(as_text=True)
+    assert page.count('aria-current="page"') == 1
+    assert 'href="/invoices"\n         class="active"' in page
+    assert 'href="/settings"' not in page  # admin only
