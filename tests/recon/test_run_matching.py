@@ -1,0 +1,50 @@
+"""A run over a realistic inbox (the demo scenario): matching applied, payouts checked, exit codes
+following the attention threshold and payout differences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy import func, select
+
+from recon.models import Match, ReconRun
+from recon.samples.demo_data import scenario
+
+DAY = dt.date(2026, 11, 22)
+
+
+def _inbox(settings, deposit: bytes = b"727.65") -> None:
+    settings.inbox_dir.mkdir(parents=True)
+    for name, data in scenario(DAY).files.items():
+        if name.endswith(".ofx"):
+            data = data.replace(b"<TRNAMT>727.65", b"<TRNAMT>" + deposit)
+        (settings.inbox_dir / name).write_bytes(data)
+
+
+def _run(cli, *args):
+    result = cli("run", "--date", DAY.isoformat(), "--json", *args)
+    return result, json.loads(result.stdout)
+
+
+def test_run_matches_and_reports_payouts(cli, settings, session) -> None:
+    _inbox(settings)
+    result, summary = _run(cli, "--attention-days", "30")
+    assert summary["files"]["imported"] == 4
+    assert summary["auto_matched"] >= 8 and summary["suggested"] >= 1
+    assert summary["payouts"] == 1 and summary["payout_differences"]["count"] == 0
+    assert summary["unapplied_cash"] == {"EUR": "50.00"}
+    assert result.exit_code == 0, result.stderr  # every unmatched item is younger than 30 days
+    run = session.scalars(select(ReconRun)).one()
+    in_run = select(func.count()).select_from(Match).where(Match.run_id == run.id)
+    assert session.scalar(in_run) >= summary["auto_matched"]
+    payouts = (settings.reports_dir / DAY.isoformat() / "payouts.csv").read_text("utf-8-sig")
+    assert "po_1DemoPayout0001" in payouts and ",ok" in payouts
+
+
+def test_payout_difference_needs_a_human(cli, settings) -> None:
+    _inbox(settings, deposit=b"727.15")
+    result, summary = _run(cli, "--attention-days", "30")
+    assert summary["payout_differences"] == {"count": 1, "amounts": {"USD": "-0.50"}}
+    assert result.exit_code == 1 and summary["attention"] == ["1 payout difference(s)"]
+    assert summary["exceptions"]["payout difference"] == 1
