@@ -54,9 +54,10 @@ def run(obj: CliContext, inbox: Path | None, reports: Path | None, run_date: dt.
         _say(f"recon run: not started: {exc}")
         _emit_json(as_json, {"status": "busy", "exit_code": 2, "error": str(exc)})
         sys.exit(2)
-    except ConfigError as exc:
-        _say(f"recon run: configuration error: {exc}")
-        _emit_json(as_json, {"status": "failed", "exit_code": 2, "error": str(exc)})
+    except (ConfigError, click.ClickException) as exc:  # bad setting, schema not current
+        message = exc.message if isinstance(exc, click.ClickException) else str(exc)
+        _say(f"recon run: configuration error: {message}")
+        _emit_json(as_json, {"status": "failed", "exit_code": 2, "error": message})
         sys.exit(2)
     _clear_progress()
     _say(result.text)

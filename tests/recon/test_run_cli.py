@@ -53,3 +53,13 @@ def test_progress_bar_only_on_a_terminal(monkeypatch) -> None:
     monkeypatch.setattr("sys.stderr", tty)
     run_cli._progress()("import a.xml", 1, 4)
     assert "[#######-----------------------] 1/4 import a.xml" in tty.getvalue()
+
+
+def test_schema_not_current_exits_two(tmp_path) -> None:
+    from tests.conftest import Cli
+
+    settings = AppSettings.from_env({}).with_(database_url=f"sqlite:///{tmp_path / 'empty.db'}",
+                                             environment="test", inbox_dir=tmp_path / "in",
+                                             reports_dir=tmp_path / "out")
+    result = Cli(settings)("run")
+    assert result.exit_code == 2 and "recon db upgrade" in result.stderr
