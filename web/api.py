@@ -53,7 +53,8 @@ def _authenticate() -> None:
             found = users.user_for_token(session, token)
             user = WebUser.of(found) if found is not None else None
     if user is None:
-        raise ApiError("a valid bearer token is required", 401)
+        raise ApiError("a valid bearer token is required", 401,
+                       headers={"WWW-Authenticate": 'Bearer realm="recon"'})
     g.api_user = user
 
 

@@ -27,11 +27,19 @@ class ApiError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, status_code: int | None = None, **details: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        status_code: int | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        **details: Any,
+    ) -> None:
         super().__init__(message)
         self.message = message
         if status_code is not None:
             self.status_code = status_code
+        self.headers = headers or {}
         self.details = details
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,20 +54,22 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
-def _respond(error: ApiError) -> tuple[Any, int]:
+def _respond(error: ApiError) -> tuple[Any, int, dict[str, str]]:
     if wants_json():
-        return jsonify(error.to_dict()), error.status_code
-    page = render_template("errors.html", error=error)
-    return page, error.status_code
+        return jsonify(error.to_dict()), error.status_code, error.headers
+    return render_template("errors.html", error=error), error.status_code, error.headers
 
 
 def _http(exc: HTTPException) -> Any:
     if exc.code is None:
         return exc
-    return _respond(ApiError(exc.description or exc.name, exc.code, title=exc.name))
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}  # e.g. Allow
+    return _respond(
+        ApiError(exc.description or exc.name, exc.code, headers=headers, title=exc.name)
+    )
 
 
-def _service(exc: ServiceError) -> tuple[Any, int]:
+def _service(exc: ServiceError) -> tuple[Any, int, dict[str, str]]:
     return _respond(ApiError(str(exc), 404 if isinstance(exc, NotFound) else 422))
 
 

@@ -39,7 +39,9 @@ def token(session_factory):
 
 
 def test_missing_bad_or_revoked_token_is_401(client, token, session_factory):
-    assert client.get("/api/v1/unmatched").status_code == 401
+    anonymous = client.get("/api/v1/unmatched")
+    assert anonymous.status_code == 401
+    assert anonymous.headers["WWW-Authenticate"].startswith("Bearer")
     bad = client.get("/api/v1/unmatched", headers={"Authorization": "Bearer nope"})
     assert bad.status_code == 401 and bad.get_json()["error"]
     header = token("viewer")

@@ -150,3 +150,8 @@ def test_navigation_marks_only_the_current_area(client, login):
     assert page.count('aria-current="page"') == 1
     assert 'href="/invoices"\n         class="active"' in page
     assert 'href="/settings"' not in page  # admin only
+
+
+def test_method_not_allowed_keeps_the_allow_header(client):
+    response = client.delete("/login")
+    assert response.status_code == 405 and "POST" in response.headers["Allow"]
