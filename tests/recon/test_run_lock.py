@@ -14,18 +14,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from recon.models import Invoice, ReconRun
+from recon.models import Invoice, Match, ReconRun
 from recon.models.run import InboxFile
 from recon.services.runlock import RunLockBusy, run_lock
+from tests.recon.factories import make_line
 
 DAY = "2026-11-22"
 
-# Runs `recon run` in a child process that pauses (sleeps) at a chosen point of the first file:
-# "import" = inside the import transaction, "archive" = after the commit, before the move.
+# Runs `recon run` in a child process that pauses (sleeps) at a chosen point: "import" = inside
+# the first file's import transaction, "archive" = after its commit, before the move, "match" =
+# inside the matching transaction after the matcher wrote its matches.
 CHILD = """
 import pathlib, sys, time
 import recon.services.inbox as inbox
 import recon.services.run_files as run_files
+import recon.services.run_steps as run_steps
 marker, point = pathlib.Path(sys.argv[1]), sys.argv[2]
 
 def pause(real):
@@ -38,6 +41,18 @@ def pause(real):
 
 if point == "import":
     run_files.import_by_kind = pause(run_files.import_by_kind)
+elif point == "match":
+    real_find = run_steps._matching_function
+    def find():
+        function = real_find()
+        def paused(session, **kwargs):
+            result = function(session, **kwargs)
+            session.flush()
+            marker.write_text("paused")
+            time.sleep(120)
+            return result
+        return paused
+    run_steps._matching_function = find
 else:
     inbox.archive = pause(inbox.archive)
 from recon.cli import main
@@ -78,7 +93,7 @@ def _start_paused(settings, tmp_path: Path, point: str) -> tuple[subprocess.Pope
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("point", ["import", "archive"])
+@pytest.mark.parametrize("point", ["import", "archive", "match"])
 def test_kill_9_mid_run_then_next_run_finishes_the_job(
     cli, settings, session, tmp_path, point
 ) -> None:
@@ -86,6 +101,9 @@ def test_kill_9_mid_run_then_next_run_finishes_the_job(
     inbox.mkdir(parents=True)
     (inbox / "invoices-a.csv").write_bytes(_invoices("A-"))
     (inbox / "invoices-b.csv").write_bytes(_invoices("B-"))
+    line = make_line(session, "1250.00", remittance="A-0101", counterparty_name="Acme Trading Ltd")
+    session.commit()
+    assert line.id
     proc, _marker = _start_paused(settings, tmp_path, point)
     try:
         busy = cli("run", "--date", DAY, "--json")  # a second, concurrent run
@@ -99,8 +117,9 @@ def test_kill_9_mid_run_then_next_run_finishes_the_job(
     result = cli("run", "--date", DAY, "--json")
     summary = json.loads(result.stdout)
     assert result.exit_code == 0, result.stderr
-    expected = {"import": {"imported": 2, "duplicate": 0}, "archive": {"imported": 1,
-                                                                       "duplicate": 1}}[point]
+    expected = {"import": {"imported": 2, "duplicate": 0},
+                "archive": {"imported": 1, "duplicate": 1},
+                "match": {"imported": 0, "duplicate": 0}}[point]
     assert {k: summary["files"][k] for k in expected} == expected
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Invoice)) == 16
@@ -109,6 +128,8 @@ def test_kill_9_mid_run_then_next_run_finishes_the_job(
     assert [r.status for r in runs] == ["failed", "clean"]
     assert "interrupted" in runs[0].error
     assert [p.name for p in inbox.iterdir() if p.is_file()] == []
+    assert session.scalar(select(func.count()).select_from(Match).where(
+        Match.status.in_(("auto", "manual")))) == 1  # the payment, matched once, not twice
 
 
 def test_second_run_exits_two_while_the_lock_is_held(cli, engine) -> None:
