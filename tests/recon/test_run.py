@@ -162,3 +162,25 @@ def test_partial_and_hidden_files_are_left_alone(cli, settings, name) -> None:
     path = _drop(settings.inbox_dir, name, _invoices_csv())
     _result, summary = _run(cli)
     assert summary["files"]["list"] == [] and path.exists()
+
+
+def test_run_retries_pending_gateway_events(cli, session) -> None:
+    import datetime as dt
+
+    from gateways.model import VerifiedEvent
+    from recon.models import GatewayEvent, GatewayTransaction
+    from recon.services.gateway_events import store_event
+
+    charge = {"id": "ch_retry_1", "object": "charge", "amount": 1999, "amount_captured": 1999,
+              "currency": "usd", "created": 1763800000, "status": "succeeded", "metadata": {}}
+    event = VerifiedEvent("stripe", "evt_retry_1", "charge.succeeded",
+                          dt.datetime(2026, 11, 21, tzinfo=dt.UTC),
+                          {"id": "evt_retry_1", "type": "charge.succeeded",
+                           "data": {"object": charge}})
+    store_event(session, event, actor="test")
+    session.commit()
+    _result, summary = _run(cli)
+    assert summary["events"]["pending"] == 1 and summary["events"]["processed"] == 1
+    session.expire_all()
+    assert session.scalars(select(GatewayEvent.status)).all() == ["processed"]
+    assert session.scalars(select(GatewayTransaction.gateway_id)).all() == ["ch_retry_1"]
