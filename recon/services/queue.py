@@ -36,6 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from recon.money import from_minor
+from recon.services import queue_cache
 from recon.services.queue_sql import CAUSES, exponent_of, items_subquery
 
 __all__ = [
@@ -124,9 +125,21 @@ def queue_page(
     return QueuePage(items=items, next_cursor=next_cursor, sort=sort, grouped=grouped)
 
 
-def queue_counts(session: Session, filters: QueueFilter | None = None) -> dict[str, dict[str, Any]]:
-    """Per cause: item count and unapplied total per currency (the cause filter is ignored)."""
+def queue_counts(
+    session: Session, filters: QueueFilter | None = None, *, fresh: bool = False
+) -> dict[str, dict[str, Any]]:
+    """Per cause: item count and unapplied total per currency (the cause filter is ignored).
+
+    Served from ``queue_cache`` while the data is unchanged, unless ``fresh``.
+    """
     base = QueueFilter(**{**_fields(filters or QueueFilter()), "cause": None})
+    if fresh:
+        return _count(session, base)
+    key = ("counts", *(getattr(base, k) for k in base.__dataclass_fields__))
+    return queue_cache.cached(session, key, lambda: _count(session, base))
+
+
+def _count(session: Session, base: QueueFilter) -> dict[str, dict[str, Any]]:
     q = items_subquery(open_only=True)
     stmt = (
         sa.select(q.c.cause_rank, q.c.currency, sa.func.count(), sa.func.sum(q.c.unapplied_minor))

@@ -42,8 +42,12 @@ _REASON_RULES = (
 
 
 def reason_patterns(feature: str, level: str) -> tuple[str, str]:
-    """Substrings that find ``(feature, level)`` in the JSON text, dict or list form."""
-    return (f'"feature": "{feature}", "level": "{level}"', f'["{feature}", "{level}"')
+    """Substrings that find ``(feature, level)`` in the JSON text: (dict form, list form).
+
+    The dict form names the level only (key order may vary; these levels are unique to their
+    feature in ``matching.levels``), the list form ``[feature, level, ...]`` both.
+    """
+    return (f'"level": "{level}"', f'["{feature}", "{level}"')
 
 
 class Contains(sa.sql.functions.GenericFunction):
@@ -64,9 +68,17 @@ def _contains_pg(element: Contains, compiler: Any, **kw: Any) -> str:
     return f"strpos({compiler.process(element.clauses, **kw)})"
 
 
-def _has_reason(reasons: sa.ColumnElement[str], feature: str, levels: tuple[str, ...]):
-    pats = [p for level in levels for p in reason_patterns(feature, level)]
-    return sa.or_(*(Contains(reasons, p) > 0 for p in pats))
+def _has_reason(
+    reasons: sa.ColumnElement[str],
+    as_list: sa.ColumnElement[bool],
+    feature: str,
+    levels: tuple[str, ...],
+) -> sa.ColumnElement[bool]:
+    """Only the patterns of the stored form are tested (half the substring searches)."""
+    pats = [reason_patterns(feature, level) for level in levels]
+    in_dicts = sa.or_(*(Contains(reasons, d) > 0 for d, _ in pats))
+    in_lists = sa.or_(*(Contains(reasons, li) > 0 for _, li in pats))
+    return sa.or_(sa.and_(as_list, in_lists), sa.and_(sa.not_(as_list), in_dicts))
 
 
 def cause_case(
@@ -81,8 +93,9 @@ def cause_case(
         whens.append((duplicate == sa.true(), "possible_duplicate"))
     whens.append((suggestion_id.is_(None), "unknown_payer"))
     whens.append((sa.func.coalesce(alternatives, "[]").not_in(["[]", "null"]), "ambiguous"))
+    as_list = sa.func.substr(reasons, 1, 2) == "[["
     for cause, feature, levels in _REASON_RULES:
-        whens.append((_has_reason(reasons, feature, levels), cause))
+        whens.append((_has_reason(reasons, as_list, feature, levels), cause))
     rank = sa.case(
         *((cond, CAUSES.index(name)) for cond, name in whens),
         else_=CAUSES.index("low_confidence"),
@@ -145,11 +158,11 @@ def _lines(open_only: bool) -> sa.Select:
         .outerjoin(sugg, sugg.id == _latest(Match.statement_line_id, sl.id))
         .where(sl.amount_minor > 0)
     )
-    if open_only:
+    if open_only:  # the terms of the partial index ix_statement_line_queue_open
         stmt = stmt.where(
-            sl.status == "booked",
             sl.allocated_minor < sl.amount_minor,
             sl.disposition.is_(None),
+            sl.status == "booked",
         )
     return stmt
 
@@ -170,8 +183,8 @@ def _charges(open_only: bool) -> sa.Select:
         .outerjoin(sugg, sugg.id == _latest(Match.gateway_txn_id, gt.id))
         .where(gt.kind == "charge", gt.gross_minor > 0)
     )
-    if open_only:
-        stmt = stmt.where(gt.status == "succeeded", gt.allocated_minor < gt.gross_minor)
+    if open_only:  # the terms of the partial index ix_gateway_transaction_queue_open
+        stmt = stmt.where(gt.allocated_minor < gt.gross_minor, gt.status == "succeeded")
     return stmt
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from recon.models import Adjustment, AuditEvent, Invoice
+from recon.services import queue_cache
 from recon.services.allocations import AllocationSpec, create_match
 from recon.services.errors import ApprovalError, InvariantError
 from recon.services.queue import QueueFilter, queue_counts, queue_item, queue_page
@@ -29,6 +30,12 @@ from recon.services.queue_detail import (
 from tests.recon.factories import make_charge, make_customer, make_invoice, make_line
 
 TODAY = dt.date(2026, 3, 1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    """Per-cause counts are cached per process by data version; start each test empty."""
+    queue_cache.clear()
 
 
 def suggest(session, line, invoice, amount, reasons=(), alternatives=()):
@@ -217,3 +224,21 @@ def test_detail_of_a_gateway_charge(session) -> None:
     assert detail.item.kind == "charge" and detail.item.payer == "Li Wei"
     assert detail.adjustments == () and detail.suggestions == ()
     assert queue_item(session, "charge", charge.id).unapplied == Decimal("5.00")
+
+
+def test_counts_are_cached_until_the_data_changes(session_factory) -> None:
+    with session_factory.begin() as s:
+        inv, line = make_invoice(s, "10.00"), make_line(s, "10.00")
+        match_id = suggest(s, line, inv, "10", [reason("amount", "fee")]).id
+    with session_factory() as s:
+        assert queue_counts(s)["fee_gap"]["count"] == 1
+        calls = []
+        queue_cache.cached(s, ("counts", *QueueFilter(cause=None).__dict__.values()), calls.append)
+        assert calls == []  # same version: served from the cache
+    with session_factory.begin() as s:
+        from recon.services.allocations import confirm_match
+
+        confirm_match(s, match_id, actor="clerk")  # an audit row: a new version
+    with session_factory() as s:
+        assert queue_counts(s)["fee_gap"]["count"] == 0
+        assert queue_counts(s, fresh=True)["fee_gap"]["count"] == 0

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from recon.models import Adjustment, AuditEvent, CustomerAlias, Invoice, Match, StatementLine
+from recon.services import queue_cache
 from recon.services.allocations import AllocationSpec, create_match
 from tests.recon.factories import make_invoice, make_line
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    """Per-cause counts are cached per process by data version; start each test empty."""
+    queue_cache.clear()
 
 
 def suggestion(s, line, invoice, amount):

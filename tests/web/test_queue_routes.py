@@ -7,9 +7,16 @@ from decimal import Decimal
 
 import pytest
 
+from recon.services import queue_cache
 from recon.services.allocations import AllocationSpec, create_match
 from tests.recon.factories import make_charge, make_invoice, make_line
 from tests.web.conftest import ROLES, csrf_token
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    """Per-cause counts are cached per process by data version; start each test empty."""
+    queue_cache.clear()
 
 
 @pytest.fixture
