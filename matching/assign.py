@@ -20,7 +20,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-EXACT_LIMIT = 20_000  # option combinations of a component solved by exhaustive search
+EXACT_LIMIT = 2_000  # option combinations of a component solved by exhaustive search
 PER_RECEIPT = 6  # options per receipt the solver considers
 LSA_LIMIT = 2500  # larger components fall back to best-first with capacity checks
 

@@ -55,6 +55,16 @@ def _needy(t: Tables, p: PairTable, refs: RefHits) -> np.ndarray:
     return np.flatnonzero(has_evidence & ~has_fit)
 
 
+class _Tokens:
+    """Row -> the text token behind its reference hit (looked up only for chosen rows)."""
+
+    def __init__(self, p: PairTable, refs: RefHits) -> None:
+        self.p, self.refs = p, refs
+
+    def get(self, row: int, default: str = "") -> str:
+        return self.refs.token.get((int(self.p.r[row]), int(self.p.i[row])), default)
+
+
 def _options(p: PairTable, subsets: list[Option], floor: float) -> list[Opt]:
     keep = np.flatnonzero(p.score >= floor)
     opts = [
@@ -88,8 +98,7 @@ def match(data: MatchInput, settings: MatchSettings | None = None) -> MatchResul
     subsets = subset_options(t, p, by_rec, _needy(t, p, refs), _subset_tol(t, settings), settings)
     floor = logit2(settings.suggest_threshold)
     chosen = assign(_options(p, subsets, floor), t.inv_open, floor - 1)
-    tokens = {int(k): refs.token.get((int(p.r[k]), int(p.i[k])), "")
-              for k in np.flatnonzero(p.lv_ref > 0)}  # fmt: skip
+    tokens = _Tokens(p, refs)
     proposals = build_proposals(t, p, by_rec, subsets, chosen, tokens, settings, COMPETITION_SPAN)
     matched = {pr.receipt_id for pr in proposals}
     unmatched = tuple(rec.id for rec in t.receipts if rec.id not in matched) + t.skipped

@@ -8,6 +8,7 @@ numpy columns. Amount levels use integer minor units; the FX conversion uses Dec
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,13 +118,14 @@ def _date(t: Tables, r: np.ndarray, i: np.ndarray, settings: MatchSettings):
 
 
 def _noise(t: Tables, settings: MatchSettings) -> np.ndarray:
-    words = tuple(w.casefold() for w in settings.noise_keywords)
+    words = re.compile("|".join(re.escape(w.casefold()) for w in settings.noise_keywords) or "$^")
     codes = {c.upper() for c in settings.noise_codes}
     own = {"".join(a.split()).upper() for a in settings.own_accounts}
     level = np.full(t.n_rec, 2, np.int64)
     for k, rec in enumerate(t.receipts):
-        text = f"{rec.remittance} {rec.payer_name}".casefold()
-        if any(w in text for w in words) or rec.tx_code.upper() in codes:
+        if rec.tx_code.upper() in codes or words.search(
+            f"{rec.remittance} {rec.payer_name}".casefold()
+        ):
             level[k] = 1
         if own and "".join(rec.payer_account.split()).upper() in own:
             level[k] = 0

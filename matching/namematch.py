@@ -73,6 +73,21 @@ def _grams(key: str) -> set[str]:
     return {key[i : i + 3] for i in range(max(1, len(key) - 2))}
 
 
+def _near(key: str, exact: dict[str, list[int]], grams: dict[str, list[int]]) -> list[int]:
+    """Variants sharing the key, or enough rare 3-grams with it."""
+    hits: dict[int, int] = defaultdict(int)
+    for j in exact.get(key, ()):
+        hits[j] += 1000
+    gset = _grams(key)
+    for g in gset:
+        posting = grams.get(g, ())
+        if len(posting) <= _MAX_GRAM_DF:
+            for j in posting:
+                hits[j] += 1
+    need = max(1, min(3, len(gset) // 3))
+    return [j for j, n in hits.items() if n >= need]
+
+
 def _candidates(tables: Tables, v: _Variants) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     exact: dict[str, list[int]] = defaultdict(list)
     grams: dict[str, list[int]] = defaultdict(list)
@@ -83,23 +98,15 @@ def _candidates(tables: Tables, v: _Variants) -> tuple[np.ndarray, np.ndarray, n
     pairs_p: list[int] = []
     pairs_v: list[int] = []
     pairs_k: list[int] = []
+    memo: dict[str, list[int]] = {}
     for p, forms in enumerate(tables.payer_forms):
-        for key in forms.keys:
-            hits: dict[int, int] = defaultdict(int)
-            for j in exact.get(key, ()):
-                hits[j] += 1000
-            gset = _grams(key)
-            for g in gset:
-                posting = grams.get(g, ())
-                if len(posting) <= _MAX_GRAM_DF:
-                    for j in posting:
-                        hits[j] += 1
-            need = max(1, min(3, len(gset) // 3))
-            for j, n in hits.items():
-                if n >= need:
-                    pairs_p.append(p)
-                    pairs_v.append(j)
-                    pairs_k.append(forms.keys.index(key))
+        for k, key in enumerate(forms.keys):
+            if key not in memo:
+                memo[key] = _near(key, exact, grams)
+            hits = memo[key]
+            pairs_p.extend([p] * len(hits))
+            pairs_v.extend(hits)
+            pairs_k.extend([k] * len(hits))
     return np.array(pairs_p, np.int64), np.array(pairs_v, np.int64), np.array(pairs_k, np.int64)
 
 

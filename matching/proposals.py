@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
@@ -132,7 +133,7 @@ def build_proposals(
     by_rec,
     subsets: list[Option],
     chosen: dict[int, Opt],
-    tokens: dict[int, str],
+    tokens: Any,
     settings: MatchSettings,
     span: float,
 ) -> list[Proposal]:
