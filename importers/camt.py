@@ -22,11 +22,13 @@ from importers.errors import BadRecord, BadRecords, EmptyStatement, UnknownForma
 from importers.model import ParsedFile, ParsedLine, ParsedStatement
 from importers.statements import finish_statement
 from importers.values import parse_iso_date
-from importers.xmlsafe import child, children, iter_end_events, local, namespace, text
+from importers.xmlsafe import child, children, iter_end_events, local, text
 
 NAMESPACE = re.compile(r"urn:iso:std:iso:2002[0-9]:tech:xsd:camt\.05[234]\.001\.\d\d")
 SNIFF = re.compile(rb"BkToCstmr(Stmt|AcctRpt|DbtCdtNtfctn)|camt\.05[234]")
 MAX_ERRORS = 20
+EVENT_TAGS = ("Ntry", "Stmt", "Rpt", "Ntfctn", "MsgPgntn", "BkToCstmrStmt",
+              "BkToCstmrAcctRpt", "BkToCstmrDbtCdtNtfctn")
 
 
 class CamtImporter(Importer):
@@ -67,8 +69,8 @@ class CamtImporter(Importer):
 def read_document(source: Source) -> tuple[list[ParsedStatement], list[str]]:
     """All statements of one camt XML document."""
     reader = _Reader(source.filename)
-    for element in iter_end_events(source.data, source.filename):
-        reader.feed(element)
+    for element, uri in iter_end_events(source.data, source.filename, EVENT_TAGS):
+        reader.feed(element, uri)
     return reader.finish()
 
 
@@ -84,12 +86,12 @@ class _Reader:
         self.file_notes: list[str] = []
         self.root_checked = False
 
-    def feed(self, element: etree._Element) -> None:
+    def feed(self, element: etree._Element, uri: str) -> None:
         name = local(element)
         if is_entry(element):
             self._entry(element)
         elif name.startswith("BkToCstmr"):
-            self._check_namespace(element)
+            self._check_namespace(uri)
         elif name in RECORDS and local(element.getparent()).startswith("BkToCstmr"):
             self.statements.append(self._statement(element))
             self.lines, self.notes = [], []
@@ -99,15 +101,15 @@ class _Reader:
 
     def _entry(self, element: etree._Element) -> None:
         try:
-            fallback = _creation_date(element.getparent(), self.file)
-            self.lines += parse_entry(element, self.file, fallback, self.notes)
+            record = element.getparent()
+            self.lines += parse_entry(element, self.file,
+                                      lambda: _creation_date(record, self.file), self.notes)
         except BadRecord as exc:
             if len(self.errors) < MAX_ERRORS:
                 self.errors.append(exc)
         element.clear(keep_tail=False)
 
-    def _check_namespace(self, record: etree._Element) -> None:
-        uri = namespace(record)
+    def _check_namespace(self, uri: str) -> None:
         if uri and not NAMESPACE.fullmatch(uri):
             raise UnknownFormat(file=self.file, tried=[f"camt (unsupported namespace {uri})"])
 
@@ -184,7 +186,8 @@ def _iso(value: str, record, file: str) -> date:
 
 
 def _creation_date(record, file: str) -> date | None:
-    value = text(record, "CreDtTm")
+    found = record.find("{*}CreDtTm")  # the record itself is not renamed yet
+    value = found.text.strip() if found is not None and found.text else None
     return None if value is None else _iso(value, record, file)
 
 

@@ -8,11 +8,13 @@ as a flag and never flips the sign. Only ``BOOK`` entries are booked money. Rais
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 from lxml import etree
 
+from importers.errors import BadRecord
 from importers.model import ParsedLine, Status
 from importers.values import Where, currency_code, parse_amount, parse_iso_date
 from importers.xmlsafe import child, children, local, path_of, text
@@ -22,10 +24,26 @@ REF_TAGS = ("InstrId", "TxId", "PmtInfId", "MsgId", "MndtId", "ChqNb", "UETR", "
 PLACEHOLDER_REFS = {"NONREF", "NOTPROVIDED", "NONE"}
 
 
+class XmlWhere(Where):
+    """A ``Where`` whose XML path is only computed when an error is raised (it is O(n))."""
+
+    __slots__ = ("element", "suffix")
+
+    def __init__(self, file: str, element: etree._Element, suffix: str = "") -> None:
+        super().__init__(file, element.sourceline, None)
+        self.element, self.suffix = element, suffix
+
+    def at(self, field: str) -> Where:
+        return XmlWhere(self.file, self.element, self.suffix + field.rpartition("/")[2])
+
+    def error(self, message: str, value: object = None) -> BadRecord:
+        self.field = path_of(self.element) + (f"/{self.suffix}" if self.suffix else "")
+        return super().error(message, value)
+
+
 def where(element: etree._Element, file: str, name: str | None = None) -> Where:
     """A location naming the XML path (and line) of ``element`` or its child ``name``."""
-    path = path_of(element) + (f"/{name}" if name else "")
-    return Where(file, element.sourceline, path)
+    return XmlWhere(file, element, name or "")
 
 
 def money(element: etree._Element, file: str, name: str = "Amt") -> tuple[Decimal, str | None]:
@@ -35,7 +53,7 @@ def money(element: etree._Element, file: str, name: str = "Amt") -> tuple[Decima
         raise where(element, file, name).error("amount is missing")
     loc = where(amount_el, file)
     value = parse_amount(amount_el.text, loc, decimal_comma=False)
-    return value, currency_code(amount_el.get("Ccy"), loc.at(loc.field + "/@Ccy"))
+    return value, currency_code(amount_el.get("Ccy"), where(amount_el, file, "@Ccy"))
 
 
 def signed(value: Decimal, indicator: str | None, element: etree._Element, file: str) -> Decimal:
@@ -70,17 +88,19 @@ def bank_tx_code(entry: etree._Element) -> str | None:
 
 
 def parse_entry(
-    entry: etree._Element, file: str, fallback_date: date | None, warnings: list[str]
+    entry: etree._Element, file: str, fallback_date: Callable[[], date | None],
+    warnings: list[str],
 ) -> list[ParsedLine]:
     """All lines of one ``Ntry`` (several for a batch); oddities go to ``warnings``."""
     amount, currency = money(entry, file)
     indicator = text(entry, "CdtDbtInd")
     total = signed(amount, indicator, entry, file)
-    booked = date_of(child(entry, "BookgDt"), file) or fallback_date
+    booked = date_of(child(entry, "BookgDt"), file) or fallback_date()
     if booked is None:
         raise where(entry, file, "BookgDt").error("booking date is missing")
     if child(entry, "BookgDt") is None:
-        warnings.append(f"{path_of(entry)}: no BookgDt, used the message creation date")
+        warnings.append(f"Ntry line {entry.sourceline}: "
+                        f"no BookgDt, used the message creation date")
     sts = text(entry, "Sts") or text(entry, "Sts", "Cd") or "BOOK"
     common = {
         "booking_date": booked,
@@ -98,10 +118,12 @@ def parse_entry(
         return [_line(entry, detail, total, entry_ref, common)]
     amounts = _detail_amounts(details, indicator, file)
     if amounts is None:
-        warnings.append(f"{path_of(entry)}: batch without detail amounts, kept as one line")
+        warnings.append(f"Ntry line {entry.sourceline}: "
+                        f"batch without detail amounts, kept as one line")
         return [_line(entry, None, total, entry_ref, common)]
     if sum(amounts) != total:
-        warnings.append(f"{path_of(entry)}: batch details sum to {sum(amounts)}, entry {total}")
+        warnings.append(f"Ntry line {entry.sourceline}: "
+                        f"batch details sum to {sum(amounts)}, entry {total}")
     return [_line(entry, d, a, entry_ref, common) for d, a in zip(details, amounts, strict=True)]
 
 
@@ -120,11 +142,11 @@ def _detail_amounts(details, indicator: str | None, file: str) -> list[Decimal] 
 
 
 def _line(entry, detail, amount, entry_ref, common) -> ParsedLine:
-    refs = child(detail, "Refs")
+    refs = _leaves(child(detail, "Refs"))  # one pass instead of a find per reference
     debit = amount < 0
     party = "Cdtr" if debit else "Dbtr"
-    others = [(tag, v) for tag in REF_TAGS if (v := text(refs, tag))]
-    if (tx_ref := text(refs, "AcctSvcrRef")) and tx_ref != entry_ref:
+    others = [(tag, v) for tag in REF_TAGS if (v := refs.get(tag))]
+    if (tx_ref := refs.get("AcctSvcrRef")) and tx_ref != entry_ref:
         others.append(("TxAcctSvcrRef", tx_ref))
     if ntry_ref := text(entry, "NtryRef"):
         others.append(("NtryRef", ntry_ref))
@@ -136,7 +158,7 @@ def _line(entry, detail, amount, entry_ref, common) -> ParsedLine:
         counterparty_name=_party_name(detail, party),
         counterparty_account=_party_account(detail, party),
         remittance=_remittance(entry, detail),
-        end_to_end_id=_ref(text(refs, "EndToEndId")),
+        end_to_end_id=_ref(refs.get("EndToEndId")),
         creditor_ref=text(detail, "RmtInf", "Strd", "CdtrRefInf", "Ref"),
         invoice_refs=tuple(
             v for s in children(child(detail, "RmtInf"), "Strd")
@@ -146,6 +168,13 @@ def _line(entry, detail, amount, entry_ref, common) -> ParsedLine:
         raw=etree.tostring(entry, encoding="unicode", with_tail=False)[:4000],
         **common,
     )
+
+
+def _leaves(element) -> dict[str, str]:
+    """Stripped texts of the direct children of ``element`` by tag (empty when None)."""
+    if element is None:
+        return {}
+    return {c.tag: v for c in element if c.text and (v := c.text.strip())}
 
 
 def _party_name(detail, party: str) -> str | None:

@@ -40,12 +40,19 @@ def _first_element(data: bytes) -> int:
     return -1
 
 
-def iter_end_events(data: bytes, file: str) -> Iterator[etree._Element]:
-    """Yield elements on their end tag, parsed with every dangerous feature off."""
+def iter_end_events(data: bytes, file: str, tags: tuple[str, ...]
+                    ) -> Iterator[tuple[etree._Element, str]]:
+    """Yield ``(element, namespace)`` at the end tag of each element named in ``tags``.
+
+    Only those elements reach Python (lxml filters the rest in C, any namespace); the
+    namespace is stripped from the yielded subtree first, so lookups below use lxml's
+    C-level ``find`` on local names. Every dangerous parser feature is off.
+    """
     refuse_dtd(data, file)
     events = etree.iterparse(
         io.BytesIO(data),
         events=("end",),
+        tag=[f"{{*}}{t}" for t in tags],
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -55,17 +62,16 @@ def iter_end_events(data: bytes, file: str) -> Iterator[etree._Element]:
     )
     try:
         for _event, element in events:
-            yield element
+            uri = namespace(element)
+            for node in element.iter():
+                tag = node.tag
+                if isinstance(tag, str) and tag.startswith("{"):
+                    node.tag = tag.rpartition("}")[2]
+            yield element, uri
     except etree.XMLSyntaxError as exc:
         raise BadRecord(
             f"not well-formed XML: {exc.msg}", file=file, line=exc.lineno, field="xml"
         ) from exc
-
-
-def local(element: etree._Element) -> str:
-    """The local name of an element (namespace dropped)."""
-    tag = element.tag
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def namespace(element: etree._Element) -> str:
@@ -74,18 +80,20 @@ def namespace(element: etree._Element) -> str:
     return tag[1:].partition("}")[0] if isinstance(tag, str) and tag.startswith("{") else ""
 
 
+def local(element: etree._Element) -> str:
+    """The local name of an element (namespace dropped)."""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
 def child(element: etree._Element | None, *path: str) -> etree._Element | None:
     """Follow local names down from ``element``; None when any step is missing."""
-    for name in path:
-        if element is None:
-            return None
-        element = next((c for c in element if local(c) == name), None)
-    return element
+    return None if element is None else element.find("/".join(path))
 
 
 def children(element: etree._Element | None, name: str) -> list[etree._Element]:
     """Direct children with local name ``name``."""
-    return [] if element is None else [c for c in element if local(c) == name]
+    return [] if element is None else element.findall(name)
 
 
 def text(element: etree._Element | None, *path: str) -> str | None:
