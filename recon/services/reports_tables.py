@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from recon.services.reports_data import ReportData
+from recon.services.reports_data import CAUSE_LABELS, ReportData
 from recon.services.reports_rows import AGING_BUCKETS
 
 __all__ = ["Table", "tables"]
@@ -72,7 +72,8 @@ def _unmatched(data: ReportData) -> Table:
                "payer", "text", "cause", "best_suggestion", "confidence")
     rows = [
         (u.kind, u.item_id, u.account, u.booked, u.age_days, u.currency, u.amount, u.payer,
-         u.text, u.cause, u.suggestion, None if u.confidence is None else round(u.confidence, 3))
+         u.text, CAUSE_LABELS.get(u.cause, u.cause), u.suggestion,
+         None if u.confidence is None else round(u.confidence, 3))
         for u in data.unmatched
     ]
     return Table("unmatched", "Unmatched items", headers, rows)
