@@ -13,12 +13,13 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from recon.models import GatewayEvent, Match
+from recon.models import GatewayEvent, Match, Setting
 
 __all__ = ["match_counts", "pending_events", "retry_events", "run_matching"]
 
@@ -56,14 +57,16 @@ def run_matching(
 ) -> dict[str, Any]:
     """All matching stages in one transaction; auto matches applied, suggestions stored.
 
-    ``thresholds`` (``auto_threshold``, ``suggest_threshold``) are passed on when not None.
+    ``thresholds`` (``auto_threshold``, ``suggest_threshold``, from the environment) are passed
+    on; a value staff stored in the ``setting`` table (the web UI's settings page) wins.
     """
     function = _matching_function()
     if function is None:
         return {"skipped": "matching service is not available in this build"}
     before = match_counts(factory)
-    offered = {k: v for k, v in thresholds.items() if v is not None}
     with factory.begin() as session:
+        offered = {**thresholds, **_stored(session, list(thresholds))}
+        offered = {k: v for k, v in offered.items() if v is not None}
         result = function(session, **_kwargs(function, actor=actor, run_id=run_id, **offered))
     after = match_counts(factory)
     return {
@@ -72,6 +75,12 @@ def run_matching(
         "errors": list(getattr(result, "errors", []) or [])[:20],
         "detail": _describe(result),
     }
+
+
+def _stored(session: Session, keys: list[str]) -> dict[str, Decimal]:
+    """Values of ``keys`` set at run time in the ``setting`` table."""
+    rows = session.scalars(select(Setting).where(Setting.key.in_(keys)))
+    return {row.key: Decimal(str(row.value)) for row in rows if row.value is not None}
 
 
 def _matching_function() -> Callable[..., Any] | None:

@@ -48,3 +48,17 @@ def test_payout_difference_needs_a_human(cli, settings) -> None:
     assert summary["payout_differences"] == {"count": 1, "amounts": {"USD": "-0.50"}}
     assert result.exit_code == 1 and summary["attention"] == ["1 payout difference(s)"]
     assert summary["exceptions"]["payout difference"] == 1
+
+
+def test_thresholds_set_in_the_ui_win_over_the_environment(cli, settings, session) -> None:
+    from decimal import Decimal
+
+    from recon.models import Setting
+
+    session.add_all([Setting(key="auto_threshold", value="1"),
+                     Setting(key="suggest_threshold", value="0.99")])
+    session.commit()
+    _inbox(settings)
+    _result, summary = _run(cli)
+    assert summary["matching"]["auto_matched"] == 0  # nothing reaches an auto threshold of 1
+    assert Decimal(settings.auto_threshold) < 1
