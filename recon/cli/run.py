@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from recon.services.run_settings import RunSettings
 from recon.services.runlock import RunLockBusy
 
 __all__ = ["run"]
+
+log = logging.getLogger(__name__)
 
 _DIR = click.Path(file_okay=False, path_type=Path)
 
@@ -58,6 +61,11 @@ def run(obj: CliContext, inbox: Path | None, reports: Path | None, run_date: dt.
         message = exc.message if isinstance(exc, click.ClickException) else str(exc)
         _say(f"recon run: configuration error: {message}")
         _emit_json(as_json, {"status": "failed", "exit_code": 2, "error": message})
+        sys.exit(2)
+    except Exception as exc:  # database unreachable, disk full while recording the failure
+        log.exception("recon run failed outside a step")
+        _say(f"recon run: failed: {type(exc).__name__}: {exc}")
+        _emit_json(as_json, {"status": "failed", "exit_code": 2, "error": str(exc)})
         sys.exit(2)
     _clear_progress()
     _say(result.text)

@@ -63,3 +63,14 @@ def test_schema_not_current_exits_two(tmp_path) -> None:
                                              reports_dir=tmp_path / "out")
     result = Cli(settings)("run")
     assert result.exit_code == 2 and "recon db upgrade" in result.stderr
+
+
+def test_unreachable_database_exits_two(tmp_path) -> None:
+    from tests.conftest import Cli
+
+    settings = AppSettings.from_env({}).with_(
+        database_url="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2",
+        environment="test", inbox_dir=tmp_path / "in", reports_dir=tmp_path / "out")
+    result = Cli(settings)("run", "--json")
+    assert result.exit_code == 2 and json.loads(result.stdout)["status"] == "failed"
+    assert "OperationalError" in result.stderr
