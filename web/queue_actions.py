@@ -21,7 +21,7 @@ from recon.services import queue_actions as act
 from recon.services.errors import NotFound, ServiceError
 from web import settings, transaction
 from web.auth import roles_required
-from web.queue import bp, render_detail
+from web.queue import KINDS, bp, render_detail
 
 __all__: list[str] = []
 
@@ -59,6 +59,8 @@ def _run(
     kind: str, receipt_id: int, fn: Callable[[Any], Any], done: str | Callable[[Any], str]
 ) -> Any:
     """Run ``fn(session)`` as one transaction and answer the receipt page or fragment."""
+    if kind not in KINDS:
+        abort(404)
     try:
         with transaction() as session:
             result = fn(session)
@@ -82,6 +84,8 @@ def _answer(kind: str, receipt_id: int, notice: tuple[str, str]) -> Any:
 def accept(kind: str, receipt_id: int) -> Any:
     match_id = _id("match_id")
     actor = current_user.username
+    if kind not in KINDS:
+        abort(404)
     if request.form.get("from") == "list":
         return _accept_in_list(match_id, actor)
     return _run(

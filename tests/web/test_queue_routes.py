@@ -93,6 +93,8 @@ def test_every_page_reads_for_every_role(client, login, data, role) -> None:
         assert response.status_code == 200, (url, response.get_data(as_text=True)[:300])
     page = client.get(f"/queue/line/{data['line']}").get_data(as_text=True)
     assert ("Accept (a)" in page) == (role != "viewer")  # viewers get no action buttons
+    queue = client.get("/queue").get_data(as_text=True)
+    assert ('id="bulk"' in queue) == (role != "viewer")
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -110,6 +112,9 @@ def test_unknown_kind_and_receipt_are_404(client, login, data) -> None:
     login(client, "v", "viewer")
     assert client.get("/queue/invoice/1").status_code == 404
     assert client.get("/queue/line/999999").status_code == 404
+    login(client, "c", "clerk")
+    assert client.post("/queue/invoice/1/accept", data={"match_id": data["match"]}).status_code == 404
+    assert client.post("/queue/invoice/1/reject", data={"match_id": data["match"]}).status_code == 404
 
 
 @pytest.mark.parametrize(
