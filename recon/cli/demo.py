@@ -35,10 +35,20 @@ DEMO_USER = "demo"
 
 
 @click.command()
-@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"),
-              show_default=True, help="Where the demo database, inbox and reports go.")
-@click.option("--port", type=int, default=8000, show_default=True,
-              help="Port of the web UI (the next free one if taken).")
+@click.option(
+    "--folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo"),
+    show_default=True,
+    help="Where the demo database, inbox and reports go.",
+)
+@click.option(
+    "--port",
+    type=int,
+    default=8000,
+    show_default=True,
+    help="Port of the web UI (the next free one if taken).",
+)
 @click.option("--no-serve", is_flag=True, help="Build the demo and stop (do not start the UI).")
 def demo(folder: Path, port: int, no_serve: bool) -> None:
     """Build a complete demo (data, webhooks, daily run, reports, user) and open the UI."""
@@ -59,8 +69,10 @@ def demo(folder: Path, port: int, no_serve: bool) -> None:
     finally:
         obj.close()
     click.echo(result.text)
-    click.echo(f"\ndemo built in {time.monotonic() - started:.1f} s: database "
-               f"{folder / 'recon-demo.db'}, reports {result.summary.get('report_dir')}")
+    click.echo(
+        f"\ndemo built in {time.monotonic() - started:.1f} s: database "
+        f"{folder / 'recon-demo.db'}, reports {result.summary.get('report_dir')}"
+    )
     _serve(app, port, password, no_serve)
 
 
@@ -72,9 +84,14 @@ def _fresh(folder: Path, extra: dict[str, str]) -> AppSettings:
     for name in ("recon-demo.db", "recon-demo.db-journal", "recon-demo.db.runlock"):
         (folder / name).unlink(missing_ok=True)
     base = AppSettings.from_env(database_url=f"sqlite:///{(folder / 'recon-demo.db').resolve()}")
-    return base.with_(environment="demo", inbox_dir=(folder / "inbox").resolve(),
-                      reports_dir=(folder / "reports").resolve(), extra=extra,
-                      smtp_url=None, report_email=None)
+    return base.with_(
+        environment="demo",
+        inbox_dir=(folder / "inbox").resolve(),
+        reports_dir=(folder / "reports").resolve(),
+        extra=extra,
+        smtp_url=None,
+        report_email=None,
+    )
 
 
 def _step(what: str, text: str) -> None:
@@ -103,8 +120,9 @@ def _drop(inbox: Path, files: dict[str, bytes]) -> None:
 def _run(obj: CliContext, settings: AppSettings) -> RunResult:
     options = RunSettings.from_env(settings, run_date=dt.date.today())
     click.echo("[run] recon run: import inbox, retry gateway events, match, report ...")
-    return daily_run(obj.session_factory, obj.engine, options, actor="cron",
-                     max_bytes=settings.max_upload_bytes)
+    return daily_run(
+        obj.session_factory, obj.engine, options, actor="cron", max_bytes=settings.max_upload_bytes
+    )
 
 
 def _user(obj: CliContext) -> str:

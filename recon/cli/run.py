@@ -34,25 +34,48 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 @click.command()
 @click.option("--inbox", type=_DIR, help="Inbox folder (default RECON_INBOX_DIR or ./inbox).")
 @click.option("--reports", type=_DIR, help="Reports folder (default RECON_REPORTS_DIR).")
-@click.option("--date", "run_date", type=click.DateTime(["%Y-%m-%d"]),
-              help="Run date (default today): archive folder, report folder, ages.")
+@click.option(
+    "--date",
+    "run_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Run date (default today): archive folder, report folder, ages.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 @click.option("--no-match", is_flag=True, help="Import and report, but do not run matching.")
-@click.option("--attention-days", type=click.IntRange(min=0),
-              help="Unmatched items this old need a human (RECON_ATTENTION_AGE_DAYS, 0).")
+@click.option(
+    "--attention-days",
+    type=click.IntRange(min=0),
+    help="Unmatched items this old need a human (RECON_ATTENTION_AGE_DAYS, 0).",
+)
 @pass_ctx
-def run(obj: CliContext, inbox: Path | None, reports: Path | None, run_date: dt.datetime | None,
-        as_json: bool, no_match: bool, attention_days: int | None) -> None:
+def run(
+    obj: CliContext,
+    inbox: Path | None,
+    reports: Path | None,
+    run_date: dt.datetime | None,
+    as_json: bool,
+    no_match: bool,
+    attention_days: int | None,
+) -> None:
     """The daily run: exit 0 clean, 1 needs a human, 2 failed."""
     try:
         options = RunSettings.from_env(
-            obj.settings, inbox=inbox, reports=reports,
+            obj.settings,
+            inbox=inbox,
+            reports=reports,
             run_date=run_date.date() if run_date else None,
-            attention_age_days=attention_days, match=False if no_match else None,
+            attention_age_days=attention_days,
+            match=False if no_match else None,
         )
         factory = obj.session_factory
-        result = daily_run(factory, obj.engine, options, actor=obj.actor_name or "cron",
-                           max_bytes=obj.settings.max_upload_bytes, progress=_progress())
+        result = daily_run(
+            factory,
+            obj.engine,
+            options,
+            actor=obj.actor_name or "cron",
+            max_bytes=obj.settings.max_upload_bytes,
+            progress=_progress(),
+        )
     except RunLockBusy as exc:
         _say(f"recon run: not started: {exc}")
         _emit_json(as_json, {"status": "busy", "exit_code": 2, "error": str(exc)})
@@ -87,12 +110,12 @@ def _mail(options: RunSettings, result: RunResult) -> None:
     if not (options.smtp_url and options.mail_to) or result.summary.get("nothing_to_do"):
         return
     summary = result.summary
-    subject = (f"[recon] {summary['run_date']} run #{summary['run_id']}: "
-               f"{summary['status']}")
+    subject = f"[recon] {summary['run_date']} run #{summary['run_id']}: {summary['status']}"
     html = _report_html(summary)
     try:
-        send_summary(options.smtp_url, options.mail_from, options.mail_to, subject,
-                     result.text, html)
+        send_summary(
+            options.smtp_url, options.mail_from, options.mail_to, subject, result.text, html
+        )
     except MailError as exc:
         _say(f"warning: {exc}")
 

@@ -117,11 +117,17 @@ def _invoice_rows(today: dt.date) -> list[dict[str, str]]:
     for number, customer, amount, age, terms in INVOICES:
         issued = today - dt.timedelta(days=age)
         name, currency = names[customer]
-        rows.append({
-            "invoice_no": number, "customer_id": customer, "customer_name": name,
-            "amount": amount, "currency": currency, "issue_date": issued.isoformat(),
-            "due_date": (issued + dt.timedelta(days=terms)).isoformat(),
-        })
+        rows.append(
+            {
+                "invoice_no": number,
+                "customer_id": customer,
+                "customer_name": name,
+                "amount": amount,
+                "currency": currency,
+                "issue_date": issued.isoformat(),
+                "due_date": (issued + dt.timedelta(days=terms)).isoformat(),
+            }
+        )
     return rows
 
 
@@ -131,10 +137,10 @@ def scenario(today: dt.date) -> Scenario:
     when = today - dt.timedelta(days=3)
     files = {
         "invoices-erp.csv": invoices_csv(_invoice_rows(today)),
-        "camt053-eur.xml": camt053(EUR_IBAN, "EUR", Decimal("25000.00"), _eur_lines(today),
-                                   today),
-        "statement-usd.ofx": ofx(USD_ACCOUNT, "USD", Decimal("12000.00"),
-                                 _usd_lines(today, net), today),
+        "camt053-eur.xml": camt053(EUR_IBAN, "EUR", Decimal("25000.00"), _eur_lines(today), today),
+        "statement-usd.ofx": ofx(
+            USD_ACCOUNT, "USD", Decimal("12000.00"), _usd_lines(today, net), today
+        ),
         "stripe-payout-reconciliation.csv": stripe_report(STRIPE_PAYOUT, STRIPE_CHARGES, when),
     }
     return Scenario(files, net)

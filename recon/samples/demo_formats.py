@@ -45,8 +45,11 @@ def _camt_entry(n: int, line: BankLine, currency: str) -> str:
     credit = line.value > 0
     party = "Dbtr" if credit else "Cdtr"
     e2e = escape(line.end_to_end or "NOTPROVIDED")
-    name = f"<RltdPties><{party}><Nm>{escape(line.payer)}</Nm></{party}></RltdPties>" \
-        if line.payer else ""
+    name = (
+        f"<RltdPties><{party}><Nm>{escape(line.payer)}</Nm></{party}></RltdPties>"
+        if line.payer
+        else ""
+    )
     return f"""
    <Ntry>
     <Amt Ccy="{currency}">{abs(line.value):.2f}</Amt>
@@ -63,8 +66,9 @@ def _camt_entry(n: int, line: BankLine, currency: str) -> str:
    </Ntry>"""
 
 
-def camt053(iban: str, currency: str, opening: Decimal, lines: Sequence[BankLine],
-            today: dt.date) -> bytes:
+def camt053(
+    iban: str, currency: str, opening: Decimal, lines: Sequence[BankLine], today: dt.date
+) -> bytes:
     """A camt.053.001.02 statement of ``lines`` with opening and closing booked balances."""
     start = min(ln.booked for ln in lines)
     end = max(ln.booked for ln in lines)
@@ -90,17 +94,20 @@ def camt053(iban: str, currency: str, opening: Decimal, lines: Sequence[BankLine
 
 def _camt_balance(code: str, amount: Decimal, currency: str, day: dt.date) -> str:
     sign = "CRDT" if amount >= 0 else "DBIT"
-    return (f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp>"
-            f'<Amt Ccy="{currency}">{abs(amount):.2f}</Amt><CdtDbtInd>{sign}</CdtDbtInd>'
-            f"<Dt><Dt>{day}</Dt></Dt></Bal>")
+    return (
+        f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp>"
+        f'<Amt Ccy="{currency}">{abs(amount):.2f}</Amt><CdtDbtInd>{sign}</CdtDbtInd>'
+        f"<Dt><Dt>{day}</Dt></Dt></Bal>"
+    )
 
 
 def _sgml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def ofx(account: str, currency: str, opening: Decimal, lines: Sequence[BankLine],
-        today: dt.date) -> bytes:
+def ofx(
+    account: str, currency: str, opening: Decimal, lines: Sequence[BankLine], today: dt.date
+) -> bytes:
     """An OFX 1.02 (SGML) bank statement with a ledger balance that adds up."""
     start = min(ln.booked for ln in lines)
     body = "".join(
@@ -132,18 +139,25 @@ def invoices_csv(rows: Sequence[dict[str, str]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def stripe_report(payout: str, charges: Sequence[tuple[str, str, str, str]],
-                  when: dt.date) -> bytes:
+def stripe_report(
+    payout: str, charges: Sequence[tuple[str, str, str, str]], when: dt.date
+) -> bytes:
     """A Stripe payout reconciliation (itemised) CSV: the charges and the payout itself."""
-    header = ("automatic_payout_id,automatic_payout_effective_at,balance_transaction_id,"
-              "created_utc,currency,gross,fee,net,reporting_category,source_id,charge_id,"
-              "payment_metadata[invoice_no]")
+    header = (
+        "automatic_payout_id,automatic_payout_effective_at,balance_transaction_id,"
+        "created_utc,currency,gross,fee,net,reporting_category,source_id,charge_id,"
+        "payment_metadata[invoice_no]"
+    )
     rows, total = [header], Decimal(0)
     for n, (charge, invoice, gross, fee) in enumerate(charges, start=1):
         net = Decimal(gross) - Decimal(fee)
         total += net
-        rows.append(f"{payout},{when} 00:00:00,txn_demo_c{n},{when} 10:0{n}:00,usd,{gross},{fee},"
-                    f"{net},charge,{charge},{charge},{invoice}")
-    rows.append(f"{payout},{when} 00:00:00,txn_demo_p1,{when} 23:00:00,usd,-{total},0.00,"
-                f"-{total},payout,{payout},,")
+        rows.append(
+            f"{payout},{when} 00:00:00,txn_demo_c{n},{when} 10:0{n}:00,usd,{gross},{fee},"
+            f"{net},charge,{charge},{charge},{invoice}"
+        )
+    rows.append(
+        f"{payout},{when} 00:00:00,txn_demo_p1,{when} 23:00:00,usd,-{total},0.00,"
+        f"-{total},payout,{payout},,"
+    )
     return ("\n".join(rows) + "\n").encode("utf-8")

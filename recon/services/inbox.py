@@ -63,8 +63,11 @@ def scan(inbox: Path) -> list[InboxItem]:
         return []
     items = _files(inbox, None)
     for entry in sorted(os.scandir(inbox), key=lambda e: e.name):
-        if entry.is_dir(follow_symlinks=False) and entry.name not in (ARCHIVE, QUARANTINE) \
-                and not entry.name.startswith((".", "~")):
+        if (
+            entry.is_dir(follow_symlinks=False)
+            and entry.name not in (ARCHIVE, QUARANTINE)
+            and not entry.name.startswith((".", "~"))
+        ):
             items += _files(Path(entry.path), entry.name)
     return items
 

@@ -150,7 +150,8 @@ def _as_date(value: object) -> dt.date | None:
 def _matched_receipts(session: Session) -> set[tuple[str, int]]:
     """("line", id) and ("charge", id) of every receipt with a confirmed match."""
     stmt = select(Match.statement_line_id, Match.gateway_txn_id, Match.kind).where(
-        Match.status.in_(("auto", "manual")))
+        Match.status.in_(("auto", "manual"))
+    )
     found: set[tuple[str, int]] = set()
     for line_id, txn_id, kind in session.execute(stmt):
         if line_id is not None:

@@ -69,22 +69,36 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float | Decima
 
 def _charts(data: ReportData) -> list[Markup]:
     by_age = data.unmatched_by_bucket()
-    charts = [bar_chart("Unmatched items by age (days)", AGE_BUCKETS,
-                        [by_age[b] for b in AGE_BUCKETS])]
+    charts = [
+        bar_chart("Unmatched items by age (days)", AGE_BUCKETS, [by_age[b] for b in AGE_BUCKETS])
+    ]
     for currency in sorted({a.currency for a in data.aging}):
-        totals = [sum((a.buckets[i] for a in data.aging if a.currency == currency), Decimal(0))
-                  for i in range(len(AGING_BUCKETS))]
+        totals = [
+            sum((a.buckets[i] for a in data.aging if a.currency == currency), Decimal(0))
+            for i in range(len(AGING_BUCKETS))
+        ]
         charts.append(bar_chart(f"AR aging, {currency} (days past due)", AGING_BUCKETS, totals))
     if data.exceptions:
-        charts.append(bar_chart("Exceptions by cause (items)",
-                                [g.label for g in data.exceptions],
-                                [g.count for g in data.exceptions]))
+        charts.append(
+            bar_chart(
+                "Exceptions by cause (items)",
+                [g.label for g in data.exceptions],
+                [g.count for g in data.exceptions],
+            )
+        )
     return charts
 
 
 def render_html(data: ReportData, sections: list[Table], summary: dict[str, Any]) -> str:
     """The report page for one run."""
-    return _env().get_template("report.html").render(
-        data=data, sections=sections, summary=summary, charts=_charts(data),
-        numeric=(Decimal, int, float),
+    return (
+        _env()
+        .get_template("report.html")
+        .render(
+            data=data,
+            sections=sections,
+            summary=summary,
+            charts=_charts(data),
+            numeric=(Decimal, int, float),
+        )
     )

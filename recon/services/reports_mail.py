@@ -21,8 +21,14 @@ class MailError(RuntimeError):
 
 
 def send_summary(
-    smtp_url: str, sender: str, to: str, subject: str, text: str, html: str | None = None,
-    *, timeout: float = 30.0,
+    smtp_url: str,
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    *,
+    timeout: float = 30.0,
 ) -> None:
     """Send the summary to ``to`` (comma-separated addresses allowed)."""
     parts = urlsplit(smtp_url)
@@ -43,8 +49,9 @@ def send_summary(
 
 def _connect(scheme: str, host: str, port: int | None, timeout: float) -> smtplib.SMTP:
     if scheme == "smtps":
-        return smtplib.SMTP_SSL(host, port or 465, timeout=timeout,
-                                context=ssl.create_default_context())
+        return smtplib.SMTP_SSL(
+            host, port or 465, timeout=timeout, context=ssl.create_default_context()
+        )
     return smtplib.SMTP(host, port or 25, timeout=timeout)
 
 

@@ -148,19 +148,28 @@ class ExceptionGroup:
 
 def account_rows(session: Session) -> list[AccountRow]:
     """One row per bank account, in account order."""
-    deposits = set(session.scalars(select(Match.statement_line_id).where(
-        Match.kind == "payout_deposit", Match.status.in_(_ACTIVE))))
+    deposits = set(
+        session.scalars(
+            select(Match.statement_line_id).where(
+                Match.kind == "payout_deposit", Match.status.in_(_ACTIVE)
+            )
+        )
+    )
     rows = []
-    for account in session.scalars(select(BankAccount).order_by(BankAccount.account_key,
-                                                                 BankAccount.currency)):
+    for account in session.scalars(
+        select(BankAccount).order_by(BankAccount.account_key, BankAccount.currency)
+    ):
         rows.append(_account_row(session, account, deposits))
     return rows
 
 
 def _account_row(session: Session, account: BankAccount, deposits: set[int | None]) -> AccountRow:
     matched = unmatched = paid = 0
-    lines = session.scalars(select(StatementLine).where(
-        StatementLine.bank_account_id == account.id, StatementLine.status == "booked"))
+    lines = session.scalars(
+        select(StatementLine).where(
+            StatementLine.bank_account_id == account.id, StatementLine.status == "booked"
+        )
+    )
     count = 0
     for line in lines:
         count += 1
@@ -174,11 +183,17 @@ def _account_row(session: Session, account: BankAccount, deposits: set[int | Non
     cur = account.currency
     ledger = (opening or 0) + matched + unmatched - paid
     return AccountRow(
-        account=account.account_key, currency=cur, name=account.name or "",
-        opening=from_minor(opening or 0, cur), opening_known=opening is not None,
-        receipts_matched=from_minor(matched, cur), receipts_unmatched=from_minor(unmatched, cur),
-        payments=from_minor(paid, cur), closing_ledger=from_minor(ledger, cur),
-        closing_statement=None if closing is None else from_minor(closing, cur), lines=count,
+        account=account.account_key,
+        currency=cur,
+        name=account.name or "",
+        opening=from_minor(opening or 0, cur),
+        opening_known=opening is not None,
+        receipts_matched=from_minor(matched, cur),
+        receipts_unmatched=from_minor(unmatched, cur),
+        payments=from_minor(paid, cur),
+        closing_ledger=from_minor(ledger, cur),
+        closing_statement=None if closing is None else from_minor(closing, cur),
+        lines=count,
     )
 
 
@@ -187,18 +202,21 @@ def _balances(session: Session, account_id: int) -> tuple[int | None, int | None
     stmts = list(session.scalars(select(Statement).where(Statement.bank_account_id == account_id)))
     opened = [s for s in stmts if s.opening_minor is not None]
     closed = [s for s in stmts if s.closing_minor is not None]
-    first = min(opened, key=lambda s: (s.opening_date or s.period_start or dt.date.max, s.id),
-                default=None)
-    last = max(closed, key=lambda s: (s.closing_date or s.period_end or dt.date.min, s.id),
-               default=None)
+    first = min(
+        opened, key=lambda s: (s.opening_date or s.period_start or dt.date.max, s.id), default=None
+    )
+    last = max(
+        closed, key=lambda s: (s.closing_date or s.period_end or dt.date.min, s.id), default=None
+    )
     return (first.opening_minor if first else None, last.closing_minor if last else None)
 
 
 def payout_rows(session: Session) -> list[PayoutRow]:
     """Every payout with its expected net (its balance transactions) and matched deposit."""
     gt = GatewayTransaction
-    payouts = list(session.scalars(select(gt).where(gt.kind == "payout").order_by(
-        gt.occurred_at, gt.id)))
+    payouts = list(
+        session.scalars(select(gt).where(gt.kind == "payout").order_by(gt.occurred_at, gt.id))
+    )
     if not payouts:
         return []
     parts: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -206,19 +224,22 @@ def payout_rows(session: Session) -> list[PayoutRow]:
     for txn in session.scalars(select(gt).where(gt.kind != "payout", gt.payout_id.in_(ids))):
         parts[(txn.gateway, txn.payout_id or "")].append(txn.net_minor)
     found = _deposits(session, [p.id for p in payouts])
-    return [_payout_row(p, parts.get((p.gateway, p.gateway_id)), found.get(p.id))
-            for p in payouts]
+    return [_payout_row(p, parts.get((p.gateway, p.gateway_id)), found.get(p.id)) for p in payouts]
 
 
-def _payout_row(p: GatewayTransaction, parts: list[int] | None,
-                deposit: StatementLine | None) -> PayoutRow:
+def _payout_row(
+    p: GatewayTransaction, parts: list[int] | None, deposit: StatementLine | None
+) -> PayoutRow:
     cur = p.currency
     expected = sum(parts) if parts else abs(p.gross_minor)
     return PayoutRow(
-        gateway=p.gateway, payout_id=p.gateway_id, currency=cur,
+        gateway=p.gateway,
+        payout_id=p.gateway_id,
+        currency=cur,
         date=p.occurred_at.date() if p.occurred_at else None,
         payout_amount=from_minor(abs(p.gross_minor), cur),
-        expected_net=from_minor(expected, cur), components=len(parts or ()),
+        expected_net=from_minor(expected, cur),
+        components=len(parts or ()),
         deposit=from_minor(deposit.amount_minor, cur) if deposit else None,
         deposit_ref=(deposit.bank_ref or "") if deposit else "",
         deposit_date=deposit.booking_date if deposit else None,
@@ -229,8 +250,11 @@ def _deposits(session: Session, payout_ids: list[int]) -> dict[int, StatementLin
     stmt = (
         select(Match.gateway_txn_id, StatementLine)
         .join(StatementLine, StatementLine.id == Match.statement_line_id)
-        .where(Match.kind == "payout_deposit", Match.status.in_(_ACTIVE),
-               Match.gateway_txn_id.in_(payout_ids))
+        .where(
+            Match.kind == "payout_deposit",
+            Match.status.in_(_ACTIVE),
+            Match.gateway_txn_id.in_(payout_ids),
+        )
     )
     return {int(txn_id): line for txn_id, line in session.execute(stmt)}
 

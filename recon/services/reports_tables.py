@@ -29,19 +29,45 @@ class Table:
 
 def tables(data: ReportData) -> list[Table]:
     """The five sections, in report order."""
-    return [_reconciliation(data), _payouts(data), _unmatched(data), _aging(data),
-            _exceptions(data)]
+    return [
+        _reconciliation(data),
+        _payouts(data),
+        _unmatched(data),
+        _aging(data),
+        _exceptions(data),
+    ]
 
 
 def _reconciliation(data: ReportData) -> Table:
-    headers = ("account", "name", "currency", "opening", "receipts_matched",
-               "receipts_unmatched", "payments", "closing_ledger", "closing_statement",
-               "difference", "check", "lines")
+    headers = (
+        "account",
+        "name",
+        "currency",
+        "opening",
+        "receipts_matched",
+        "receipts_unmatched",
+        "payments",
+        "closing_ledger",
+        "closing_statement",
+        "difference",
+        "check",
+        "lines",
+    )
     rows = [
-        (a.account, a.name, a.currency, a.opening, a.receipts_matched, a.receipts_unmatched,
-         a.payments, a.closing_ledger, a.closing_statement, a.difference, _check(a.difference,
-                                                                                 a.opening_known),
-         a.lines)
+        (
+            a.account,
+            a.name,
+            a.currency,
+            a.opening,
+            a.receipts_matched,
+            a.receipts_unmatched,
+            a.payments,
+            a.closing_ledger,
+            a.closing_statement,
+            a.difference,
+            _check(a.difference, a.opening_known),
+            a.lines,
+        )
         for a in data.accounts
     ]
     return Table("reconciliation", "Bank reconciliation per account", headers, rows)
@@ -56,24 +82,70 @@ def _check(difference: Decimal | None, opening_known: bool) -> str:
 
 
 def _payouts(data: ReportData) -> Table:
-    headers = ("gateway", "payout_id", "date", "currency", "payout_amount", "expected_net",
-               "components", "bank_deposit", "deposit_ref", "deposit_date", "difference",
-               "state")
+    headers = (
+        "gateway",
+        "payout_id",
+        "date",
+        "currency",
+        "payout_amount",
+        "expected_net",
+        "components",
+        "bank_deposit",
+        "deposit_ref",
+        "deposit_date",
+        "difference",
+        "state",
+    )
     rows = [
-        (p.gateway, p.payout_id, p.date, p.currency, p.payout_amount, p.expected_net,
-         p.components, p.deposit, p.deposit_ref, p.deposit_date, p.difference, p.state)
+        (
+            p.gateway,
+            p.payout_id,
+            p.date,
+            p.currency,
+            p.payout_amount,
+            p.expected_net,
+            p.components,
+            p.deposit,
+            p.deposit_ref,
+            p.deposit_date,
+            p.difference,
+            p.state,
+        )
         for p in data.payouts
     ]
     return Table("payouts", "Gateway payouts vs bank deposits", headers, rows)
 
 
 def _unmatched(data: ReportData) -> Table:
-    headers = ("source", "item_id", "account", "booked", "age_days", "currency", "amount",
-               "payer", "text", "cause", "best_suggestion", "confidence")
+    headers = (
+        "source",
+        "item_id",
+        "account",
+        "booked",
+        "age_days",
+        "currency",
+        "amount",
+        "payer",
+        "text",
+        "cause",
+        "best_suggestion",
+        "confidence",
+    )
     rows = [
-        (u.kind, u.item_id, u.account, u.booked, u.age_days, u.currency, u.amount, u.payer,
-         u.text, CAUSE_LABELS.get(u.cause, u.cause), u.suggestion,
-         None if u.confidence is None else round(u.confidence, 3))
+        (
+            u.kind,
+            u.item_id,
+            u.account,
+            u.booked,
+            u.age_days,
+            u.currency,
+            u.amount,
+            u.payer,
+            u.text,
+            CAUSE_LABELS.get(u.cause, u.cause),
+            u.suggestion,
+            None if u.confidence is None else round(u.confidence, 3),
+        )
         for u in data.unmatched
     ]
     return Table("unmatched", "Unmatched items", headers, rows)
@@ -81,8 +153,9 @@ def _unmatched(data: ReportData) -> Table:
 
 def _aging(data: ReportData) -> Table:
     headers = ("customer", "customer_id", "currency", *AGING_BUCKETS, "total", "invoices")
-    rows = [(a.customer, a.customer_id, a.currency, *a.buckets, a.total, a.invoices)
-            for a in data.aging]
+    rows = [
+        (a.customer, a.customer_id, a.currency, *a.buckets, a.total, a.invoices) for a in data.aging
+    ]
     return Table("aging", "Accounts receivable aging (days past due)", headers, rows)
 
 
@@ -91,6 +164,13 @@ def _exceptions(data: ReportData) -> Table:
     rows = []
     for group in data.exceptions:
         for currency, total in sorted(group.totals.items()):
-            rows.append((group.label, group.counts[currency], currency, total,
-                         "; ".join(group.items[currency][:5])))
+            rows.append(
+                (
+                    group.label,
+                    group.counts[currency],
+                    currency,
+                    total,
+                    "; ".join(group.items[currency][:5]),
+                )
+            )
     return Table("exceptions", "Exceptions by cause", headers, rows)

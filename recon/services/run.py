@@ -61,8 +61,13 @@ def _quiet(_what: str, _done: int, _total: int) -> None:
 
 
 def daily_run(
-    factory: sessionmaker[Session], engine: Engine, options: RunSettings, *, actor: str,
-    max_bytes: int, progress: Progress = _quiet,
+    factory: sessionmaker[Session],
+    engine: Engine,
+    options: RunSettings,
+    *,
+    actor: str,
+    max_bytes: int,
+    progress: Progress = _quiet,
 ) -> RunResult:
     """Run the whole job once under the run lock (see the module docstring)."""
     with run_lock(engine):
@@ -83,34 +88,55 @@ def _start(factory: sessionmaker[Session], day: dt.date, actor: str) -> int:
     with factory.begin() as session:
         run = ReconRun(run_date=day, status="running", actor=actor, counts={})
         session.add(run)
-        audit.record(session, actor=actor, action="run.start", obj=run,
-                     after={"run_date": day})
+        audit.record(session, actor=actor, action="run.start", obj=run, after={"run_date": day})
         return run.id
 
 
 def _steps(
-    factory: sessionmaker[Session], options: RunSettings, run_id: int,
-    items: list[inbox.InboxItem], actor: str, max_bytes: int, progress: Progress,
+    factory: sessionmaker[Session],
+    options: RunSettings,
+    run_id: int,
+    items: list[inbox.InboxItem],
+    actor: str,
+    max_bytes: int,
+    progress: Progress,
 ) -> RunResult:
     files: list[FileOutcome] = []
     for n, item in enumerate(items):
         progress(f"import {item.name}", n, len(items))
-        files.append(process_file(factory, item, run_id=run_id, day=options.run_date,
-                                  actor=actor, options=options, max_bytes=max_bytes))
+        files.append(
+            process_file(
+                factory,
+                item,
+                run_id=run_id,
+                day=options.run_date,
+                actor=actor,
+                options=options,
+                max_bytes=max_bytes,
+            )
+        )
     progress("gateway events", len(items), len(items))
     steps: dict[str, Any] = {"events": retry_events(factory, actor=actor)}
     if options.match:
         progress("matching", len(items), len(items))
         steps["matching"] = run_matching(
-            factory, actor=actor, run_id=run_id, auto_threshold=options.auto_threshold,
-            suggest_threshold=options.suggest_threshold)
+            factory,
+            actor=actor,
+            run_id=run_id,
+            auto_threshold=options.auto_threshold,
+            suggest_threshold=options.suggest_threshold,
+        )
     progress("reports", len(items), len(items))
     return _finish(factory, options, run_id, files, steps, actor)
 
 
 def _finish(
-    factory: sessionmaker[Session], options: RunSettings, run_id: int,
-    files: list[FileOutcome], steps: dict[str, Any], actor: str,
+    factory: sessionmaker[Session],
+    options: RunSettings,
+    run_id: int,
+    files: list[FileOutcome],
+    steps: dict[str, Any],
+    actor: str,
 ) -> RunResult:
     with factory() as session:
         data = build_report(session, options.run_date)
@@ -128,12 +154,18 @@ def _finish(
     return RunResult(EXIT_CODES[status], summary)
 
 
-def _header(run_id: int, day: dt.date, status: str, reasons: list[str],
-            folder: Any) -> dict[str, Any]:
+def _header(
+    run_id: int, day: dt.date, status: str, reasons: list[str], folder: Any
+) -> dict[str, Any]:
     return {
-        "run_id": run_id, "run_date": day.isoformat(), "status": status,
-        "exit_code": EXIT_CODES[status], "attention": reasons, "report_dir": str(folder),
-        "finished_at": _iso(utcnow()), "nothing_to_do": False,
+        "run_id": run_id,
+        "run_date": day.isoformat(),
+        "status": status,
+        "exit_code": EXIT_CODES[status],
+        "attention": reasons,
+        "report_dir": str(folder),
+        "finished_at": _iso(utcnow()),
+        "nothing_to_do": False,
     }
 
 
@@ -144,25 +176,51 @@ def _iso(value: dt.datetime | None) -> str | None:
 def _open_suggestions(session: Session) -> int:
     from sqlalchemy import func
 
-    return int(session.scalar(select(func.count()).select_from(Match).where(
-        Match.status == "suggested")) or 0)
+    return int(
+        session.scalar(select(func.count()).select_from(Match).where(Match.status == "suggested"))
+        or 0
+    )
 
 
-def _close(session: Session, run: ReconRun, status: str, summary: dict[str, Any], actor: str,
-           *, folder: str | None = None, error: str | None = None) -> None:
+def _close(
+    session: Session,
+    run: ReconRun,
+    status: str,
+    summary: dict[str, Any],
+    actor: str,
+    *,
+    folder: str | None = None,
+    error: str | None = None,
+) -> None:
     before = {"status": run.status}
     run.status, run.finished_at, run.report_dir, run.error = status, utcnow(), folder, error
     run.counts = audit.jsonable(summary)
-    audit.record(session, actor=actor, action=f"run.{status}", obj=run, before=before,
-                 after={"status": status, "exit_code": EXIT_CODES[status]}, reason=error)
+    audit.record(
+        session,
+        actor=actor,
+        action=f"run.{status}",
+        obj=run,
+        before=before,
+        after={"status": status, "exit_code": EXIT_CODES[status]},
+        reason=error,
+    )
 
 
-def _fail(factory: sessionmaker[Session], run_id: int, options: RunSettings,
-          exc: BaseException, actor: str) -> RunResult:
+def _fail(
+    factory: sessionmaker[Session],
+    run_id: int,
+    options: RunSettings,
+    exc: BaseException,
+    actor: str,
+) -> RunResult:
     error = f"{type(exc).__name__}: {exc}"
     summary = {
-        "run_id": run_id, "run_date": options.run_date.isoformat(), "status": "failed",
-        "exit_code": 2, "error": error, "nothing_to_do": False,
+        "run_id": run_id,
+        "run_date": options.run_date.isoformat(),
+        "status": "failed",
+        "exit_code": 2,
+        "error": error,
+        "nothing_to_do": False,
     }
     with factory.begin() as session:
         _close(session, session.get_one(ReconRun, run_id), "failed", summary, actor, error=error)

@@ -55,8 +55,13 @@ class FileOutcome:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "file": self.name, "kind": self.kind, "outcome": self.outcome, "lines": self.lines,
-            "detail": self.detail, "bug": self.bug, "moved_to": self.moved_to,
+            "file": self.name,
+            "kind": self.kind,
+            "outcome": self.outcome,
+            "lines": self.lines,
+            "detail": self.detail,
+            "bug": self.bug,
+            "moved_to": self.moved_to,
         }
 
 
@@ -81,10 +86,18 @@ def process_file(
             result.moved_to = str(inbox.archive(item, options.inbox, day, duplicate=True))
             return result
         with factory.begin() as session:
-            summary = import_by_kind(session, result.kind, item.name, data, actor=actor,
-                                     account=item.account)
-            session.add(InboxFile(sha256=digest, file_name=item.name, kind=result.kind,
-                                  run_id=run_id, detail=summary.as_json()))
+            summary = import_by_kind(
+                session, result.kind, item.name, data, actor=actor, account=item.account
+            )
+            session.add(
+                InboxFile(
+                    sha256=digest,
+                    file_name=item.name,
+                    kind=result.kind,
+                    run_id=run_id,
+                    detail=summary.as_json(),
+                )
+            )
         result.lines, result.detail = summary.lines, summary.text
     except Unavailable as exc:
         result.outcome, result.detail = "skipped", str(exc)
@@ -131,8 +144,12 @@ def reason_text(name: str, kind: str, exc: BaseException, *, bug: bool) -> str:
         f"file: {name}",
         f"kind: {kind}",
         f"when: {utcnow():%Y-%m-%d %H:%M:%S} UTC",
-        "verdict: " + ("BUG - unexpected error, please report it with this file"
-                       if bug else "rejected - the file has a problem; fix it and drop it again"),
+        "verdict: "
+        + (
+            "BUG - unexpected error, please report it with this file"
+            if bug
+            else "rejected - the file has a problem; fix it and drop it again"
+        ),
         f"error: {type(exc).__name__}",
         f"line: {_where(exc, 'line', 'row') or '-'}",
         f"field: {_where(exc, 'field') or '-'}",
@@ -142,8 +159,10 @@ def reason_text(name: str, kind: str, exc: BaseException, *, bug: bool) -> str:
         lines.append(f"value: {str(value)[:200]!r}")
     lines.append(f"message: {getattr(exc, 'message', None) or exc}")
     if getattr(exc, "field", None) == "account":
-        lines.append("hint: drop the file into a sub-folder of the inbox named after the bank "
-                     "account (e.g. inbox/DE89370400440532013000.EUR/ = account.currency)")
+        lines.append(
+            "hint: drop the file into a sub-folder of the inbox named after the bank "
+            "account (e.g. inbox/DE89370400440532013000.EUR/ = account.currency)"
+        )
     lines += _more_problems(exc)
     if bug:
         lines += ["", "traceback:", *traceback.format_exception(exc)]
@@ -162,7 +181,7 @@ def _where(exc: BaseException, *names: str) -> object:
 
 def _more_problems(exc: BaseException) -> list[str]:
     """Every listed problem of an error that carries several (bad rows, bad records)."""
-    problems = (getattr(exc, "errors", None) or getattr(exc, "problems", None) or ())
+    problems = getattr(exc, "errors", None) or getattr(exc, "problems", None) or ()
     if len(problems) < 2:
         return []
     return ["", f"all {len(problems)} problems:", *(f"  {p}" for p in list(problems)[:100])]

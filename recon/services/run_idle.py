@@ -31,9 +31,15 @@ def recover_interrupted(factory: sessionmaker[Session], *, actor: str) -> list[i
         for run in stale:
             run.status, run.finished_at = "failed", utcnow()
             run.error = "interrupted: the process died before the run finished"
-            audit.record(session, actor=actor, action="run.interrupted", obj=run,
-                         before={"status": "running"}, after={"status": "failed"},
-                         reason=run.error)
+            audit.record(
+                session,
+                actor=actor,
+                action="run.interrupted",
+                obj=run,
+                before={"status": "running"},
+                after={"status": "failed"},
+                reason=run.error,
+            )
         return [run.id for run in stale]
 
 
@@ -54,16 +60,22 @@ def nothing_to_do(factory: sessionmaker[Session], day: dt.date) -> dict[str, Any
         f"{last.finished_at:%Y-%m-%d %H:%M:%S} ({last.status}); no new files, no pending events, "
         f"no new data since. Reports: {last.report_dir}"
     )
-    return {**previous, "nothing_to_do": True, "message": message, "exit_code": exit_code,
-            "previous_run_id": last.id}
+    return {
+        **previous,
+        "nothing_to_do": True,
+        "message": message,
+        "exit_code": exit_code,
+        "previous_run_id": last.id,
+    }
 
 
 def _changed_since(session: Session, moment: dt.datetime) -> bool:
     checks = [
         select(func.count()).select_from(GatewayEvent).where(GatewayEvent.status == "pending"),
         select(func.count()).select_from(StatementLine).where(StatementLine.created_at > moment),
-        select(func.count()).select_from(GatewayTransaction).where(
-            GatewayTransaction.updated_at > moment),
+        select(func.count())
+        .select_from(GatewayTransaction)
+        .where(GatewayTransaction.updated_at > moment),
         select(func.count()).select_from(Invoice).where(Invoice.updated_at > moment),
     ]
     return any(session.scalar(check) for check in checks)

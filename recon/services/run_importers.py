@@ -41,7 +41,12 @@ class ImportSummary:
 
 
 def import_by_kind(
-    session: Session, kind: str, name: str, data: bytes, *, actor: str,
+    session: Session,
+    kind: str,
+    name: str,
+    data: bytes,
+    *,
+    actor: str,
     account: str | None = None,
 ) -> ImportSummary:
     """Import one file of ``kind`` (``bank``, ``gateway`` or ``invoices``).
@@ -54,22 +59,29 @@ def import_by_kind(
     return _IMPORTERS[kind](session, name, data, actor)
 
 
-def _bank(session: Session, name: str, data: bytes, actor: str,
-          account: str | None = None) -> ImportSummary:
+def _bank(
+    session: Session, name: str, data: bytes, actor: str, account: str | None = None
+) -> ImportSummary:
     statements = _module("recon.services.statements", "bank statement import")
     from importers.base import Source
 
     account, currency = _account_folder(account)
-    report = statements.import_statement(session, Source(name, data), actor=actor,
-                                         account=account, currency=currency)
+    report = statements.import_statement(
+        session, Source(name, data), actor=actor, account=account, currency=currency
+    )
     lines = _first_int(report, "lines_new", "new", "lines_total")
     return ImportSummary(lines, _text(report, f"{lines} new line(s)"), _fields(report))
 
 
 def _account_folder(folder: str | None) -> tuple[str | None, str | None]:
     """``"NL91ABNA0417164300.EUR"`` -> (account, currency); a bare name is just the account."""
-    if folder and len(folder) > 4 and folder[-4] == "." and folder[-3:].isalpha() \
-            and folder[-3:].isupper():
+    if (
+        folder
+        and len(folder) > 4
+        and folder[-4] == "."
+        and folder[-3:].isalpha()
+        and folder[-3:].isupper()
+    ):
         return folder[:-4], folder[-3:]
     return folder, None
 
@@ -87,8 +99,9 @@ def _gateway(session: Session, name: str, data: bytes, actor: str) -> ImportSumm
 def _invoices(session: Session, name: str, data: bytes, actor: str) -> ImportSummary:
     report = import_invoices(session, name, data, actor=actor)
     lines = report.created + report.updated
-    return ImportSummary(lines, report.summary(), {"created": report.created,
-                                                   "updated": report.updated})
+    return ImportSummary(
+        lines, report.summary(), {"created": report.created, "updated": report.updated}
+    )
 
 
 def _module(path: str, what: str) -> Any:
@@ -116,8 +129,11 @@ def _text(report: Any, default: str) -> str:
 
 
 def _fields(report: Any) -> dict[str, Any]:
-    return {k: v for k, v in vars(report).items() if isinstance(v, int | str)} if hasattr(
-        report, "__dict__") else {}
+    return (
+        {k: v for k, v in vars(report).items() if isinstance(v, int | str)}
+        if hasattr(report, "__dict__")
+        else {}
+    )
 
 
 _IMPORTERS: dict[str, Callable[[Session, str, bytes, str], ImportSummary]] = {

@@ -29,8 +29,9 @@ _MATCH_FUNCS = ("run_matching", "match_all", "run_all", "run_all_stages", "run")
 
 def pending_events(factory: sessionmaker[Session]) -> int:
     with factory() as session:
-        stmt = select(func.count()).select_from(GatewayEvent).where(
-            GatewayEvent.status == "pending")
+        stmt = (
+            select(func.count()).select_from(GatewayEvent).where(GatewayEvent.status == "pending")
+        )
         return int(session.scalar(stmt) or 0)
 
 
@@ -41,8 +42,12 @@ def retry_events(factory: sessionmaker[Session], *, actor: str) -> dict[str, Any
         return {"skipped": "gateway event processing is not available in this build"}
     before = pending_events(factory)
     report = module.retry_pending(factory, actor=actor)
-    return {"pending": before, "processed": report.processed, "failed": report.failed,
-            "errors": list(report.errors)[:20]}
+    return {
+        "pending": before,
+        "processed": report.processed,
+        "failed": report.failed,
+        "errors": list(report.errors)[:20],
+    }
 
 
 def match_counts(factory: sessionmaker[Session]) -> dict[str, int]:
@@ -87,8 +92,9 @@ def _matching_function() -> Callable[..., Any] | None:
     module = _optional("recon.services.matching")
     if module is None:
         return None
-    return next((getattr(module, n) for n in _MATCH_FUNCS if callable(getattr(module, n, None))),
-                None)
+    return next(
+        (getattr(module, n) for n in _MATCH_FUNCS if callable(getattr(module, n, None))), None
+    )
 
 
 def _kwargs(function: Callable[..., Any], **offered: Any) -> dict[str, Any]:

@@ -44,14 +44,17 @@ def _money_by_currency(pairs: list[tuple[str, Decimal]]) -> dict[str, Decimal]:
 
 
 def _files(files: list[FileOutcome]) -> dict[str, Any]:
-    counts = {k: sum(1 for f in files if f.outcome == k)
-              for k in ("imported", "quarantined", "duplicate", "skipped")}
-    return {**counts, "bugs": sum(1 for f in files if f.bug),
-            "list": [f.to_dict() for f in files]}
+    counts = {
+        k: sum(1 for f in files if f.outcome == k)
+        for k in ("imported", "quarantined", "duplicate", "skipped")
+    }
+    return {**counts, "bugs": sum(1 for f in files if f.bug), "list": [f.to_dict() for f in files]}
 
 
 def summarize(
-    data: ReportData, files: list[FileOutcome], steps: dict[str, Any],
+    data: ReportData,
+    files: list[FileOutcome],
+    steps: dict[str, Any],
     unapplied: dict[str, Decimal],
 ) -> dict[str, Any]:
     """Counts and amounts of a run (amounts as exact decimals, per currency)."""
@@ -71,8 +74,9 @@ def summarize(
         "unapplied_cash": unapplied,
         "payout_differences": {
             "count": len(diffs),
-            "amounts": _money_by_currency([(p.currency, p.difference or Decimal(0))
-                                           for p in diffs]),
+            "amounts": _money_by_currency(
+                [(p.currency, p.difference or Decimal(0)) for p in diffs]
+            ),
         },
         "payouts": len(data.payouts),
         "accounts": len(data.accounts),
@@ -81,8 +85,7 @@ def summarize(
     }
 
 
-def attention_reasons(summary: dict[str, Any], options: RunSettings,
-                      data: ReportData) -> list[str]:
+def attention_reasons(summary: dict[str, Any], options: RunSettings, data: ReportData) -> list[str]:
     """Why this run needs a human; empty when it is clean."""
     reasons = []
     files = summary["files"]
@@ -93,8 +96,9 @@ def attention_reasons(summary: dict[str, Any], options: RunSettings,
         reasons.append(f"{summary['payout_differences']['count']} payout difference(s)")
     old = [u for u in data.unmatched if u.age_days >= options.attention_age_days]
     if old:
-        reasons.append(f"{len(old)} unmatched item(s) at least "
-                       f"{options.attention_age_days} day(s) old")
+        reasons.append(
+            f"{len(old)} unmatched item(s) at least {options.attention_age_days} day(s) old"
+        )
     return reasons
 
 
@@ -107,18 +111,22 @@ def summary_text(summary: dict[str, Any]) -> str:
     if summary.get("nothing_to_do"):
         return summary["message"]
     if "files" not in summary:  # failed before the summary was built
-        return (f"recon run {summary['run_date']} (run #{summary['run_id']}): FAILED: "
-                f"{summary.get('error')}")
+        return (
+            f"recon run {summary['run_date']} (run #{summary['run_id']}): FAILED: "
+            f"{summary.get('error')}"
+        )
     files, pay = summary["files"], summary["payout_differences"]
     lines = [
-        f"recon run {summary['run_date']} (run #{summary['run_id']}): "
-        f"{summary['status'].upper()}",
+        f"recon run {summary['run_date']} (run #{summary['run_id']}): {summary['status'].upper()}",
         f"  files: {files['imported']} imported ({summary['lines_imported']} line(s)), "
         f"{files['quarantined']} quarantined, {files['duplicate']} duplicate(s)"
         + (f", {files['skipped']} skipped" if files["skipped"] else ""),
     ]
-    lines += [f"    {f['outcome']}: {f['file']}: {f['detail']}" for f in files["list"]
-              if f["outcome"] in ("quarantined", "skipped")]
+    lines += [
+        f"    {f['outcome']}: {f['file']}: {f['detail']}"
+        for f in files["list"]
+        if f["outcome"] in ("quarantined", "skipped")
+    ]
     lines += [
         f"  gateway events: {_step(summary['events'], 'processed', 'failed')}",
         f"  matching: {_match_line(summary)}",
@@ -151,5 +159,7 @@ def _match_line(summary: dict[str, Any]) -> str:
         return "not run (--no-match)"
     if "skipped" in matching:
         return f"skipped ({matching['skipped']})"
-    return (f"{summary['auto_matched']} auto-matched, {summary['suggested']} suggestion(s) "
-            "waiting for a person")
+    return (
+        f"{summary['auto_matched']} auto-matched, {summary['suggested']} suggestion(s) "
+        "waiting for a person"
+    )
