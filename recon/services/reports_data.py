@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from recon.models import Match
 from recon.money import from_minor
 from recon.services.queue_sql import CAUSES, items_subquery
+from recon.services.reports_payouts import payout_rows
 from recon.services.reports_rows import (
     AccountRow,
     AgingRow,
@@ -34,7 +35,6 @@ from recon.services.reports_rows import (
     UnmatchedRow,
     account_rows,
     aging_rows,
-    payout_rows,
 )
 
 __all__ = [

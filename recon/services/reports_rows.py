@@ -1,4 +1,4 @@
-"""Report rows (service layer, read-only): bank reconciliation, payouts and AR aging queries.
+"""Report rows (service layer, read-only): the row types, bank reconciliation and AR aging.
 
 Each function reads the database and returns plain frozen rows with exact ``Decimal`` amounts;
 ``recon.services.reports_data`` assembles them into the report. Raises nothing of its own.
@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from recon.models import (
     BankAccount,
     Customer,
-    GatewayTransaction,
     Invoice,
     Match,
     Statement,
@@ -39,7 +38,6 @@ __all__ = [
     "UnmatchedRow",
     "account_rows",
     "aging_rows",
-    "payout_rows",
 ]
 
 AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", ">90")
@@ -209,54 +207,6 @@ def _balances(session: Session, account_id: int) -> tuple[int | None, int | None
         closed, key=lambda s: (s.closing_date or s.period_end or dt.date.min, s.id), default=None
     )
     return (first.opening_minor if first else None, last.closing_minor if last else None)
-
-
-def payout_rows(session: Session) -> list[PayoutRow]:
-    """Every payout with its expected net (its balance transactions) and matched deposit."""
-    gt = GatewayTransaction
-    payouts = list(
-        session.scalars(select(gt).where(gt.kind == "payout").order_by(gt.occurred_at, gt.id))
-    )
-    if not payouts:
-        return []
-    parts: dict[tuple[str, str], list[int]] = defaultdict(list)
-    ids = [p.gateway_id for p in payouts]
-    for txn in session.scalars(select(gt).where(gt.kind != "payout", gt.payout_id.in_(ids))):
-        parts[(txn.gateway, txn.payout_id or "")].append(txn.net_minor)
-    found = _deposits(session, [p.id for p in payouts])
-    return [_payout_row(p, parts.get((p.gateway, p.gateway_id)), found.get(p.id)) for p in payouts]
-
-
-def _payout_row(
-    p: GatewayTransaction, parts: list[int] | None, deposit: StatementLine | None
-) -> PayoutRow:
-    cur = p.currency
-    expected = sum(parts) if parts else abs(p.gross_minor)
-    return PayoutRow(
-        gateway=p.gateway,
-        payout_id=p.gateway_id,
-        currency=cur,
-        date=p.occurred_at.date() if p.occurred_at else None,
-        payout_amount=from_minor(abs(p.gross_minor), cur),
-        expected_net=from_minor(expected, cur),
-        components=len(parts or ()),
-        deposit=from_minor(deposit.amount_minor, cur) if deposit else None,
-        deposit_ref=(deposit.bank_ref or "") if deposit else "",
-        deposit_date=deposit.booking_date if deposit else None,
-    )
-
-
-def _deposits(session: Session, payout_ids: list[int]) -> dict[int, StatementLine]:
-    stmt = (
-        select(Match.gateway_txn_id, StatementLine)
-        .join(StatementLine, StatementLine.id == Match.statement_line_id)
-        .where(
-            Match.kind == "payout_deposit",
-            Match.status.in_(_ACTIVE),
-            Match.gateway_txn_id.in_(payout_ids),
-        )
-    )
-    return {int(txn_id): line for txn_id, line in session.execute(stmt)}
 
 
 def aging_rows(session: Session, as_of: dt.date) -> list[AgingRow]:
