@@ -96,9 +96,9 @@ def attention_reasons(summary: dict[str, Any], options: RunSettings, data: Repor
         reasons.append(f"{summary['payout_differences']['count']} payout difference(s)")
     old = [u for u in data.unmatched if u.age_days >= options.attention_age_days]
     if old:
-        reasons.append(
-            f"{len(old)} unmatched item(s) at least {options.attention_age_days} day(s) old"
-        )
+        days = options.attention_age_days
+        age = f" at least {days} day(s) old" if days else ""
+        reasons.append(f"{len(old)} unmatched item(s){age}")
     return reasons
 
 
