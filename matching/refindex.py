@@ -32,6 +32,7 @@ from matching.refs import (
 # Reference levels, best first (higher is better).
 EXACT, DIGITS, TYPO, TRUNCATED, PREFIX = 5, 4, 3, 2, 1
 SETTLED = -1  # sentinel invoice index: an already paid invoice
+TYPO_SLACK_PERCENT = 5
 
 
 @dataclass
@@ -66,8 +67,18 @@ class _Index:
                     self.fuzzy[d].append(k)
         for number in settled:
             self._add(SETTLED, full_key(number), core_key(number))
+        self._freeze_fuzzy()
         self.sorted_full = sorted((key, ks[0]) for key, ks in self.full.items() if len(ks) == 1)
         self.sorted_keys = [k for k, _ in self.sorted_full]
+
+    def _freeze_fuzzy(self) -> None:
+        """Deletion keys -> ids, postings as one flat array (vectorised joins)."""
+        self.fuzzy_id = {key: n for n, key in enumerate(self.fuzzy)}
+        lists = list(self.fuzzy.values())
+        self.fz_count = np.array([len(x) for x in lists], np.int64)
+        self.fz_start = np.cumsum(self.fz_count) - self.fz_count
+        self.fz_inv = np.array([k for x in lists for k in x], np.int64)
+        del self.fuzzy
 
     def _add(self, k: int, full: str, core: str) -> None:
         if len(full) >= 3:
@@ -115,8 +126,9 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
     for k, v in hits.items():
         found[(r, k)] = v
     for key in keys.digits:  # even a number naming an invoice exactly may be a typo of another
-        for d in deletions(key):
-            typo.extend((r, k, key) for k in index.fuzzy.get(d, ()))
+        ids = [index.fuzzy_id[d] for d in deletions(key) if d in index.fuzzy_id]
+        if ids:
+            typo.append((r, key, ids))
     for stem in keys.tails:
         if len(stem) >= 5 and not any(stem in e for e in explained):
             level = TRUNCATED if keys.truncated else PREFIX
@@ -128,28 +140,49 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
     return paid
 
 
-def _confirm_typos(index: _Index, found: dict, typo: list) -> None:
-    fresh = {(r, k): key for r, k, key in typo if (r, k) not in found}
-    if not fresh:
+def _confirm_typos(index: _Index, tables: Tables, found: dict, typo: list) -> None:
+    """Typo candidates from shared deletion keys, kept when the amount fits, then verified."""
+    if not typo:
         return
-    pairs = list(fresh)
-    left = [fresh[p] for p in pairs]
-    right = [index.inv_digits[k] for _, k in pairs]
+    keys = [key for _, key, _ in typo]
+    rows = np.repeat(np.arange(len(typo)), [len(ids) for _, _, ids in typo])
+    ids = np.fromiter((i for _, _, ids in typo for i in ids), np.int64, len(rows))
+    owner, pos = _expand(rows, index.fz_start[ids], index.fz_count[ids])
+    inv = index.fz_inv[pos]
+    rec = np.array([r for r, _, _ in typo], np.int64)[owner]
+    amount, open_ = tables.rec_amount[rec], tables.inv_open[inv]
+    # A typo'd number only counts with an amount that fits: equal or a few percent short.
+    fits = (amount <= open_) & (amount * 100 >= open_ * (100 - TYPO_SLACK_PERCENT))
+    rec, inv, owner = rec[fits], inv[fits], owner[fits]
+    pair = np.unique(rec * max(tables.n_inv, 1) + inv, return_index=True)[1]
+    cand = [(int(rec[j]), int(inv[j]), keys[owner[j]]) for j in pair]
+    cand = [c for c in cand if (c[0], c[1]) not in found]
+    if not cand:
+        return
+    left = [key for _, _, key in cand]
+    right = [index.inv_digits[k] for _, k, _ in cand]
     dist = cpdist(left, right, scorer=OSA.distance, score_cutoff=1, workers=-1)
-    for (r, k), d, key in zip(pairs, dist, left, strict=True):
+    for (r, k, key), d in zip(cand, dist, strict=True):
         if d <= 1:
             found[(r, k)] = (TYPO, 1, key)
+
+
+def _expand(owner: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, ...]:
+    total = int(counts.sum())
+    rows = np.repeat(np.arange(len(owner)), counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return owner[rows], np.repeat(starts, counts) + offsets
 
 
 def find_ref_hits(tables: Tables, settled: frozenset[str]) -> RefHits:
     """Look up every receipt's reference keys against the open invoices."""
     index = _Index(tables, settled)
     found: dict[tuple[int, int], tuple[int, int, str]] = {}
-    typo: list[tuple[int, int, str]] = []
+    typo: list[tuple[int, str, list[int]]] = []
     paid = np.zeros(tables.n_rec, bool)
     for r, rec in enumerate(tables.receipts):
         paid[r] = _lookup(index, r, rec, found, typo)
-    _confirm_typos(index, found, typo)
+    _confirm_typos(index, tables, found, typo)
     n = len(found)
     rec = np.fromiter((p[0] for p in found), np.int64, n)
     inv = np.fromiter((p[1] for p in found), np.int64, n)
