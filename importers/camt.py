@@ -22,7 +22,14 @@ from importers.errors import BadRecord, BadRecords, EmptyStatement, UnknownForma
 from importers.model import ParsedFile, ParsedLine, ParsedStatement
 from importers.statements import finish_statement
 from importers.values import parse_iso_date
-from importers.xmlsafe import child, children, iter_end_events, local, text
+from importers.xmlsafe import (
+    child,
+    children,
+    iter_end_events,
+    local,
+    strip_namespaces,
+    text,
+)
 
 NAMESPACE = re.compile(r"urn:iso:std:iso:2002[0-9]:tech:xsd:camt\.05[234]\.001\.\d\d")
 SNIFF = re.compile(rb"BkToCstmr(Stmt|AcctRpt|DbtCdtNtfctn)|camt\.05[234]")
@@ -93,11 +100,14 @@ class _Reader:
         elif name.startswith("BkToCstmr"):
             self._check_namespace(uri)
         elif name in RECORDS and local(element.getparent()).startswith("BkToCstmr"):
+            strip_namespaces(element)
             self.statements.append(self._statement(element))
             self.lines, self.notes = [], []
             element.clear()
-        elif name == "MsgPgntn" and (text(element, "LastPgInd") or "").lower() == "false":
-            self.file_notes.append(f"page {text(element, 'PgNb')} of a paginated message")
+        elif name == "MsgPgntn":
+            strip_namespaces(element)
+            if (text(element, "LastPgInd") or "").lower() == "false":
+                self.file_notes.append(f"page {text(element, 'PgNb')} of a paginated message")
 
     def _entry(self, element: etree._Element) -> None:
         try:

@@ -17,7 +17,15 @@ from lxml import etree
 from importers.errors import BadRecord
 from importers.model import ParsedLine, Status
 from importers.values import Where, currency_code, parse_amount, parse_iso_date
-from importers.xmlsafe import child, children, local, path_of, text
+from importers.xmlsafe import (
+    child,
+    children,
+    indexed,
+    indexed_within,
+    local,
+    path_of,
+    text,
+)
 
 STATUS = {"BOOK": Status.BOOKED, "PDNG": Status.PENDING, "INFO": Status.INFO}
 REF_TAGS = ("InstrId", "TxId", "PmtInfId", "MsgId", "MndtId", "ChqNb", "UETR", "ClrSysRef")
@@ -92,6 +100,16 @@ def parse_entry(
     warnings: list[str],
 ) -> list[ParsedLine]:
     """All lines of one ``Ntry`` (several for a batch); oddities go to ``warnings``."""
+    with indexed(entry):
+        details = [d for dtls in children(entry, "NtryDtls") for d in children(dtls, "TxDtls")]
+        if len(details) == 1:  # the common case: reuse the entry's index
+            with indexed_within(entry, details[0], "NtryDtls/TxDtls/"):
+                return _parse_entry(entry, details, file, fallback_date, warnings)
+        with indexed(*details):
+            return _parse_entry(entry, details, file, fallback_date, warnings)
+
+
+def _parse_entry(entry, details, file, fallback_date, warnings) -> list[ParsedLine]:
     amount, currency = money(entry, file)
     indicator = text(entry, "CdtDbtInd")
     total = signed(amount, indicator, entry, file)
@@ -111,7 +129,6 @@ def parse_entry(
         "bank_tx_code": bank_tx_code(entry),
         "source_line": entry.sourceline,
     }
-    details = [d for dtls in children(entry, "NtryDtls") for d in children(dtls, "TxDtls")]
     entry_ref = _ref(text(entry, "AcctSvcrRef"))
     if len(details) <= 1:
         detail = details[0] if details else None

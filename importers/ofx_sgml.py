@@ -37,12 +37,15 @@ class Node:
     line: int
     text: str | None = None
     children: list[Node] = field(default_factory=list)
+    index: dict[str, Node] | None = field(default=None, repr=False, compare=False)
 
     def find(self, tag: str) -> Node | None:
         """First descendant with ``tag`` (depth-first, document order)."""
-        for node in self.iter(tag):
-            return node
-        return None
+        if self.index is None:  # built once: a transaction is read with ~15 lookups
+            self.index = {}
+            for node in self.iter():
+                self.index.setdefault(node.tag, node)
+        return self.index.get(tag)
 
     def iter(self, *tags: str) -> Iterator[Node]:
         """Descendants (not self) with one of ``tags``, document order; all when none."""

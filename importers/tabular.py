@@ -19,6 +19,7 @@ from importers.errors import BadRecord, BadRecords, EmptyStatement
 from importers.model import ParsedLine, ParsedStatement, Status
 from importers.profiles import Profile, norm
 from importers.statements import finish_statement
+from importers.tabular_amount import read_amount
 from importers.tabular_balance import apply_running_balance
 from importers.values import Where, check_date, currency_code, parse_amount
 
@@ -65,6 +66,8 @@ class Table:
         self.preamble = "\n".join("\t".join(cell(c) for c in r) for r in rows[: header_at + 1])
         self.year_month = self._year_month()
         self.errors: list[BadRecord] = []
+        self._columns: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+        self._dates: dict[str, tuple[datetime, str]] = {}
 
     def _year_month(self) -> tuple[int, int] | None:
         if not self.profile.year_from:
@@ -74,10 +77,13 @@ class Table:
 
     def column(self, row: Row, names: tuple[str, ...]) -> tuple[str, str | None]:
         """(column name, cleaned value) of the first of ``names`` present with a value."""
-        for name in names:
-            at = self.index.get(norm(name))
-            if at is not None and at < len(row) and cell(row[at]) not in PLACEHOLDERS:
-                return name, cell(row[at])
+        found = self._columns.get(names)
+        if found is None:  # resolve names to positions once per table, not per row
+            found = self._columns[names] = [(n, self.index[norm(n)]) for n in names
+                                            if norm(n) in self.index]
+        for name, at in found:
+            if at < len(row) and (value := cell(row[at])) not in PLACEHOLDERS:
+                return name, value
         return (names[0] if names else "-"), None
 
     def data_rows(self) -> list[tuple[int, Row]]:
@@ -140,11 +146,14 @@ class Table:
             if required:
                 raise where.at(name).error("date is missing")
             return None
+        if (known := self._dates.get(value)) is not None:  # exports repeat their dates
+            return check_date(self._with_year(*known), where.at(name), value)
         for fmt in self.profile.date_formats:
             try:
                 parsed = datetime.strptime(value, fmt)
             except ValueError:
                 continue
+            self._dates[value] = (parsed, fmt)
             return check_date(self._with_year(parsed, fmt), where.at(name), value)
         raise where.at(name).error(
             "not a date (expected " + " or ".join(self.profile.date_formats) + ")", value)
@@ -179,8 +188,6 @@ class Table:
             return None  # masked balances like "xx,yyyy.zz"
 
     def amount(self, row: Row, where: Where) -> tuple[Decimal, str | None]:
-        from importers.tabular_amount import read_amount
-
         return read_amount(self, row, where)
 
 

@@ -67,9 +67,11 @@ def import_statement(session: Session, source: Source, *, actor: str, account: s
                      limits: Limits | None = None, progress: Progress | None = None
                      ) -> ImportReport:
     """Import every statement of ``source`` in the caller's transaction."""
+    sha = hashlib.sha256(source.data).hexdigest()
+    if (earlier := _identical_import(session, sha, account)) is not None:
+        return _repeat(session, source, earlier, actor)
     parsed = parse_source(source, fmt, limits=limits)
-    report = ImportReport(source.filename, hashlib.sha256(source.data).hexdigest(),
-                          parsed.format, warnings=list(parsed.warnings))
+    report = ImportReport(source.filename, sha, parsed.format, warnings=list(parsed.warnings))
     record = StatementImport(file_name=source.filename[-255:], file_sha256=report.file_sha256,
                              format=parsed.format[:32], actor=actor, warnings=[])
     session.add(record)
@@ -92,6 +94,32 @@ class _Options:
     """Per account: how often each key base occurred so far in this file."""
     written: dict[int, set[str]]
     """Per account: keys written by this import (not duplicates of themselves)."""
+
+
+def _identical_import(session: Session, sha: str, account: str | None) -> StatementImport | None:
+    """An earlier import of these very bytes that stored statements (for the same account)."""
+    query = (select(StatementImport).join(Statement, Statement.import_id == StatementImport.id)
+             .where(StatementImport.file_sha256 == sha).order_by(StatementImport.id).limit(1))
+    if account:
+        query = query.join(BankAccount, Statement.bank_account_id == BankAccount.id).where(
+            BankAccount.account_key == account.strip()[:64])
+    return session.scalar(query)
+
+
+def _repeat(session: Session, source: Source, earlier: StatementImport, actor: str
+            ) -> ImportReport:
+    """Byte-identical file: nothing new, recorded without parsing it again."""
+    report = ImportReport(source.filename, earlier.file_sha256, earlier.format,
+                          statements_known=earlier.statements, lines_total=earlier.lines_total,
+                          lines_known=earlier.lines_total,
+                          warnings=[f"identical to the file imported as #{earlier.id} on "
+                                    f"{earlier.imported_at:%Y-%m-%d %H:%M}: nothing new"])
+    record = StatementImport(file_name=source.filename[-255:], file_sha256=earlier.file_sha256,
+                             format=earlier.format, actor=actor, warnings=[])
+    session.add(record)
+    session.flush()
+    _finish(session, record, report, actor)
+    return report
 
 
 def _import_one(session: Session, parsed: ParsedFile, statement: ParsedStatement,
@@ -197,7 +225,9 @@ def _insert(session: Session, row: Statement, bank: BankAccount,
     batch = 5000
     for start in range(0, len(decided), batch):
         chunk = decided[start : start + batch]
-        session.execute(insert(StatementLine), [_values(row, bank, k, f) for k, f in chunk])
+        # Core executemany: the ORM bulk path costs more than SQLite itself here
+        session.connection().execute(insert(StatementLine.__table__),
+                                     [_values(row, bank, k, f) for k, f in chunk])
         if progress:
             progress(len(chunk), len(decided))
 
