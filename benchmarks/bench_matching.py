@@ -37,7 +37,8 @@ def _score(ds: Dataset, decided: dict[str, tuple[str, dict, list[dict]]], n_tota
     """decided[rid] = (status, {invoice: amount}, [alternative allocations])."""
     autos = {r: a for r, (s, a, _) in decided.items() if s == "auto"}
     right = sum(1 for r, a in autos.items() if ds.truth.get(r) == a)
-    matchable = [r for r in ds.truth if r in {x.id for x in ds.receipts[:n_total]}]
+    scored = {x.id for x in ds.receipts[:n_total]}
+    matchable = [r for r in ds.truth if r in scored]
     found = 0
     for r in matchable:
         _status, alloc, alts = decided.get(r, ("", {}, []))
