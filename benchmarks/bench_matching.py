@@ -168,6 +168,7 @@ def _print(row: dict) -> None:
         f"auto_rate={row['auto_rate']:.4f}  recall={row['suggest_recall']:.4f}  "
         f"false_autos_noise={row['false_autos_noise']}  wall={row['wall_s']:.2f}s  "
         f"peak={row['peak_mb']:.0f}MB (data {row['data_mb']:.0f}MB)"
+        + (f"  cpu={row['cpu_s']:.2f}s" if "cpu_s" in row else "")
         + (f"  [{row['note']}]" if "note" in row else ""),
         flush=True,
     )
