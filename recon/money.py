@@ -14,13 +14,14 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import lru_cache
 
 import pycountry
-from babel.numbers import get_currency_precision
+from babel.numbers import get_currency_precision, list_currencies
 
 __all__ = [
     "Money",
     "MoneyError",
     "from_minor",
     "is_iso4217",
+    "is_statement_currency",
     "minor_units",
     "parse_amount",
     "quantize",
@@ -46,9 +47,26 @@ def is_iso4217(code: str) -> bool:
 
 
 @lru_cache(maxsize=512)
+def is_statement_currency(code: str) -> bool:
+    """True for any code a bank statement may really carry: an active ISO 4217 currency, a
+    withdrawn one (``DEM`` in an old MT940 archive) or ``XXX`` (no currency; anonymised files).
+
+    Invoices are held to the stricter ``is_iso4217``: nobody issues a new invoice in marks.
+    """
+    if is_iso4217(code):
+        return True
+    return len(code) == 3 and code.isascii() and code.isupper() and code in _cldr_codes()
+
+
+@lru_cache(maxsize=1)
+def _cldr_codes() -> frozenset[str]:
+    return frozenset(list_currencies()) - (_NOT_MONEY - {"XXX"})
+
+
+@lru_cache(maxsize=512)
 def minor_units(currency: str) -> int:
     """Number of decimal places of ``currency`` (JPY 0, USD 2, KWD 3); raises on unknown codes."""
-    if not is_iso4217(currency):
+    if not is_statement_currency(currency):
         raise MoneyError(f"unknown currency code {currency!r} (not ISO 4217)")
     return int(get_currency_precision(currency))
 

@@ -27,7 +27,7 @@ def test_minor_units_follow_iso4217(code: str, places: int) -> None:
     assert minor_units(code) == places
 
 
-@pytest.mark.parametrize("code", ["usd", "EURO", "XYZ", "XXX", "", "€"])
+@pytest.mark.parametrize("code", ["usd", "EURO", "XYZ", "", "€"])
 def test_unknown_codes_are_refused(code: str) -> None:
     assert not is_iso4217(code)
     with pytest.raises(MoneyError):
@@ -71,3 +71,12 @@ def test_money_refuses_mixed_currencies() -> None:
 )
 def test_minor_roundtrip_is_exact(minor: int, currency: str) -> None:
     assert to_minor(from_minor(minor, currency), currency) == minor
+
+
+def test_statement_currencies_include_withdrawn_codes_and_xxx() -> None:
+    from recon.money import is_statement_currency
+
+    assert is_statement_currency("DEM") and is_statement_currency("XXX")
+    assert not is_iso4217("DEM") and not is_iso4217("XXX")  # invoices stay strict
+    assert minor_units("DEM") == 2 and minor_units("ITL") == 0
+    assert not is_statement_currency("XAU") and not is_statement_currency("ABC")
