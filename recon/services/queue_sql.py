@@ -116,7 +116,12 @@ def exponent_of(currency: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
 
 
 def _latest(column: sa.ColumnElement[int], receipt_id: sa.ColumnElement[int]):
-    """The id of the receipt's latest open suggestion (an index lookup per receipt)."""
+    """The id of the receipt's latest open suggestion (an index lookup per receipt).
+
+    A grouped subquery hash-joined is up to 2x faster on PostgreSQL with fresh statistics, but
+    right after a bulk insert (stale statistics) the planner nests it per row and a page takes
+    seconds; the per-row index lookup has no such cliff on either backend.
+    """
     return (
         sa.select(sa.func.max(Match.id))
         .where(column == receipt_id, Match.status == "suggested")
