@@ -63,6 +63,9 @@ class ParsedStatement:
     sequence: str | None = None
     bank_id: str | None = None
     warnings: tuple[str, ...] = ()
+    investment: bool = False
+    """An investment account's cash (OFX ``INVSTMTRS``): amounts may be priced finer than
+    the currency's minor unit by design; recon rounds them for posting and keeps them."""
 
     @property
     def booked_lines(self) -> tuple[ParsedLine, ...]:

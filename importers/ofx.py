@@ -172,7 +172,7 @@ def _statement(node: Node, cores: list[Core], file: str) -> ParsedStatement:
         period_start=dates[0] if len(dates) == 2 else None,
         period_end=dates[1] if len(dates) == 2 else None,
         bank_id=(account.value("BANKID") or "").strip() or None if account else None,
-        warnings=tuple(notes),
+        warnings=tuple(notes), investment=node.tag == "INVSTMTRS",
     ))
 
 

@@ -3,8 +3,10 @@
 Finds or creates the bank account a parsed statement belongs to (``--account`` names it
 when the file does not, and must agree when it does), and checks that the opening
 balance continues the account's previous closing, that opening plus booked lines reaches
-the closing, and that lines are in the account's currency. Each check gives a message;
-the caller makes it a warning, or an error when the balance check is strict.
+the closing (exactly, on the file's amounts), and that lines are in the account's
+currency. Each check gives a message; the caller makes it a warning, or an error when
+the balance check is strict. Statements may carry any code
+``recon.money.is_statement_currency`` accepts (withdrawn DEM, XXX); invoices stay strict.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from importers import ParsedStatement
 from recon.models import BankAccount, Statement
-from recon.money import is_iso4217, to_minor
+from recon.money import is_statement_currency, minor_units
 from recon.services import audit
 from recon.services.errors import ServiceError
 
@@ -50,7 +52,7 @@ def resolve_account(session: Session, statement: ParsedStatement, *, file: str, 
     if not code:
         raise StatementImportError("the file states no currency and the account has none: "
                                    "pass --currency", file=file, field="currency")
-    if not is_iso4217(code):
+    if not is_statement_currency(code):
         raise StatementImportError(f"{code!r} is not a currency that can carry money",
                                    file=file, field="currency")
     found = session.scalar(select(BankAccount).where(BankAccount.account_key == key[:64],
@@ -88,16 +90,15 @@ def continuity(session: Session, account: BankAccount, statement: ParsedStatemen
 
 
 def balance_gap(statement: ParsedStatement, currency: str) -> str | None:
-    """A message when opening + booked lines != closing (exactly, in minor units)."""
-    if statement.opening_balance is None or statement.closing_balance is None:
+    """A message when opening + booked lines != closing, computed on the exact file amounts
+    (an investment statement's 4-decimal cash lines are posted rounded, not summed so)."""
+    gap = statement.balance_gap()
+    if not gap:
         return None
-    moved = sum(to_minor(ln.amount, currency) for ln in statement.booked_lines)
-    gap = (to_minor(statement.closing_balance, currency)
-           - to_minor(statement.opening_balance, currency) - moved)
-    if gap == 0:
-        return None
+    units = gap.scaleb(minor_units(currency))
+    off = int(units) if units == units.to_integral_value() else units.normalize()
     return (f"opening {statement.opening_balance} + booked lines != closing "
-            f"{statement.closing_balance} (off by {gap} minor units)")
+            f"{statement.closing_balance} (off by {off} minor units)")
 
 
 def foreign_lines(statement: ParsedStatement, currency: str) -> str | None:

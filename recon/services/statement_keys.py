@@ -10,7 +10,6 @@ Pending and info lines carry their status in the key, so the booked line still i
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
@@ -33,11 +32,15 @@ class Keyed:
     amount_minor: int
     balance_minor: int | None
     key: str
-    fingerprint: str
+
+    @property
+    def fingerprint(self) -> str:
+        """Content hash of the line (computed when needed: lines with a bank id rarely do)."""
+        return fingerprint(self.line, self.amount_minor, self.balance_minor)
 
 
 def _norm(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
+    return " ".join(text.split()).casefold() if text else ""
 
 
 def fingerprint(line: ParsedLine, amount_minor: int, balance_minor: int | None) -> str:
@@ -52,18 +55,60 @@ def keys_for(lines: Iterable[tuple[ParsedLine, int, int | None]], seen: Counter[
              ) -> list[Keyed]:
     """Keys for lines of one account in file order; ``seen`` counts per file and account."""
     out = []
+    booked = Status.BOOKED
     for line, minor, balance in lines:
-        fp = fingerprint(line, minor, balance)
-        base = f"ref:{_short(line.bank_ref)}" if line.bank_ref else f"fp:{fp}"
-        if line.status is not Status.BOOKED:
+        ref = line.bank_ref
+        base = (f"ref:{_short(ref)}" if ref
+                else f"fp:{fingerprint(line, minor, balance)}")
+        if line.status is not booked:
             base = f"{line.status.value}:{base}"
-        out.append(Keyed(line, minor, balance, f"{base}#{seen[base]}", fp))
-        seen[base] += 1
+        n = seen[base]
+        seen[base] = n + 1
+        out.append(Keyed(line, minor, balance, f"{base}#{n}"))
     return out
 
 
 def _short(ref: str) -> str:
     return ref if len(ref) <= 120 else hashlib.sha256(ref.encode()).hexdigest()[:40]
+
+
+@dataclass(slots=True)
+class Stored:
+    """What the account already holds around a statement: by key and by (day, amount, name)."""
+
+    known: dict[str, tuple]
+    """``key -> (booking_date, amount_minor)``."""
+    similar: dict[tuple, set[str]]
+    """``(booking_date, amount_minor, counterparty) -> keys``, for possible-duplicate flags."""
+
+
+def stored_lines(session: Session, account_id: int, keyed: list[Keyed]) -> Stored:
+    """One query over the account's lines in the date range of ``keyed``.
+
+    Only bank-id keys not found there are then looked up by key (a bank id reused on
+    another day); a content key holds its date, so it cannot be stored outside the range.
+    """
+    stored = Stored({}, {})
+    if not keyed:
+        return stored
+    days = [k.line.booking_date for k in keyed]
+    query = select(StatementLine.dedupe_key, StatementLine.booking_date,
+                   StatementLine.amount_minor, StatementLine.counterparty_name).where(
+        StatementLine.bank_account_id == account_id,
+        StatementLine.booking_date.between(min(days), max(days)))
+    names: dict[str | None, str] = {}
+    for key, day, amount, name in session.execute(query):
+        stored.known[key] = (day, amount)
+        norm = names.get(name)
+        if norm is None:
+            norm = names[name] = _norm(name)
+        stored.similar.setdefault((day, amount, norm), set()).add(key)
+    rest = [k.key for k in keyed if k.key not in stored.known and not k.key.startswith(_CONTENT)]
+    stored.known.update(known_keys(session, account_id, rest))
+    return stored
+
+
+_CONTENT = ("fp:", "pending:fp:", "info:fp:")
 
 
 def known_keys(session: Session, account_id: int, keys: list[str]) -> dict[str, tuple]:
@@ -78,19 +123,6 @@ def known_keys(session: Session, account_id: int, keys: list[str]) -> dict[str, 
     return found
 
 
-def similar_lines(session: Session, account_id: int, first: dt.date, last: dt.date
-                  ) -> dict[tuple, set[str]]:
-    """``(date, amount, counterparty) -> keys`` of stored lines in the period, for flags."""
-    query = select(StatementLine.booking_date, StatementLine.amount_minor,
-                   StatementLine.counterparty_name, StatementLine.dedupe_key).where(
-        StatementLine.bank_account_id == account_id,
-        StatementLine.booking_date.between(first, last))
-    found: dict[tuple, set[str]] = {}
-    for day, amount, name, key in session.execute(query):
-        found.setdefault((day, amount, _norm(name)), set()).add(key)
-    return found
-
-
 def similar_key(keyed: Keyed) -> tuple:
-    """The ``similar_lines`` key of a new line."""
+    """The ``Stored.similar`` key of a new line."""
     return (keyed.line.booking_date, keyed.amount_minor, _norm(keyed.line.counterparty_name))

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from importers import Limits, ParsedFile, ParsedStatement, Source, Status, parse_source
 from recon.models import BankAccount, Statement, StatementImport, StatementLine
-from recon.money import MoneyError, to_minor
 from recon.services import audit
+from recon.services.statement_amounts import Converter
 from recon.services.statement_checks import (
     StatementImportError,
     balance_gap,
@@ -30,7 +30,7 @@ from recon.services.statement_checks import (
     foreign_lines,
     resolve_account,
 )
-from recon.services.statement_keys import Keyed, keys_for, known_keys, similar_key, similar_lines
+from recon.services.statement_keys import Keyed, keys_for, known_keys, similar_key, stored_lines
 
 __all__ = ["ImportReport", "StatementImportError", "import_statement", "list_statements"]
 
@@ -127,9 +127,11 @@ def _import_one(session: Session, parsed: ParsedFile, statement: ParsedStatement
     file = parsed.filename
     bank = resolve_account(session, statement, file=file, actor=options.actor,
                            account=options.account, currency=options.currency)
-    keyed = keys_for(_minor_lines(statement, bank.currency, file),
+    amounts = Converter(file, investment=statement.investment)
+    keyed = keys_for(_minor_lines(statement, bank.currency, amounts),
                      options.seen.setdefault(bank.id, Counter()))
-    opening = _minor(statement.opening_balance, bank.currency, file, "opening balance")
+    opening = amounts.minor(statement.opening_balance, bank.currency, "opening balance")
+    closing = amounts.minor(statement.closing_balance, bank.currency, "closing balance")
     notes = _checks(session, bank, statement, opening, options.strict, file)
     written = options.written.setdefault(bank.id, set())
     decided = _decide(session, bank, keyed, written)
@@ -141,13 +143,13 @@ def _import_one(session: Session, parsed: ParsedFile, statement: ParsedStatement
     if not decided and _already_stored(session, bank, statement, opening, record.id):
         report.statements_known += 1
         return
+    notes += amounts.warnings
     report.warnings += [f"{statement.account_id or bank.account_key}: {n}" for n in notes]
     row = Statement(import_id=record.id, bank_account_id=bank.id, currency=bank.currency,
                     statement_ref=(statement.statement_ref or "")[:140] or None,
                     period_start=statement.period_start, period_end=statement.period_end,
                     opening_minor=opening, opening_date=statement.opening_date,
-                    closing_minor=_minor(statement.closing_balance, bank.currency, file,
-                                         "closing balance"),
+                    closing_minor=closing,
                     closing_date=statement.closing_date, lines_new=new_booked,
                     lines_total=booked, warnings=[*statement.warnings, *notes])
     session.add(row)
@@ -155,23 +157,18 @@ def _import_one(session: Session, parsed: ParsedFile, statement: ParsedStatement
     report.statements += 1
     report.lines_new += new_booked
     report.lines_flagged += sum(1 for _, flagged in decided if flagged)
-    _insert(session, row, bank, decided, options.progress)
+    _insert(session, _Rows(row.id, bank, amounts if statement.investment else None),
+            decided, options.progress)
 
 
-def _minor(value, currency: str, file: str, what: str, line: int | None = None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return to_minor(value, currency)
-    except MoneyError as exc:
-        raise StatementImportError(str(exc), file=file, line=line, field=what) from exc
-
-
-def _minor_lines(statement: ParsedStatement, currency: str, file: str):
+def _minor_lines(statement: ParsedStatement, currency: str, amounts: Converter):
+    minor = amounts.minor
     for line in statement.lines:
         code = line.currency or currency
-        yield (line, _minor(line.amount, code, file, "amount", line.source_line),
-               _minor(line.running_balance, code, file, "running balance", line.source_line))
+        balance = line.running_balance
+        yield (line, minor(line.amount, code, "amount", line.source_line),
+               None if balance is None
+               else minor(balance, code, "running balance", line.source_line))
 
 
 def _checks(session: Session, bank: BankAccount, statement: ParsedStatement,
@@ -187,21 +184,18 @@ def _checks(session: Session, bank: BankAccount, statement: ParsedStatement,
 def _decide(session: Session, bank: BankAccount, keyed: list[Keyed], written: set[str]
             ) -> list[tuple[Keyed, bool]]:
     """The lines to insert, each with its possible-duplicate flag."""
-    if not keyed:
-        return []
-    known = known_keys(session, bank.id, [k.key for k in keyed])
-    days = [k.line.booking_date for k in keyed]
-    similar = similar_lines(session, bank.id, min(days), max(days))
+    stored = stored_lines(session, bank.id, keyed)
+    known = stored.known
     out = []
     for item in keyed:
-        stored = known.get(item.key)
-        if stored == (item.line.booking_date, item.amount_minor):
+        found = known.get(item.key)
+        if found is not None and found == (item.line.booking_date, item.amount_minor):
             continue  # the same line, already imported
-        others = similar.get(similar_key(item), set()) - written - {item.key}
-        flagged = stored is not None or bool(others)
-        if stored is not None:  # a bank id reused for another payment: keep both, flag
+        others = stored.similar.get(similar_key(item), set()) - written - {item.key}
+        flagged = found is not None or bool(others)
+        if found is not None:  # a bank id reused for another payment: keep both, flag
             item = Keyed(item.line, item.amount_minor, item.balance_minor,
-                         f"{item.key}~{item.fingerprint[:16]}", item.fingerprint)
+                         f"{item.key}~{item.fingerprint[:16]}")
             if item.key in known or item.key in known_keys(session, bank.id, [item.key]):
                 continue
         out.append((item, flagged))
@@ -220,26 +214,41 @@ def _already_stored(session: Session, bank: BankAccount, statement: ParsedStatem
         Statement.lines_total == len(statement.booked_lines)).limit(1)) is not None
 
 
-def _insert(session: Session, row: Statement, bank: BankAccount,
-            decided: list[tuple[Keyed, bool]], progress: Progress | None) -> None:
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """What every inserted line of one statement shares."""
+
+    statement_id: int
+    bank: BankAccount
+    exact: Converter | None
+    """Set for investment statements: lines posted rounded keep their exact amount."""
+
+
+def _insert(session: Session, rows: _Rows, decided: list[tuple[Keyed, bool]],
+            progress: Progress | None) -> None:
     batch = 5000
+    table = StatementLine.__table__
     for start in range(0, len(decided), batch):
         chunk = decided[start : start + batch]
         # Core executemany: the ORM bulk path costs more than SQLite itself here
-        session.connection().execute(insert(StatementLine.__table__),
-                                     [_values(row, bank, k, f) for k, f in chunk])
+        session.connection().execute(insert(table), [_values(rows, k, f) for k, f in chunk])
         if progress:
             progress(len(chunk), len(decided))
 
 
-def _values(row: Statement, bank: BankAccount, keyed: Keyed, flagged: bool) -> dict:
+def _values(rows: _Rows, keyed: Keyed, flagged: bool) -> dict:
     line = keyed.line
     refs = [list(pair) for pair in line.other_refs] + [["invoice", r] for r in line.invoice_refs]
+    currency = line.currency or rows.bank.currency
+    extra: dict = {"reversal": True} if line.reversal else {}
+    if rows.exact is not None and rows.exact.is_rounded(line.amount, keyed.amount_minor,
+                                                        currency):
+        extra["exact_amount"] = str(line.amount)
     return {
-        "statement_id": row.id, "bank_account_id": bank.id,
+        "statement_id": rows.statement_id, "bank_account_id": rows.bank.id,
         "bank_ref": (line.bank_ref or "")[:140] or None, "dedupe_key": keyed.key[:160],
         "booking_date": line.booking_date, "value_date": line.value_date,
-        "amount_minor": keyed.amount_minor, "currency": line.currency or bank.currency,
+        "amount_minor": keyed.amount_minor, "currency": currency,
         "status": line.status.value,
         "counterparty_name": (line.counterparty_name or "")[:255] or None,
         "counterparty_account": (line.counterparty_account or "")[:64] or None,
@@ -247,8 +256,7 @@ def _values(row: Statement, bank: BankAccount, keyed: Keyed, flagged: bool) -> d
         "creditor_ref": (line.creditor_ref or "")[:64] or None, "refs": refs,
         "bank_tx_code": (line.bank_tx_code or "")[:64] or None,
         "running_balance_minor": keyed.balance_minor, "raw": line.raw or None,
-        "possible_duplicate": flagged, "allocated_minor": 0,
-        "extra": {"reversal": True} if line.reversal else {},
+        "possible_duplicate": flagged, "allocated_minor": 0, "extra": extra,
     }
 
 
