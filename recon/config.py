@@ -12,8 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Literal, cast
 
 __all__ = ["AppSettings", "ConfigError", "GatewaySettings", "default_database_url"]
+
+WebhookProcessing = Literal["background", "inline"]
 
 _GATEWAY_PREFIXES = ("STRIPE_", "ALIPAY_", "WECHATPAY_")
 
@@ -55,6 +58,13 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw.lower() in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
+
+
+def _webhook_processing(env: Mapping[str, str]) -> WebhookProcessing:
+    raw = (env.get("RECON_WEBHOOK_PROCESSING") or "background").strip().lower()
+    if raw not in ("background", "inline"):
+        raise ConfigError(f"RECON_WEBHOOK_PROCESSING={raw!r} is not 'background' or 'inline'")
+    return cast(WebhookProcessing, raw)
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,7 @@ class AppSettings:
     balance_check_strict: bool = False
     smtp_url: str | None = field(default=None, repr=False)
     report_email: str | None = None
+    webhook_processing: WebhookProcessing = "background"
     extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -127,6 +138,7 @@ class AppSettings:
             balance_check_strict=_bool(env, "RECON_BALANCE_CHECK_STRICT", False),
             smtp_url=env.get("RECON_SMTP_URL") or None,
             report_email=env.get("RECON_REPORT_EMAIL") or None,
+            webhook_processing=_webhook_processing(env),
             extra={k: v for k, v in env.items() if k.startswith(_GATEWAY_PREFIXES)},
         )
         clean = {k: v for k, v in overrides.items() if v is not None}

@@ -1,10 +1,13 @@
 """Gateway webhook endpoints: ``POST /webhooks/stripe|alipay|wechatpay`` (web edge, thin).
 
 Each view reads the raw body (never ``request.form``/``request.json``, which would re-decode it),
-verifies it with `gateways`, stores it through `recon.services.gateway_events.receive` -- one
-committed transaction for the inbox row, then processing in a transaction of its own -- and
-answers the way the gateway expects: Stripe 200 JSON, WeChat Pay 204, Alipay exactly ``success``
-(only after the row is durably stored, else ``fail``).  A delivery that fails verification is
+verifies it with `gateways`, stores it with `recon.services.gateway_events.store` -- one committed
+transaction for the inbox row -- and answers the way the gateway expects once that commit is
+done.  Processing runs in a transaction of its own: by default
+(``RECON_WEBHOOK_PROCESSING=background``) on the worker's
+`recon.services.event_worker.EventProcessor` thread, after the answer; with ``inline`` before
+it.  Answers: Stripe 200 JSON, WeChat Pay 204, Alipay exactly ``success`` (only after the row
+is durably stored, else ``fail``).  A delivery that fails verification is
 refused and not stored: 400 (``fail`` for Alipay), 413 above the size limit.  Duplicates are
 answered as success.  The blueprint is CSRF-exempt (listed in ``web.CSRF_EXEMPT``) and needs no
 login: the signature is the authentication.  Log lines carry the gateway, reason and event id
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
+from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateways import VerifiedEvent, WebhookRejected
@@ -26,13 +30,15 @@ from gateways.alipay import AlipayConfig
 from gateways.stripe import StripeWebhookConfig
 from gateways.wechatpay import WechatPayConfig
 from recon.config import GatewaySettings
-from recon.services.gateway_events import receive
+from recon.services.event_worker import EventProcessor
+from recon.services.gateway_events import process_stored, store
 
-__all__ = ["Verifiers", "bp", "build_verifiers"]
+__all__ = ["PROCESSOR_KEY", "Verifiers", "bp", "build_verifiers", "processor"]
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 _KEY = "recon.gateway_verifiers"
+PROCESSOR_KEY = "recon.event_processor"
 
 
 @dataclass(frozen=True)
@@ -63,8 +69,16 @@ def build_verifiers(gs: GatewaySettings) -> Verifiers:
 @bp.record_once
 def _setup(state: BlueprintSetupState) -> None:
     app: Flask = state.app
+    settings = app.extensions["recon.settings"]
     if _KEY not in app.extensions:
-        app.extensions[_KEY] = build_verifiers(app.extensions["recon.settings"].gateways)
+        app.extensions[_KEY] = build_verifiers(settings.gateways)
+    if PROCESSOR_KEY not in app.extensions and settings.webhook_processing == "background":
+        app.extensions[PROCESSOR_KEY] = EventProcessor(app.extensions["recon.session_factory"])
+
+
+def processor(app: Flask) -> EventProcessor | None:
+    """The app's background processor (``None`` in inline mode); tests `drain()` it."""
+    return app.extensions.get(PROCESSOR_KEY)
 
 
 def _verifiers() -> Verifiers:
@@ -86,7 +100,21 @@ def _handle(
     ok: Callable[[bool], Response],
     refuse: Callable[[int, str], Response],
 ) -> Response:
-    """Verify, store, process; the shared skeleton of the three endpoints."""
+    """Verify, store, hand over for processing; the shared skeleton of the three endpoints."""
+    background = processor(current_app)
+    if background is None:
+        return _verify_and_store(gateway, limit, verify, ok, refuse)
+    with background.serving():
+        return _verify_and_store(gateway, limit, verify, ok, refuse)
+
+
+def _verify_and_store(
+    gateway: str,
+    limit: int,
+    verify: Callable[[bytes], VerifiedEvent],
+    ok: Callable[[bool], Response],
+    refuse: Callable[[int, str], Response],
+) -> Response:
     try:
         event = verify(_raw_body(limit))
     except RequestEntityTooLarge:
@@ -95,16 +123,31 @@ def _handle(
     except WebhookRejected as exc:
         log.warning("webhook %s refused: %s event=%s", gateway, exc.reason, exc.event_id or "-")
         return refuse(exc.http_status, exc.reason)
+    factory, actor = current_app.extensions["recon.session_factory"], f"gateway:{gateway}"
     try:
-        stored, processed = receive(current_app.extensions["recon.session_factory"], event,
-                                    actor=f"gateway:{gateway}")
+        stored = store(factory, event, actor=actor)
     except Exception:
         log.exception("webhook %s event=%s could not be stored", gateway, event.event_id)
         return refuse(500, "storage_failed")
-    if processed is not None and processed.exception:
-        log.info("webhook %s event=%s needs a person: %s", gateway, event.event_id,
-                 processed.exception)
+    if stored.id is not None:
+        _process(factory, stored.id, actor, gateway, event.event_id)
     return ok(not stored.created)
+
+
+def _process(
+    factory: sessionmaker[Session], row_id: int, actor: str, gateway: str, event_id: str
+) -> None:
+    """Hand a new event to the background processor, or process it here (inline mode)."""
+    background = processor(current_app)
+    if background is not None:
+        if not background.submit(row_id, actor):
+            log.warning("webhook %s event=%s queue full: left pending for the sweep", gateway,
+                        event_id)
+        return
+    processed = process_stored(factory, row_id, actor)
+    if processed.exception:
+        log.info("webhook %s event=%s needs a person: %s", gateway, event_id,
+                 processed.exception)
 
 
 @bp.post("/stripe")

@@ -4,18 +4,21 @@ Flow (DESIGN.md, webhook): the edge verifies a delivery with `gateways`, then
 
 1. `store_event` inserts it into ``gateway_event`` with ``INSERT .. ON CONFLICT DO NOTHING`` on
    (gateway, event_id): however often and however concurrently a gateway delivers, one row.
-   The edge commits this before answering, so an acknowledged event is durable.
-2. `process_event`, in its own transaction, normalises the stored payload into gateway
-   transactions (`gateway_txns.upsert`) and settles the invoices they name.  A verified event
-   naming an unknown order or another amount is still processed and acknowledged -- the money
-   moved -- and flagged in ``exception`` for a person.
+   Its audit row goes in the same statement; a duplicate costs that one statement and nothing
+   else.  The edge commits this (`store`) before answering, so an acknowledged event is durable.
+2. `process_event`, in its own transaction (`process_stored`: inline by `receive`, or by the
+   worker's background thread, `recon.services.event_worker`), normalises the stored payload
+   into gateway transactions (`gateway_txns.upsert`) and settles the invoices they name.  A
+   verified event naming an unknown order or another amount is still processed and
+   acknowledged -- the money moved -- and flagged in ``exception`` for a person.
 3. If processing raises, `record_failure` (yet another transaction) counts the attempt and keeps
    the event ``pending``; `retry_pending` (``recon gateways retry``, the daily run) tries again.
    After `MAX_ATTEMPTS` it becomes ``failed`` and is only retried on request.
 
 The stored body is the verified payload as JSON (for WeChat Pay the decrypted resource), so a
-retry needs no keys.  Services take a session and never commit, except the two edge helpers
-`receive` and `retry_pending`, which frame one transaction per step by design.
+retry needs no keys.  Services take a session and never commit, except the edge helpers
+`store`, `process_stored`, `receive` and `retry_pending`, which frame one transaction per step
+by design.
 """
 
 from __future__ import annotations
@@ -34,11 +37,12 @@ from gateways import GatewayTxn, VerifiedEvent, alipay, stripe_events, wechatpay
 from recon.db.types import utcnow
 from recon.models import GatewayEvent
 from recon.services import audit, gateway_txns
-from recon.services.gateway_upsert import insert_ignore
+from recon.services.gateway_upsert import insert_ignore_audited
 
 __all__ = [
     "MAX_ATTEMPTS", "NORMALIZERS", "Processed", "RetryReport", "Stored", "list_events",
-    "process_event", "receive", "record_failure", "retry_pending", "store_event",
+    "process_event", "process_stored", "receive", "record_failure", "retry_pending", "store",
+    "store_event",
 ]
 
 log = logging.getLogger(__name__)
@@ -66,9 +70,12 @@ OCCURRED_AT: dict[str, Callable[[Mapping[str, Any]], dt.datetime | None]] = {
 
 @dataclass(frozen=True)
 class Stored:
-    """Outcome of storing a delivery: the inbox row id and whether this delivery created it."""
+    """Outcome of storing a delivery: whether it created the inbox row, and that row's id.
 
-    id: int
+    ``id`` is ``None`` for a duplicate: nothing needs it, so it is not looked up.
+    """
+
+    id: int | None
     created: bool
 
 
@@ -87,23 +94,19 @@ class RetryReport:
 
 
 def store_event(session: Session, event: VerifiedEvent, *, actor: str) -> Stored:
-    """Insert a verified event unless already stored; duplicates are a no-op."""
+    """Insert a verified event (and its audit row) unless already stored; duplicates: no-op."""
     values = {
         "gateway": event.gateway, "event_id": event.event_id,
         "event_type": event.event_type[:64], "status": "pending", "attempts": 0,
         "body": json.dumps(event.payload, ensure_ascii=False, separators=(",", ":")),
+        "received_at": utcnow(),
     }
-    new_id = insert_ignore(session, GatewayEvent, values, ("gateway", "event_id"))
-    created = new_id is not None
-    row_id = new_id if created else session.scalars(
-        select(GatewayEvent.id).filter_by(gateway=event.gateway, event_id=event.event_id)
-    ).one()
-    if created:
-        audit.record(session, actor=actor, action="gateway_event.receive",
-                     object_type="gateway_event", object_id=row_id,
-                     after={"gateway": event.gateway, "event_id": event.event_id,
-                            "type": event.event_type})
-    return Stored(row_id, created)
+    new_id = insert_ignore_audited(
+        session, GatewayEvent, values, ("gateway", "event_id"), actor=actor,
+        action="gateway_event.receive",
+        after={"gateway": event.gateway, "event_id": event.event_id, "type": event.event_type},
+    )
+    return Stored(new_id, new_id is not None)
 
 
 def rebuild(row: GatewayEvent) -> VerifiedEvent:
@@ -167,7 +170,11 @@ def _relax_commit(session: Session) -> None:
         session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
-def _process_in_own_step(factory: sessionmaker[Session], row_id: int, actor: str) -> Processed:
+def process_stored(factory: sessionmaker[Session], row_id: int, actor: str) -> Processed:
+    """Edge helper: `process_event` in a transaction of its own; a failure is recorded, not raised.
+
+    The event is never lost: if even recording the failure fails, it is still ``pending``.
+    """
     try:
         with factory.begin() as session:
             _relax_commit(session)
@@ -183,18 +190,31 @@ def _process_in_own_step(factory: sessionmaker[Session], row_id: int, actor: str
         return Processed(status=status, exception=None)
 
 
+def store(factory: sessionmaker[Session], event: VerifiedEvent, *, actor: str) -> Stored:
+    """Edge helper: `store_event` in its own transaction, committed (durable) on return.
+
+    On PostgreSQL `store_event` is one statement, run in autocommit: the statement is its own
+    transaction (atomic, durable when it returns) and BEGIN/COMMIT round trips are saved.
+    """
+    with factory() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        stored = store_event(session, event, actor=actor)
+        session.commit()
+        return stored
+
+
 def receive(
     factory: sessionmaker[Session], event: VerifiedEvent, *, actor: str
 ) -> tuple[Stored, Processed | None]:
-    """Edge helper: store (committed), then process a new event in its own transaction.
+    """Edge helper: store (committed), then process a new event inline, in its own transaction.
 
     Raises only if storing fails; a processing failure is recorded and the event kept.
     """
-    with factory.begin() as session:
-        stored = store_event(session, event, actor=actor)
-    if not stored.created:
+    stored = store(factory, event, actor=actor)
+    if stored.id is None:
         return stored, None
-    return stored, _process_in_own_step(factory, stored.id, actor)
+    return stored, process_stored(factory, stored.id, actor)
 
 
 def retry_pending(
@@ -208,7 +228,7 @@ def retry_pending(
         ids = list(session.scalars(query.order_by(GatewayEvent.id).limit(limit)))
     report = RetryReport()
     for row_id in ids:
-        result = _process_in_own_step(factory, row_id, actor)
+        result = process_stored(factory, row_id, actor)
         if result.status == "processed":
             report.processed += 1
         else:

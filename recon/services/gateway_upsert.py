@@ -2,18 +2,29 @@
 
 Idempotency comes from unique constraints, not from reading before writing (STYLE §12): two
 concurrent deliveries of one event both attempt the insert, the database lets exactly one
-through, and the other learns it lost from the row count.
+through, and the other learns it lost from the returned row (none).
+
+`insert_ignore_audited` also writes the audit row of a creation -- on PostgreSQL in the same
+statement (a data-modifying CTE: one round trip), on SQLite as a second Core insert -- and
+nothing for a duplicate.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import TextClause, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-__all__ = ["insert_ignore", "insert_ignore_returning"]
+from recon.db.types import utcnow
+from recon.models import AuditEvent
+from recon.services.audit import jsonable
+
+__all__ = ["insert_ignore", "insert_ignore_audited", "insert_ignore_returning"]
 
 
 def _statement(session: Session, model: type[Any], values: Mapping[str, Any],
@@ -50,3 +61,49 @@ def insert_ignore_returning(
     """Like `insert_ignore` but returns the new ORM object (one round trip), or ``None``."""
     stmt = _statement(session, model, values, key).returning(model)
     return session.scalars(stmt, execution_options={"populate_existing": True}).first()
+
+
+def insert_ignore_audited(
+    session: Session, model: type[Any], values: Mapping[str, Any], key: Sequence[str], *,
+    actor: str, action: str, after: Mapping[str, Any],
+) -> int | None:
+    """`insert_ignore` plus the ``AuditEvent`` of the creation, in one round trip on PostgreSQL.
+
+    The audit row names the new row (``object_type`` = its table, ``object_id`` = its key) and
+    is only written when the insert happened.  Returns the new key or ``None`` (duplicate).
+    ``values`` must be plain driver values (text, numbers, datetimes): on PostgreSQL they are
+    bound to a textual statement, built once per table and column set (the hot webhook path).
+    """
+    table = model.__table__
+    pk = next(iter(table.primary_key.columns)).name
+    at = utcnow()
+    if session.get_bind().dialect.name != "postgresql":
+        new_id = insert_ignore(session, model, values, key)
+        if new_id is not None:
+            session.execute(insert(AuditEvent).values(
+                at=at, actor=actor, action=action, object_type=table.name,
+                object_id=str(new_id), after=jsonable(after)))
+        return new_id
+    sql = _audited_insert_sql(table.name, tuple(values), tuple(key), pk)
+    params = {**values, "audit_at": at, "audit_actor": actor, "audit_action": action,
+              "audit_type": table.name, "audit_after": json.dumps(jsonable(after))}
+    return session.execute(sql, params).scalar()
+
+
+@functools.lru_cache(maxsize=16)
+def _audited_insert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...],
+                        pk: str) -> TextClause:
+    """``WITH created AS (INSERT .. ON CONFLICT DO NOTHING RETURNING pk), audit AS (..)``.
+
+    Identifiers come from the models' metadata, never from input; values are bound.
+    """
+    audit = AuditEvent.__tablename__
+    return text(
+        f"WITH created AS (INSERT INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + c for c in columns)}) "
+        f"ON CONFLICT ({', '.join(key)}) DO NOTHING RETURNING {pk}), "
+        f"audit AS (INSERT INTO {audit} (at, actor, action, object_type, object_id, after) "
+        f"SELECT :audit_at, :audit_actor, :audit_action, :audit_type, CAST({pk} AS VARCHAR), "
+        f"CAST(:audit_after AS JSON) FROM created) "
+        f"SELECT {pk} FROM created"
+    )

@@ -1,4 +1,9 @@
-"""POST /webhooks/{stripe,alipay,wechatpay} through the Flask test client, signed by each SDK."""
+"""POST /webhooks/{stripe,alipay,wechatpay} through the Flask test client, signed by each SDK.
+
+Every test runs in both processing modes: ``inline`` and ``background``; in background mode the
+test client waits for the app's processor to drain after each request (`DrainingClient`), so
+the assertions about processed events stay exactly as strict.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from recon.config import AppSettings
 from recon.models import GatewayEvent, GatewayTransaction, Invoice
@@ -33,6 +39,7 @@ from tests.gateways.gw_signing import (
 from tests.gateways.test_wechatpay_notify import TRANSACTION
 from tests.recon.factories import make_invoice
 from web import create_app
+from web.webhooks import processor
 
 GATEWAY_ENV = {
     "STRIPE_WEBHOOK_SECRET": f"whsec_old_rolled, {STRIPE_SECRET}",
@@ -42,18 +49,33 @@ GATEWAY_ENV = {
 }
 
 
-@pytest.fixture
-def gw_settings(settings: AppSettings) -> AppSettings:
+class DrainingClient(FlaskClient):
+    """A test client that returns only once the background processor has drained."""
+
+    def open(self, *args, **kwargs) -> TestResponse:  # type: ignore[override]
+        response = super().open(*args, **kwargs)
+        background = processor(self.application)
+        assert background is None or background.drain(30), "processor did not drain"
+        return response
+
+
+@pytest.fixture(params=["inline", "background"])
+def gw_settings(settings: AppSettings, request: pytest.FixtureRequest) -> AppSettings:
     env = dict(GATEWAY_ENV, ALIPAY_PUBLIC_KEY=alipay_keys()[1],
                WECHATPAY_PLATFORM_PUBLIC_KEY=public_pem(wechat_platform_key()))
-    return settings.with_(extra=env)
+    return settings.with_(extra=env, webhook_processing=request.param)
 
 
 @pytest.fixture
 def gw_app(gw_settings: AppSettings) -> Iterator[Flask]:
     """CSRF stays on (production setting): the webhooks must be exempt, not the test."""
     app = create_app({"RECON_SETTINGS": gw_settings, "TESTING": True})
+    app.test_client_class = DrainingClient
+    assert (processor(app) is None) == (gw_settings.webhook_processing == "inline")
     yield app
+    background = processor(app)
+    if background is not None:
+        background.stop()
     app.extensions["recon.engine"].dispose()
 
 
@@ -185,7 +207,7 @@ def test_alipay_storage_failure_answers_fail(gw, session, monkeypatch):
     def broken(*_a, **_k):
         raise RuntimeError("database down")
 
-    monkeypatch.setattr("web.webhooks.receive", broken)
+    monkeypatch.setattr("web.webhooks.store", broken)
     response = post_alipay(gw, sign_alipay(alipay_params(), alipay_keys()[0]))
     assert (response.status_code, response.data) == (500, b"fail")
 

@@ -1,0 +1,165 @@
+"""Background processing of stored webhook events, one daemon thread per process (edge runner).
+
+The webhook edge stores an event (committed) and answers at once; it hands the new row id to
+`EventProcessor.submit`, and the processor's thread runs `gateway_events.process_stored` on it
+-- one transaction per event, failures recorded by `record_failure` and left ``pending``.
+
+Nothing here is needed for correctness, only for speed: the inbox row is the durable hand-over.
+An event that never reaches the thread (queue full, worker killed, shut down mid-queue) is still
+``pending`` with no attempt; when its queue is idle the processor sweeps such never-tried events
+older than ``sweep_age`` seconds (any worker's: `process_event` locks the row and skips a
+processed one, so two processors cannot settle it twice), and `recon gateways retry` and the
+daily run process whatever is left.  Events that *failed* are not swept: they wait for those
+retries, as before.  The thread starts on the first `submit` in each process (gunicorn forks
+after the app is built, and threads do not survive a fork).
+
+Answers first: while a webhook request of this process is being served (`serving`), the thread
+waits up to ``yield_s`` before taking the next event, so processing uses the gaps between
+requests instead of competing with them for the GIL and the cores; under constant load it
+still processes at least one event per ``yield_s``, and whatever overflows the queue is swept
+when load drops.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from recon.db.types import utcnow
+from recon.models import GatewayEvent
+from recon.services.gateway_events import process_stored
+
+__all__ = ["EventProcessor"]
+
+log = logging.getLogger(__name__)
+
+
+class EventProcessor:
+    """A bounded queue of stored event ids and the daemon thread that processes them."""
+
+    def __init__(
+        self, factory: sessionmaker[Session], *, maxsize: int = 2048, sweep_age: float = 5.0,
+        sweep_every: float = 2.0, sweep_batch: int = 200, yield_s: float = 0.05,
+        actor: str = "gateway:worker",
+    ) -> None:
+        self._factory = factory
+        self._yield_s, self._serving = yield_s, 0
+        self._maxsize, self._sweep_age, self._sweep_every = maxsize, sweep_age, sweep_every
+        self._sweep_batch, self._actor = sweep_batch, actor
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._reset()
+
+    def _reset(self) -> None:
+        self._queue: queue.Queue[tuple[int, str] | None] = queue.Queue(self._maxsize)
+        self._unfinished = 0
+        self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
+        self._stopping = False
+
+    def submit(self, row_id: int, actor: str | None = None) -> bool:
+        """Queue a stored event; ``False`` when the queue is full (it stays ``pending``)."""
+        with self._lock:
+            if self._pid != os.getpid():  # forked: the parent's thread and queue are not ours
+                self._reset()
+            if self._stopping:
+                return False
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="gateway-events",
+                                                daemon=True)
+                self._thread.start()
+            try:
+                self._queue.put_nowait((row_id, actor or self._actor))
+            except queue.Full:
+                return False
+            self._unfinished += 1
+            return True
+
+    @contextlib.contextmanager
+    def serving(self) -> Iterator[None]:
+        """Mark a request in progress: the thread gives it precedence (see the module doc)."""
+        with self._lock:
+            self._serving += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._serving -= 1
+
+    def drain(self, timeout: float = 30.0) -> bool:
+        """Wait until every submitted event has been processed; ``False`` on timeout."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._unfinished == 0, timeout)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Finish the event in hand and stop; queued events stay ``pending`` (swept/retried)."""
+        with self._lock:
+            self._stopping = True
+            thread = self._thread
+        if thread is not None and thread.is_alive():
+            with contextlib.suppress(queue.Full):  # else it sees ``_stopping`` after this one
+                self._queue.put_nowait(None)
+            thread.join(timeout)
+
+    def sweep(self) -> int:
+        """Process never-tried ``pending`` events older than ``sweep_age``; how many."""
+        cutoff = utcnow() - dt.timedelta(seconds=self._sweep_age)
+        with self._factory() as session:
+            ids = list(session.scalars(
+                select(GatewayEvent.id)
+                .where(GatewayEvent.status == "pending", GatewayEvent.attempts == 0,
+                       GatewayEvent.received_at < cutoff)
+                .order_by(GatewayEvent.id).limit(self._sweep_batch)
+            ))
+        for row_id in ids:
+            if self._stopping:
+                break
+            process_stored(self._factory, row_id, self._actor)
+        return len(ids)
+
+    def _run(self) -> None:
+        last_sweep = time.monotonic()
+        while not self._stopping:
+            try:
+                item = self._queue.get(timeout=self._sweep_every)
+            except queue.Empty:
+                item = None
+            if item is not None:
+                self._give_way()
+                self._process(*item)
+            elif not self._stopping and time.monotonic() - last_sweep >= self._sweep_every:
+                self._sweep_quietly()
+                last_sweep = time.monotonic()
+
+    def _give_way(self) -> None:
+        deadline = time.monotonic() + self._yield_s
+        while self._serving and not self._stopping and time.monotonic() < deadline:
+            time.sleep(0.002)
+
+    def _process(self, row_id: int, actor: str) -> None:
+        try:
+            process_stored(self._factory, row_id, actor)
+        except Exception:  # process_stored records failures itself; this is a last resort
+            log.exception("gateway event %s: background processing failed", row_id)
+        finally:
+            with self._idle:
+                self._unfinished -= 1
+                self._idle.notify_all()
+
+    def _sweep_quietly(self) -> None:
+        try:
+            swept = self.sweep()
+        except Exception:  # database away: the next sweep, the retry or the run will do it
+            log.exception("gateway event sweep failed")
+            return
+        if swept:
+            log.info("gateway event sweep processed %d event(s)", swept)
