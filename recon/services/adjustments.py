@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from recon.db.types import utcnow
 from recon.models import ADJUSTMENT_KINDS, Adjustment, Invoice, StatementLine
 from recon.money import to_minor
-from recon.services import audit
+from recon.services import allocation_batch, audit
 from recon.services.errors import ApprovalError, InvariantError, NotFound
 
 if TYPE_CHECKING:
@@ -48,7 +48,10 @@ def attach(
 ) -> Adjustment:
     """A difference proposed with a match; it takes effect when the match is applied."""
     _check_kind(kind)
-    line_id = match.statement_line_id if invoice_id is None else None
+    line_id = None
+    if invoice_id is None:  # the match may not be flushed yet: read the relationship too
+        line = match.statement_line
+        line_id = match.statement_line_id or (line.id if line is not None else None)
     if invoice_id is None and line_id is None:
         raise InvariantError("an adjustment needs an invoice or a bank line")
     adj = Adjustment(
@@ -62,7 +65,7 @@ def attach(
         reason=reason,
     )
     match.adjustments.append(adj)
-    session.flush()
+    allocation_batch.flush(session)
     return adj
 
 
@@ -164,8 +167,8 @@ def activate(session: Session, adj: Adjustment, actor: str) -> None:
         if adj.kind in CLASSIFICATIONS:
             line.disposition = adj.kind
     adj.status, adj.decided_at = "applied", utcnow()
-    session.flush()
-    audit.record(
+    allocation_batch.flush(session)
+    allocation_batch.audit_event(
         session,
         actor=actor,
         action="adjustment.apply",
@@ -236,7 +239,10 @@ def _pending(session: Session, adjustment_id: int) -> Adjustment:
 
 
 def _invoice(session: Session, invoice_id: int) -> Invoice:
-    invoice = session.get(Invoice, invoice_id, with_for_update=True)
+    if allocation_batch.locked(session, Invoice, invoice_id):  # locked in bulk: identity map
+        invoice = session.get(Invoice, invoice_id)
+    else:
+        invoice = session.get(Invoice, invoice_id, with_for_update=True)
     if invoice is None:
         raise NotFound(f"invoice id {invoice_id} does not exist")
     return invoice

@@ -27,7 +27,7 @@ from recon.models import (
     StatementLine,
 )
 from recon.money import from_minor, to_minor
-from recon.services import adjustments, audit
+from recon.services import adjustments, allocation_batch, audit
 from recon.services.aliases import remember_alias
 from recon.services.errors import InvariantError, NotFound
 
@@ -101,6 +101,7 @@ def create_match(
         currency=receipt.currency,
         run_id=run_id,
         created_by=actor,
+        unapplied_minor=0,
         **_receipt_fk(receipt),
     )
     session.add(match)
@@ -113,12 +114,14 @@ def create_match(
         match.allocations.append(
             Allocation(invoice_id=invoice.id, amount_minor=amount, currency=receipt.currency)
         )
-    session.flush()
+    allocation_batch.flush(session)
     for adj in adjustments_:
         adjustments.attach(session, match, adj.kind, adj.amount, adj.invoice_id, actor, adj.reason)
     if status in ACTIVE_STATUSES:
         _apply(session, match, receipt, actor)
-    audit.record(session, actor=actor, action=f"match.{status}", obj=match, after=_snapshot(match))
+    allocation_batch.audit_event(
+        session, actor=actor, action=f"match.{status}", obj=match, after=_snapshot(match)
+    )
     return match
 
 
@@ -206,12 +209,22 @@ def undo_match(session: Session, match_id: int, *, actor: str, reason: str) -> M
     return match
 
 
-def supersede_suggestions(session: Session, receipt: Receipt, *, actor: str) -> int:
-    """Mark the open suggestions of ``receipt`` stale (a new run proposes afresh)."""
-    column = Match.statement_line_id if isinstance(receipt, StatementLine) else Match.gateway_txn_id
-    stale = session.scalars(
-        select(Match).where(column == receipt.id, Match.status == "suggested")
-    ).all()
+def supersede_suggestions(
+    session: Session, receipt: Receipt, *, actor: str, stale: Sequence[Match] | None = None
+) -> int:
+    """Mark the open suggestions of ``receipt`` stale (a new run proposes afresh).
+
+    ``stale``: the receipt's suggestions the caller already loaded (saves a query per receipt);
+    only those still ``suggested`` are changed.
+    """
+    if stale is None:
+        column = (
+            Match.statement_line_id if isinstance(receipt, StatementLine) else Match.gateway_txn_id
+        )
+        stale = session.scalars(
+            select(Match).where(column == receipt.id, Match.status == "suggested")
+        ).all()
+    stale = [m for m in stale if m.status == "suggested"]
     for match in stale:
         match.status, match.closed_at, match.closed_by = "superseded", utcnow(), actor
     return len(stale)
@@ -242,7 +255,7 @@ def _apply(session: Session, match: Match, receipt: Receipt, actor: str) -> None
     for adj in match.adjustments:
         if adj.status == "proposed":
             adjustments.activate(session, adj, actor)
-    session.flush()
+    allocation_batch.flush(session)
 
 
 def _learn(session: Session, match: Match, polarity: str, actor: str) -> None:
@@ -281,7 +294,10 @@ def _same_currency(receipt: Receipt, invoice: Invoice) -> None:
 
 
 def _invoice(session: Session, invoice_id: int) -> Invoice:
-    invoice = session.get(Invoice, invoice_id, with_for_update=True)
+    if allocation_batch.locked(session, Invoice, invoice_id):  # locked in bulk: identity map
+        invoice = session.get(Invoice, invoice_id)
+    else:
+        invoice = session.get(Invoice, invoice_id, with_for_update=True)
     if invoice is None:
         raise NotFound(f"invoice id {invoice_id} does not exist")
     return invoice

@@ -4,13 +4,16 @@
 (matching_load.py), runs `matching.match` and `matching.match_payouts`, then:
 
 - applies `auto` proposals through `recon.services.allocations.create_match` (which keeps the
-  money invariants and writes the audit events), fee/FX differences as adjustments;
+  money invariants and writes the audit events), fee/FX differences as adjustments, and
 - stores `suggested` proposals, replacing a receipt's stale suggestions (an identical open
-  suggestion is kept as it is, so re-running changes nothing);
+  suggestion is kept as it is, so re-running changes nothing) — both in bulk, see
+  matching_apply.py;
 - pairs gateway payouts with bank deposits (`payout_deposit` matches, audited).
 
-Receipts with an active match are not loaded again, so nothing is applied twice. Each proposal
-is applied in a SAVEPOINT: one refused by an invariant is counted and reported, the rest go on.
+Receipts with an active match are not loaded again (except the unapplied rest of one a person
+matched in part), so nothing is applied twice. Proposals are applied in chunks, each in a
+SAVEPOINT; a chunk refused by an invariant is redone proposal by proposal, and a refused one is
+reported while the rest go on.
 People's confirmations and rejections reach the alias tables through `allocations`
 (`confirm_match` / `reject_match`), and the next run reads them back as (negative) aliases.
 """
@@ -28,15 +31,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 import matching as m
-from recon.models import Match, StatementLine
-from recon.services import audit
-from recon.services.allocations import (
-    AdjustmentSpec,
-    AllocationSpec,
-    create_match,
-    supersede_suggestions,
-)
-from recon.services.errors import ServiceError
+from recon.models import Match
+from recon.services import allocation_batch, audit
+from recon.services.matching_apply import apply_receipt_proposals
 from recon.services.matching_load import LINE, Loaded, load
 
 __all__ = ["MatchRunReport", "engine_settings", "run_matching"]
@@ -90,23 +87,6 @@ def engine_settings(
     return dataclasses.replace(base, **changes).validate()
 
 
-def _reasons(prop: m.Proposal) -> list[dict[str, Any]]:
-    return [dataclasses.asdict(r) for r in prop.reasons]
-
-
-def _alternatives(prop: m.Proposal) -> list[dict[str, Any]]:
-    return [
-        {"label": a.label, "confidence": a.confidence,
-         "allocations": [{"invoice_id": x.invoice_id, "amount": str(x.amount)}
-                         for x in a.allocations]}
-        for a in prop.alternatives
-    ]  # fmt: skip
-
-
-def _signature(allocs: Any) -> frozenset[tuple[int, Decimal]]:
-    return frozenset((int(a.invoice_id), Decimal(a.amount)) for a in allocs)
-
-
 def _open_suggestions(session: Session, loaded: Loaded) -> dict[tuple[str, int], list[Match]]:
     stmt = (
         select(Match)
@@ -124,80 +104,36 @@ def _open_suggestions(session: Session, loaded: Loaded) -> dict[tuple[str, int],
     return out
 
 
-def _apply(session: Session, loaded: Loaded, prop: m.Proposal, actor: str, run_id: int | None):
-    receipt = loaded.receipt(prop.receipt_id)
-    adjustments = [
-        AdjustmentSpec(a.kind, a.amount, int(a.invoice_id), "proposed by the matcher")
-        for a in prop.adjustments
-    ]
-    with session.begin_nested():
-        create_match(
-            session, receipt=receipt,
-            allocations=[AllocationSpec(int(a.invoice_id), a.amount) for a in prop.allocations],
-            status=prop.status, actor=actor, confidence=prop.confidence,
-            reasons=_reasons(prop), alternatives=_alternatives(prop), adjustments_=adjustments,
-            run_id=run_id,
-            kind="receipt_invoice" if isinstance(receipt, StatementLine) else "gateway_invoice",
-        )  # fmt: skip
-
-
-def _supersede(session: Session, loaded: Loaded, key: tuple[str, int], actor: str) -> int:
-    receipt = loaded.receipt(key)
-    n = supersede_suggestions(session, receipt, actor=actor)
-    if n:
-        audit.record(session, actor=actor, action="match.supersede", obj=receipt,
-                     after={"superseded": n})  # fmt: skip
-    return n
-
-
-def _receipt_stage(session, loaded, result, report, actor, run_id) -> None:
-    existing = _open_suggestions(session, loaded)
-    ordered = sorted(result.proposals, key=lambda p: p.status != "auto")  # autos first
-    for prop in ordered:
-        key = prop.receipt_id
-        old = existing.get(key, [])
-        if prop.status == "suggested" and any(
-            _signature(o.allocations) == _signature(prop.allocations) for o in old
-        ):
-            report.unchanged += 1
-            continue
-        if report.dry_run:
-            setattr(report, prop.status, getattr(report, prop.status) + 1)
-            continue
-        report.superseded += _supersede(session, loaded, key, actor) if old else 0
-        try:
-            _apply(session, loaded, prop, actor, run_id)
-            setattr(report, prop.status, getattr(report, prop.status) + 1)
-        except ServiceError as exc:
-            report.errors.append(f"receipt {key[0]} {key[1]}: {exc}")
-    for key in result.unmatched:  # no reading any more: a remaining suggestion is stale
-        if isinstance(key, tuple) and existing.get(key) and not report.dry_run:
-            report.superseded += _supersede(session, loaded, key, actor)
-
-
 def _payout_stage(session, loaded, settings, report, actor, run_id) -> set[int]:
     """Pair payouts with deposits; returns the deposit lines paired automatically."""
     pairs = m.match_payouts(loaded.payouts, loaded.deposits, settings)
     taken: set[int] = set()
-    for pair in pairs:
-        if pair.status == "auto":
-            report.payouts_auto += 1
-            taken.add(int(pair.deposit_id))
-        else:
-            report.payouts_suggested += 1
-        if report.dry_run:
-            continue
-        match = Match(
-            kind="payout_deposit", status=pair.status, confidence=pair.confidence,
-            reasons=audit.jsonable([dataclasses.asdict(r) for r in pair.reasons]),
-            statement_line_id=int(pair.deposit_id), gateway_txn_id=int(pair.payout_id),
-            currency=loaded.lines[int(pair.deposit_id)].currency, run_id=run_id,
-            created_by=actor,
-        )  # fmt: skip
-        session.add(match)
-        audit.record(session, actor=actor, action=f"match.{pair.status}", obj=match,
-                     after={"payout": pair.payout_id, "deposit": pair.deposit_id})  # fmt: skip
+    with allocation_batch.deferred_audit(session):
+        for pair in pairs:
+            _payout_pair(session, loaded, pair, report, actor, run_id, taken)
     return taken
+
+
+def _payout_pair(session, loaded, pair, report, actor, run_id, taken: set[int]) -> None:
+    if pair.status == "auto":
+        report.payouts_auto += 1
+        taken.add(int(pair.deposit_id))
+    else:
+        report.payouts_suggested += 1
+    if report.dry_run:
+        return
+    match = Match(
+        kind="payout_deposit", status=pair.status, confidence=pair.confidence,
+        reasons=audit.jsonable([dataclasses.asdict(r) for r in pair.reasons]),
+        statement_line_id=int(pair.deposit_id), gateway_txn_id=int(pair.payout_id),
+        currency=loaded.lines[int(pair.deposit_id)].currency, run_id=run_id,
+        created_by=actor,
+    )  # fmt: skip
+    session.add(match)
+    after = {"payout": pair.payout_id, "deposit": pair.deposit_id}
+    allocation_batch.audit_event(
+        session, actor=actor, action=f"match.{pair.status}", obj=match, after=after
+    )
 
 
 def run_matching(
@@ -219,7 +155,8 @@ def run_matching(
     paired = _payout_stage(session, loaded, settings, report, actor, run_id)
     result = m.match(_without(loaded.data, paired), settings)
     report.unmatched = len(result.unmatched)
-    _receipt_stage(session, loaded, result, report, actor, run_id)
+    existing = _open_suggestions(session, loaded)
+    apply_receipt_proposals(session, loaded, result, report, existing, actor, run_id)
     report.proposals = [_brief(p) for p in result.proposals[:200]]
     report.seconds = time.perf_counter() - start
     return report
