@@ -112,7 +112,7 @@ class AppSettings:
     max_upload_bytes: int = 50 * 1024 * 1024
     inbox_dir: Path = Path("inbox")
     reports_dir: Path = Path("reports")
-    auto_threshold: Decimal = Decimal("0.90")
+    auto_threshold: Decimal = Decimal("0.97")
     suggest_threshold: Decimal = Decimal("0.50")
     writeoff_limit: Decimal = Decimal("50.00")
     balance_check_strict: bool = False
@@ -132,7 +132,7 @@ class AppSettings:
             max_upload_bytes=_int(env, "RECON_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
             inbox_dir=Path(env.get("RECON_INBOX_DIR", "inbox")),
             reports_dir=Path(env.get("RECON_REPORTS_DIR", "reports")),
-            auto_threshold=_decimal(env, "RECON_AUTO_THRESHOLD", "0.90"),
+            auto_threshold=_decimal(env, "RECON_AUTO_THRESHOLD", "0.97"),
             suggest_threshold=_decimal(env, "RECON_SUGGEST_THRESHOLD", "0.50"),
             writeoff_limit=_decimal(env, "RECON_WRITEOFF_LIMIT", "50.00"),
             balance_check_strict=_bool(env, "RECON_BALANCE_CHECK_STRICT", False),

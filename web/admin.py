@@ -17,7 +17,7 @@ from flask_login import current_user
 from recon.services import alias_admin, settings_store
 from recon.services.errors import ServiceError
 from recon.services.run_files import EXPECTED
-from recon.services.run_importers import ImportSummary, Unavailable, import_by_kind
+from recon.services.run_importers import ImportSummary, import_by_kind
 from web import db_session, settings, transaction
 from web.auth import require_login, roles_required
 from web.paging import page_arg, paginate
@@ -30,7 +30,7 @@ UPLOAD_KINDS = ("bank", "gateway", "invoices")
 
 
 def import_upload(kind: str, name: str, data: bytes, actor: str) -> ImportSummary:
-    """Import one uploaded file in its own transaction (raises ``Unavailable`` / EXPECTED)."""
+    """Import one uploaded file in its own transaction (raises what the import raises)."""
     if kind not in UPLOAD_KINDS:
         raise ServiceError(f"unknown file kind {kind!r} (one of {', '.join(UPLOAD_KINDS)})")
     with transaction() as session:
@@ -57,9 +57,6 @@ def upload() -> Any:
 def _do_upload(kind: str, name: str, data: bytes) -> int:
     try:
         summary = import_upload(kind, name, data, current_user.username)
-    except Unavailable as exc:
-        flash(str(exc), "error")
-        return 501
     except EXPECTED as exc:
         flash(_("%(name)s was not imported: %(error)s", name=name, error=str(exc)), "error")
         return 422

@@ -23,8 +23,10 @@ from recon.services.errors import ServiceError
 from recon.services.export import export_rows, write_csv
 from recon.services.invoices import InvoiceImportError, import_invoices
 from recon.services.queue import QueueFilter, queue_page
+from recon.services.run import daily_run
 from recon.services.run_files import EXPECTED
-from recon.services.run_importers import Unavailable
+from recon.services.run_settings import RunSettings
+from recon.services.runlock import RunLockBusy
 from web import db_session, settings, transaction
 from web.admin import import_upload
 from web.auth import WebUser
@@ -114,8 +116,6 @@ def upload_statement() -> Any:
         raise ApiError("kind must be bank or gateway", 400)
     try:
         summary = import_upload(kind, file.filename, file.read(), g.api_user.username)
-    except Unavailable as exc:
-        raise ApiError(str(exc), 501) from exc
     except EXPECTED as exc:
         raise ApiError(f"{file.filename}: {exc}", 422) from exc
     return jsonify(file=file.filename, lines=summary.lines, summary=summary.text), 201
@@ -129,10 +129,10 @@ def unmatched() -> Any:
         filters = QueueFilter(cause=request.args.get("cause") or None,
                               account=request.args.get("account") or None,
                               currency=request.args.get("currency") or None)
-    except ValueError as exc:
+        page = queue_page(db_session(), filters, cursor=request.args.get("cursor") or None,
+                          limit=_limit(), grouped=False)
+    except ValueError as exc:  # bad filter value or a cursor that is not ours
         raise ApiError(str(exc), 400) from exc
-    page = queue_page(db_session(), filters, cursor=request.args.get("cursor") or None,
-                      limit=_limit(), grouped=False)
     items = [
         {"kind": i.kind, "id": i.id, "cause": i.cause, "account": i.account,
          "currency": i.currency, "unapplied": str(i.unapplied), "booked": i.booked.isoformat(),
@@ -175,12 +175,6 @@ def matches_csv() -> Response:
 @token_roles("admin")
 def trigger_run() -> Any:
     """Run the daily job now (synchronously) and answer its summary; 409 if one is running."""
-    try:
-        from recon.services.run import daily_run
-        from recon.services.run_settings import RunSettings
-        from recon.services.runlock import RunLockBusy
-    except ModuleNotFoundError as exc:
-        raise ApiError("the daily run service is not part of this build", 501) from exc
     app_settings = settings()
     try:
         result = daily_run(current_app.extensions["recon.session_factory"],

@@ -3,7 +3,9 @@
 ``payout_rows(session)`` returns one ``PayoutRow`` per payout: its expected net is the sum of
 the nets of the balance transactions carrying its payout id (charges - refunds - fees -
 disputes), or the payout amount itself while none are known; the deposit is the bank line of
-the confirmed ``payout_deposit`` match. Raises nothing of its own.
+the confirmed ``payout_deposit`` match, else of the open suggestion: a deposit that differs from
+the payout is exactly what the matcher will not auto-confirm, and the difference must still be
+reported. Raises nothing of its own.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from recon.services.reports_rows import PayoutRow
 __all__ = ["payout_rows"]
 
 _ACTIVE = ("auto", "manual")
+_FOUND = (*_ACTIVE, "suggested")
 
 
 def payout_rows(session: Session) -> list[PayoutRow]:
@@ -59,12 +62,21 @@ def _payout_row(
 
 def _deposits(session: Session, payout_ids: list[int]) -> dict[int, StatementLine]:
     stmt = (
-        select(Match.gateway_txn_id, StatementLine)
+        select(Match.gateway_txn_id, Match.status, StatementLine)
         .join(StatementLine, StatementLine.id == Match.statement_line_id)
         .where(
             Match.kind == "payout_deposit",
-            Match.status.in_(_ACTIVE),
+            Match.status.in_(_FOUND),
             Match.gateway_txn_id.in_(payout_ids),
         )
+        .order_by(Match.id)
     )
-    return {int(txn_id): line for txn_id, line in session.execute(stmt)}
+    found: dict[int, StatementLine] = {}
+    confirmed: set[int] = set()
+    for txn_id, status, line in session.execute(stmt):
+        if int(txn_id) in confirmed:
+            continue  # a confirmed deposit wins over any suggestion
+        found[int(txn_id)] = line
+        if status in _ACTIVE:
+            confirmed.add(int(txn_id))
+    return found

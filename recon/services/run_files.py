@@ -27,7 +27,7 @@ from recon.models.run import InboxFile
 from recon.money import MoneyError
 from recon.services import inbox
 from recon.services.errors import ServiceError
-from recon.services.run_importers import Unavailable, import_by_kind
+from recon.services.run_importers import import_by_kind
 from recon.services.run_settings import RunSettings
 
 __all__ = ["EXPECTED", "FileOutcome", "process_file", "reason_text"]
@@ -46,7 +46,7 @@ class FileOutcome:
 
     name: str
     kind: str = "?"
-    outcome: str = "imported"  # imported | duplicate | quarantined | skipped
+    outcome: str = "imported"  # imported | duplicate | quarantined
     lines: int = 0
     detail: str = ""
     bug: bool = False
@@ -99,9 +99,6 @@ def process_file(
                 )
             )
         result.lines, result.detail = summary.lines, summary.text
-    except Unavailable as exc:
-        result.outcome, result.detail = "skipped", str(exc)
-        return result  # stays in the inbox for a build that can import it
     except EXPECTED as exc:
         return _quarantine(item, options.inbox, result, exc, bug=False)
     except Exception as exc:  # a bug: keep going with the other files (STYLE §9)

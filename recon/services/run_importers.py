@@ -1,31 +1,27 @@
-"""Daily run: one import function per inbox-file kind, over the services of each area.
+"""One import function per kind of incoming file (bank, gateway, invoices), shared by the daily
+run's inbox, the web upload page and the JSON API.
 
-``import_by_kind(session, kind, name, data, actor=...)`` calls the statement import
-(``recon.services.statements.import_statement``), the gateway settlement import
-(``recon.services.gateway_reports``) or the invoice import, in the caller's transaction, and
-returns an ``ImportSummary``. Raises what those services raise, and ``Unavailable`` when the
-service for a kind is not part of this build (the file then stays in the inbox).
+``import_by_kind(session, kind, name, data, actor=...)`` calls the statement import, the gateway
+settlement import or the invoice import in the caller's transaction and returns an
+``ImportSummary``; it raises whatever those services raise (``ImportFailure``,
+``ReportError``, ``InvoiceImportError``, ...), so the caller decides between quarantine, 422
+and an error message.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from importers.base import Source
+from recon.services.gateway_reports import import_report
 from recon.services.invoices import import_invoices
+from recon.services.statements import import_statement
 
-__all__ = ["ImportSummary", "Unavailable", "import_by_kind"]
-
-# Candidate entry points of the gateway-report service, first found wins.
-_GATEWAY_FUNCS = ("import_report", "import_settlement_file", "import_settlement")
-
-
-class Unavailable(RuntimeError):
-    """The service that imports this kind of file is not installed in this build."""
+__all__ = ["KINDS", "ImportSummary", "import_by_kind"]
 
 
 @dataclass(frozen=True)
@@ -62,15 +58,15 @@ def import_by_kind(
 def _bank(
     session: Session, name: str, data: bytes, actor: str, account: str | None = None
 ) -> ImportSummary:
-    statements = _module("recon.services.statements", "bank statement import")
-    from importers.base import Source
-
     account, currency = _account_folder(account)
-    report = statements.import_statement(
+    report = import_statement(
         session, Source(name, data), actor=actor, account=account, currency=currency
     )
-    lines = _first_int(report, "lines_new", "new", "lines_total")
-    return ImportSummary(lines, _text(report, f"{lines} new line(s)"), _fields(report))
+    return ImportSummary(report.lines_new, report.summary(), {
+        "format": report.format, "statements": report.statements,
+        "lines_new": report.lines_new, "lines_known": report.lines_known,
+        "lines_flagged": report.lines_flagged, "warnings": len(report.warnings),
+    })
 
 
 def _account_folder(folder: str | None) -> tuple[str | None, str | None]:
@@ -87,53 +83,17 @@ def _account_folder(folder: str | None) -> tuple[str | None, str | None]:
 
 
 def _gateway(session: Session, name: str, data: bytes, actor: str) -> ImportSummary:
-    module = _module("recon.services.gateway_reports", "gateway settlement import")
-    func = next((getattr(module, f) for f in _GATEWAY_FUNCS if hasattr(module, f)), None)
-    if func is None:
-        raise Unavailable("gateway settlement import has no entry point yet")
-    report = func(session, name, data, actor=actor)
-    lines = _first_int(report, "created", "transactions", "lines", "rows")
-    return ImportSummary(lines, _text(report, f"{lines} transaction(s)"), _fields(report))
+    report = import_report(session, name, data, actor=actor)
+    return ImportSummary(report.created + report.updated, report.summary(), {
+        "format": report.format, "created": report.created, "updated": report.updated,
+        "unchanged": report.unchanged, "settled": report.settled,
+    })
 
 
 def _invoices(session: Session, name: str, data: bytes, actor: str) -> ImportSummary:
     report = import_invoices(session, name, data, actor=actor)
-    lines = report.created + report.updated
-    return ImportSummary(
-        lines, report.summary(), {"created": report.created, "updated": report.updated}
-    )
-
-
-def _module(path: str, what: str) -> Any:
-    try:
-        return importlib.import_module(path)
-    except ModuleNotFoundError as exc:
-        if exc.name != path:
-            raise
-        raise Unavailable(f"{what} ({path}) is not available in this build") from exc
-
-
-def _first_int(report: Any, *names: str) -> int:
-    for name in names:
-        value = getattr(report, name, None)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, list | tuple):
-            return len(value)
-    return 0
-
-
-def _text(report: Any, default: str) -> str:
-    summary = getattr(report, "summary", None)
-    return str(summary()) if callable(summary) else default
-
-
-def _fields(report: Any) -> dict[str, Any]:
-    return (
-        {k: v for k, v in vars(report).items() if isinstance(v, int | str)}
-        if hasattr(report, "__dict__")
-        else {}
-    )
+    return ImportSummary(report.created + report.updated, report.summary(),
+                         {"created": report.created, "updated": report.updated})
 
 
 _IMPORTERS: dict[str, Callable[[Session, str, bytes, str], ImportSummary]] = {
@@ -141,3 +101,4 @@ _IMPORTERS: dict[str, Callable[[Session, str, bytes, str], ImportSummary]] = {
     "gateway": _gateway,
     "invoices": _invoices,
 }
+KINDS = tuple(_IMPORTERS)

@@ -46,7 +46,7 @@ def _money_by_currency(pairs: list[tuple[str, Decimal]]) -> dict[str, Decimal]:
 def _files(files: list[FileOutcome]) -> dict[str, Any]:
     counts = {
         k: sum(1 for f in files if f.outcome == k)
-        for k in ("imported", "quarantined", "duplicate", "skipped")
+        for k in ("imported", "quarantined", "duplicate")
     }
     return {**counts, "bugs": sum(1 for f in files if f.bug), "list": [f.to_dict() for f in files]}
 
@@ -119,13 +119,12 @@ def summary_text(summary: dict[str, Any]) -> str:
     lines = [
         f"recon run {summary['run_date']} (run #{summary['run_id']}): {summary['status'].upper()}",
         f"  files: {files['imported']} imported ({summary['lines_imported']} line(s)), "
-        f"{files['quarantined']} quarantined, {files['duplicate']} duplicate(s)"
-        + (f", {files['skipped']} skipped" if files["skipped"] else ""),
+        f"{files['quarantined']} quarantined, {files['duplicate']} duplicate(s)",
     ]
     lines += [
         f"    {f['outcome']}: {f['file']}: {f['detail']}"
         for f in files["list"]
-        if f["outcome"] in ("quarantined", "skipped")
+        if f["outcome"] == "quarantined"
     ]
     lines += [
         f"  gateway events: {_step(summary['events'], 'processed', 'failed')}",
@@ -148,8 +147,6 @@ def summary_text(summary: dict[str, Any]) -> str:
 def _step(step: dict[str, Any], *keys: str) -> str:
     if not step:
         return "not run"
-    if "skipped" in step:
-        return f"skipped ({step['skipped']})"
     return ", ".join(f"{step.get(k, 0)} {k}" for k in keys)
 
 
@@ -157,8 +154,6 @@ def _match_line(summary: dict[str, Any]) -> str:
     matching = summary["matching"]
     if not matching:
         return "not run (--no-match)"
-    if "skipped" in matching:
-        return f"skipped ({matching['skipped']})"
     return (
         f"{summary['auto_matched']} auto-matched, {summary['suggested']} suggestion(s) "
         "waiting for a person"

@@ -42,17 +42,14 @@ def pause(real):
 if point == "import":
     run_files.import_by_kind = pause(run_files.import_by_kind)
 elif point == "match":
-    real_find = run_steps._matching_function
-    def find():
-        function = real_find()
-        def paused(session, **kwargs):
-            result = function(session, **kwargs)
-            session.flush()
-            marker.write_text("paused")
-            time.sleep(120)
-            return result
-        return paused
-    run_steps._matching_function = find
+    real_match = run_steps.matching.run_matching
+    def paused(session, **kwargs):
+        result = real_match(session, **kwargs)
+        session.flush()
+        marker.write_text("paused")
+        time.sleep(120)
+        return result
+    run_steps.matching.run_matching = paused
 else:
     inbox.archive = pause(inbox.archive)
 from recon.cli import main
