@@ -177,14 +177,18 @@ def _line(entry, detail, amount, entry_ref, common) -> ParsedLine:
         remittance=_remittance(entry, detail),
         end_to_end_id=_ref(refs.get("EndToEndId")),
         creditor_ref=text(detail, "RmtInf", "Strd", "CdtrRefInf", "Ref"),
-        invoice_refs=tuple(
-            v for s in children(child(detail, "RmtInf"), "Strd")
-            for d in children(s, "RfrdDocInf") if (v := text(d, "Nb"))
-        ),
+        invoice_refs=_invoice_refs(detail),
         other_refs=tuple(others),
         raw=etree.tostring(entry, encoding="unicode", with_tail=False)[:4000],
         **common,
     )
+
+
+def _invoice_refs(detail) -> tuple[str, ...]:
+    if child(detail, "RmtInf", "Strd") is None:  # the common case: no structured remittance
+        return ()
+    return tuple(v for s in children(child(detail, "RmtInf"), "Strd")
+                 for d in children(s, "RfrdDocInf") if (v := text(d, "Nb")))
 
 
 def _leaves(element) -> dict[str, str]:
@@ -195,19 +199,20 @@ def _leaves(element) -> dict[str, str]:
 
 
 def _party_name(detail, party: str) -> str | None:
-    parties = child(detail, "RltdPties")
-    return (text(parties, party, "Nm") or text(parties, party, "Pty", "Nm")
-            or text(parties, f"Ultmt{party}", "Nm") or text(parties, f"Ultmt{party}", "Pty", "Nm"))
+    # full paths below the indexed detail: a dict lookup each, no ElementPath search
+    return (text(detail, "RltdPties", party, "Nm") or text(detail, "RltdPties", party, "Pty", "Nm")
+            or text(detail, "RltdPties", f"Ultmt{party}", "Nm")
+            or text(detail, "RltdPties", f"Ultmt{party}", "Pty", "Nm"))
 
 
 def _party_account(detail, party: str) -> str | None:
-    account = child(child(detail, "RltdPties"), f"{party}Acct", "Id")
-    return text(account, "IBAN") or text(account, "Othr", "Id")
+    return (text(detail, "RltdPties", f"{party}Acct", "Id", "IBAN")
+            or text(detail, "RltdPties", f"{party}Acct", "Id", "Othr", "Id"))
 
 
 def _remittance(entry, detail) -> str | None:
     info = child(detail, "RmtInf")
-    parts = [p for u in children(info, "Ustrd") if (p := text(u))]
+    parts = [p for u in children(info, "Ustrd") if (p := text(u))] if info is not None else []
     parts += [p for tag in ("AddtlTxInf",) if (p := text(detail, tag))]
     if not parts and (extra := text(entry, "AddtlNtryInf")):
         parts.append(extra)

@@ -94,6 +94,12 @@ def parse_iso_date(text: str | None, where: Where) -> date:
     """The calendar date of an ISO date or date-time, in the offset written (no UTC shift)."""
     if text is None or not text.strip():
         raise where.error("date is missing", text)
+    head = text.lstrip()[:10]
+    if len(head) == 10 and head[4] == "-" and head[7] == "-" and head.replace("-", "").isdigit():
+        try:  # fast path for the usual YYYY-MM-DD[...]; errors take the path below
+            return check_date(date.fromisoformat(head), where, text)
+        except ValueError:
+            pass
     match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", text)
     if not match:
         raise where.error("not an ISO date", text)

@@ -83,18 +83,25 @@ _INDEX: dict[etree._Element, dict[str, etree._Element]] = {}
 
 def _flatten(root: etree._Element) -> dict[str, etree._Element]:
     """First element per relative local-name path below ``root``, namespaces stripped."""
-    paths = {root: ""}
     flat: dict[str, etree._Element] = {}
-    for node in root.iterdescendants():
-        tag = node.tag
+    _walk(root, "", flat)
+    return flat
+
+
+def _walk(node: etree._Element, prefix: str, flat: dict[str, etree._Element]) -> None:
+    # depth-first in document order, so the first element of each path wins; a recursion
+    # over children is ~3x cheaper than ``iterdescendants`` plus ``getparent`` per node
+    for sub in node:
+        tag = sub.tag
         if not isinstance(tag, str):
             continue
-        if tag.startswith("{"):
-            tag = node.tag = tag.rpartition("}")[2]
-        above = paths[node.getparent()]
-        path = paths[node] = f"{above}/{tag}" if above else tag
-        flat.setdefault(path, node)
-    return flat
+        if tag[0] == "{":
+            tag = sub.tag = tag[tag.index("}") + 1 :]
+        path = prefix + tag
+        if path not in flat:
+            flat[path] = sub
+        if len(sub):
+            _walk(sub, path + "/", flat)
 
 
 @contextmanager
@@ -141,13 +148,18 @@ def child(element: etree._Element | None, *path: str) -> etree._Element | None:
     """Follow local names down from ``element``; None when any step is missing."""
     if element is None:
         return None
+    key = path[0] if len(path) == 1 else "/".join(path)
     flat = _INDEX.get(element)
-    return flat.get("/".join(path)) if flat is not None else element.find("/".join(path))
+    return flat.get(key) if flat is not None else element.find(key)
 
 
 def children(element: etree._Element | None, name: str) -> list[etree._Element]:
-    """Direct children with local name ``name``."""
-    return [] if element is None else element.findall(name)
+    """Direct children with local name ``name`` (a plain loop: ``findall`` costs ~7 us)."""
+    if element is None:
+        return []
+    suffix = "}" + name
+    return [c for c in element
+            if c.tag == name or (isinstance(c.tag, str) and c.tag.endswith(suffix))]
 
 
 def text(element: etree._Element | None, *path: str) -> str | None:
