@@ -16,11 +16,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from importers import Limits, ParsedFile, ParsedStatement, Source, Status, parse_source
-from recon.models import BankAccount, Statement, StatementImport, StatementLine
+from recon.models import BankAccount, Statement, StatementImport
 from recon.services import audit
 from recon.services.statement_amounts import Converter
 from recon.services.statement_checks import (
@@ -31,6 +31,7 @@ from recon.services.statement_checks import (
     resolve_account,
 )
 from recon.services.statement_keys import Keyed, keys_for, known_keys, similar_key, stored_lines
+from recon.services.statement_rows import insert_rows
 
 __all__ = ["ImportReport", "StatementImportError", "import_statement", "list_statements"]
 
@@ -226,38 +227,30 @@ class _Rows:
 
 def _insert(session: Session, rows: _Rows, decided: list[tuple[Keyed, bool]],
             progress: Progress | None) -> None:
-    batch = 5000
-    table = StatementLine.__table__
-    for start in range(0, len(decided), batch):
-        chunk = decided[start : start + batch]
-        # Core executemany: the ORM bulk path costs more than SQLite itself here
-        session.connection().execute(insert(table), [_values(rows, k, f) for k, f in chunk])
-        if progress:
-            progress(len(chunk), len(decided))
+    total = len(decided)
+    insert_rows(session, (_values(rows, k, f) for k, f in decided),
+                done=(lambda n: progress(n, total)) if progress else None)
 
 
-def _values(rows: _Rows, keyed: Keyed, flagged: bool) -> dict:
+def _values(rows: _Rows, keyed: Keyed, flagged: bool) -> tuple:
+    """One row in ``statement_rows.COLUMNS`` order."""
     line = keyed.line
-    refs = [list(pair) for pair in line.other_refs] + [["invoice", r] for r in line.invoice_refs]
+    refs = ([list(pair) for pair in line.other_refs] + [["invoice", r] for r in line.invoice_refs]
+            if line.other_refs or line.invoice_refs else [])
     currency = line.currency or rows.bank.currency
     extra: dict = {"reversal": True} if line.reversal else {}
     if rows.exact is not None and rows.exact.is_rounded(line.amount, keyed.amount_minor,
                                                         currency):
         extra["exact_amount"] = str(line.amount)
-    return {
-        "statement_id": rows.statement_id, "bank_account_id": rows.bank.id,
-        "bank_ref": (line.bank_ref or "")[:140] or None, "dedupe_key": keyed.key[:160],
-        "booking_date": line.booking_date, "value_date": line.value_date,
-        "amount_minor": keyed.amount_minor, "currency": currency,
-        "status": line.status.value,
-        "counterparty_name": (line.counterparty_name or "")[:255] or None,
-        "counterparty_account": (line.counterparty_account or "")[:64] or None,
-        "remittance": line.remittance, "end_to_end_id": (line.end_to_end_id or "")[:64] or None,
-        "creditor_ref": (line.creditor_ref or "")[:64] or None, "refs": refs,
-        "bank_tx_code": (line.bank_tx_code or "")[:64] or None,
-        "running_balance_minor": keyed.balance_minor, "raw": line.raw or None,
-        "possible_duplicate": flagged, "allocated_minor": 0, "extra": extra,
-    }
+    return (
+        rows.statement_id, rows.bank.id, (line.bank_ref or "")[:140] or None, keyed.key[:160],
+        line.booking_date, line.value_date, keyed.amount_minor, currency, line.status.value,
+        (line.counterparty_name or "")[:255] or None,
+        (line.counterparty_account or "")[:64] or None, line.remittance,
+        (line.end_to_end_id or "")[:64] or None, (line.creditor_ref or "")[:64] or None, refs,
+        (line.bank_tx_code or "")[:64] or None, keyed.balance_minor, line.raw or None,
+        flagged, 0, extra, None,
+    )
 
 
 def _finish(session: Session, record: StatementImport, report: ImportReport, actor: str) -> None:
