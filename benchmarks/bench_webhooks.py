@@ -56,6 +56,7 @@ from recon.models import Customer, Invoice  # noqa: E402
 
 SECRET = "whsec_benchmark_secret"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+APP = f"bench_webhooks_{os.getpid()}"  # PostgreSQL application_name of the server's sessions
 
 
 def make_schema(admin_url: str) -> tuple[str, str]:
@@ -138,7 +139,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (Linux /proc; 0 for a vanished one)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server: subprocess.Popen, url: str) -> tuple[list[int], list[int]]:
+    """(gunicorn master + workers, PostgreSQL backends serving them)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        backends = list(conn.execute(sa.text(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = :name"), {"name": APP}
+        ).scalars())
+    engine.dispose()
+    return [server.pid, *map(int, children)], backends
+
+
 def start_gunicorn(url: str, port: int, args: argparse.Namespace) -> subprocess.Popen:
+    url = f"{url}&application_name={APP}"
     env = dict(os.environ, RECON_DATABASE_URL=url, RECON_SECRET_KEY=uuid.uuid4().hex * 2,
                RECON_ENV="production", STRIPE_WEBHOOK_SECRET=SECRET,
                RECON_WEBHOOK_PROCESSING=args.processing)
@@ -265,7 +291,12 @@ def main() -> int:
         port = free_port()
         server = start_gunicorn(url, port, args)
         warmup, _ = run_load(port, plan[:args.warmup], 8)  # imports, pools; its events count
+        web_pids, db_pids = server_pids(server, url)
+        before = cpu_seconds(web_pids), cpu_seconds(db_pids), time.process_time()
         results, wall = run_load(port, plan[args.warmup:], args.concurrency)
+        web_cpu = cpu_seconds(web_pids) - before[0]
+        client_cpu = time.process_time() - before[2]
+        db_cpu = cpu_seconds(server_pids(server, url)[1]) - before[1]
         stored_rows = count_rows(url)
         drain_s, stored, processed = wait_processed(url, args.drain_timeout)
         latencies = [lat * 1000 for _, lat in results]
@@ -286,6 +317,15 @@ def main() -> int:
             "p99_ms": round(percentile(latencies, 99), 1),
             "max_ms": round(max(latencies), 1), "mean_ms": round(statistics.mean(latencies), 1),
             "statuses": statuses,
+            # CPU spent during the measured load per request (gunicorn incl. any background
+            # processing, its PostgreSQL backends, the load client): what 2 idle cores allow.
+            "cpu_ms_per_request": {
+                "web": round(web_cpu * 1000 / len(results), 2),
+                "db": round(db_cpu * 1000 / len(results), 2),
+                "client": round(client_cpu * 1000 / len(results), 2),
+                "cpu_bound_ceiling_on_2_cores_per_s": round(
+                    2 * len(results) / max(web_cpu + db_cpu + client_cpu, 1e-9)),
+            },
             "stored_at_end_of_load": stored_rows["events"],
             "processed_at_end_of_load": stored_rows["processed"],
             "drain": {"stored": stored, "processed_or_failed": processed,

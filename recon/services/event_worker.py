@@ -48,11 +48,13 @@ class EventProcessor:
 
     def __init__(
         self, factory: sessionmaker[Session], *, maxsize: int = 2048, sweep_age: float = 5.0,
-        sweep_every: float = 2.0, sweep_batch: int = 200, yield_s: float = 0.05,
+        sweep_every: float = 2.0, sweep_batch: int = 200, yield_s: float = 0.25,
         actor: str = "gateway:worker",
     ) -> None:
         self._factory = factory
         self._yield_s, self._serving = yield_s, 0
+        self._quiet = threading.Event()  # set while no webhook request is being served
+        self._quiet.set()
         self._maxsize, self._sweep_age, self._sweep_every = maxsize, sweep_age, sweep_every
         self._sweep_batch, self._actor = sweep_batch, actor
         self._lock = threading.Lock()
@@ -89,11 +91,14 @@ class EventProcessor:
         """Mark a request in progress: the thread gives it precedence (see the module doc)."""
         with self._lock:
             self._serving += 1
+            self._quiet.clear()
         try:
             yield
         finally:
             with self._lock:
                 self._serving -= 1
+                if not self._serving:
+                    self._quiet.set()
 
     def drain(self, timeout: float = 30.0) -> bool:
         """Wait until every submitted event has been processed; ``False`` on timeout."""
@@ -141,9 +146,8 @@ class EventProcessor:
                 last_sweep = time.monotonic()
 
     def _give_way(self) -> None:
-        deadline = time.monotonic() + self._yield_s
-        while self._serving and not self._stopping and time.monotonic() < deadline:
-            time.sleep(0.002)
+        """Wait (at most ``yield_s``) for a moment without webhook requests in progress."""
+        self._quiet.wait(self._yield_s)
 
     def _process(self, row_id: int, actor: str) -> None:
         try:

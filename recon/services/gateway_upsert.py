@@ -16,7 +16,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import TextClause, insert, text
+from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -72,7 +72,8 @@ def insert_ignore_audited(
     The audit row names the new row (``object_type`` = its table, ``object_id`` = its key) and
     is only written when the insert happened.  Returns the new key or ``None`` (duplicate).
     ``values`` must be plain driver values (text, numbers, datetimes): on PostgreSQL they are
-    bound to a textual statement, built once per table and column set (the hot webhook path).
+    bound to a driver-level statement built once per table and column set (the hot webhook
+    path: no SQL construct to build, cache-key or compile per call).
     """
     table = model.__table__
     pk = next(iter(table.primary_key.columns)).name
@@ -87,23 +88,24 @@ def insert_ignore_audited(
     sql = _audited_insert_sql(table.name, tuple(values), tuple(key), pk)
     params = {**values, "audit_at": at, "audit_actor": actor, "audit_action": action,
               "audit_type": table.name, "audit_after": json.dumps(jsonable(after))}
-    return session.execute(sql, params).scalar()
+    return session.connection().exec_driver_sql(sql, params).scalar()
 
 
 @functools.lru_cache(maxsize=16)
 def _audited_insert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...],
-                        pk: str) -> TextClause:
+                        pk: str) -> str:
     """``WITH created AS (INSERT .. ON CONFLICT DO NOTHING RETURNING pk), audit AS (..)``.
 
-    Identifiers come from the models' metadata, never from input; values are bound.
+    Identifiers come from the models' metadata, never from input; values are bound
+    (psycopg's ``%(name)s`` placeholders).
     """
     audit = AuditEvent.__tablename__
-    return text(
+    return (
         f"WITH created AS (INSERT INTO {table} ({', '.join(columns)}) "
-        f"VALUES ({', '.join(':' + c for c in columns)}) "
+        f"VALUES ({', '.join(f'%({c})s' for c in columns)}) "
         f"ON CONFLICT ({', '.join(key)}) DO NOTHING RETURNING {pk}), "
         f"audit AS (INSERT INTO {audit} (at, actor, action, object_type, object_id, after) "
-        f"SELECT :audit_at, :audit_actor, :audit_action, :audit_type, CAST({pk} AS VARCHAR), "
-        f"CAST(:audit_after AS JSON) FROM created) "
+        f"SELECT %(audit_at)s, %(audit_actor)s, %(audit_action)s, %(audit_type)s, "
+        f"CAST({pk} AS VARCHAR), CAST(%(audit_after)s AS JSON) FROM created) "
         f"SELECT {pk} FROM created"
     )
