@@ -21,6 +21,7 @@ from importers.base import Importer, Source
 from importers.errors import BadRecord, BadRecords, EmptyStatement, ErrorResponse
 from importers.model import ParsedFile, ParsedLine, ParsedStatement
 from importers.ofx_fields import (
+    TRANSACTION,
     Core,
     core_from_tree,
     ofx_date,
@@ -68,7 +69,7 @@ class OfxImporter(Importer):
 
 
 def _check_status(root: Node, file: str) -> None:
-    for status in root.iter("STATUS"):
+    for status in root.iter("STATUS", skip=TRANSACTION):
         code = (status.value("CODE") or "0").strip()
         if code != "0":
             message = status.value("MESSAGE") or "no message"

@@ -18,6 +18,7 @@ from importers.ofx_sgml import EMPTY_FITID, Node, local_date
 from importers.values import Where, check_date, currency_code, parse_amount
 
 STATEMENT_TAGS = ("STMTRS", "CCSTMTRS", "INVSTMTRS")
+_OFX_DATE = re.compile(r"\d{8}(\d{4,6})?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,7 @@ class Core:
 def ofx_date(text: str | None, where: Where) -> date:
     """The calendar date of an OFX date-time, never shifted to UTC."""
     value = local_date(text)
-    if not value or not re.fullmatch(r"\d{8}(\d{4,6})?", value):
+    if not value or not _OFX_DATE.fullmatch(value):
         raise where.error("date is missing" if not value else "not an OFX date", text)
     try:
         result = date(int(value[:4]), int(value[4:6]), int(value[6:8]))
@@ -93,11 +94,26 @@ def to_line(txn: Node, core: Core, currency: str | None, raw: str) -> ParsedLine
     )
 
 
+TRANSACTION = frozenset({"STMTTRN"})
+
+
 def statement_nodes(root: Node) -> list[Node]:
     """Every statement aggregate in document order."""
-    return list(root.iter(*STATEMENT_TAGS))
+    return list(root.iter(*STATEMENT_TAGS, skip=TRANSACTION))
 
 
 def transactions(statement: Node) -> list[Node]:
-    """Every ``STMTTRN`` of a statement, across several ``BANKTRANLIST``s."""
-    return list(statement.iter("STMTTRN"))
+    """Every ``STMTTRN`` of a statement, across several ``BANKTRANLIST``s, document order.
+
+    The walk does not descend into a ``STMTTRN`` (one never holds another): a full
+    ``iter`` visited every field of every transaction, three times per import.
+    """
+    found: list[Node] = []
+    stack = list(reversed(statement.children))
+    while stack:
+        node = stack.pop()
+        if node.tag == "STMTTRN":
+            found.append(node)
+        elif node.children:
+            stack.extend(reversed(node.children))
+    return found

@@ -47,14 +47,19 @@ class Node:
                 self.index.setdefault(node.tag, node)
         return self.index.get(tag)
 
-    def iter(self, *tags: str) -> Iterator[Node]:
-        """Descendants (not self) with one of ``tags``, document order; all when none."""
+    def iter(self, *tags: str, skip: frozenset[str] = frozenset()) -> Iterator[Node]:
+        """Descendants (not self) with one of ``tags``, document order; all when none.
+
+        The subtrees of ``skip`` tags are not entered (a search for statement or status
+        aggregates need not visit every transaction field of a large file).
+        """
         stack = list(reversed(self.children))
         while stack:
             node = stack.pop()
             if not tags or node.tag in tags:
                 yield node
-            stack.extend(reversed(node.children))
+            if node.children and node.tag not in skip:
+                stack.extend(reversed(node.children))
 
     def value(self, *path: str) -> str | None:
         """Text of the first descendant matching the last tag of ``path`` under the others."""
@@ -134,7 +139,7 @@ def local_date(value: str | None) -> str | None:
     """``20240323000000[-3:GMT]`` -> ``20240323000000``: the bank's own date-time."""
     if value is None:
         return None
-    return re.sub(r"\[.*$", "", value).split(".")[0].split(":")[0].strip() or None
+    return value.partition("[")[0].split(".")[0].split(":")[0].strip() or None
 
 
 def to_sgml(root: Node) -> str:
