@@ -34,6 +34,7 @@ _KEY = "recon.allocation_batch"
 class _State:
     txn: SessionTransaction
     locked: dict[type, set[int]] = field(default_factory=dict)
+    rows: list[object] = field(default_factory=list)  # the identity map only holds weak refs
     pending: list[tuple[object, dict[str, Any]]] | None = None
 
 
@@ -66,6 +67,7 @@ def lock_rows(session: Session, model: type, ids: Iterable[int]) -> dict[int, An
         )
         out.update((row.id, row) for row in session.scalars(stmt))
     state.locked.setdefault(model, set()).update(out)
+    state.rows.extend(out.values())
     return out
 
 

@@ -102,6 +102,8 @@ def create_match(
         run_id=run_id,
         created_by=actor,
         unapplied_minor=0,
+        allocations=[],  # a new match's collections start empty: no lazy load (and autoflush)
+        adjustments=[],
         **_receipt_fk(receipt),
     )
     session.add(match)
