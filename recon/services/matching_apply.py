@@ -96,7 +96,7 @@ def _one(session, loaded, todo: Todo, actor: str, run_id) -> int:
     return n
 
 
-def _lock(session: Session, todos: Sequence[Todo]) -> None:
+def _lock(session: Session, todos: Sequence[Todo]) -> dict[int, Invoice]:
     invoices: set[int] = set()
     lines: set[int] = set()
     txns: set[int] = set()
@@ -106,7 +106,20 @@ def _lock(session: Session, todos: Sequence[Todo]) -> None:
         (lines if prop.receipt_id[0] == LINE else txns).add(int(prop.receipt_id[1]))
     allocation_batch.lock_rows(session, StatementLine, lines)
     allocation_batch.lock_rows(session, GatewayTransaction, txns)
-    allocation_batch.lock_rows(session, Invoice, invoices)
+    return allocation_batch.lock_rows(session, Invoice, invoices)
+
+
+def _refusal(loaded: Loaded, prop: m.Proposal, invoices: dict[int, Invoice]) -> str | None:
+    """Checked in Python before the bulk write, so one such proposal does not slow its chunk."""
+    currency = loaded.receipt(prop.receipt_id).currency
+    for alloc in prop.allocations:
+        invoice = invoices.get(int(alloc.invoice_id))
+        if invoice is not None and invoice.currency != currency:
+            return (
+                f"{currency} receipt for {invoice.invoice_no} in {invoice.currency}: FX "
+                "proposals are not stored (allocations are same-currency only)"
+            )
+    return None
 
 
 def _count(report, prop: m.Proposal) -> None:
@@ -163,8 +176,13 @@ def apply_receipt_proposals(
             _count(report, prop)
         else:
             todos.append((prop, old))
-    if todos:
-        _lock(session, todos)
+    invoices = _lock(session, todos) if todos else {}
+    refused = {id(prop): _refusal(loaded, prop, invoices) for prop, _ in todos}
+    for prop, _ in todos:
+        if refused[id(prop)]:
+            report.errors.append(f"receipt {prop.receipt_id[0]} {prop.receipt_id[1]}: "
+                                 f"{refused[id(prop)]}")  # fmt: skip
+    todos = [todo for todo in todos if not refused[id(todo[0])]]
     for start in range(0, len(todos), CHUNK):
         _apply_chunk(session, loaded, todos[start : start + CHUNK], report, actor, run_id)
     if report.dry_run:

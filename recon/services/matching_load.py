@@ -1,8 +1,9 @@
 """Load the open items of a matching run and map ORM rows to `matching` dataclasses.
 
 Read-only. Open invoices (open or partial, money still owed), receipts still available (booked
-bank credits and succeeded gateway charges with nothing allocated, no active match, no
-disposition, not a deposit already paired with a payout), customers with their learned aliases
+bank credits and succeeded gateway charges with money unapplied, no automatic match, no
+disposition, not a deposit already paired with a payout; a receipt a person matched in part
+is offered with its unapplied rest as the amount), customers with their learned aliases
 (positive -> `aliases`, negative -> `rejected`), pairs people rejected, numbers of paid invoices,
 and the payout stage's payouts and deposits. Returns a `Loaded` bundle with the id maps recon
 needs to apply the engine's proposals. Raises nothing of its own.
@@ -14,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 import matching as m
@@ -89,7 +90,7 @@ def _line_receipt(line: StatementLine) -> m.Receipt:
     refs = [r for r in (line.end_to_end_id, line.creditor_ref) if r and r != "NOTPROVIDED"]
     refs += [str(r) for r in (line.refs or []) if isinstance(r, str)]
     return m.Receipt(
-        id=(LINE, line.id), amount=from_minor(line.amount_minor, line.currency),
+        id=(LINE, line.id), amount=from_minor(line.unapplied_minor, line.currency),
         currency=line.currency, booking_date=line.booking_date,
         payer_name=line.counterparty_name or "", remittance=line.remittance or "",
         refs=tuple(refs), channel="bank", payer_account=line.counterparty_account or "",
@@ -97,29 +98,38 @@ def _line_receipt(line: StatementLine) -> m.Receipt:
     )  # fmt: skip
 
 
+def _no_machine_match(column: Any) -> Any:
+    """No active match of the matcher (``auto``) and no pairing with a payout.
+
+    A person's ``manual`` match of part of a receipt leaves its unapplied rest matchable;
+    the rest of an automatic match (an overpayment) is unapplied cash, not matched again.
+    """
+    return ~exists().where(
+        column,
+        Match.status.in_(ACTIVE_STATUSES),
+        (Match.status == "auto") | (Match.kind == "payout_deposit"),
+    )
+
+
 def open_lines(session: Session) -> list[StatementLine]:
-    """Booked credits with nothing allocated, no active match and no disposition."""
+    """Booked credits with money unapplied, no automatic match and no disposition."""
     stmt = select(StatementLine).where(
         StatementLine.amount_minor > 0,
         StatementLine.status == "booked",
-        StatementLine.allocated_minor == 0,
+        StatementLine.allocated_minor < StatementLine.amount_minor,
         StatementLine.disposition.is_(None),
-        ~exists().where(
-            Match.statement_line_id == StatementLine.id, Match.status.in_(ACTIVE_STATUSES)
-        ),
+        _no_machine_match(Match.statement_line_id == StatementLine.id),
     )
     return list(session.scalars(stmt))
 
 
 def open_charges(session: Session) -> list[GatewayTransaction]:
-    """Succeeded gateway charges with nothing allocated and no active match."""
+    """Succeeded gateway charges with money unapplied and no automatic match."""
     stmt = select(GatewayTransaction).where(
         GatewayTransaction.kind == "charge",
         GatewayTransaction.status.in_(("succeeded", "paid", "captured", "SUCCESS")),
-        GatewayTransaction.allocated_minor == 0,
-        ~exists().where(
-            Match.gateway_txn_id == GatewayTransaction.id, Match.status.in_(ACTIVE_STATUSES)
-        ),
+        GatewayTransaction.allocated_minor < func.abs(GatewayTransaction.gross_minor),
+        _no_machine_match(Match.gateway_txn_id == GatewayTransaction.id),
     )
     return list(session.scalars(stmt))
 
@@ -127,7 +137,8 @@ def open_charges(session: Session) -> list[GatewayTransaction]:
 def _charge_receipt(txn: GatewayTransaction) -> m.Receipt:
     refs = tuple(r for r in (txn.order_ref, txn.gateway_id) if r)
     return m.Receipt(
-        id=(TXN, txn.id), amount=from_minor(abs(txn.gross_minor), txn.currency),
+        id=(TXN, txn.id),
+        amount=from_minor(abs(txn.gross_minor) - txn.allocated_minor, txn.currency),
         currency=txn.currency, booking_date=txn.occurred_at.date(),
         payer_name=txn.payer_hint or "", remittance="", refs=refs, channel=txn.gateway,
     )  # fmt: skip
@@ -196,6 +207,7 @@ def payouts_and_deposits(
             refs=tuple(r for r in (line.end_to_end_id, line.bank_ref) if r),
         )
         for line in lines
+        if line.allocated_minor == 0  # a deposit is paired whole, never its rest
     ]
     return payouts, deposits
 

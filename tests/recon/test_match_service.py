@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from recon.models import AuditEvent, CustomerAlias, Match
-from recon.services.allocations import confirm_match, reject_match
+from recon.services.allocations import AllocationSpec, confirm_match, create_match, reject_match
 from recon.services.matching import run_matching
 from tests.recon.factories import make_charge, make_customer, make_invoice, make_line
 
@@ -136,3 +136,93 @@ def test_gateway_charge_matches_invoice_by_order_reference(session):
     assert report.auto == 1 and invoice.status == "paid"
     (match,) = _matches(session, "auto")
     assert match.kind == "gateway_invoice"
+
+
+def test_rest_of_a_receipt_a_person_matched_in_part_is_matched_again(session):
+    acme = make_customer(session, name="Acme GmbH")
+    first = make_invoice(session, "400.00", customer=acme, invoice_no="INV-2026-0101")
+    second = make_invoice(session, "600.00", customer=acme, invoice_no="INV-2026-0102")
+    line = make_line(
+        session, "1000.00", counterparty_name="Acme GmbH", remittance="INV-2026-0102 and more"
+    )
+    create_match(
+        session, receipt=line, allocations=[AllocationSpec(first.id, Decimal("400.00"))],
+        status="manual", actor="clerk",
+    )  # fmt: skip
+    report = run_matching(session, actor="tester")
+    assert (report.receipts, report.auto, report.errors) == (1, 1, [])
+    (auto,) = _matches(session, "auto")
+    assert [(a.invoice_id, a.amount) for a in auto.allocations] == [(second.id, Decimal("600.00"))]
+    assert line.unapplied_minor == 0 and second.status == "paid"
+    assert run_matching(session, actor="tester").receipts == 0  # nothing left to apply
+
+
+def test_rest_of_an_automatic_overpayment_is_not_matched_again(session):
+    acme = make_customer(session, name="Acme GmbH")
+    make_invoice(session, "400.00", customer=acme, invoice_no="INV-2026-0201")
+    make_line(session, "450.00", counterparty_name="Acme GmbH", remittance="INV-2026-0201")
+    assert run_matching(session, actor="tester").auto == 1
+    make_invoice(session, "50.00", customer=acme, invoice_no="INV-2026-0202")
+    assert run_matching(session, actor="tester").receipts == 0
+
+
+def test_many_autos_are_applied_in_bulk_each_with_its_audit_row(session):
+    acme = make_customer(session, name="Acme GmbH")
+    for n in range(30):
+        make_invoice(session, f"{100 + n}.00", customer=acme, invoice_no=f"INV-2026-{n:04d}")
+        make_line(
+            session, f"{100 + n}.00", counterparty_name="ACME", remittance=f"INV-2026-{n:04d}"
+        )
+    report = run_matching(session, actor="tester")
+    assert (report.auto, report.errors) == (30, [])
+    audited = select(AuditEvent.object_id).where(AuditEvent.action == "match.auto")
+    assert sorted(map(int, session.scalars(audited))) == sorted(m.id for m in _matches(session))
+
+
+def test_a_refused_proposal_is_reported_and_the_rest_of_its_chunk_applied(session, monkeypatch):
+    import recon.services.matching_apply as apply
+
+    acme = make_customer(session, name="Acme GmbH")
+    invoices = [
+        make_invoice(session, f"{200 + n}.00", customer=acme, invoice_no=f"INV-2026-{n:04d}")
+        for n in range(3)
+    ]
+    for n in range(3):
+        make_line(
+            session, f"{200 + n}.00", counterparty_name="ACME", remittance=f"INV-2026-{n:04d}"
+        )
+    real = apply._create
+
+    def meddle(session, loaded, prop, actor, run_id):  # someone paid the second one meanwhile
+        if int(prop.allocations[0].invoice_id) == invoices[1].id:
+            invoices[1].paid_minor = invoices[1].amount_minor
+        real(session, loaded, prop, actor, run_id)
+
+    monkeypatch.setattr(apply, "_create", meddle)
+    report = run_matching(session, actor="tester")
+    assert report.auto == 2 and len(report.errors) == 1 and "exceeds" in report.errors[0]
+    assert {a.invoice_id for m in _matches(session, "auto") for a in m.allocations} == {
+        invoices[0].id,
+        invoices[2].id,
+    }
+    assert (
+        session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "match.auto")
+        )
+        == 2
+    )
+
+
+def test_fx_proposal_is_reported_not_stored_and_the_others_are_applied(session):
+    from matching import FxRule, MatchSettings
+
+    acme = make_customer(session, name="Acme GmbH")
+    make_invoice(session, "920.00", customer=acme, invoice_no="INV-2026-0301")
+    usd = make_line(session, "1000.00", "USD", counterparty_name="Acme", remittance="INV-2026-0301")
+    make_invoice(session, "80.00", customer=acme, invoice_no="INV-2026-0302")
+    make_line(session, "80.00", counterparty_name="Acme", remittance="INV-2026-0302")
+    rule = MatchSettings(fx_rules=(FxRule("USD", "EUR", Decimal("0.92"), Decimal("1")),))
+    report = run_matching(session, actor="tester", settings=rule)
+    assert report.auto + report.suggested == 1 and len(report.errors) == 1
+    assert "FX proposals are not stored" in report.errors[0]
+    assert all(m.statement_line_id != usd.id for m in _matches(session))
