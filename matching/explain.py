@@ -26,6 +26,7 @@ _REF_TEXT = {
     "truncated": "text cut at a bank field limit ends with {tok!r}, start of invoice {num}",
     "prefix": "text ends with {tok!r}, start of invoice {num}",
     "none": "no invoice number in the text",
+    "short number": "text has {tok!r}: the last digits of invoice {num}",
     "paid": "text names an invoice that is already paid",
     "other": "text names another open invoice, not {num}",
 }

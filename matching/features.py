@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching import levels as L
-from matching.amounts import classify_amounts
+from matching.amounts import EXACT as AMOUNT_EXACT
+from matching.amounts import FEE, classify_amounts
 from matching.model import ItemId
-from matching.namematch import DIFFERENT, EXACT, MISSING, WEAK, NamePairs
+from matching.namematch import DIFFERENT, EXACT, MISSING, SIMILAR, WEAK, NamePairs
 from matching.prepare import Tables
-from matching.refindex import DIGITS, RefHits
+from matching.refindex import DIGITS, SHORT, RefHits
 from matching.settings import MatchSettings
 
 INTERMEDIARY = 9
@@ -87,7 +88,15 @@ def _reference(t: Tables, refs: RefHits, r: np.ndarray, i: np.ndarray):
     weight = _weights(L.REFERENCE, level)
     count = _gather(refs.count, pos, found, 1)
     tf = np.log2(np.maximum(count, 1))
+    weight = np.where(level == SHORT, np.maximum(weight - tf, 1.0), weight)
     return level, np.where(level >= 4, np.maximum(weight - tf, 3.0), weight)
+
+
+def _short_backed(lv_ref, w_ref, lv_name, lv_amt):
+    """A short number counts only when the amount or the customer agrees; else it is 'none'."""
+    backed = np.isin(lv_amt, (AMOUNT_EXACT, FEE)) | ((lv_name >= SIMILAR) & (lv_name <= 8))
+    drop = (lv_ref == SHORT) & ~backed
+    return np.where(drop, 0, lv_ref), np.where(drop, 0.0, w_ref)
 
 
 def _name(t: Tables, names: NamePairs, r: np.ndarray, i: np.ndarray, settings: MatchSettings):
@@ -148,6 +157,7 @@ def compare(
     lv_noise = _noise(t, settings)[r]
     agree = (lv_name >= WEAK) & (lv_name <= 8)
     lv_amt, w_amt, alloc, fee = classify_amounts(t, r, i, agree, settings)
+    lv_ref, w_ref = _short_backed(lv_ref, w_ref, lv_name, lv_amt)
     lv_dec = np.ones(len(r), np.int64)
     if rejected:
         lv_dec = np.array(

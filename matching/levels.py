@@ -45,6 +45,7 @@ REFERENCE = Feature("reference", (
     Level(2, "truncated", 6.0),  # text cut at a bank field limit ends with the number's start
     Level(1, "prefix", 3.0),  # text ends with the number's start (not at a field limit)
     Level(0, "none", 0.0),  # no reference in the text: common, nearly neutral
+    Level(-3, "short number", 5.0),  # "124" for INV-2024-00124; only with amount or customer
     Level(-1, "paid", -8.0),  # text names an invoice that is already paid (duplicate?)
     Level(-2, "other", -6.0),  # text names another open invoice
 ))  # fmt: skip

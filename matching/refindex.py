@@ -21,16 +21,21 @@ from matching.prepare import Tables
 from matching.refs import (
     MIN_CORE,
     MIN_FUZZY,
+    SHORT_FUZZY,
     core_key,
     deletions,
     digit_key,
     full_key,
+    short_key,
+    short_tokens,
     text_keys,
     zero_key,
 )
 
 # Reference levels, best first (higher is better).
 EXACT, DIGITS, TYPO, TRUNCATED, PREFIX = 5, 4, 3, 2, 1
+SHORT = -3  # only the last digits ("124" for INV-2024-00124): counts with amount or customer
+SHORT_MAX = 20  # a short number shared by more open invoices names none of them
 SETTLED = -1  # sentinel invoice index: an already paid invoice
 TYPO_SLACK_PERCENT = 5
 
@@ -54,6 +59,7 @@ class _Index:
         self.full: dict[str, list[int]] = defaultdict(list)
         self.core: dict[str, list[int]] = defaultdict(list)
         self.fuzzy: dict[str, list[int]] = defaultdict(list)
+        self.short: dict[str, list[int]] = defaultdict(list)
         self.inv_core: list[str] = []
         self.inv_digits: list[str] = []
         for k, inv in enumerate(tables.invoices):
@@ -62,6 +68,9 @@ class _Index:
             self.inv_digits.append(digits)
             for ref in (inv.number, *inv.order_refs):
                 self._add(k, full_key(ref), core_key(ref))
+            short = short_key(inv.number)
+            if short:
+                self.short[short].append(k)
             if MIN_FUZZY <= len(digits) <= 16:
                 for d in deletions(digits):
                     self.fuzzy[d].append(k)
@@ -129,6 +138,8 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
         ids = [index.fuzzy_id[d] for d in deletions(key) if d in index.fuzzy_id]
         if ids:
             typo.append((r, key, ids))
+    if not hits and not paid:  # no full number in the text: a short one may name an invoice
+        _short_hits(index, r, rec, found)
     for stem in keys.tails:
         if len(stem) >= 5 and not any(stem in e for e in explained):
             level = TRUNCATED if keys.truncated else PREFIX
@@ -138,6 +149,14 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
                 ):
                     found[(r, k)] = (level, 1, stem)
     return paid
+
+
+def _short_hits(index: _Index, r: int, rec, found: dict) -> None:
+    for tok in short_tokens(f"{rec.remittance} {' '.join(rec.refs)}"):
+        invs = index.short.get(tok, ())
+        if 0 < len(invs) <= SHORT_MAX:
+            for k in invs:
+                found.setdefault((r, k), (SHORT, len(invs), tok))
 
 
 def _confirm_typos(index: _Index, tables: Tables, found: dict, typo: list) -> None:
@@ -151,8 +170,11 @@ def _confirm_typos(index: _Index, tables: Tables, found: dict, typo: list) -> No
     inv = index.fz_inv[pos]
     rec = np.array([r for r, _, _ in typo], np.int64)[owner]
     amount, open_ = tables.rec_amount[rec], tables.inv_open[inv]
-    # A typo'd number only counts with an amount that fits: equal or a few percent short.
+    # A typo'd number only counts with an amount that fits: equal or a few percent short;
+    # a short number (4 digits) only with an equal amount (one wrong digit of 4 is cheap).
     fits = (amount <= open_) & (amount * 100 >= open_ * (100 - TYPO_SLACK_PERCENT))
+    short = np.array([len(key) < SHORT_FUZZY for key in keys], bool)[owner]
+    fits &= ~short | (amount == open_)
     rec, inv, owner = rec[fits], inv[fits], owner[fits]
     pair = np.unique(rec * max(tables.n_inv, 1) + inv, return_index=True)[1]
     cand = [(int(rec[j]), int(inv[j]), keys[owner[j]]) for j in pair]

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 _TOKEN = re.compile(r"[A-Z0-9]+")
 _RF = re.compile(r"^RF\d\d([A-Z0-9]{1,21})$")
 MIN_CORE = 4  # shorter digit cores are too common to be a reference on their own
-MIN_FUZZY = 5  # typo-tolerant matching only for keys at least this long
+MIN_FUZZY = 4  # typo-tolerant matching only for keys at least this long
+SHORT_FUZZY = 5  # shorter typo'd keys count only with an exactly equal amount
 MAX_JOIN = 4
 FIELD_LENGTHS = (35, 70, 105, 140)  # bank text fields that cut references short
 
@@ -99,6 +100,40 @@ def text_keys(remittance: str, refs: tuple[str, ...] = ()) -> TextKeys:
     tails = tuple("".join(tokens[-n:]) for n in (1, 2, 3) if len(tokens) >= n)
     cut = len(remittance.rstrip()) in FIELD_LENGTHS or len(remittance) in FIELD_LENGTHS
     return TextKeys(frozenset(fulls), frozenset(cores), frozenset(digits), tails, cut)
+
+
+_TRAILING = re.compile(r"([0-9]+)[^0-9]*$")
+# A stand-alone number in a text: not part of a longer number or of an amount like 124.50.
+_SHORT_TOKEN = re.compile(r"(?<![0-9])(?<![0-9][.,])0*([1-9][0-9]{2,8})(?![0-9])(?![.,][0-9])")
+SHORT_MIN = 3  # digits of a short invoice number (without its zeros) worth looking up
+
+
+def short_key(number: str) -> str:
+    """The last digit group of a longer number, zeros dropped: 'INV-2024-00124' -> '124'.
+
+    Empty when the number is just that group (its core key already covers it).
+    """
+    folded = _fold(number)
+    m = _TRAILING.search(folded)
+    if not m:
+        return ""
+    key = m.group(1).lstrip("0")
+    if len(key) < SHORT_MIN or full_key(folded) == key:
+        return ""
+    return key
+
+
+def short_tokens(remittance: str) -> frozenset[str]:
+    """Stand-alone numbers of 3..9 digits in a text, zeros dropped ('00124' -> '124').
+
+    Years (1990-2099) and parts of amounts or longer numbers are left out.
+    """
+    out = set()
+    for m in _SHORT_TOKEN.finditer(_fold(remittance)):
+        key = m.group(1)
+        if not (len(key) == 4 and 1990 <= int(key) <= 2099):
+            out.add(key)
+    return frozenset(out)
 
 
 def digit_key(number: str) -> str:

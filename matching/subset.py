@@ -19,12 +19,15 @@ import numpy as np
 
 from matching import levels as L
 from matching.features import PairTable
-from matching.namematch import WEAK
+from matching.namematch import ALIAS, STRONG, WEAK
 from matching.prepare import Tables
 from matching.refindex import DIGITS, TYPO
 from matching.settings import MatchSettings
 
 MAX_FITS = 6  # fitting subsets scored per size; more only means "ambiguous" anyway
+# The only exact sum over ALL open invoices of a customer the payer is strongly named as: the
+# search could not have found it by luck elsewhere, so it counts this much more (log2 odds).
+UNIQUE_BONUS = 4.0
 
 
 @dataclass(frozen=True)
@@ -44,20 +47,29 @@ def _combos(n: int, k: int) -> np.ndarray:
     return np.array(list(combinations(range(n), k)), np.int32).reshape(-1, k)
 
 
-def _pool(p: PairTable, rows: np.ndarray, t: Tables, bound: int) -> np.ndarray:
+def _pool(p: PairTable, rows: np.ndarray, t: Tables, bound: int) -> tuple[np.ndarray, bool]:
+    """Invoices to search (named first, then nearest in date), and whether that is all."""
     named = (p.lv_name[rows] >= WEAK) & (p.lv_name[rows] <= 8)
     ok = (p.lv_ref[rows] >= DIGITS) | named  # a typo-only hit on a stranger's invoice: no
     ok &= (p.lv_dec[rows] == 1) & (t.rec_cur[p.r[rows]] == t.inv_cur[p.i[rows]])
     ok &= t.inv_open[p.i[rows]] <= t.rec_amount[p.r[rows]]
     rows = rows[ok]
     if len(rows) < 2:
-        return rows
+        return rows, True
     gap = np.abs(t.rec_date[p.r[rows]] - t.inv_issue[p.i[rows]])
     order = np.lexsort((gap, ~(p.lv_ref[rows] >= DIGITS)))
-    return rows[order[:bound]]
+    return rows[order[:bound]], len(rows) <= bound
 
 
-def _score(p: PairTable, rows: np.ndarray, tried: int, tol: int, target: int, named: int):
+def _one_named_customer(p: PairTable, rows: np.ndarray, t: Tables) -> bool:
+    """Every invoice of the subset belongs to one customer the payer strongly names."""
+    strong = (p.lv_name[rows] >= STRONG) & (p.lv_name[rows] <= ALIAS)
+    return bool(strong.all()) and len(set(t.inv_cust[p.i[rows]].tolist())) == 1
+
+
+def _score(
+    p: PairTable, rows: np.ndarray, tried: int, tol: int, target: int, named: int, unique: bool
+):
     ref = p.lv_ref[rows] >= TYPO
     strong = int((p.lv_ref[rows] >= DIGITS).sum())
     base = np.array([L.REFERENCE.level(int(c) - 2 if c >= 6 else int(c)).weight
@@ -72,30 +84,38 @@ def _score(p: PairTable, rows: np.ndarray, tried: int, tol: int, target: int, na
         ref_w, ref_label = ref_w + L.REFERENCE.level(-2).weight, ref_label + ", others named"
     chance = max(tried * (tol + 1) / max(target, 1), 1e-9)  # P(some subset lands here by luck)
     amt_w = float(np.clip(np.log2(0.9 / chance), 0.0, L.AMOUNT.level(3).weight))
+    amt_label = f"sum of {len(rows)}"
+    if unique:
+        amt_w, amt_label = amt_w + UNIQUE_BONUS, amt_label + ", the only exact one"
     weights = (
         ("reference", ref_label, ref_w),
         ("payer", "best of subset", float(p.w_name[rows].max())),
-        ("amount", f"sum of {len(rows)}", amt_w),
+        ("amount", amt_label, amt_w),
         ("date", "worst of subset", float(p.w_date[rows].min())),
         ("receipt", "noise" if p.w_noise[rows[0]] < 0 else "payment", float(p.w_noise[rows[0]])),
     )
     return L.PRIOR + sum(w for _, _, w in weights), weights
 
 
-def _search(p: PairTable, pool: np.ndarray, t: Tables, tol: int, bounds, named: int):
+def _search(
+    p: PairTable, pool: np.ndarray, t: Tables, tol: int, bounds, named: int, complete: bool
+):
     target = int(t.rec_amount[p.r[pool[0]]])
     amounts = t.inv_open[p.i[pool]]
     found: list[Option] = []
     tried = sum(len(_combos(len(pool), k)) for k in range(2, bounds.max_size + 1))
-    for k in range(2, min(bounds.max_size, len(pool)) + 1):
-        combos = _combos(len(pool), k)
-        sums = amounts[combos].sum(axis=1)
+    sizes = range(2, min(bounds.max_size, len(pool)) + 1)
+    sums_by_k = {k: amounts[_combos(len(pool), k)].sum(axis=1) for k in sizes}
+    n_exact = sum(int((sums == target).sum()) for sums in sums_by_k.values())
+    for k in sizes:
+        combos, sums = _combos(len(pool), k), sums_by_k[k]
         fit = np.flatnonzero((sums >= target) & (sums <= target + tol))
         fit = fit[np.argsort(sums[fit] - target, kind="stable")][:MAX_FITS]  # exact sums first
         for c in fit:
             rows = pool[combos[c]]
             width = 0 if sums[c] == target else tol
-            score, weights = _score(p, rows, tried, width, target, named)
+            unique = complete and n_exact == 1 and not width and _one_named_customer(p, rows, t)
+            score, weights = _score(p, rows, tried, width, target, named, unique)
             alloc = tuple(int(a) for a in t.inv_open[p.i[rows]])
             fee = [0] * k
             fee[int(np.argmax(alloc))] = int(sums[c] - target)  # the fee on the largest one
@@ -115,8 +135,8 @@ def subset_options(
         rows = by_rec.get(int(r))
         if rows is None or len(rows) < 2:
             continue
-        pool = _pool(p, rows, t, settings.subset.max_invoices)
+        pool, complete = _pool(p, rows, t, settings.subset.max_invoices)
         if len(pool) >= 2:
             named = int((p.lv_ref[rows] >= DIGITS).sum())
-            out.extend(_search(p, pool, t, int(tol[r]), settings.subset, named))
+            out.extend(_search(p, pool, t, int(tol[r]), settings.subset, named, complete))
     return out

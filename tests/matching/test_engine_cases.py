@@ -222,3 +222,52 @@ def test_already_paid_invoice_named_in_text_blocks_amount_only_match():
     paid = run(invoices, receipts, [ACME], settled_invoice_numbers=frozenset({"INV-1"}))
     assert paid.by_receipt()["r1"].score < plain.by_receipt()["r1"].score
     assert status(paid, "r1") != "auto"
+
+
+def test_swapped_digit_in_a_four_digit_number_matches_with_an_equal_amount():
+    invoices = [inv("i1", "INV-4512", "c1", "812.40"), inv("i2", "INV-7788", "c2", "812.40")]
+    res = run(invoices, [rec("r1", "812.40", "", "Invoice 4152")], [ACME, BETA])
+    assert allocs(res, "r1") == {"i1": Decimal("812.40")}
+    assert any(r.level == "typo" for r in res.by_receipt()["r1"].reasons)
+    other = run(invoices, [rec("r1", "790.00", "", "Invoice 4152")], [ACME, BETA])
+    assert status(other, "r1") == "unmatched"  # a wrong digit of four needs the amount
+
+
+def test_short_invoice_number_without_prefix_matches_with_amount_or_customer():
+    invoices = [
+        inv("i1", "INV-2024-00124", "c1", "640.00"),
+        inv("i2", "INV-2024-00125", "c1", "640.00"),
+        inv("i3", "INV-2024-00126", "c2", "980.00"),
+    ]
+    res = run(invoices, [rec("r1", "640.00", "Acme GmbH", "Rechnung 124")], [ACME, BETA])
+    assert allocs(res, "r1") == {"i1": Decimal("640.00")}  # the number picks among equal amounts
+    prop = res.by_receipt()["r1"]
+    ref = next(r for r in prop.reasons if r.feature == "reference")
+    assert ref.level == "short number" and 0 < ref.weight < 11  # below a full reference
+    zeros = run(invoices, [rec("r2", "980.00", "", "inv 00126 thanks")], [ACME, BETA])
+    assert allocs(zeros, "r2") == {"i3": Decimal("980.00")}
+
+
+def test_short_number_alone_names_nothing_without_amount_or_customer():
+    invoices = [inv("i1", "INV-2024-00124", "c1", "640.00")]
+    res = run(invoices, [rec("r1", "75.00", "Someone Else Ltd", "order 124")], [ACME])
+    assert status(res, "r1") == "unmatched"
+    amount = run(invoices, [rec("r1", "124.00", "", "paid 124.00")], [ACME])
+    assert status(amount, "r1") == "unmatched"  # 124.00 is an amount, not a number
+
+
+def test_combined_payment_without_reference_is_auto_only_when_its_exact_sum_is_unique():
+    amounts = ["101.37", "203.11", "150.49", "87.23", "412.90", "66.15", "310.08", "128.64",
+               "245.72", "93.31", "178.56", "355.19", "49.87", "267.43", "190.02", "134.78"]  # fmt: skip
+    invoices = [inv(f"i{k}", f"INV-{8100 + k}", "c1", a, days=k) for k, a in enumerate(amounts)]
+    paid = rec("r1", "665.88", "Acme GmbH", "Sammelzahlung", days=20)  # i1 + i4 + i12, only sum
+    res = run(invoices, [paid], [ACME])
+    prop = res.by_receipt()["r1"]
+    assert prop.kind == "combined" and prop.status == "auto"
+    assert set(allocs(res, "r1")) == {"i1", "i4", "i12"}
+    assert any("the only exact one" in r.level for r in prop.reasons)
+    no_payer = run(invoices, [rec("r1", "665.88", "", "Sammelzahlung", days=20)], [ACME])
+    assert status(no_payer, "r1") != "auto"  # the customer must be named
+    twice = [*invoices, inv("i99", "INV-8199", "c1", "616.01", days=3)]  # + 49.87 = 665.88
+    again = run(twice, [paid], [ACME])
+    assert status(again, "r1") == "suggested"  # two exact subsets: ambiguous, never auto
