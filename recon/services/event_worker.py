@@ -29,6 +29,7 @@ import os
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 
 from sqlalchemy import select
@@ -41,6 +42,15 @@ from recon.services.gateway_events import process_stored
 __all__ = ["EventProcessor"]
 
 log = logging.getLogger(__name__)
+_PROCESSORS: weakref.WeakSet[EventProcessor] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for processor in list(_PROCESSORS):  # only the forking thread exists here: no race
+        processor._reset()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class EventProcessor:
@@ -52,27 +62,28 @@ class EventProcessor:
         actor: str = "gateway:worker",
     ) -> None:
         self._factory = factory
-        self._yield_s, self._serving = yield_s, 0
-        self._quiet = threading.Event()  # set while no webhook request is being served
-        self._quiet.set()
+        self._yield_s = yield_s
         self._maxsize, self._sweep_age, self._sweep_every = maxsize, sweep_age, sweep_every
         self._sweep_batch, self._actor = sweep_batch, actor
-        self._lock = threading.Lock()
-        self._idle = threading.Condition(self._lock)
         self._reset()
+        _PROCESSORS.add(self)
 
     def _reset(self) -> None:
+        """Fresh state (also in a forked child: the parent's thread, locks and queue are not
+        usable there)."""
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._quiet = threading.Event()  # set while no webhook request is being served
+        self._quiet.set()
+        self._serving = 0
         self._queue: queue.Queue[tuple[int, str] | None] = queue.Queue(self._maxsize)
         self._unfinished = 0
         self._thread: threading.Thread | None = None
-        self._pid = os.getpid()
         self._stopping = False
 
     def submit(self, row_id: int, actor: str | None = None) -> bool:
         """Queue a stored event; ``False`` when the queue is full (it stays ``pending``)."""
         with self._lock:
-            if self._pid != os.getpid():  # forked: the parent's thread and queue are not ours
-                self._reset()
             if self._stopping:
                 return False
             if self._thread is None:

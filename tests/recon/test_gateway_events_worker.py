@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -155,3 +157,19 @@ def test_store_leaves_pooled_connections_transactional(session_factory, session)
             other.rollback()
     assert session.scalar(select(func.count()).select_from(AuditEvent)
                           .where(AuditEvent.action == "probe")) == 0
+
+
+def test_forked_child_gets_a_fresh_processor(session_factory, session, worker, gate):
+    """gunicorn forks after building the app: the child must not count on the parent's thread."""
+    row_id = store(session_factory, 1)
+    assert worker.submit(row_id, ACTOR)  # the parent's thread holds it at the gate
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through its exit code
+        fresh = worker._thread is None and worker._queue.empty() and worker._unfinished == 0
+        os._exit(0 if fresh and worker.drain(0) else 1)
+    _, code = os.waitpid(pid, 0)
+    gate.set()
+    assert os.waitstatus_to_exitcode(code) == 0
+    assert worker.drain(30) and status(session, row_id) == ("processed", 1)
