@@ -42,11 +42,13 @@ from recon.services.matching_load import LINE, Loaded
 __all__ = ["CHUNK", "apply_receipt_proposals"]
 
 CHUNK = 500  # proposals per savepoint and flush
+_REASON_FIELDS = tuple(f.name for f in dataclasses.fields(m.Reason))
 Todo = tuple[m.Proposal, list[Match]]
 
 
 def _reasons(prop: m.Proposal) -> list[dict[str, Any]]:
-    return [dataclasses.asdict(r) for r in prop.reasons]
+    """`dataclasses.asdict` of each Reason (flat fields: a plain dict is the same, faster)."""
+    return [{f: getattr(r, f) for f in _REASON_FIELDS} for r in prop.reasons]
 
 
 def _alternatives(prop: m.Proposal) -> list[dict[str, Any]]:
