@@ -89,11 +89,12 @@ class Table:
     def data_rows(self) -> list[tuple[int, Row]]:
         """(line number, row) of every data row, footer and totals excluded."""
         out = []
+        stops = tuple(self.profile.stop)
         for offset, row in enumerate(self.rows[self.header_at + 1 :], start=self.header_at + 2):
-            first = cell(row[0]) if row else ""
-            if any(first.startswith(stop) for stop in self.profile.stop):
+            row = [cell(c) for c in row]  # cleaned once; ``cell`` of a clean cell is itself
+            if row and stops and row[0].startswith(stops):
                 break
-            if any(cell(c) for c in row):
+            if any(row):
                 out.append((offset, row))
         return out
 
@@ -132,7 +133,7 @@ class Table:
             remittance=" ".join(v for n in self.profile.text
                                 if (v := self.column(row, (n,))[1])) or None,
             running_balance=self.optional_amount(balance_text, where.at(name)),
-            raw=",".join(cell(c) for c in row), source_line=number,
+            raw=",".join(row), source_line=number,
         )
 
     def status(self, row: Row, where: Where) -> Status | None:
