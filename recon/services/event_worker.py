@@ -127,14 +127,18 @@ class EventProcessor:
             thread.join(timeout)
 
     def sweep(self) -> int:
-        """Process never-tried ``pending`` events older than ``sweep_age``; how many."""
+        """Process never-tried ``pending`` events older than ``sweep_age``; how many.
+
+        Newest first: a busy worker works through its own queue oldest first, so the two meet
+        in the middle instead of queueing on the same row locks.
+        """
         cutoff = utcnow() - dt.timedelta(seconds=self._sweep_age)
         with self._factory() as session:
             ids = list(session.scalars(
                 select(GatewayEvent.id)
                 .where(GatewayEvent.status == "pending", GatewayEvent.attempts == 0,
                        GatewayEvent.received_at < cutoff)
-                .order_by(GatewayEvent.id).limit(self._sweep_batch)
+                .order_by(GatewayEvent.id.desc()).limit(self._sweep_batch)
             ))
         for row_id in ids:
             if self._stopping:
