@@ -17,17 +17,20 @@ __all__ = ["serve"]
 
 
 def default_workers() -> int:
-    """Gunicorn's rule of thumb: two per core plus one."""
-    return 2 * (os.cpu_count() or 1) + 1
+    """One process per core: each runs ``--threads`` threads (gthread), so a request waiting on
+    the database does not hold a whole process, and kept-alive connections are served."""
+    return os.cpu_count() or 1
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", type=int, help="Gunicorn workers (default 2 × cores + 1).")
+@click.option("--workers", type=int, help="Gunicorn worker processes (default: one per core).")
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker.")
 @click.option("--dev", is_flag=True, help="Flask's development server (one process, reloads).")
 @pass_ctx
-def serve(obj: CliContext, host: str, port: int, workers: int | None, dev: bool) -> None:
+def serve(obj: CliContext, host: str, port: int, workers: int | None, threads: int,
+          dev: bool) -> None:
     """Serve the web UI, the JSON API and the webhook endpoints."""
     from recon.config import ConfigError
     from web import create_app
@@ -44,6 +47,8 @@ def serve(obj: CliContext, host: str, port: int, workers: int | None, dev: bool)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
+        "worker_class": "gthread",
+        "threads": threads,
         # each worker opens its own database connections, never the master's (SQLAlchemy docs)
         "post_fork": lambda _server, _worker: engine.dispose(close=False),
     }
