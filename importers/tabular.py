@@ -76,13 +76,16 @@ class Table:
         return (int(match[1]), int(match[2])) if match else None
 
     def column(self, row: Row, names: tuple[str, ...]) -> tuple[str, str | None]:
-        """(column name, cleaned value) of the first of ``names`` present with a value."""
+        """(column name, value) of the first of ``names`` present with a value.
+
+        ``row`` is a cleaned row from :meth:`data_rows` (every cell through ``cell`` once).
+        """
         found = self._columns.get(names)
         if found is None:  # resolve names to positions once per table, not per row
             found = self._columns[names] = [(n, self.index[norm(n)]) for n in names
                                             if norm(n) in self.index]
         for name, at in found:
-            if at < len(row) and (value := cell(row[at])) not in PLACEHOLDERS:
+            if at < len(row) and (value := row[at]) not in PLACEHOLDERS:
                 return name, value
         return (names[0] if names else "-"), None
 
