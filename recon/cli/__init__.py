@@ -1,7 +1,13 @@
-"""The ``recon`` command line: a click group; each area adds its commands in its own module."""
+"""The ``recon`` command line: a click group whose subcommands live in one module per area.
+
+Subcommands are imported only when used (click's documented lazy-group pattern): ``recon
+invoices import`` does not pay for loading the matcher, scipy, Flask and the gateway SDKs, which
+keeps a cron job or a shell loop quick to start.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
@@ -10,10 +16,40 @@ import click
 from recon.cli.context import CliContext
 from recon.config import AppSettings, ConfigError
 
-__all__ = ["main"]
+__all__ = ["COMMANDS", "main"]
+
+# name -> "module:attribute" of each subcommand.
+COMMANDS: dict[str, str] = {
+    "db": "recon.cli.db:db",
+    "demo": "recon.cli.demo:demo",
+    "gateways": "recon.cli.gateways:gateways",
+    "invoices": "recon.cli.invoices:invoices",
+    "match": "recon.cli.match:match",
+    "matches": "recon.cli.matches:matches",
+    "profiles": "recon.cli.statements:profiles",
+    "run": "recon.cli.run:run",
+    "serve": "recon.cli.serve:serve",
+    "statements": "recon.cli.statements:statements",
+    "tokens": "recon.cli.users:tokens",
+    "users": "recon.cli.users:users",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            module_name, _, attr = COMMANDS[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module_name), attr)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db", "database_url", metavar="URL", help="Database URL (overrides RECON_DATABASE_URL)."
 )
@@ -37,39 +73,3 @@ def main(ctx: click.Context, database_url: str | None, actor: str | None, verbos
             raise click.ClickException(str(exc)) from exc
         ctx.obj = CliContext(settings=settings, actor_name=actor)
     ctx.call_on_close(ctx.obj.close)
-
-
-def _register() -> None:
-    from recon.cli import db, demo, invoices, matches
-
-    commands: list[click.Command] = [db.db, demo.demo, invoices.invoices, matches.matches]
-    for command in commands:
-        main.add_command(command)
-    for module in _optional_modules():
-        main.add_command(module)
-
-
-def _optional_modules() -> list[click.Command]:
-    """Commands of the other areas, listed in ``COMMANDS`` as ``module:attribute``."""
-    import importlib
-
-    found = []
-    for spec in COMMANDS:
-        module_name, _, attr = spec.partition(":")
-        found.append(getattr(importlib.import_module(module_name), attr))
-    return found
-
-
-# Each area appends its command here (one line): "recon.cli.<module>:<click object>".
-COMMANDS: list[str] = [
-    "recon.cli.gateways:gateways",
-    "recon.cli.users:users",
-    "recon.cli.users:tokens",
-    "recon.cli.serve:serve",
-    "recon.cli.run:run",
-    "recon.cli.statements:statements",
-    "recon.cli.statements:profiles",
-    "recon.cli.match:match",
-]
-
-_register()
