@@ -1,7 +1,7 @@
 """Schema changes owned by the daily runs area: the ``inbox_file`` table (content-hash dedupe).
 
-Revision ID: 0005_runs
-Revises: 0004_matching
+Revision ID: 0003_runs
+Revises: 0002_statements
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_runs"
-down_revision: str | None = "0004_matching"
+revision: str = "0003_runs"
+down_revision: str | None = "0002_statements"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

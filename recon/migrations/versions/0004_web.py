@@ -1,7 +1,7 @@
 """Schema changes owned by the web UI area (empty until that area needs one).
 
-Revision ID: 0006_web
-Revises: 0005_runs
+Revision ID: 0004_web
+Revises: 0003_runs
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_web"
-down_revision: str | None = "0005_runs"
+revision: str = "0004_web"
+down_revision: str | None = "0003_runs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
