@@ -81,18 +81,24 @@ def date_of(element: etree._Element | None, file: str) -> date | None:
     return parse_iso_date(value, where(element, file)) if value else None
 
 
+def date_at(root: etree._Element, name: str, file: str) -> date | None:
+    """:func:`date_of` for child ``name`` of an indexed ``root`` (full-path dict lookups)."""
+    value = (text(root, name, "Dt") or text(root, name, "DtTm")
+             or text(root, name, "Dt", "DtTm"))
+    return parse_iso_date(value, where(child(root, name), file)) if value else None
+
+
 def _ref(value: str | None) -> str | None:
     return None if value is None or value.upper() in PLACEHOLDER_REFS else value
 
 
 def bank_tx_code(entry: etree._Element) -> str | None:
     """``Domn/Cd/Fmly/Cd/SubFmlyCd`` joined by ``/``, else the proprietary code."""
-    code = child(entry, "BkTxCd")
-    domain = child(code, "Domn")
-    if domain is not None:
-        parts = (text(domain, "Cd"), text(domain, "Fmly", "Cd"), text(domain, "Fmly", "SubFmlyCd"))
+    if child(entry, "BkTxCd", "Domn") is not None:
+        parts = (text(entry, "BkTxCd", "Domn", "Cd"), text(entry, "BkTxCd", "Domn", "Fmly", "Cd"),
+                 text(entry, "BkTxCd", "Domn", "Fmly", "SubFmlyCd"))
         return "/".join(p for p in parts if p)
-    return text(code, "Prtry", "Cd")
+    return text(entry, "BkTxCd", "Prtry", "Cd")
 
 
 def parse_entry(
@@ -113,7 +119,7 @@ def _parse_entry(entry, details, file, fallback_date, warnings) -> list[ParsedLi
     amount, currency = money(entry, file)
     indicator = text(entry, "CdtDbtInd")
     total = signed(amount, indicator, entry, file)
-    booked = date_of(child(entry, "BookgDt"), file) or fallback_date()
+    booked = date_at(entry, "BookgDt", file) or fallback_date()
     if booked is None:
         raise where(entry, file, "BookgDt").error("booking date is missing")
     if child(entry, "BookgDt") is None:
@@ -122,7 +128,7 @@ def _parse_entry(entry, details, file, fallback_date, warnings) -> list[ParsedLi
     sts = text(entry, "Sts") or text(entry, "Sts", "Cd") or "BOOK"
     common = {
         "booking_date": booked,
-        "value_date": date_of(child(entry, "ValDt"), file),
+        "value_date": date_at(entry, "ValDt", file),
         "currency": currency,
         "status": STATUS.get(sts.upper(), Status.INFO),
         "reversal": (text(entry, "RvslInd") or "").lower() == "true",
@@ -195,7 +201,7 @@ def _leaves(element) -> dict[str, str]:
     """Stripped texts of the direct children of ``element`` by tag (empty when None)."""
     if element is None:
         return {}
-    return {c.tag: v for c in element if c.text and (v := c.text.strip())}
+    return {local(c): v for c in element if c.text and (v := c.text.strip())}
 
 
 def _party_name(detail, party: str) -> str | None:

@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 from lxml import etree
 
@@ -45,8 +46,8 @@ def iter_end_events(data: bytes, file: str, tags: tuple[str, ...]
                     ) -> Iterator[tuple[etree._Element, str]]:
     """Yield ``(element, namespace)`` at the end tag of each element named in ``tags``.
 
-    Only those elements reach Python (lxml filters the rest in C, any namespace). Callers
-    strip namespaces (:func:`strip_namespaces`, :func:`indexed`) before looking inside.
+    Only those elements reach Python (lxml filters the rest in C, any namespace). Lookups
+    inside (:func:`child`, :func:`text`, :func:`indexed`) go by local name.
     Every dangerous parser feature is off.
     """
     refuse_dtd(data, file)
@@ -82,22 +83,33 @@ _INDEX: dict[etree._Element, dict[str, etree._Element]] = {}
 
 
 def _flatten(root: etree._Element) -> dict[str, etree._Element]:
-    """First element per relative local-name path below ``root``, namespaces stripped."""
+    """First element per relative local-name path below ``root`` (tags left as they are)."""
     flat: dict[str, etree._Element] = {}
     _walk(root, "", flat)
     return flat
 
 
+_LOCAL: dict[object, str] = {}  # tag (with namespace) -> local name; a camt file has ~100
+
+
+def _local_name(tag: object) -> str:
+    if not isinstance(tag, str):
+        return ""  # comments / processing instructions
+    name = tag[tag.index("}") + 1 :] if tag[:1] == "{" else tag
+    if len(_LOCAL) < 4096:
+        _LOCAL[tag] = name
+    return name
+
+
 def _walk(node: etree._Element, prefix: str, flat: dict[str, etree._Element]) -> None:
-    # depth-first in document order, so the first element of each path wins; a recursion
-    # over children is ~3x cheaper than ``iterdescendants`` plus ``getparent`` per node
+    # depth-first in document order, so the first element of each path wins. Tags are
+    # not renamed (setting ``.tag`` costs more than the whole walk); local names come
+    # from a small cache keyed by the namespaced tag.
     for sub in node:
-        tag = sub.tag
-        if not isinstance(tag, str):
+        name = _LOCAL.get(sub.tag) or _local_name(sub.tag)
+        if not name:
             continue
-        if tag[0] == "{":
-            tag = sub.tag = tag[tag.index("}") + 1 :]
-        path = prefix + tag
+        path = prefix + name
         if path not in flat:
             flat[path] = sub
         if len(sub):
@@ -150,7 +162,13 @@ def child(element: etree._Element | None, *path: str) -> etree._Element | None:
         return None
     key = path[0] if len(path) == 1 else "/".join(path)
     flat = _INDEX.get(element)
-    return flat.get(key) if flat is not None else element.find(key)
+    return flat.get(key) if flat is not None else element.find(_any_namespace(key))
+
+
+@lru_cache(maxsize=512)
+def _any_namespace(key: str) -> str:
+    """``A/B`` -> ``{*}A/{*}B``: matches with or without a namespace (tags are not renamed)."""
+    return "/".join("{*}" + step for step in key.split("/"))
 
 
 def children(element: etree._Element | None, name: str) -> list[etree._Element]:
