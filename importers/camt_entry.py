@@ -21,7 +21,6 @@ from importers.xmlsafe import (
     child,
     children,
     indexed,
-    indexed_within,
     local,
     path_of,
     text,
@@ -106,13 +105,10 @@ def parse_entry(
     warnings: list[str],
 ) -> list[ParsedLine]:
     """All lines of one ``Ntry`` (several for a batch); oddities go to ``warnings``."""
-    with indexed(entry):
-        details = [d for dtls in children(entry, "NtryDtls") for d in children(dtls, "TxDtls")]
-        if len(details) == 1:  # the common case: reuse the entry's index
-            with indexed_within(entry, details[0], "NtryDtls/TxDtls/"):
-                return _parse_entry(entry, details, file, fallback_date, warnings)
-        with indexed(*details):
-            return _parse_entry(entry, details, file, fallback_date, warnings)
+    details = [d for dtls in children(entry, "NtryDtls") for d in children(dtls, "TxDtls")]
+    # the entry's fields are read outside NtryDtls, so each node is walked once
+    with indexed(entry, skip="NtryDtls"), indexed(*details):
+        return _parse_entry(entry, details, file, fallback_date, warnings)
 
 
 def _parse_entry(entry, details, file, fallback_date, warnings) -> list[ParsedLine]:
