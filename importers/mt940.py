@@ -25,6 +25,8 @@ from importers.mt940_pre import TAG, clean, decode_mt940
 from importers.statements import finish_statement
 
 _SNIFF = re.compile(rb"(^|[\r\n])\s*:(20|25|28C?|60F|61):", re.MULTILINE)
+_RAW_KEYS = frozenset(("status", "amount", "id", "customer_reference", "bank_reference",
+                       "extra_details"))
 _SIGN = {"C": 1, "RD": 1, "EC": 1, "D": -1, "RC": -1, "ED": -1}
 
 
@@ -134,6 +136,12 @@ def _entry_date(value: date, entry) -> date:
     """The entry date's year: the one that puts it nearest the value date."""
     if entry is None:
         return value
+    try:  # the common case: the same year is within half a year, so it is the nearest
+        same = date(value.year, entry.month, entry.day)
+        if abs((same - value).days) <= 182:  # other years are >= 183 days away
+            return same
+    except ValueError:
+        pass
     options = []
     for year in (value.year - 1, value.year, value.year + 1):
         try:
@@ -167,9 +175,7 @@ def _line(transaction, currency: str | None, file: str) -> ParsedLine:
         counterparty_account=details.counterparty_account,
         remittance=details.remittance, end_to_end_id=details.end_to_end_id,
         creditor_ref=details.creditor_ref, other_refs=tuple(others),
-        raw=":61:" + " ".join(f"{k}={v}" for k, v in data.items()
-                              if k in ("status", "amount", "id", "customer_reference",
-                                       "bank_reference", "extra_details"))
+        raw=":61:" + " ".join([f"{k}={v}" for k, v in data.items() if k in _RAW_KEYS])
         + "\n:86:" + (data.get("transaction_details") or ""),
     )
 

@@ -18,6 +18,7 @@ _DUTCH_KEYS = ("EREF", "ORDP", "BENM", "NAME", "ADDR", "REMI", "CNTP", "TRTP", "
                "MARF", "CSID", "RTRN", "ISDT", "IBAN", "BIC", "SUM", "BUSP", "PURP", "ULTC",
                "ULTD", "ID")
 _DUTCH = re.compile(r"/(" + "|".join(_DUTCH_KEYS) + r")/")
+_REMI_PREFIX = re.compile(r"^(USTD|STRD/CUR)/+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,7 @@ def _dutch(text: str) -> Details:
     creditor = None
     if remi.startswith("STRD"):
         creditor = remi.rsplit("/", 1)[-1] or None
-    remi = re.sub(r"^(USTD|STRD/CUR)/+", "", remi)
+    remi = _REMI_PREFIX.sub("", remi)
     return Details(
         remittance=remi.strip() or None,
         counterparty_name=name.strip() or None,
