@@ -20,10 +20,11 @@ from importers.values import Where, currency_code, parse_amount, parse_iso_date
 from importers.xmlsafe import (
     child,
     children,
-    indexed,
+    index,
     local,
     path_of,
     text,
+    unindex,
 )
 
 STATUS = {"BOOK": Status.BOOKED, "PDNG": Status.PENDING, "INFO": Status.INFO}
@@ -105,10 +106,14 @@ def parse_entry(
     warnings: list[str],
 ) -> list[ParsedLine]:
     """All lines of one ``Ntry`` (several for a batch); oddities go to ``warnings``."""
-    details = [d for dtls in children(entry, "NtryDtls") for d in children(dtls, "TxDtls")]
     # the entry's fields are read outside NtryDtls, so each node is walked once
-    with indexed(entry, skip="NtryDtls"), indexed(*details):
+    details = [d for dtls in index(entry, skip="NtryDtls") for d in children(dtls, "TxDtls")]
+    try:
+        for detail in details:
+            index(detail)
         return _parse_entry(entry, details, file, fallback_date, warnings)
+    finally:
+        unindex(entry, *details)
 
 
 def _parse_entry(entry, details, file, fallback_date, warnings) -> list[ParsedLine]:

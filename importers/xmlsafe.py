@@ -82,21 +82,34 @@ def strip_namespaces(element: etree._Element) -> None:
 _INDEX: dict[etree._Element, dict[str, etree._Element]] = {}
 
 
-def _flatten(root: etree._Element, skip: str = "") -> dict[str, etree._Element]:
-    """First element per relative local-name path below ``root`` (tags left as they are).
+def index(element: etree._Element, skip: str = "") -> list[etree._Element]:
+    """Index ``element`` for :func:`child`/:func:`text` (undo with :func:`unindex`).
 
-    Children of ``root`` named ``skip`` are left out with everything below them.
+    Maps each relative local-name path below ``element`` to its first element (tags are
+    left as they are). Direct children named ``skip`` are left out with everything below
+    them and returned instead (a camt entry's details are indexed on their own).
     """
     flat: dict[str, etree._Element] = {}
-    for sub in root:
+    skipped: list[etree._Element] = []
+    for sub in element:
         name = _LOCAL.get(sub.tag) or _local_name(sub.tag)
-        if not name or name == skip:
+        if not name:
+            continue
+        if name == skip:
+            skipped.append(sub)
             continue
         if name not in flat:
             flat[name] = sub
         if len(sub):
             _walk(sub, name + "/", flat)
-    return flat
+    _INDEX[element] = flat
+    return skipped
+
+
+def unindex(*elements: etree._Element) -> None:
+    """Drop the index of each of ``elements``."""
+    for element in elements:
+        _INDEX.pop(element, None)
 
 
 _LOCAL: dict[object, str] = {}  # tag (with namespace) -> local name; a camt file has ~100
@@ -135,12 +148,11 @@ def indexed(*elements: etree._Element, skip: str = "") -> Iterator[None]:
     children of that name (a camt entry's details are indexed on their own).
     """
     for element in elements:
-        _INDEX[element] = _flatten(element, skip)
+        index(element, skip)
     try:
         yield
     finally:
-        for element in elements:
-            _INDEX.pop(element, None)
+        unindex(*elements)
 
 
 def namespace(element: etree._Element) -> str:
