@@ -83,8 +83,8 @@ def date_of(element: etree._Element | None, file: str) -> date | None:
 
 def date_at(root: etree._Element, name: str, file: str) -> date | None:
     """:func:`date_of` for child ``name`` of an indexed ``root`` (full-path dict lookups)."""
-    value = (text(root, name, "Dt") or text(root, name, "DtTm")
-             or text(root, name, "Dt", "DtTm"))
+    value = (text(root, name + "/Dt") or text(root, name + "/DtTm")
+             or text(root, name + "/Dt/DtTm"))
     return parse_iso_date(value, where(child(root, name), file)) if value else None
 
 
@@ -94,11 +94,11 @@ def _ref(value: str | None) -> str | None:
 
 def bank_tx_code(entry: etree._Element) -> str | None:
     """``Domn/Cd/Fmly/Cd/SubFmlyCd`` joined by ``/``, else the proprietary code."""
-    if child(entry, "BkTxCd", "Domn") is not None:
-        parts = (text(entry, "BkTxCd", "Domn", "Cd"), text(entry, "BkTxCd", "Domn", "Fmly", "Cd"),
-                 text(entry, "BkTxCd", "Domn", "Fmly", "SubFmlyCd"))
+    if child(entry, "BkTxCd/Domn") is not None:
+        parts = (text(entry, "BkTxCd/Domn/Cd"), text(entry, "BkTxCd/Domn/Fmly/Cd"),
+                 text(entry, "BkTxCd/Domn/Fmly/SubFmlyCd"))
         return "/".join(p for p in parts if p)
-    return text(entry, "BkTxCd", "Prtry", "Cd")
+    return text(entry, "BkTxCd/Prtry/Cd")
 
 
 def parse_entry(
@@ -126,7 +126,7 @@ def _parse_entry(entry, details, file, fallback_date, warnings) -> list[ParsedLi
     if child(entry, "BookgDt") is None:
         warnings.append(f"Ntry line {entry.sourceline}: "
                         f"no BookgDt, used the message creation date")
-    sts = text(entry, "Sts") or text(entry, "Sts", "Cd") or "BOOK"
+    sts = text(entry, "Sts") or text(entry, "Sts/Cd") or "BOOK"
     common = {
         "booking_date": booked,
         "value_date": date_at(entry, "ValDt", file),
@@ -174,7 +174,7 @@ def _line(entry, detail, amount, entry_ref, common) -> ParsedLine:
         others.append(("TxAcctSvcrRef", tx_ref))
     if ntry_ref := text(entry, "NtryRef"):
         others.append(("NtryRef", ntry_ref))
-    if reason := text(detail, "RtrInf", "Rsn", "Cd"):
+    if reason := text(detail, "RtrInf/Rsn/Cd"):
         others.append(("ReturnReason", reason))
     return ParsedLine(
         amount=amount,
@@ -183,7 +183,7 @@ def _line(entry, detail, amount, entry_ref, common) -> ParsedLine:
         counterparty_account=_party_account(detail, party),
         remittance=_remittance(entry, detail),
         end_to_end_id=_ref(refs.get("EndToEndId")),
-        creditor_ref=text(detail, "RmtInf", "Strd", "CdtrRefInf", "Ref"),
+        creditor_ref=text(detail, "RmtInf/Strd/CdtrRefInf/Ref"),
         invoice_refs=_invoice_refs(detail),
         other_refs=tuple(others),
         raw=etree.tostring(entry, encoding="unicode", with_tail=False)[:4000],
@@ -192,7 +192,7 @@ def _line(entry, detail, amount, entry_ref, common) -> ParsedLine:
 
 
 def _invoice_refs(detail) -> tuple[str, ...]:
-    if child(detail, "RmtInf", "Strd") is None:  # the common case: no structured remittance
+    if child(detail, "RmtInf/Strd") is None:  # the common case: no structured remittance
         return ()
     return tuple(v for s in children(child(detail, "RmtInf"), "Strd")
                  for d in children(s, "RfrdDocInf") if (v := text(d, "Nb")))
@@ -205,22 +205,33 @@ def _leaves(element) -> dict[str, str]:
     return {local(c): v for c in element if c.text and (v := c.text.strip())}
 
 
+# full paths below the indexed detail, joined once: a dict lookup each, no ElementPath search
+_PARTY_NAME = {p: (f"RltdPties/{p}/Nm", f"RltdPties/{p}/Pty/Nm", f"RltdPties/Ultmt{p}/Nm",
+                   f"RltdPties/Ultmt{p}/Pty/Nm") for p in ("Cdtr", "Dbtr")}
+_PARTY_ACCOUNT = {p: (f"RltdPties/{p}Acct/Id/IBAN", f"RltdPties/{p}Acct/Id/Othr/Id")
+                  for p in ("Cdtr", "Dbtr")}
+
+
+def _first_text(element, keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        if value := text(element, key):
+            return value
+    return None
+
+
 def _party_name(detail, party: str) -> str | None:
-    # full paths below the indexed detail: a dict lookup each, no ElementPath search
-    return (text(detail, "RltdPties", party, "Nm") or text(detail, "RltdPties", party, "Pty", "Nm")
-            or text(detail, "RltdPties", f"Ultmt{party}", "Nm")
-            or text(detail, "RltdPties", f"Ultmt{party}", "Pty", "Nm"))
+    return _first_text(detail, _PARTY_NAME[party])
 
 
 def _party_account(detail, party: str) -> str | None:
-    return (text(detail, "RltdPties", f"{party}Acct", "Id", "IBAN")
-            or text(detail, "RltdPties", f"{party}Acct", "Id", "Othr", "Id"))
+    return _first_text(detail, _PARTY_ACCOUNT[party])
 
 
 def _remittance(entry, detail) -> str | None:
     info = child(detail, "RmtInf")
     parts = [p for u in children(info, "Ustrd") if (p := text(u))] if info is not None else []
-    parts += [p for tag in ("AddtlTxInf",) if (p := text(detail, tag))]
+    if p := text(detail, "AddtlTxInf"):
+        parts.append(p)
     if not parts and (extra := text(entry, "AddtlNtryInf")):
         parts.append(extra)
     return " ".join(parts) or None
