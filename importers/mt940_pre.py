@@ -84,13 +84,15 @@ class _Cleaner:
         match = TAG.match(line)
         if match:
             self.start_tag(number, match[1], line)
-        elif line.strip() == "-" or line.strip().startswith("-XXX"):
+            return
+        stripped = line.strip()  # once per line, not once per test
+        if stripped == "-" or stripped.startswith("-XXX"):
             self.dash(line)
-        elif not line.strip():
+        elif not stripped:
             return
         elif not self.inside:
             if line.startswith(":"):
-                self.notes.append(f"line {number}: unknown preamble {line.strip()!r} ignored")
+                self.notes.append(f"line {number}: unknown preamble {stripped!r} ignored")
         else:
             self.continuation(line)
 
