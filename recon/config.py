@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Literal, cast
 
-__all__ = ["AppSettings", "ConfigError", "GatewaySettings", "default_database_url"]
+__all__ = ["AppSettings", "ConfigError", "FxRateRule", "GatewaySettings", "default_database_url"]
 
 WebhookProcessing = Literal["background", "inline"]
 
@@ -58,6 +58,50 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw.lower() in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
+
+
+@dataclass(frozen=True)
+class FxRateRule:
+    """Receipts in ``from_currency`` may pay invoices in ``to_currency`` at ``rate`` +/- tolerance.
+
+    1 unit of ``from_currency`` = ``rate`` units of ``to_currency`` (``matching.FxRule``).
+    """
+
+    from_currency: str
+    to_currency: str
+    rate: Decimal
+    tolerance_percent: Decimal
+
+
+def _fx_rules(env: Mapping[str, str], name: str = "RECON_FX_RULES") -> tuple[FxRateRule, ...]:
+    """``USD>EUR:0.92:1.5,GBP>EUR:1.17:1`` = from>to:rate:tolerance_percent; empty: none."""
+    rules: list[FxRateRule] = []
+    for item in (env.get(name) or "").split(","):
+        if item.strip():
+            rules.append(_fx_rule(name, item.strip()))
+    return tuple(rules)
+
+
+def _fx_rule(name: str, item: str) -> FxRateRule:
+    bad = ConfigError(
+        f"{name}: {item!r} is not from>to:rate:tolerance_percent (e.g. USD>EUR:0.92:1.5)"
+    )
+    parts = item.split(":")
+    pair = parts[0].split(">")
+    if len(parts) != 3 or len(pair) != 2:
+        raise bad
+    source, target = (c.strip().upper() for c in pair)
+    if not (len(source) == len(target) == 3 and source.isalpha() and target.isalpha()):
+        raise bad
+    if source == target:
+        raise bad
+    try:
+        rate, tolerance = Decimal(parts[1].strip()), Decimal(parts[2].strip())
+    except InvalidOperation as exc:
+        raise bad from exc
+    if not rate.is_finite() or not tolerance.is_finite() or rate <= 0 or tolerance < 0:
+        raise bad
+    return FxRateRule(source, target, rate, tolerance)
 
 
 def _webhook_processing(env: Mapping[str, str]) -> WebhookProcessing:
@@ -119,6 +163,7 @@ class AppSettings:
     smtp_url: str | None = field(default=None, repr=False)
     report_email: str | None = None
     webhook_processing: WebhookProcessing = "background"
+    fx_rules: tuple[FxRateRule, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -139,6 +184,7 @@ class AppSettings:
             smtp_url=env.get("RECON_SMTP_URL") or None,
             report_email=env.get("RECON_REPORT_EMAIL") or None,
             webhook_processing=_webhook_processing(env),
+            fx_rules=_fx_rules(env),
             extra={k: v for k, v in env.items() if k.startswith(_GATEWAY_PREFIXES)},
         )
         clean = {k: v for k, v in overrides.items() if v is not None}

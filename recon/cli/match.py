@@ -38,12 +38,14 @@ def match(
     if dry_run:  # read only: nothing is written, and the session is rolled back anyway
         with factory() as session:
             report = run_matching(session, actor=obj.actor, auto_threshold=auto,
-                                  suggest_threshold=suggest, dry_run=True)  # fmt: skip
+                                  suggest_threshold=suggest, dry_run=True,
+                                  fx_rules=obj.settings.fx_rules)  # fmt: skip
             session.rollback()
     else:
         with factory.begin() as session:  # one transaction for the whole run
             report = run_matching(session, actor=obj.actor, auto_threshold=auto,
-                                  suggest_threshold=suggest)  # fmt: skip
+                                  suggest_threshold=suggest,
+                                  fx_rules=obj.settings.fx_rules)  # fmt: skip
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=1))
     else:

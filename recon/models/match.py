@@ -102,21 +102,40 @@ class Match(Base):
 
 
 class Allocation(Base):
-    """Part of a receipt applied to one invoice."""
+    """Part of a receipt applied to one invoice.
+
+    ``amount_minor``/``currency`` are in the INVOICE's currency. When the receipt's currency
+    differs (FX), ``receipt_amount_minor`` is the part of the receipt, in its own currency, spent
+    on this allocation; NULL means the same currency (it equals ``amount_minor``).
+    """
 
     __tablename__ = "allocation"
-    __table_args__ = (CheckConstraint("amount_minor > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        CheckConstraint(
+            "receipt_amount_minor IS NULL OR receipt_amount_minor > 0",
+            name="receipt_amount_positive",
+        ),
+    )
 
     id: Mapped[intpk]
     match_id: Mapped[int] = mapped_column(ForeignKey("match.id"), index=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
     amount_minor: Mapped[minor]
     currency: Mapped[currency_code]
+    receipt_amount_minor: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[created_at]
 
     match: Mapped[Match] = relationship(back_populates="allocations")
     invoice: Mapped[Invoice] = relationship(back_populates="allocations")
     amount = MoneyAttr("amount_minor")
+
+    @property
+    def receipt_minor(self) -> int:
+        """What this allocation takes from the receipt, in the receipt's currency."""
+        if self.receipt_amount_minor is None:
+            return self.amount_minor
+        return self.receipt_amount_minor
 
     def __repr__(self) -> str:
         return f"Allocation(match={self.match_id}, invoice={self.invoice_id}, {self.amount})"

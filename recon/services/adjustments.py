@@ -54,11 +54,13 @@ def attach(
         line_id = match.statement_line_id or (line.id if line is not None else None)
     if invoice_id is None and line_id is None:
         raise InvariantError("an adjustment needs an invoice or a bank line")
+    # an invoice's adjustment is in the invoice's currency (an FX match: not the receipt's)
+    currency = _invoice(session, invoice_id).currency if invoice_id is not None else match.currency
     adj = Adjustment(
         kind=kind,
         status="proposed",
-        amount_minor=_positive(amount, match.currency),
-        currency=match.currency,
+        amount_minor=_positive(amount, currency),
+        currency=currency,
         invoice_id=invoice_id,
         statement_line_id=line_id,
         prepared_by=actor,

@@ -3,8 +3,11 @@ and invoices, so the CLI, the matcher, the web UI and the API share every rule.
 
 Invariants kept here (and backed by check constraints in the database):
 allocations from one receipt never exceed it; allocations and adjustments of one invoice never
-exceed it; currencies agree; debits never pay customer invoices; the rest of an overpayment stays
-visible as unapplied cash; nothing is deleted (undo and reject are status changes with audit rows).
+exceed it; currencies agree unless an allocation says what it takes from the receipt in the
+receipt's currency (FX: ``AllocationSpec.receipt_amount``; the invoice side counts ``amount`` in
+the invoice's currency, the receipt side ``receipt_amount``); debits never pay customer
+invoices; the rest of an overpayment stays visible as unapplied cash; nothing is deleted (undo
+and reject are status changes with audit rows).
 """
 
 from __future__ import annotations
@@ -47,8 +50,11 @@ Receipt = StatementLine | GatewayTransaction
 
 @dataclass(frozen=True)
 class AllocationSpec:
+    """``amount`` in the invoice's currency; ``receipt_amount`` in the receipt's (FX only)."""
+
     invoice_id: int
     amount: Decimal
+    receipt_amount: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -108,14 +114,7 @@ def create_match(
     )
     session.add(match)
     for spec in allocations:
-        invoice = _invoice(session, spec.invoice_id)
-        _same_currency(receipt, invoice)
-        amount = to_minor(spec.amount, receipt.currency)
-        if amount <= 0:
-            raise InvariantError(f"allocation to {invoice.invoice_no} must be positive")
-        match.allocations.append(
-            Allocation(invoice_id=invoice.id, amount_minor=amount, currency=receipt.currency)
-        )
+        match.allocations.append(_allocation(session, receipt, spec))
     allocation_batch.flush(session)
     for adj in adjustments_:
         adjustments.attach(session, match, adj.kind, adj.amount, adj.invoice_id, actor, adj.reason)
@@ -125,6 +124,29 @@ def create_match(
         session, actor=actor, action=f"match.{status}", obj=match, after=_snapshot(match)
     )
     return match
+
+
+def _allocation(session: Session, receipt: Receipt, spec: AllocationSpec) -> Allocation:
+    invoice = _invoice(session, spec.invoice_id)
+    amount = to_minor(spec.amount, invoice.currency)
+    receipt_amount = None
+    if invoice.currency != receipt.currency:
+        if spec.receipt_amount is None:
+            raise InvariantError(
+                "cross-currency allocation needs the receipt amount (an FX rate rule): "
+                f"{receipt.currency} receipt for {invoice.invoice_no} in {invoice.currency}"
+            )
+        receipt_amount = to_minor(spec.receipt_amount, receipt.currency)
+        if receipt_amount <= 0:
+            raise InvariantError(f"receipt amount for {invoice.invoice_no} must be positive")
+    if amount <= 0:
+        raise InvariantError(f"allocation to {invoice.invoice_no} must be positive")
+    return Allocation(
+        invoice_id=invoice.id,
+        amount_minor=amount,
+        currency=invoice.currency,
+        receipt_amount_minor=receipt_amount,
+    )
 
 
 def confirm_match(session: Session, match_id: int, *, actor: str) -> Match:
@@ -189,7 +211,7 @@ def undo_match(session: Session, match_id: int, *, actor: str, reason: str) -> M
         invoice = _invoice(session, alloc.invoice_id)
         invoice.paid_minor -= alloc.amount_minor
         invoice.refresh_status()
-        receipt.allocated_minor -= alloc.amount_minor
+        receipt.allocated_minor -= alloc.receipt_minor
     for adj in match.adjustments:
         if adj.status == "applied":
             adjustments.reverse(session, adj, actor, reason)
@@ -233,7 +255,7 @@ def supersede_suggestions(
 
 
 def _apply(session: Session, match: Match, receipt: Receipt, actor: str) -> None:
-    total = sum(a.amount_minor for a in match.allocations)
+    total = sum(a.receipt_minor for a in match.allocations)
     available = receipt_minor(receipt) - receipt.allocated_minor
     if total > available:
         raise InvariantError(
@@ -244,6 +266,8 @@ def _apply(session: Session, match: Match, receipt: Receipt, actor: str) -> None
         invoice = _invoice(session, alloc.invoice_id)
         if invoice.status == "cancelled":
             raise InvariantError(f"invoice {invoice.invoice_no} is cancelled")
+        if invoice.currency != alloc.currency:  # pragma: no cover - set from the invoice
+            raise InvariantError(f"allocation currency differs from {invoice.invoice_no}'s")
         if alloc.amount_minor > invoice.open_minor:
             raise InvariantError(
                 f"allocation {alloc.amount} to {invoice.invoice_no} exceeds its open amount "
@@ -288,13 +312,6 @@ def _receipt_of(match: Match) -> Receipt:
     return receipt
 
 
-def _same_currency(receipt: Receipt, invoice: Invoice) -> None:
-    if receipt.currency != invoice.currency:
-        raise InvariantError(
-            f"receipt in {receipt.currency} cannot pay {invoice.invoice_no} in {invoice.currency}"
-        )
-
-
 def _invoice(session: Session, invoice_id: int) -> Invoice:
     if allocation_batch.locked(session, Invoice, invoice_id):  # locked in bulk: identity map
         invoice = session.get(Invoice, invoice_id)
@@ -317,7 +334,15 @@ def _snapshot(match: Match) -> dict[str, Any]:
         "status": match.status,
         "confidence": match.confidence,
         "allocations": [
-            {"invoice_id": a.invoice_id, "amount": str(a.amount)} for a in match.allocations
+            _alloc_snapshot(a) for a in match.allocations
         ],
         "unapplied": str(match.unapplied),
     }
+
+
+def _alloc_snapshot(alloc: Allocation) -> dict[str, Any]:
+    out: dict[str, Any] = {"invoice_id": alloc.invoice_id, "amount": str(alloc.amount)}
+    if alloc.receipt_amount_minor is not None:
+        out["currency"] = alloc.currency
+        out["receipt_amount_minor"] = alloc.receipt_amount_minor
+    return out

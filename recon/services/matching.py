@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -76,10 +77,20 @@ def engine_settings(
     auto_threshold: float | Decimal | None = None,
     suggest_threshold: float | Decimal | None = None,
     base: m.MatchSettings | None = None,
+    fx_rules: Sequence[Any] | None = None,
 ) -> m.MatchSettings:
-    """The engine's settings with the thresholds given at the edge (None keeps the default)."""
+    """The engine's settings with the thresholds and FX rate rules given at the edge.
+
+    ``fx_rules``: ``recon.config.FxRateRule``s (``RECON_FX_RULES``); None keeps the base's, and
+    without any rule receipts only match invoices in their own currency.
+    """
     base = base or m.MatchSettings()
-    changes: dict[str, float] = {}
+    changes: dict[str, Any] = {}
+    if fx_rules is not None:
+        changes["fx_rules"] = tuple(
+            m.FxRule(r.from_currency, r.to_currency, r.rate, r.tolerance_percent)
+            for r in fx_rules
+        )
     if auto_threshold is not None:
         changes["auto_threshold"] = float(auto_threshold)
     if suggest_threshold is not None:
@@ -145,10 +156,11 @@ def run_matching(
     suggest_threshold: float | Decimal | None = None,
     dry_run: bool = False,
     settings: m.MatchSettings | None = None,
+    fx_rules: Sequence[Any] | None = None,
 ) -> MatchRunReport:
     """All matching stages on the open items of `session`; see the module docstring."""
     start = time.perf_counter()
-    settings = engine_settings(auto_threshold, suggest_threshold, settings)
+    settings = engine_settings(auto_threshold, suggest_threshold, settings, fx_rules)
     loaded = load(session)
     report = MatchRunReport(dry_run=dry_run, receipts=len(loaded.data.receipts),
                             invoices=len(loaded.data.invoices))  # fmt: skip

@@ -1,10 +1,11 @@
 """Apply a matching run's proposals in bulk (service layer, never commits).
 
 `apply_receipt_proposals(session, loaded, result, report, actor, run_id)` writes the engine's
-receipt proposals: `auto` ones as applied matches, `suggested` ones as suggestions (an
-identical open suggestion is kept), replacing stale suggestions. Every match still goes
-through `recon.services.allocations.create_match`, so every invariant check and audit row is
-kept; what makes it fast:
+receipt proposals (FX ones too: the allocation's `receipt_amount` in the receipt's currency and
+an `fx_difference` adjustment on the invoice): `auto` ones as applied matches, `suggested` ones
+as suggestions (an identical open suggestion is kept), replacing stale suggestions. Every match
+still goes through `recon.services.allocations.create_match`, so every invariant check and audit
+row is kept; what makes it fast:
 
 - all invoices and receipts involved are locked and loaded up front, a chunk per
   ``SELECT .. FOR UPDATE`` (`allocation_batch.lock_rows`), so `create_match` finds them in the
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 
 import matching as m
 from recon.models import GatewayTransaction, Invoice, Match, StatementLine
+from recon.money import from_minor
 from recon.services import allocation_batch, audit
 from recon.services.allocations import (
     AdjustmentSpec,
@@ -60,8 +62,37 @@ def _alternatives(prop: m.Proposal) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _signature(allocs: Any) -> frozenset[tuple[int, Decimal]]:
-    return frozenset((int(a.invoice_id), Decimal(a.amount)) for a in allocs)
+def _signature(prop: m.Proposal) -> frozenset[tuple[int, Decimal]]:
+    """Invoice and amount per allocation; an FX one by what it takes from the receipt."""
+    return frozenset(
+        (int(a.invoice_id), Decimal(a.amount if a.receipt_amount is None else a.receipt_amount))
+        for a in prop.allocations
+    )
+
+
+def _stored_signature(match: Match) -> frozenset[tuple[int, Decimal]]:
+    return frozenset(
+        (a.invoice_id, from_minor(a.receipt_minor, match.currency)
+         if a.receipt_amount_minor is not None else a.amount)
+        for a in match.allocations
+    )  # fmt: skip
+
+
+def _spec(session: Session, alloc: m.Allocation, fx: dict[int, Decimal]) -> AllocationSpec:
+    """The allocation as `create_match` takes it.
+
+    For an FX pair the engine (matching/proposals.py) gives the invoice's whole claim as the
+    allocation and the FX difference besides; the money the receipt brings is the claim less
+    the difference. Told apart by the invoice's open amount, so an allocation that already
+    excludes the difference is taken as it is.
+    """
+    invoice_id = int(alloc.invoice_id)
+    amount, diff = alloc.amount, fx.get(invoice_id, Decimal(0))
+    if alloc.receipt_amount is not None and diff:
+        invoice = session.get(Invoice, invoice_id)  # locked and loaded up front: identity map
+        if invoice is not None and amount + diff > invoice.open_amount:
+            amount -= diff
+    return AllocationSpec(invoice_id, amount, alloc.receipt_amount)
 
 
 def _supersede(session: Session, loaded: Loaded, key: Any, old: list[Match], actor: str) -> int:
@@ -80,9 +111,11 @@ def _create(session: Session, loaded: Loaded, prop: m.Proposal, actor: str, run_
         AdjustmentSpec(a.kind, a.amount, int(a.invoice_id), "proposed by the matcher")
         for a in prop.adjustments
     ]
+    fx = {int(a.invoice_id): a.amount for a in prop.adjustments
+          if a.kind == "fx_difference" and a.invoice_id is not None}
     create_match(
         session, receipt=receipt,
-        allocations=[AllocationSpec(int(a.invoice_id), a.amount) for a in prop.allocations],
+        allocations=[_spec(session, a, fx) for a in prop.allocations],
         status=prop.status, actor=actor, confidence=prop.confidence,
         reasons=_reasons(prop), alternatives=_alternatives(prop), adjustments_=adjustments,
         run_id=run_id,
@@ -109,19 +142,6 @@ def _lock(session: Session, todos: Sequence[Todo]) -> dict[int, Invoice]:
     allocation_batch.lock_rows(session, StatementLine, lines)
     allocation_batch.lock_rows(session, GatewayTransaction, txns)
     return allocation_batch.lock_rows(session, Invoice, invoices)
-
-
-def _refusal(loaded: Loaded, prop: m.Proposal, invoices: dict[int, Invoice]) -> str | None:
-    """Checked in Python before the bulk write, so one such proposal does not slow its chunk."""
-    currency = loaded.receipt(prop.receipt_id).currency
-    for alloc in prop.allocations:
-        invoice = invoices.get(int(alloc.invoice_id))
-        if invoice is not None and invoice.currency != currency:
-            return (
-                f"{currency} receipt for {invoice.invoice_no} in {invoice.currency}: FX "
-                "proposals are not stored (allocations are same-currency only)"
-            )
-    return None
 
 
 def _count(report, prop: m.Proposal) -> None:
@@ -171,20 +191,15 @@ def apply_receipt_proposals(
     for prop in sorted(result.proposals, key=lambda p: p.status != "auto"):  # autos first
         old = existing.get(prop.receipt_id, [])
         if prop.status == "suggested" and any(
-            _signature(o.allocations) == _signature(prop.allocations) for o in old
+            _stored_signature(o) == _signature(prop) for o in old
         ):
             report.unchanged += 1
         elif report.dry_run:
             _count(report, prop)
         else:
             todos.append((prop, old))
-    invoices = _lock(session, todos) if todos else {}
-    refused = {id(prop): _refusal(loaded, prop, invoices) for prop, _ in todos}
-    for prop, _ in todos:
-        if refused[id(prop)]:
-            report.errors.append(f"receipt {prop.receipt_id[0]} {prop.receipt_id[1]}: "
-                                 f"{refused[id(prop)]}")  # fmt: skip
-    todos = [todo for todo in todos if not refused[id(todo[0])]]
+    if todos:
+        _lock(session, todos)
     for start in range(0, len(todos), CHUNK):
         _apply_chunk(session, loaded, todos[start : start + CHUNK], report, actor, run_id)
     if report.dry_run:

@@ -125,6 +125,7 @@ def _steps(
             run_id=run_id,
             auto_threshold=options.auto_threshold,
             suggest_threshold=options.suggest_threshold,
+            fx_rules=options.fx_rules,
         )
     progress("reports", len(items), len(items))
     return _finish(factory, options, run_id, files, steps, actor)

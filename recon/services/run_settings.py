@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-from recon.config import AppSettings, ConfigError
+from recon.config import AppSettings, ConfigError, FxRateRule
 
 __all__ = ["DEFAULT_INVOICE_PATTERNS", "RunSettings"]
 
@@ -64,6 +64,7 @@ class RunSettings:
     mail_from: str = "recon@localhost"
     auto_threshold: Decimal | None = None
     suggest_threshold: Decimal | None = None
+    fx_rules: tuple[FxRateRule, ...] = ()  # RECON_FX_RULES
 
     @classmethod
     def from_env(
@@ -85,6 +86,7 @@ class RunSettings:
             mail_from=env.get("RECON_REPORT_FROM", "").strip() or "recon@localhost",
             auto_threshold=app.auto_threshold,
             suggest_threshold=app.suggest_threshold,
+            fx_rules=app.fx_rules,
         )
         return settings.with_(**overrides)
 

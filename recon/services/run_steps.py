@@ -9,6 +9,7 @@ run summary. Errors of the services propagate: the caller marks the run failed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -51,18 +52,26 @@ def match_counts(factory: sessionmaker[Session]) -> dict[str, int]:
 
 
 def run_matching(
-    factory: sessionmaker[Session], *, actor: str, run_id: int, **thresholds: Any
+    factory: sessionmaker[Session],
+    *,
+    actor: str,
+    run_id: int,
+    fx_rules: Sequence[Any] = (),
+    **thresholds: Any,
 ) -> dict[str, Any]:
     """All matching stages in one transaction; auto matches applied, suggestions stored.
 
     ``thresholds`` (``auto_threshold``, ``suggest_threshold``, from the environment) are passed
-    on; a value staff stored in the ``setting`` table (the web UI's settings page) wins.
+    on (``fx_rules``, ``RECON_FX_RULES``, too); a threshold staff stored in the ``setting``
+    table (the web UI's settings page) wins.
     """
     before = match_counts(factory)
     with factory.begin() as session:
         offered = {**thresholds, **_stored(session, list(thresholds))}
         offered = {k: v for k, v in offered.items() if v is not None}
-        result = matching.run_matching(session, actor=actor, run_id=run_id, **offered)
+        result = matching.run_matching(
+            session, actor=actor, run_id=run_id, fx_rules=fx_rules, **offered
+        )
     after = match_counts(factory)
     return {
         "auto_matched": after.get("auto", 0) - before.get("auto", 0),

@@ -139,7 +139,7 @@ def test_debits_and_currency_mismatch_are_refused(session) -> None:
             status="manual",
             actor="m",
         )
-    with pytest.raises(InvariantError, match="cannot pay"):
+    with pytest.raises(InvariantError, match="needs the receipt amount"):
         create_match(
             session,
             receipt=make_line(session, "100.00", "USD"),
@@ -362,3 +362,97 @@ def test_statement_line_check_constraint(session) -> None:
         session.flush()
     session.rollback()
     assert session.scalar(select(func.count()).select_from(StatementLine)) == 0
+
+
+# --- FX: a receipt in one currency pays an invoice in another (an FX rate rule) -------------
+
+
+def _fx_match(session, inv, line, amount="920.00", receipt_amount="1000.00", fx="5.00"):
+    return create_match(
+        session,
+        receipt=line,
+        allocations=[AllocationSpec(inv.id, Decimal(amount), Decimal(receipt_amount))],
+        adjustments_=[AdjustmentSpec("fx_difference", Decimal(fx), inv.id)] if fx else (),
+        status="auto",
+        actor="matcher",
+    )
+
+
+def test_fx_receipt_pays_invoice_in_another_currency(session) -> None:
+    inv = make_invoice(session, "925.00", "EUR")
+    line = make_line(session, "1000.00", "USD")
+    match = _fx_match(session, inv, line)
+    session.flush()
+    alloc = match.allocations[0]
+    assert (alloc.amount_minor, alloc.currency, alloc.receipt_amount_minor) == (92000, "EUR", 100000)
+    assert inv.status == "paid" and inv.paid_minor == 92000 and inv.adjusted_minor == 500
+    assert line.allocated_minor == 100000 and match.unapplied_minor == 0
+    assert match.currency == "USD"
+    adj = match.adjustments[0]
+    assert (adj.kind, adj.currency, adj.amount_minor, adj.status) == (
+        "fx_difference", "EUR", 500, "applied"
+    )  # fmt: skip
+
+
+def test_fx_partial_receipt_leaves_unapplied_in_receipt_currency(session) -> None:
+    inv = make_invoice(session, "1000.00", "EUR")
+    line = make_line(session, "1200.00", "USD")
+    match = _fx_match(session, inv, line, "920.00", "1000.00", fx=None)
+    assert inv.open_minor == 8000 and inv.status != "paid"
+    assert line.allocated_minor == 100000 and match.unapplied_minor == 20000
+
+
+def test_fx_without_receipt_amount_is_refused(session) -> None:
+    inv = make_invoice(session, "100.00", "EUR")
+    line = make_line(session, "110.00", "USD")
+    with pytest.raises(InvariantError, match="cross-currency allocation needs the receipt amount"):
+        create_match(
+            session,
+            receipt=line,
+            allocations=[AllocationSpec(inv.id, Decimal("100.00"))],
+            status="suggested",
+            actor="m",
+        )
+
+
+def test_fx_undo_reverses_both_sides(session) -> None:
+    inv = make_invoice(session, "925.00", "EUR")
+    line = make_line(session, "1000.00", "USD")
+    match = _fx_match(session, inv, line)
+    undo_match(session, match.id, actor="clerk", reason="wrong customer")
+    assert (inv.paid_minor, inv.adjusted_minor, inv.open_minor) == (0, 0, 92500)
+    assert inv.status == "open"
+    assert line.allocated_minor == 0 and match.status == "undone"
+    assert match.adjustments[0].status == "undone"
+    again = _fx_match(session, inv, line)  # the receipt and invoice are whole again
+    assert again.unapplied_minor == 0 and inv.status == "paid"
+
+
+def test_fx_over_allocation_refused_on_the_receipt_side(session) -> None:
+    inv = make_invoice(session, "2000.00", "EUR")
+    line = make_line(session, "1000.00", "USD")
+    with pytest.raises(InvariantError, match="exceed the receipt"):
+        _fx_match(session, inv, line, "920.00", "1000.01", fx=None)  # USD 1000.01 > 1000.00
+
+
+def test_fx_over_allocation_refused_on_the_invoice_side(session) -> None:
+    inv = make_invoice(session, "900.00", "EUR")
+    line = make_line(session, "1000.00", "USD")
+    with pytest.raises(InvariantError, match="exceeds its open amount"):
+        _fx_match(session, inv, line, "920.00", "1000.00", fx=None)  # EUR 920 > 900 open
+
+
+def test_fx_confirmed_suggestion_applies_both_sides(session) -> None:
+    inv = make_invoice(session, "925.00", "EUR")
+    line = make_line(session, "1000.00", "USD")
+    match = create_match(
+        session,
+        receipt=line,
+        allocations=[AllocationSpec(inv.id, Decimal("920.00"), Decimal("1000.00"))],
+        adjustments_=[AdjustmentSpec("fx_difference", Decimal("5.00"), inv.id)],
+        status="suggested",
+        actor="matcher",
+    )
+    assert inv.paid_minor == 0 and line.allocated_minor == 0
+    confirm_match(session, match.id, actor="clerk")
+    assert inv.status == "paid" and line.allocated_minor == 100000

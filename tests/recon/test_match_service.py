@@ -213,16 +213,48 @@ def test_a_refused_proposal_is_reported_and_the_rest_of_its_chunk_applied(sessio
     )
 
 
-def test_fx_proposal_is_reported_not_stored_and_the_others_are_applied(session):
+def test_fx_proposal_is_stored_with_receipt_amount_and_fx_difference(session):
     from matching import FxRule, MatchSettings
 
     acme = make_customer(session, name="Acme GmbH")
-    make_invoice(session, "920.00", customer=acme, invoice_no="INV-2026-0301")
+    eur = make_invoice(session, "925.00", customer=acme, invoice_no="INV-2026-0301")
     usd = make_line(session, "1000.00", "USD", counterparty_name="Acme", remittance="INV-2026-0301")
     make_invoice(session, "80.00", customer=acme, invoice_no="INV-2026-0302")
     make_line(session, "80.00", counterparty_name="Acme", remittance="INV-2026-0302")
     rule = MatchSettings(fx_rules=(FxRule("USD", "EUR", Decimal("0.92"), Decimal("1")),))
     report = run_matching(session, actor="tester", settings=rule)
-    assert report.auto + report.suggested == 1 and len(report.errors) == 1
-    assert "FX proposals are not stored" in report.errors[0]
+    assert report.auto + report.suggested == 2 and report.errors == []
+    (fx,) = [m for m in _matches(session) if m.statement_line_id == usd.id]
+    (alloc,) = fx.allocations
+    assert alloc.currency == "EUR" and alloc.receipt_amount_minor == 100000
+    assert fx.currency == "USD"
+    if fx.status == "auto":
+        assert eur.status == "paid" and usd.allocated_minor == 100000 and fx.unapplied_minor == 0
+    adj = [a for a in fx.adjustments if a.kind == "fx_difference"]
+    assert all(a.currency == "EUR" and a.invoice_id == eur.id for a in adj)
+    assert alloc.amount_minor + sum(a.amount_minor for a in adj) == 92500
+
+
+def test_fx_proposal_without_a_rule_is_not_made(session):
+    acme = make_customer(session, name="Acme GmbH")
+    make_invoice(session, "920.00", customer=acme, invoice_no="INV-2026-0311")
+    usd = make_line(session, "1000.00", "USD", counterparty_name="Acme", remittance="INV-2026-0311")
+    report = run_matching(session, actor="tester")
+    assert report.auto + report.suggested == 0 and report.errors == []
     assert all(m.statement_line_id != usd.id for m in _matches(session))
+
+
+def test_fx_suggestion_is_kept_unchanged_on_rerun(session):
+    from matching import FxRule, MatchSettings
+
+    acme = make_customer(session, name="Acme GmbH")
+    make_invoice(session, "925.00", customer=acme, invoice_no="INV-2026-0321")
+    make_line(session, "1000.00", "USD", counterparty_name="Acme", remittance="INV-2026-0321")
+    rule = MatchSettings(fx_rules=(FxRule("USD", "EUR", Decimal("0.92"), Decimal("1")),))
+    first = run_matching(session, actor="tester", settings=rule, auto_threshold=1.0)
+    assert first.suggested == 1 and first.errors == []
+    again = run_matching(session, actor="tester", settings=rule, auto_threshold=1.0)
+    assert (again.suggested, again.unchanged, again.superseded) == (0, 1, 0)
+    (sugg,) = _matches(session, "suggested")
+    confirm_match(session, sugg.id, actor="clerk")
+    assert sugg.allocations[0].invoice.status == "paid"
