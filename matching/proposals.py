@@ -89,12 +89,14 @@ def _single(ctx: _Context, key: int, tok: str):
     adjustments = ()
     if fee:
         adjustments = (Adjustment(inv.id, "fx_difference" if level == FX else "bank_fee", fee),)
+    # The allocation is what the receipt brings (in the invoice currency); a fee or an FX
+    # difference closes the rest of the invoice as an adjustment.
     if rec.currency == inv.currency:
         unapplied = rec.amount - (alloc - fee)
-        allocation = Allocation(inv.id, alloc - fee)  # receipt money; the fee closes the rest
+        allocation = Allocation(inv.id, alloc - fee)
     else:
         unapplied = Decimal(0) if level == FX else _fx_rest(ctx, rec, inv, alloc)
-        allocation = Allocation(inv.id, alloc, rec.amount - unapplied)
+        allocation = Allocation(inv.id, alloc - fee, rec.amount - unapplied)
     kind = _KIND.get(level, "overpayment" if level == FAR and unapplied > 0 else "single")
     if level == FAR and unapplied <= 0:
         kind = "partial"

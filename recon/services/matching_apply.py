@@ -78,21 +78,9 @@ def _stored_signature(match: Match) -> frozenset[tuple[int, Decimal]]:
     )  # fmt: skip
 
 
-def _spec(session: Session, alloc: m.Allocation, fx: dict[int, Decimal]) -> AllocationSpec:
-    """The allocation as `create_match` takes it.
-
-    For an FX pair the engine (matching/proposals.py) gives the invoice's whole claim as the
-    allocation and the FX difference besides; the money the receipt brings is the claim less
-    the difference. Told apart by the invoice's open amount, so an allocation that already
-    excludes the difference is taken as it is.
-    """
-    invoice_id = int(alloc.invoice_id)
-    amount, diff = alloc.amount, fx.get(invoice_id, Decimal(0))
-    if alloc.receipt_amount is not None and diff:
-        invoice = session.get(Invoice, invoice_id)  # locked and loaded up front: identity map
-        if invoice is not None and amount + diff > invoice.open_amount:
-            amount -= diff
-    return AllocationSpec(invoice_id, amount, alloc.receipt_amount)
+def _spec(alloc: m.Allocation) -> AllocationSpec:
+    """The allocation as `create_match` takes it (``receipt_amount`` set for FX pairs)."""
+    return AllocationSpec(int(alloc.invoice_id), alloc.amount, alloc.receipt_amount)
 
 
 def _supersede(session: Session, loaded: Loaded, key: Any, old: list[Match], actor: str) -> int:
@@ -111,11 +99,9 @@ def _create(session: Session, loaded: Loaded, prop: m.Proposal, actor: str, run_
         AdjustmentSpec(a.kind, a.amount, int(a.invoice_id), "proposed by the matcher")
         for a in prop.adjustments
     ]
-    fx = {int(a.invoice_id): a.amount for a in prop.adjustments
-          if a.kind == "fx_difference" and a.invoice_id is not None}
     create_match(
         session, receipt=receipt,
-        allocations=[_spec(session, a, fx) for a in prop.allocations],
+        allocations=[_spec(a) for a in prop.allocations],
         status=prop.status, actor=actor, confidence=prop.confidence,
         reasons=_reasons(prop), alternatives=_alternatives(prop), adjustments_=adjustments,
         run_id=run_id,

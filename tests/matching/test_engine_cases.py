@@ -159,6 +159,16 @@ def test_fx_only_with_an_explicit_rule():
     assert prop.kind == "fx" and allocs(res, "r1") == {"i1": Decimal("920.00")}
 
 
+def test_fx_difference_closes_the_invoice_and_the_allocation_is_what_the_receipt_brings():
+    invoices = [inv("i1", "INV-9002", "c1", "925.00", cur="EUR")]
+    receipts = [rec("r1", "1000.00", "Acme GmbH", "INV-9002", cur="USD")]
+    rule = MatchSettings(fx_rules=(FxRule("USD", "EUR", Decimal("0.92"), Decimal("1")),))
+    prop = run(invoices, receipts, [ACME], rule).by_receipt()["r1"]
+    (alloc,) = prop.allocations
+    assert alloc.amount == Decimal("920.00") and alloc.receipt_amount == Decimal("1000.00")
+    assert [(a.kind, a.amount) for a in prop.adjustments] == [("fx_difference", Decimal("5.00"))]
+
+
 def test_payment_long_before_issue_is_penalised():
     invoices = [inv("i1", "INV-3001", "c1", "640.00", days=200)]
     early = run(invoices, [rec("r1", "640.00", "Acme GmbH", "", days=0)], [ACME])
