@@ -17,15 +17,7 @@ from lxml import etree
 from importers.errors import BadRecord
 from importers.model import ParsedLine, Status
 from importers.values import Where, currency_code, parse_amount, parse_iso_date
-from importers.xmlsafe import (
-    child,
-    children,
-    index,
-    local,
-    path_of,
-    text,
-    unindex,
-)
+from importers.xmlsafe import Flat, child, children, local, path_of, text
 
 STATUS = {"BOOK": Status.BOOKED, "PDNG": Status.PENDING, "INFO": Status.INFO}
 REF_TAGS = ("InstrId", "TxId", "PmtInfId", "MsgId", "MndtId", "ChqNb", "UETR", "ClrSysRef")
@@ -38,13 +30,14 @@ class XmlWhere(Where):
     __slots__ = ("element", "suffix")
 
     def __init__(self, file: str, element: etree._Element, suffix: str = "") -> None:
-        super().__init__(file, element.sourceline, None)
+        super().__init__(file, None, None)  # the line too is read only for an error
         self.element, self.suffix = element, suffix
 
     def at(self, field: str) -> Where:
         return XmlWhere(self.file, self.element, self.suffix + field.rpartition("/")[2])
 
     def error(self, message: str, value: object = None) -> BadRecord:
+        self.line = self.element.sourceline
         self.field = path_of(self.element) + (f"/{self.suffix}" if self.suffix else "")
         return super().error(message, value)
 
@@ -81,24 +74,37 @@ def date_of(element: etree._Element | None, file: str) -> date | None:
     return parse_iso_date(value, where(element, file)) if value else None
 
 
-def date_at(root: etree._Element, name: str, file: str) -> date | None:
-    """:func:`date_of` for child ``name`` of an indexed ``root`` (full-path dict lookups)."""
-    value = (text(root, name + "/Dt") or text(root, name + "/DtTm")
-             or text(root, name + "/Dt/DtTm"))
-    return parse_iso_date(value, where(child(root, name), file)) if value else None
+_DATES: dict[str, date] = {}  # date text -> date: a statement repeats a few hundred days
+
+
+def _date_at(flat: Flat, name: str, keys: tuple[str, str, str], file: str) -> date | None:
+    """:func:`date_of` for child ``name`` of a flattened ``Ntry`` (dict lookups)."""
+    texts = flat.texts
+    value = texts.get(keys[0]) or texts.get(keys[1]) or texts.get(keys[2])
+    if not value:
+        return None
+    found = _DATES.get(value)
+    if found is None:  # only valid dates are remembered: a bad one raises here every time
+        found = parse_iso_date(value, where(flat.nodes[name], file))
+        if len(_DATES) < 50_000:
+            _DATES[value] = found
+    return found
+
+
+_DATE_KEYS = {n: (f"{n}/Dt", f"{n}/DtTm", f"{n}/Dt/DtTm") for n in ("BookgDt", "ValDt")}
 
 
 def _ref(value: str | None) -> str | None:
     return None if value is None or value.upper() in PLACEHOLDER_REFS else value
 
 
-def bank_tx_code(entry: etree._Element) -> str | None:
+def bank_tx_code(texts: dict[str, str | None], nodes: dict[str, object]) -> str | None:
     """``Domn/Cd/Fmly/Cd/SubFmlyCd`` joined by ``/``, else the proprietary code."""
-    if child(entry, "BkTxCd/Domn") is not None:
-        parts = (text(entry, "BkTxCd/Domn/Cd"), text(entry, "BkTxCd/Domn/Fmly/Cd"),
-                 text(entry, "BkTxCd/Domn/Fmly/SubFmlyCd"))
+    if "BkTxCd/Domn" in nodes:
+        parts = (texts.get("BkTxCd/Domn/Cd"), texts.get("BkTxCd/Domn/Fmly/Cd"),
+                 texts.get("BkTxCd/Domn/Fmly/SubFmlyCd"))
         return "/".join(p for p in parts if p)
-    return text(entry, "BkTxCd/Prtry/Cd")
+    return texts.get("BkTxCd/Prtry/Cd")
 
 
 def parse_entry(
@@ -107,132 +113,144 @@ def parse_entry(
 ) -> list[ParsedLine]:
     """All lines of one ``Ntry`` (several for a batch); oddities go to ``warnings``."""
     # the entry's fields are read outside NtryDtls, so each node is walked once
-    details = [d for dtls in index(entry, skip="NtryDtls") for d in children(dtls, "TxDtls")]
-    try:
-        for detail in details:
-            index(detail)
-        return _parse_entry(entry, details, file, fallback_date, warnings)
-    finally:
-        unindex(entry, *details)
+    flat = Flat(entry, skip="NtryDtls")
+    details = [Flat(d) for dtls in flat.skipped for d in children(dtls, "TxDtls")]
+    return _parse_entry(flat, details, file, fallback_date, warnings)
 
 
-def _parse_entry(entry, details, file, fallback_date, warnings) -> list[ParsedLine]:
-    amount, currency = money(entry, file)
-    indicator = text(entry, "CdtDbtInd")
+def _parse_entry(flat: Flat, details: list[Flat], file: str,
+                 fallback_date: Callable[[], date | None], warnings: list[str]
+                 ) -> list[ParsedLine]:
+    entry, texts, nodes = flat.element, flat.texts, flat.nodes
+    amount_el = nodes.get("Amt")
+    if amount_el is None:
+        raise where(entry, file, "Amt").error("amount is missing")
+    amount = parse_amount(amount_el.text, where(amount_el, file), decimal_comma=False)
+    currency = _currency(amount_el, file)
+    indicator = texts.get("CdtDbtInd")
     total = signed(amount, indicator, entry, file)
-    booked = date_at(entry, "BookgDt", file) or fallback_date()
+    booked = _date_at(flat, "BookgDt", _DATE_KEYS["BookgDt"], file) or fallback_date()
     if booked is None:
         raise where(entry, file, "BookgDt").error("booking date is missing")
-    if child(entry, "BookgDt") is None:
-        warnings.append(f"Ntry line {entry.sourceline}: "
-                        f"no BookgDt, used the message creation date")
-    sts = text(entry, "Sts") or text(entry, "Sts/Cd") or "BOOK"
+    line_no = entry.sourceline
+    if "BookgDt" not in nodes:
+        warnings.append(f"Ntry line {line_no}: no BookgDt, used the message creation date")
+    sts = texts.get("Sts") or texts.get("Sts/Cd") or "BOOK"
     common = {
         "booking_date": booked,
-        "value_date": date_at(entry, "ValDt", file),
+        "value_date": _date_at(flat, "ValDt", _DATE_KEYS["ValDt"], file),
         "currency": currency,
         "status": STATUS.get(sts.upper(), Status.INFO),
-        "reversal": (text(entry, "RvslInd") or "").lower() == "true",
-        "bank_tx_code": bank_tx_code(entry),
-        "source_line": entry.sourceline,
+        "reversal": (texts.get("RvslInd") or "").lower() == "true",
+        "bank_tx_code": bank_tx_code(texts, nodes),
+        "source_line": line_no,
     }
-    entry_ref = _ref(text(entry, "AcctSvcrRef"))
+    entry_ref = _ref(texts.get("AcctSvcrRef"))
     if len(details) <= 1:
         detail = details[0] if details else None
-        return [_line(entry, detail, total, entry_ref, common)]
+        return [_line(flat, detail, total, entry_ref, common)]
     amounts = _detail_amounts(details, indicator, file)
     if amounts is None:
-        warnings.append(f"Ntry line {entry.sourceline}: "
-                        f"batch without detail amounts, kept as one line")
-        return [_line(entry, None, total, entry_ref, common)]
+        warnings.append(f"Ntry line {line_no}: batch without detail amounts, kept as one line")
+        return [_line(flat, None, total, entry_ref, common)]
     if sum(amounts) != total:
-        warnings.append(f"Ntry line {entry.sourceline}: "
+        warnings.append(f"Ntry line {line_no}: "
                         f"batch details sum to {sum(amounts)}, entry {total}")
-    return [_line(entry, d, a, entry_ref, common) for d, a in zip(details, amounts, strict=True)]
+    return [_line(flat, d, a, entry_ref, common) for d, a in zip(details, amounts, strict=True)]
 
 
-def _detail_amounts(details, indicator: str | None, file: str) -> list[Decimal] | None:
+_CURRENCIES: dict[str, str] = {}
+
+
+def _currency(amount_el: etree._Element, file: str) -> str | None:
+    """``Amt/@Ccy`` as a currency code (valid codes remembered: a file has one or two)."""
+    raw = amount_el.get("Ccy")
+    code = _CURRENCIES.get(raw) if raw is not None else None
+    if code is None:
+        code = currency_code(raw, where(amount_el, file, "@Ccy"))
+        if code is not None and len(_CURRENCIES) < 1000:
+            _CURRENCIES[raw] = code
+    return code
+
+
+def _detail_amounts(details: list[Flat], indicator: str | None, file: str
+                    ) -> list[Decimal] | None:
     """Signed amounts of batch details (``AmtDtls/TxAmt`` or v3+ ``Amt``); None if absent."""
     amounts = []
     for detail in details:
-        holder = child(detail, "AmtDtls", "TxAmt")
-        if holder is None and child(detail, "Amt") is not None:
-            holder = detail
+        holder = detail.nodes.get("AmtDtls/TxAmt")
+        if holder is None and "Amt" in detail.nodes:
+            holder = detail.element
         if holder is None:
             return None
         value, _ = money(holder, file)
-        amounts.append(signed(value, text(detail, "CdtDbtInd") or indicator, detail, file))
+        amounts.append(signed(value, detail.texts.get("CdtDbtInd") or indicator,
+                              detail.element, file))
     return amounts
 
 
-def _line(entry, detail, amount, entry_ref, common) -> ParsedLine:
-    refs = _leaves(child(detail, "Refs"))  # one pass instead of a find per reference
-    debit = amount < 0
-    party = "Cdtr" if debit else "Dbtr"
-    others = [(tag, v) for tag in REF_TAGS if (v := refs.get(tag))]
+_NONE: dict = {}
+
+
+def _line(flat: Flat, detail: Flat | None, amount: Decimal, entry_ref: str | None,
+          common: dict) -> ParsedLine:
+    texts, nodes = (detail.texts, detail.nodes) if detail is not None else (_NONE, _NONE)
+    refs = _leaves(nodes.get("Refs"))  # one pass instead of a find per reference
+    party = "Cdtr" if amount < 0 else "Dbtr"
+    others = [(tag, v) for tag in REF_TAGS if (v := refs.get(tag))] if refs else []
     if (tx_ref := refs.get("AcctSvcrRef")) and tx_ref != entry_ref:
         others.append(("TxAcctSvcrRef", tx_ref))
-    if ntry_ref := text(entry, "NtryRef"):
+    if ntry_ref := flat.texts.get("NtryRef"):
         others.append(("NtryRef", ntry_ref))
-    if reason := text(detail, "RtrInf/Rsn/Cd"):
+    if reason := texts.get("RtrInf/Rsn/Cd"):
         others.append(("ReturnReason", reason))
     return ParsedLine(
         amount=amount,
         bank_ref=entry_ref or _ref(tx_ref),
-        counterparty_name=_party_name(detail, party),
-        counterparty_account=_party_account(detail, party),
-        remittance=_remittance(entry, detail),
+        counterparty_name=_first_text(texts, _PARTY_NAME[party]),
+        counterparty_account=_first_text(texts, _PARTY_ACCOUNT[party]),
+        remittance=_remittance(flat, texts, nodes),
         end_to_end_id=_ref(refs.get("EndToEndId")),
-        creditor_ref=text(detail, "RmtInf/Strd/CdtrRefInf/Ref"),
-        invoice_refs=_invoice_refs(detail),
+        creditor_ref=texts.get("RmtInf/Strd/CdtrRefInf/Ref"),
+        invoice_refs=_invoice_refs(nodes) if "RmtInf/Strd" in nodes else (),
         other_refs=tuple(others),
-        raw=etree.tostring(entry, encoding="unicode", with_tail=False)[:4000],
+        raw=etree.tostring(flat.element, encoding="unicode", with_tail=False)[:4000],
         **common,
     )
 
 
-def _invoice_refs(detail) -> tuple[str, ...]:
-    if child(detail, "RmtInf/Strd") is None:  # the common case: no structured remittance
-        return ()
-    return tuple(v for s in children(child(detail, "RmtInf"), "Strd")
+def _invoice_refs(nodes: dict[str, etree._Element]) -> tuple[str, ...]:
+    return tuple(v for s in children(nodes["RmtInf"], "Strd")
                  for d in children(s, "RfrdDocInf") if (v := text(d, "Nb")))
 
 
-def _leaves(element) -> dict[str, str]:
+def _leaves(element: etree._Element | None) -> dict[str, str]:
     """Stripped texts of the direct children of ``element`` by tag (empty when None)."""
     if element is None:
-        return {}
+        return _NONE
     return {local(c): v for c in element if c.text and (v := c.text.strip())}
 
 
-# full paths below the indexed detail, joined once: a dict lookup each, no ElementPath search
+# full paths below the flattened detail, joined once: a dict lookup each
 _PARTY_NAME = {p: (f"RltdPties/{p}/Nm", f"RltdPties/{p}/Pty/Nm", f"RltdPties/Ultmt{p}/Nm",
                    f"RltdPties/Ultmt{p}/Pty/Nm") for p in ("Cdtr", "Dbtr")}
 _PARTY_ACCOUNT = {p: (f"RltdPties/{p}Acct/Id/IBAN", f"RltdPties/{p}Acct/Id/Othr/Id")
                   for p in ("Cdtr", "Dbtr")}
 
 
-def _first_text(element, keys: tuple[str, ...]) -> str | None:
+def _first_text(texts: dict[str, str | None], keys: tuple[str, ...]) -> str | None:
     for key in keys:
-        if value := text(element, key):
+        if value := texts.get(key):
             return value
     return None
 
 
-def _party_name(detail, party: str) -> str | None:
-    return _first_text(detail, _PARTY_NAME[party])
-
-
-def _party_account(detail, party: str) -> str | None:
-    return _first_text(detail, _PARTY_ACCOUNT[party])
-
-
-def _remittance(entry, detail) -> str | None:
-    info = child(detail, "RmtInf")
-    parts = [p for u in children(info, "Ustrd") if (p := text(u))] if info is not None else []
-    if p := text(detail, "AddtlTxInf"):
+def _remittance(flat: Flat, texts: dict[str, str | None], nodes: dict) -> str | None:
+    parts = ([p for u in children(nodes["RmtInf"], "Ustrd") if (p := text(u))]
+             if "RmtInf/Ustrd" in nodes else [])
+    if p := texts.get("AddtlTxInf"):
         parts.append(p)
-    if not parts and (extra := text(entry, "AddtlNtryInf")):
+    if not parts and (extra := flat.texts.get("AddtlNtryInf")):
         parts.append(extra)
     return " ".join(parts) or None
 

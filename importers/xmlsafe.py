@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 
 from lxml import etree
@@ -47,7 +46,7 @@ def iter_end_events(data: bytes, file: str, tags: tuple[str, ...]
     """Yield ``(element, namespace)`` at the end tag of each element named in ``tags``.
 
     Only those elements reach Python (lxml filters the rest in C, any namespace). Lookups
-    inside (:func:`child`, :func:`text`, :func:`indexed`) go by local name.
+    inside (:func:`child`, :func:`text`, :class:`Flat`) go by local name.
     Every dangerous parser feature is off.
     """
     refuse_dtd(data, file)
@@ -79,37 +78,37 @@ def strip_namespaces(element: etree._Element) -> None:
             node.tag = tag.rpartition("}")[2]
 
 
-_INDEX: dict[etree._Element, dict[str, etree._Element]] = {}
+class Flat:
+    """The texts and elements below one element, by relative local-name path, in one pass.
 
-
-def index(element: etree._Element, skip: str = "") -> list[etree._Element]:
-    """Index ``element`` for :func:`child`/:func:`text` (undo with :func:`unindex`).
-
-    Maps each relative local-name path below ``element`` to its first element (tags are
-    left as they are). Direct children named ``skip`` are left out with everything below
-    them and returned instead (a camt entry's details are indexed on their own).
+    ``texts`` maps each path (``BookgDt/Dt``) to the stripped text of its first element
+    in document order (None when blank), ``nodes`` to that element; direct children named
+    ``skip`` are left out with everything below them and listed in ``skipped`` (a camt
+    entry's details are flattened on their own). Reading a camt entry's ~40 fields is then
+    plain dict lookups of strings: no element proxy, ``find`` or strip per field.
     """
-    flat: dict[str, etree._Element] = {}
-    skipped: list[etree._Element] = []
-    for sub in element:
-        name = _LOCAL.get(sub.tag) or _local_name(sub.tag)
-        if not name:
-            continue
-        if name == skip:
-            skipped.append(sub)
-            continue
-        if name not in flat:
-            flat[name] = sub
-        if len(sub):
-            _walk(sub, name + "/", flat)
-    _INDEX[element] = flat
-    return skipped
 
+    __slots__ = ("element", "nodes", "skipped", "texts")
 
-def unindex(*elements: etree._Element) -> None:
-    """Drop the index of each of ``elements``."""
-    for element in elements:
-        _INDEX.pop(element, None)
+    def __init__(self, element: etree._Element, skip: str = "") -> None:
+        self.element = element
+        self.texts: dict[str, str | None] = {}
+        self.nodes: dict[str, etree._Element] = {}
+        self.skipped: list[etree._Element] = []
+        texts, nodes = self.texts, self.nodes
+        for sub in element:
+            name = _LOCAL.get(sub.tag) or _local_name(sub.tag)
+            if not name:
+                continue
+            if name == skip:
+                self.skipped.append(sub)
+                continue
+            if name not in nodes:
+                nodes[name] = sub
+                value = sub.text
+                texts[name] = (value.strip() or None) if value else None
+            if len(sub):
+                _walk(sub, name + "/", texts, nodes)
 
 
 _LOCAL: dict[object, str] = {}  # tag (with namespace) -> local name; a camt file has ~100
@@ -124,7 +123,8 @@ def _local_name(tag: object) -> str:
     return name
 
 
-def _walk(node: etree._Element, prefix: str, flat: dict[str, etree._Element]) -> None:
+def _walk(node: etree._Element, prefix: str, texts: dict[str, str | None],
+          nodes: dict[str, etree._Element]) -> None:
     # depth-first in document order, so the first element of each path wins. Tags are
     # not renamed (setting ``.tag`` costs more than the whole walk); local names come
     # from a small cache keyed by the namespaced tag.
@@ -133,26 +133,12 @@ def _walk(node: etree._Element, prefix: str, flat: dict[str, etree._Element]) ->
         if not name:
             continue
         path = prefix + name
-        if path not in flat:
-            flat[path] = sub
+        if path not in nodes:
+            nodes[path] = sub
+            value = sub.text
+            texts[path] = (value.strip() or None) if value else None
         if len(sub):
-            _walk(sub, path + "/", flat)
-
-
-@contextmanager
-def indexed(*elements: etree._Element, skip: str = "") -> Iterator[None]:
-    """Inside the block, :func:`child`/:func:`text` below ``elements`` are dict lookups.
-
-    One pass per element replaces a ``find`` per field: a camt entry is read with ~40
-    lookups, which dominated the import time of large files. ``skip`` leaves out direct
-    children of that name (a camt entry's details are indexed on their own).
-    """
-    for element in elements:
-        index(element, skip)
-    try:
-        yield
-    finally:
-        unindex(*elements)
+            _walk(sub, path + "/", texts, nodes)
 
 
 def namespace(element: etree._Element) -> str:
@@ -171,9 +157,7 @@ def child(element: etree._Element | None, *path: str) -> etree._Element | None:
     """Follow local names down from ``element``; None when any step is missing."""
     if element is None:
         return None
-    key = path[0] if len(path) == 1 else "/".join(path)
-    flat = _INDEX.get(element)
-    return flat.get(key) if flat is not None else element.find(_any_namespace(key))
+    return element.find(_any_namespace(path[0] if len(path) == 1 else "/".join(path)))
 
 
 @lru_cache(maxsize=512)
@@ -193,10 +177,8 @@ def text(element: etree._Element | None, *path: str) -> str | None:
     """Stripped text at ``path`` below ``element``; None when missing or blank."""
     if element is None:
         return None
-    if path:  # child() inlined: a camt entry reads ~15 texts
-        key = path[0] if len(path) == 1 else "/".join(path)
-        flat = _INDEX.get(element)
-        element = flat.get(key) if flat is not None else element.find(_any_namespace(key))
+    if path:
+        element = element.find(_any_namespace(path[0] if len(path) == 1 else "/".join(path)))
         if element is None:
             return None
     value = element.text
