@@ -50,17 +50,31 @@ def ofx_date(text: str | None, where: Where) -> date:
 def core_from_tree(txn: Node, file: str) -> Core:
     """Read the core values ourselves (fast path)."""
     where = Where(file, txn.line, "STMTTRN")
-    user = txn.value("DTUSER")
+    texts = txn.texts()  # one dict of the transaction's texts: a lookup per field
+    user = texts.get("DTUSER")
     return Core(
-        amount=parse_amount(txn.value("TRNAMT"), where.at("STMTTRN/TRNAMT")),
-        posted=ofx_date(txn.value("DTPOSTED"), where.at("STMTTRN/DTPOSTED")),
-        user=ofx_date(user, where.at("STMTTRN/DTUSER")) if user else None,
-        fitid=_fitid(txn.value("FITID")),
-        name=_text(txn.value("NAME")) or _text(txn.value("PAYEE", "NAME")),
-        memo=_text(txn.value("MEMO")),
-        checknum=_text(txn.value("CHECKNUM")),
-        trntype=_text(txn.value("TRNTYPE")),
+        amount=parse_amount(texts.get("TRNAMT"), where.at("STMTTRN/TRNAMT")),
+        posted=_date(texts.get("DTPOSTED"), where, "STMTTRN/DTPOSTED"),
+        user=_date(user, where, "STMTTRN/DTUSER") if user else None,
+        fitid=_fitid(texts.get("FITID")),
+        name=_text(texts.get("NAME")) or _text(txn.value("PAYEE", "NAME")),
+        memo=_text(texts.get("MEMO")),
+        checknum=_text(texts.get("CHECKNUM")),
+        trntype=_text(texts.get("TRNTYPE")),
     )
+
+
+_DATES: dict[str, date] = {}  # OFX date text -> date: a statement repeats a few hundred
+
+
+def _date(text: str | None, where: Where, field: str) -> date:
+    """:func:`ofx_date`, remembering valid dates (a bad one raises here every time)."""
+    found = _DATES.get(text) if text is not None else None
+    if found is None:
+        found = ofx_date(text, where.at(field))
+        if text is not None and len(_DATES) < 50_000:
+            _DATES[text] = found
+    return found
 
 
 def _fitid(value: str | None) -> str | None:
@@ -72,17 +86,20 @@ def _text(value: str | None) -> str | None:
     return value.strip() or None if value else None
 
 
+_OTHER_REFS = ("SRVRTID", "REFNUM", "CHECKNUM", "CORRECTFITID", "CORRECTACTION", "TRNTYPE")
+
+
 def to_line(txn: Node, core: Core, currency: str | None, raw: str) -> ParsedLine:
     """A ``ParsedLine`` from the core values plus the tree's other fields."""
-    others = [(tag, v) for tag in ("SRVRTID", "REFNUM", "CHECKNUM", "CORRECTFITID",
-                                   "CORRECTACTION", "TRNTYPE")
-              if (v := _text(txn.value(tag)))]
+    texts = txn.texts()
+    others = [(tag, v) for tag in _OTHER_REFS if (v := _text(texts.get(tag)))]
     account_to = txn.find("BANKACCTTO") or txn.find("CCACCTTO")
     return ParsedLine(
         booking_date=core.posted,
         value_date=core.user,
         amount=core.amount,
-        currency=currency_code(_text(txn.value("CURRENCY", "CURSYM"))) or currency,
+        currency=(currency_code(_text(txn.value("CURRENCY", "CURSYM"))) if "CURRENCY" in texts
+                  else None) or currency,
         bank_ref=core.fitid,
         counterparty_name=core.name,
         counterparty_account=account_to.value("ACCTID") if account_to else None,

@@ -41,11 +41,17 @@ class Node:
 
     def find(self, tag: str) -> Node | None:
         """First descendant with ``tag`` (depth-first, document order)."""
-        if self.index is None:  # built once: a transaction is read with ~15 lookups
-            self.index = {}
-            for node in self.iter():
-                self.index.setdefault(node.tag, node)
-        return self.index.get(tag)
+        index = self.index
+        if index is None:  # built once: a transaction is read with ~15 lookups
+            index = self.index = {}
+            _index_into(self, index)
+        return index.get(tag)
+
+    def texts(self) -> dict[str, str | None]:
+        """Text of the first descendant of each tag (what :meth:`value` gives for one tag)."""
+        self.find("")
+        assert self.index is not None
+        return {tag: node.text for tag, node in self.index.items()}
 
     def iter(self, *tags: str, skip: frozenset[str] = frozenset()) -> Iterator[Node]:
         """Descendants (not self) with one of ``tags``, document order; all when none.
@@ -63,10 +69,22 @@ class Node:
 
     def value(self, *path: str) -> str | None:
         """Text of the first descendant matching the last tag of ``path`` under the others."""
+        if len(path) == 1:
+            found = self.find(path[0])
+            return found.text if found is not None else None
         node: Node | None = self
         for tag in path:
             node = node.find(tag) if node is not None else None
         return node.text if node is not None else None
+
+
+def _index_into(node: Node, index: dict[str, Node]) -> None:
+    """First descendant per tag, depth-first in document order (as :meth:`Node.iter`)."""
+    for child in node.children:
+        if child.tag not in index:
+            index[child.tag] = child
+        if child.children:
+            _index_into(child, index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,40 +117,43 @@ def read(data: bytes, file: str) -> OfxDocument:
 
 
 def _tree(text: str, start: int, line: int) -> Node:
+    # one loop, nothing called per token but the regex and str methods (~8 tokens a
+    # transaction): lines are counted only up to opening tags, the only ones that keep one
     root = Node("#ROOT", 0)
     stack = [root]
-    position = start
+    top = root
+    position = counted = start
+    unescape = html.unescape
     for match in _TOKEN.finditer(text, start):
-        line += text.count("\n", position, match.start())
-        _text(stack, text[position : match.start()])
+        begin = match.start()
+        if begin > position:  # the text before the token belongs to the open element
+            value = text[position:begin].strip()
+            if value and len(stack) > 1:
+                value = unescape(value)
+                top.text = value if top.text is None else top.text + value
         position = match.end()
-        if match["cdata"] is not None:
-            stack[-1].text = (stack[-1].text or "") + match["cdata"].strip()
-        elif match["tag"]:
-            _tag(stack, match["tag"].upper(), bool(match["close"]), line)
-        line += text.count("\n", match.start(), match.end())
-    return root
-
-
-def _text(stack: list[Node], chunk: str) -> None:
-    value = chunk.strip()
-    if value and len(stack) > 1:
+        tag = match["tag"]
+        if tag is None:
+            cdata = match["cdata"]
+            if cdata is not None:
+                top.text = (top.text or "") + cdata.strip()
+            continue
+        tag = tag.upper()
+        if len(stack) > 1 and top.text is not None and not top.children:
+            stack.pop()  # an SGML leaf closes at the next tag
+        if match["close"]:
+            for at in range(len(stack) - 1, 0, -1):  # the innermost open element of that tag
+                if stack[at].tag == tag:
+                    del stack[at:]
+                    break
+        else:
+            line += text.count("\n", counted, begin)
+            counted = begin
+            node = Node(tag, line)
+            stack[-1].children.append(node)
+            stack.append(node)
         top = stack[-1]
-        top.text = (top.text or "") + html.unescape(value)
-
-
-def _tag(stack: list[Node], tag: str, closing: bool, line: int) -> None:
-    top = stack[-1]
-    if len(stack) > 1 and top.text is not None and not top.children:
-        stack.pop()  # an SGML leaf closes at the next tag
-    if closing:
-        names = [n.tag for n in stack]
-        if tag in names[1:]:
-            del stack[len(names) - names[::-1].index(tag) - 1 :]
-        return
-    node = Node(tag, line)
-    stack[-1].children.append(node)
-    stack.append(node)
+    return root
 
 
 def local_date(value: str | None) -> str | None:
