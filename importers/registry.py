@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from importers.bai2 import Bai2Importer
-from importers.base import Importer, Limits, Source
+from importers.base import Importer, Limits, Source, paused_gc
 from importers.camt import CamtImporter
 from importers.csv_bank import CsvImporter
 from importers.errors import AmbiguousFormat, TooLarge, UnknownFormat
@@ -82,4 +82,5 @@ def parse_source(
         importer = identify([i for i in importers if i.name.startswith(fmt + ":")], source)
     else:
         importer = by_name(fmt, importers)
-    return importer.parse(source)
+    with paused_gc():
+        return importer.parse(source)
