@@ -8,6 +8,7 @@ as a flag and never flips the sign. Only ``BOOK`` entries are booked money. Rais
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -74,6 +75,9 @@ def date_of(element: etree._Element | None, file: str) -> date | None:
     return parse_iso_date(value, where(element, file)) if value else None
 
 
+_PLAIN_AMOUNT = re.compile(r"\d{1,15}(\.\d{1,6})?")
+"""What ``parse_amount`` would take as it is (no blanks, sign or separators): read directly."""
+
 _DATES: dict[str, date] = {}  # date text -> date: a statement repeats a few hundred days
 
 
@@ -125,7 +129,9 @@ def _parse_entry(flat: Flat, details: list[Flat], file: str,
     amount_el = nodes.get("Amt")
     if amount_el is None:
         raise where(entry, file, "Amt").error("amount is missing")
-    amount = parse_amount(amount_el.text, where(amount_el, file), decimal_comma=False)
+    raw = amount_el.text
+    amount = (Decimal(raw) if raw is not None and _PLAIN_AMOUNT.fullmatch(raw)
+              else parse_amount(raw, where(amount_el, file), decimal_comma=False))
     currency = _currency(amount_el, file)
     indicator = texts.get("CdtDbtInd")
     total = signed(amount, indicator, entry, file)
