@@ -204,12 +204,15 @@ def _decide(session: Session, bank: BankAccount, keyed: list[Keyed], written: se
     stored = stored_lines(session, bank.id, keyed)
     known = stored.known
     out = []
+    similar = None
     for item in keyed:
         found = known.get(item.key)
         if found is not None and found == (item.line.booking_date, item.amount_minor):
             continue  # the same line, already imported
-        others = stored.similar.get(similar_key(item), set()) - written - {item.key}
-        flagged = found is not None or bool(others)
+        if similar is None:
+            similar = stored.similar  # built on the first line that is not known
+        others = similar.get(similar_key(item)) if similar else None
+        flagged = found is not None or bool(others and others - written - {item.key})
         if found is not None:  # a bank id reused for another payment: keep both, flag
             item = Keyed(item.line, item.amount_minor, item.balance_minor,
                          f"{item.key}~{item.fingerprint[:16]}")
