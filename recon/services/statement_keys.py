@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import String, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from importers import ParsedLine, Status
@@ -113,6 +113,7 @@ def stored_lines(session: Session, account_id: int, keyed: list[Keyed]) -> Store
     if not keyed:
         return Stored([])
     days = [k.line.booking_date for k in keyed]
+    first, last = min(days), max(days)
     # the day is read as the driver gives it (SQLite: ISO text, PostgreSQL: a date) and
     # converted once per distinct day: the Date type's per-row processing cost more than
     # the query at 100,000 known lines
@@ -120,7 +121,7 @@ def stored_lines(session: Session, account_id: int, keyed: list[Keyed]) -> Store
     query = select(StatementLine.dedupe_key, day_column, StatementLine.amount_minor,
                    StatementLine.counterparty_name).where(
         StatementLine.bank_account_id == account_id,
-        StatementLine.booking_date.between(min(days), max(days)))
+        StatementLine.booking_date.between(first, last))
     as_date: dict[object, dt.date] = {}
     rows = []
     for key, raw_day, amount, name in session.execute(query):
@@ -130,8 +131,19 @@ def stored_lines(session: Session, account_id: int, keyed: list[Keyed]) -> Store
         rows.append((key, day, amount, name))
     stored = Stored(rows)
     rest = [k.key for k in keyed if k.key not in stored.known and not k.key.startswith(_CONTENT)]
-    stored.known.update(known_keys(session, account_id, rest))
+    if rest and _holds_lines_outside(session, account_id, first, last):
+        stored.known.update(known_keys(session, account_id, rest))
     return stored
+
+
+def _holds_lines_outside(session: Session, account_id: int, first: dt.date, last: dt.date
+                         ) -> bool:
+    """Whether the account has any line booked outside ``first..last`` (one indexed probe):
+    without one, no bank id can be stored on another day and the by-key lookup is skipped."""
+    return session.scalar(select(StatementLine.id).where(
+        StatementLine.bank_account_id == account_id,
+        or_(StatementLine.booking_date < first, StatementLine.booking_date > last)).limit(1)
+    ) is not None
 
 
 def _as_date(value: object) -> dt.date:
