@@ -1,6 +1,7 @@
 """``recon serve``: the web UI and API under gunicorn (several workers); ``--dev`` uses Flask's
 development server with the debugger off. Settings come from the environment as everywhere;
-a missing ``RECON_SECRET_KEY`` outside test/demo stops the server before it starts.
+a missing ``RECON_SECRET_KEY`` outside test/demo stops the server before it starts. With
+``RECON_WEBHOOK_PROCESSING=process`` it also runs (and restarts) ``recon gateways worker``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ def serve(obj: CliContext, host: str, port: int, workers: int | None, threads: i
         app.run(host=host, port=port, debug=False, use_reloader=True)
         return
     engine = app.extensions["recon.engine"]
+    worker = None
+    if obj.settings.webhook_processing == "process":
+        from recon.cli.serve_worker import EventWorkerSupervisor
+
+        worker = EventWorkerSupervisor(obj.settings.database_url)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
@@ -52,6 +58,9 @@ def serve(obj: CliContext, host: str, port: int, workers: int | None, threads: i
         # each worker opens its own database connections, never the master's (SQLAlchemy docs)
         "post_fork": lambda _server, _worker: engine.dispose(close=False),
     }
+    if worker is not None:  # the event processor process (RECON_WEBHOOK_PROCESSING=process)
+        options["when_ready"] = lambda _server: worker.start()
+        options["on_exit"] = lambda _server: worker.stop()
     GunicornApp(app, options).run()
 
 
