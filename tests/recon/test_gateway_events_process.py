@@ -192,3 +192,15 @@ def test_process_mode_setting(mode):
 
     assert AppSettings.from_env({"RECON_WEBHOOK_PROCESSING": mode}).webhook_processing == (
         "process")
+
+
+def test_postgresql_pool_keeps_a_gunicorn_worker_s_connections():
+    """Overflow connections are closed on return: a pool smaller than a worker's 8 request
+    threads plus its event thread would open a PostgreSQL backend per request under load."""
+    from recon.cli.serve import serve
+    from recon.db import make_engine
+
+    threads = next(p.default for p in serve.params if p.name == "threads")
+    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")  # never connects
+    assert engine.pool.size() >= threads + 1
+    assert make_engine("postgresql://nobody@127.0.0.1:1/none", pool_size=3).pool.size() == 3
