@@ -133,8 +133,11 @@ def retry_cmd(obj: CliContext, include_failed: bool) -> None:
               help="Seconds between looks at the inbox when there is nothing to do.")
 @click.option("--nice", "niceness", type=click.IntRange(0, 19), default=10, show_default=True,
               help="Scheduling niceness added to this process: answering webhooks comes first.")
+@click.option("--parent", "parent", type=int, metavar="PID",
+              help="Stop when process PID is no longer this one's parent (how `recon serve` "
+                   "runs it: a server killed outright leaves no worker behind).")
 @pass_ctx
-def worker_cmd(obj: CliContext, poll: float, niceness: int) -> None:
+def worker_cmd(obj: CliContext, poll: float, niceness: int, parent: int | None) -> None:
     """Process stored webhook events as they arrive, until SIGTERM or Ctrl-C.
 
     The processor of ``RECON_WEBHOOK_PROCESSING=process`` (``recon serve`` starts one). Each
@@ -152,6 +155,14 @@ def worker_cmd(obj: CliContext, poll: float, niceness: int) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda _signum, _frame: stop.set())
+    if parent is not None:
+
+        def watch() -> None:
+            while os.getppid() == parent and not stop.wait(0.5):
+                pass
+            stop.set()  # re-parented: the server died without stopping us
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
     loop = ProcessorLoop(obj.session_factory, poll_s=poll, actor="gateway:worker")
     click.echo(f"gateway event processor started (pid {os.getpid()}, poll {poll} s)", err=True)
     loop.run(stop)

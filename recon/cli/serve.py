@@ -1,18 +1,21 @@
 """``recon serve``: the web UI and API under gunicorn (several workers); ``--dev`` uses Flask's
 development server with the debugger off. Settings come from the environment as everywhere;
-a missing ``RECON_SECRET_KEY`` outside test/demo stops the server before it starts. With
-``RECON_WEBHOOK_PROCESSING=process`` it also runs (and restarts) ``recon gateways worker``.
+a missing ``RECON_SECRET_KEY`` outside test/demo stops the server before it starts. In
+``process`` mode for webhook events (the default on PostgreSQL, see `serving_settings`) it also
+runs -- and restarts if it dies -- ``recon gateways worker`` beside gunicorn.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import click
 from gunicorn.app.base import BaseApplication
 
 from recon.cli.context import CliContext, pass_ctx
+from recon.config import AppSettings
 
 __all__ = ["serve"]
 
@@ -37,8 +40,9 @@ def serve(obj: CliContext, host: str, port: int, workers: int | None, threads: i
     from web import create_app
 
     obj.require_current_schema()
+    settings = serving_settings(obj.settings, dev=dev)
     try:
-        app = create_app({"RECON_SETTINGS": obj.settings})
+        app = create_app({"RECON_SETTINGS": settings})
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     if dev:
@@ -46,10 +50,10 @@ def serve(obj: CliContext, host: str, port: int, workers: int | None, threads: i
         return
     engine = app.extensions["recon.engine"]
     worker = None
-    if obj.settings.webhook_processing == "process":
+    if settings.webhook_processing == "process":
         from recon.cli.serve_worker import EventWorkerSupervisor
 
-        worker = EventWorkerSupervisor(obj.settings.database_url)
+        worker = EventWorkerSupervisor(settings.database_url)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
@@ -62,6 +66,18 @@ def serve(obj: CliContext, host: str, port: int, workers: int | None, threads: i
         options["when_ready"] = lambda _server: worker.start()
         options["on_exit"] = lambda _server: worker.stop()
     GunicornApp(app, options).run()
+
+
+def serving_settings(settings: AppSettings, *, dev: bool,
+                     env: Mapping[str, str] | None = None) -> AppSettings:
+    """The settings `serve` runs with: on PostgreSQL, unless ``RECON_WEBHOOK_PROCESSING`` says
+    otherwise, webhook events are processed by the separate worker process (``process``), which
+    keeps the acknowledgments fast under load; SQLite (one writer) and ``--dev`` keep the
+    configured mode."""
+    explicit = (os.environ if env is None else env).get("RECON_WEBHOOK_PROCESSING", "").strip()
+    if explicit or dev or not settings.database_url.startswith("postgresql"):
+        return settings
+    return settings.with_(webhook_processing="process")
 
 
 class GunicornApp(BaseApplication):

@@ -2,7 +2,8 @@
 
 Started when gunicorn's master is ready, restarted (after a pause) if it exits, stopped with
 SIGTERM when the master exits: it finishes the event in hand, the rest stay pending in the
-inbox for the next start, so a restart loses nothing.
+inbox for the next start, so a restart loses nothing. If the master is killed outright the
+worker notices it has been re-parented and stops within a second.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ class EventWorkerSupervisor:
     def __init__(self, database_url: str, *, restart_after: float = 2.0,
                  env: Mapping[str, str] | None = None, args: tuple[str, ...] = ()) -> None:
         self._env = {**(os.environ if env is None else env), "RECON_DATABASE_URL": database_url}
-        self._cmd = [sys.executable, "-m", "recon", "gateways", "worker", *args]
+        self._cmd = [sys.executable, "-m", "recon", "gateways", "worker", "--parent",
+                     str(os.getpid()), *args]
         self._restart_after = restart_after
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -48,7 +50,10 @@ class EventWorkerSupervisor:
             with self._lock:
                 if self._stopping.is_set():
                     return
-                self._proc = subprocess.Popen(self._cmd, env=self._env)
+                # its own session: a Ctrl-C meant for the server does not stop it before the
+                # server does (no "exited, restarting" at shutdown); --parent ends it
+                # if the server dies without stopping it
+                self._proc = subprocess.Popen(self._cmd, env=self._env, start_new_session=True)
                 self.starts += 1
             code = self._proc.wait()
             if not self._stopping.is_set():

@@ -204,3 +204,107 @@ def test_postgresql_pool_keeps_a_gunicorn_worker_s_connections():
     engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")  # never connects
     assert engine.pool.size() >= threads + 1
     assert make_engine("postgresql://nobody@127.0.0.1:1/none", pool_size=3).pool.size() == 3
+
+
+@pytest.mark.parametrize(("url", "env", "dev", "mode"), [
+    ("postgresql+psycopg://h/db", {}, False, "process"),
+    ("postgresql+psycopg://h/db", {"RECON_WEBHOOK_PROCESSING": "background"}, False,
+     "background"),
+    ("postgresql+psycopg://h/db", {}, True, "background"),
+    ("sqlite:///recon.db", {}, False, "background"),
+])
+def test_serve_processes_in_a_worker_process_on_postgresql_by_default(url, env, dev, mode):
+    from recon.cli.serve import serving_settings
+    from recon.config import AppSettings
+
+    settings = AppSettings.from_env(env).with_(database_url=url)
+    assert serving_settings(settings, dev=dev, env=env).webhook_processing == mode
+
+
+def test_recon_serve_runs_the_worker_process_and_stops_it(db_url, session):
+    """The real thing: gunicorn from `recon serve`, a signed delivery over HTTP, processed by
+    the worker process that serve started; SIGTERM to serve stops both."""
+    import http.client
+    import socket
+
+    from tests.gateways.gw_signing import STRIPE_SECRET, sign_stripe
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**_env(db_url), "RECON_SECRET_KEY": "k" * 64, "STRIPE_WEBHOOK_SECRET": STRIPE_SECRET,
+           "RECON_WEBHOOK_PROCESSING": "process"}
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "recon", "serve", "--port", str(port), "--workers", "1",
+         "--threads", "2"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        if not wait_for(lambda: len(_children(serve.pid)) == 2 and _listening(port)):
+            serve.terminate()
+            pytest.fail(f"recon serve did not start both processes: {serve.communicate()[1]}")
+        body, header = sign_stripe(payout(1).payload)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("POST", "/webhooks/stripe", body=body,
+                     headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+        assert conn.getresponse().status == 200
+        conn.close()
+        assert wait_for(lambda: session.query(GatewayEvent).filter_by(
+            status="processed").count() == 1 and not session.rollback())
+        workers = [pid for pid in _children(serve.pid)
+                   if "gateways" in Path(f"/proc/{pid}/cmdline").read_text()]
+        assert len(workers) == 1
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        _, err = serve.communicate(timeout=30)
+    assert serve.returncode == 0, err
+    assert wait_for(lambda: not _alive(workers[0]), 10)
+    assert "stopped: 1 processed" in err
+
+
+def _children(pid: int) -> list[int]:
+    """Child processes of `pid`, whichever of its threads started them."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def test_worker_started_by_serve_stops_when_its_parent_dies(db_url, tmp_path):
+    """`recon serve` killed outright (SIGKILL, OOM) must not leave its worker running."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import subprocess, sys, time\n"
+        "import os\n"
+        "p = subprocess.Popen([sys.executable, '-m', 'recon', 'gateways', 'worker', "
+        "'--parent', str(os.getpid()), '--nice', '0', '--poll', '0.05'], "
+        "start_new_session=True)\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, env=_env(db_url),
+                              stdout=subprocess.PIPE, text=True)
+    worker = int(parent.stdout.readline())
+    parent.stdout.close()
+    assert wait_for(lambda: "gateways" in Path(f"/proc/{worker}/cmdline").read_text())
+    parent.kill()
+    parent.wait()
+    assert wait_for(lambda: not _alive(worker) or _zombie(worker), 10)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
