@@ -5,7 +5,9 @@ What it does:
    migrates it and seeds open invoices that a third of the charges will settle;
 2. starts ``gunicorn "web:create_app()"`` with ``--workers`` workers of ``--worker-class``
    (``gthread`` with ``--threads`` threads keeps client connections alive; ``sync`` closes
-   each one) on a free loopback port, with ``RECON_WEBHOOK_PROCESSING=--processing``;
+   each one) on a free loopback port, with ``RECON_WEBHOOK_PROCESSING=--processing``; in
+   ``process`` mode (the default, what ``recon serve`` runs on PostgreSQL) also the
+   ``recon gateways worker`` process beside it, as ``recon serve`` would;
 3. pre-signs ``--events`` Stripe events with the stripe library (charges, payment intents,
    refunds, payouts, unknown types) and interleaves ``--dup-rate`` re-deliveries, each placed
    right after its original so duplicates race on different workers;
@@ -151,6 +153,12 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy so far (Linux /proc/stat: everything but idle, iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def server_pids(server: subprocess.Popen, url: str) -> tuple[list[int], list[int]]:
     """(gunicorn master + workers, PostgreSQL backends serving them)."""
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
@@ -168,6 +176,9 @@ def start_gunicorn(url: str, port: int, args: argparse.Namespace) -> subprocess.
     env = dict(os.environ, RECON_DATABASE_URL=url, RECON_SECRET_KEY=uuid.uuid4().hex * 2,
                RECON_ENV="production", STRIPE_WEBHOOK_SECRET=SECRET,
                RECON_WEBHOOK_PROCESSING=args.processing)
+    if args.processing == "process":
+        args.worker_proc = subprocess.Popen(
+            [sys.executable, "-m", "recon", "gateways", "worker"], cwd=ROOT, env=env)
     cmd = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
            "--worker-class", args.worker_class, "--threads", str(args.threads), "--bind",
            f"127.0.0.1:{port}", "--log-level", "warning", "--keep-alive", "5",
@@ -272,7 +283,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
     parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker")
-    parser.add_argument("--processing", default="background", choices=("background", "inline"))
+    parser.add_argument("--processing", default="process",
+                        choices=("process", "background", "inline"))
     parser.add_argument("--warmup", type=int, default=200, help="requests before measuring")
     parser.add_argument("--drain-timeout", type=float, default=300.0)
     parser.add_argument("--seed", type=int, default=5)
@@ -292,11 +304,18 @@ def main() -> int:
         server = start_gunicorn(url, port, args)
         warmup, _ = run_load(port, plan[:args.warmup], 8)  # imports, pools; its events count
         web_pids, db_pids = server_pids(server, url)
-        before = cpu_seconds(web_pids), cpu_seconds(db_pids), time.process_time()
+        proc_pids = [args.worker_proc.pid] if args.processing == "process" else []
+        db_before = {pid: cpu_seconds([pid]) for pid in db_pids}
+        before = (cpu_seconds(web_pids), time.process_time(), cpu_seconds(proc_pids),
+                  machine_busy_seconds())
         results, wall = run_load(port, plan[args.warmup:], args.concurrency)
         web_cpu = cpu_seconds(web_pids) - before[0]
-        client_cpu = time.process_time() - before[2]
-        db_cpu = cpu_seconds(server_pids(server, url)[1]) - before[1]
+        client_cpu = time.process_time() - before[1]
+        proc_cpu = cpu_seconds(proc_pids) - before[2]
+        busy = machine_busy_seconds() - before[3]
+        # backends opened during the load count whole; one closed during it is missed
+        db_cpu = sum(cpu_seconds([pid]) - db_before.get(pid, 0.0)
+                     for pid in server_pids(server, url)[1])
         stored_rows = count_rows(url)
         drain_s, stored, processed = wait_processed(url, args.drain_timeout)
         latencies = [lat * 1000 for _, lat in results]
@@ -323,9 +342,13 @@ def main() -> int:
                 "web": round(web_cpu * 1000 / len(results), 2),
                 "db": round(db_cpu * 1000 / len(results), 2),
                 "client": round(client_cpu * 1000 / len(results), 2),
+                "event_processor": round(proc_cpu * 1000 / len(results), 2),
                 "cpu_bound_ceiling_on_2_cores_per_s": round(
                     2 * len(results) / max(web_cpu + db_cpu + client_cpu, 1e-9)),
             },
+            # every process on the machine during the load (the rest: PostgreSQL's own
+            # processes, the kernel, and anything else running -- a shared machine shows here)
+            "machine_busy_cores": round(busy / wall, 2),
             "stored_at_end_of_load": stored_rows["events"],
             "processed_at_end_of_load": stored_rows["processed"],
             "drain": {"stored": stored, "processed_or_failed": processed,
@@ -343,6 +366,9 @@ def main() -> int:
         if server is not None:
             server.send_signal(signal.SIGTERM)
             server.wait(30)
+        if getattr(args, "worker_proc", None) is not None:
+            args.worker_proc.send_signal(signal.SIGTERM)
+            args.worker_proc.wait(30)
         if not args.keep_schema:
             admin = make_engine(args.pg_url)
             with admin.begin() as conn:

@@ -16,7 +16,7 @@ from typing import Literal, cast
 
 __all__ = ["AppSettings", "ConfigError", "FxRateRule", "GatewaySettings", "default_database_url"]
 
-WebhookProcessing = Literal["background", "inline"]
+WebhookProcessing = Literal["background", "inline", "process"]
 
 _GATEWAY_PREFIXES = ("STRIPE_", "ALIPAY_", "WECHATPAY_")
 
@@ -106,8 +106,9 @@ def _fx_rule(name: str, item: str) -> FxRateRule:
 
 def _webhook_processing(env: Mapping[str, str]) -> WebhookProcessing:
     raw = (env.get("RECON_WEBHOOK_PROCESSING") or "background").strip().lower()
-    if raw not in ("background", "inline"):
-        raise ConfigError(f"RECON_WEBHOOK_PROCESSING={raw!r} is not 'background' or 'inline'")
+    if raw not in ("background", "inline", "process"):
+        raise ConfigError(
+            f"RECON_WEBHOOK_PROCESSING={raw!r} is not 'background', 'inline' or 'process'")
     return cast(WebhookProcessing, raw)
 
 

@@ -6,12 +6,14 @@ transaction for the inbox row -- and answers the way the gateway expects once th
 done.  Processing runs in a transaction of its own: by default
 (``RECON_WEBHOOK_PROCESSING=background``) on the worker's
 `recon.services.event_worker.EventProcessor` thread, after the answer; with ``inline`` before
-it.  Answers: Stripe 200 JSON, WeChat Pay 204, Alipay exactly ``success`` (only after the row
-is durably stored, else ``fail``).  A delivery that fails verification is
-refused and not stored: 400 (``fail`` for Alipay), 413 above the size limit.  Duplicates are
-answered as success.  The blueprint is CSRF-exempt (listed in ``web.CSRF_EXEMPT``) and needs no
-login: the signature is the authentication.  Log lines carry the gateway, reason and event id
-only -- never secrets, keys, signatures or payer data.
+it; with ``process`` in a separate, lower-priority process (`recon.services.event_process`,
+``recon gateways worker``) that takes the stored rows.  Answers: Stripe 200 JSON, WeChat Pay
+204, Alipay exactly ``success`` (only after the row is durably stored, else ``fail``).  A
+delivery that fails verification is refused and not stored: 400 (``fail`` for Alipay), 413
+above the size limit.  Duplicates are answered as success.  The blueprint is CSRF-exempt
+(listed in ``web.CSRF_EXEMPT``) and needs no login: the signature is the authentication.  Log
+lines carry the gateway, reason and event id only -- never secrets, keys, signatures or payer
+data.
 """
 
 from __future__ import annotations
@@ -137,7 +139,10 @@ def _verify_and_store(
 def _process(
     factory: sessionmaker[Session], row_id: int, actor: str, gateway: str, event_id: str
 ) -> None:
-    """Hand a new event to the background processor, or process it here (inline mode)."""
+    """Hand a new event to the background processor, or process it here (inline mode); in
+    ``process`` mode the stored row is the whole hand-over (`recon gateways worker` polls)."""
+    if current_app.extensions["recon.settings"].webhook_processing == "process":
+        return
     background = processor(current_app)
     if background is not None:
         if not background.submit(row_id, actor):

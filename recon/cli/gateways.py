@@ -2,7 +2,8 @@
 
 Commands: ``import FILE`` (Stripe report CSV, Alipay bill zip/CSV, WeChat Pay bill or personal
 export; one transaction), ``events [--status S] [--json]``, ``transactions [--json]``,
-``retry [--all]`` (pending events, each in its own transaction; exit 1 if any still fails) and
+``retry [--all]`` (pending events, each in its own transaction; exit 1 if any still fails),
+``worker`` (the long-running event processor of ``RECON_WEBHOOK_PROCESSING=process``) and
 ``fetch-payout PAYOUT_ID`` (Stripe API, needs ``STRIPE_API_KEY``).
 """
 
@@ -125,6 +126,47 @@ def retry_cmd(obj: CliContext, include_failed: bool) -> None:
         click.echo(line, err=True)
     if report.failed:
         raise SystemExit(1)
+
+
+@gateways.command("worker")
+@click.option("--poll", type=click.FloatRange(0.01, 60), default=0.25, show_default=True,
+              help="Seconds between looks at the inbox when there is nothing to do.")
+@click.option("--nice", "niceness", type=click.IntRange(0, 19), default=10, show_default=True,
+              help="Scheduling niceness added to this process: answering webhooks comes first.")
+@click.option("--parent", "parent", type=int, metavar="PID",
+              help="Stop when process PID is no longer this one's parent (how `recon serve` "
+                   "runs it: a server killed outright leaves no worker behind).")
+@pass_ctx
+def worker_cmd(obj: CliContext, poll: float, niceness: int, parent: int | None) -> None:
+    """Process stored webhook events as they arrive, until SIGTERM or Ctrl-C.
+
+    The processor of ``RECON_WEBHOOK_PROCESSING=process`` (``recon serve`` starts one). Each
+    event is its own transaction; on SIGTERM the event in hand is finished and the rest stay
+    pending for the next start. Failures wait for ``recon gateways retry`` and the daily run.
+    """
+    import os
+    import signal
+    import threading
+
+    from recon.services.event_process import ProcessorLoop
+
+    if niceness:
+        os.nice(niceness)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda _signum, _frame: stop.set())
+    if parent is not None:
+
+        def watch() -> None:
+            while os.getppid() == parent and not stop.wait(0.5):
+                pass
+            stop.set()  # re-parented: the server died without stopping us
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    loop = ProcessorLoop(obj.session_factory, poll_s=poll, actor="gateway:worker")
+    click.echo(f"gateway event processor started (pid {os.getpid()}, poll {poll} s)", err=True)
+    loop.run(stop)
+    click.echo(f"gateway event processor stopped: {loop.processed} processed", err=True)
 
 
 @gateways.command("fetch-payout")

@@ -1,17 +1,21 @@
 """``recon serve``: the web UI and API under gunicorn (several workers); ``--dev`` uses Flask's
 development server with the debugger off. Settings come from the environment as everywhere;
-a missing ``RECON_SECRET_KEY`` outside test/demo stops the server before it starts.
+a missing ``RECON_SECRET_KEY`` outside test/demo stops the server before it starts. In
+``process`` mode for webhook events (the default on PostgreSQL, see `serving_settings`) it also
+runs -- and restarts if it dies -- ``recon gateways worker`` beside gunicorn.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import click
 from gunicorn.app.base import BaseApplication
 
 from recon.cli.context import CliContext, pass_ctx
+from recon.config import AppSettings
 
 __all__ = ["serve"]
 
@@ -36,14 +40,20 @@ def serve(obj: CliContext, host: str, port: int, workers: int | None, threads: i
     from web import create_app
 
     obj.require_current_schema()
+    settings = serving_settings(obj.settings, dev=dev)
     try:
-        app = create_app({"RECON_SETTINGS": obj.settings})
+        app = create_app({"RECON_SETTINGS": settings})
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     if dev:
         app.run(host=host, port=port, debug=False, use_reloader=True)
         return
     engine = app.extensions["recon.engine"]
+    worker = None
+    if settings.webhook_processing == "process":
+        from recon.cli.serve_worker import EventWorkerSupervisor
+
+        worker = EventWorkerSupervisor(settings.database_url)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
@@ -52,7 +62,22 @@ def serve(obj: CliContext, host: str, port: int, workers: int | None, threads: i
         # each worker opens its own database connections, never the master's (SQLAlchemy docs)
         "post_fork": lambda _server, _worker: engine.dispose(close=False),
     }
+    if worker is not None:  # the event processor process (RECON_WEBHOOK_PROCESSING=process)
+        options["when_ready"] = lambda _server: worker.start()
+        options["on_exit"] = lambda _server: worker.stop()
     GunicornApp(app, options).run()
+
+
+def serving_settings(settings: AppSettings, *, dev: bool,
+                     env: Mapping[str, str] | None = None) -> AppSettings:
+    """The settings `serve` runs with: on PostgreSQL, unless ``RECON_WEBHOOK_PROCESSING`` says
+    otherwise, webhook events are processed by the separate worker process (``process``), which
+    keeps the acknowledgments fast under load; SQLite (one writer) and ``--dev`` keep the
+    configured mode."""
+    explicit = (os.environ if env is None else env).get("RECON_WEBHOOK_PROCESSING", "").strip()
+    if explicit or dev or not settings.database_url.startswith("postgresql"):
+        return settings
+    return settings.with_(webhook_processing="process")
 
 
 class GunicornApp(BaseApplication):

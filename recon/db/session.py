@@ -27,10 +27,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Connections a PostgreSQL engine keeps open. A gunicorn gthread worker runs 8 request threads
+# (`recon serve --threads`) plus the background event thread; with SQLAlchemy's default of 5,
+# every connection beyond the fifth is an "overflow" one, closed when returned -- so under load
+# most requests would fork a new PostgreSQL backend (measured: a third of the webhook
+# endpoint's cost). Idle connections are cheap next to that.
+PG_POOL_SIZE = 12
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` (``sqlite:///...`` or ``postgresql+psycopg://...``)."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("postgresql"):
+        kwargs.setdefault("pool_size", PG_POOL_SIZE)
     engine = create_engine(url, future=True, **kwargs)
     if is_sqlite(engine):
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -198,3 +198,45 @@ def test_known_event_without_amount_is_malformed():
     event = verified(stripe_event("payout.paid", {"id": "po_1", "currency": "usd"}))
     with pytest.raises(WebhookRejected, match="malformed"):
         gw_stripe.normalize(event)
+
+
+def _deliveries() -> list[tuple[str, bytes, str]]:
+    """Deliveries of every kind: good, tampered, re-serialised, stale, thin, not JSON, bad header."""
+    t = int(time.time())
+    good, header = sign_stripe(stripe_event("charge.succeeded", CHARGE), timestamp=t)
+    thin = json.dumps({"id": "evt_t", "object": "v2.core.event", "type": "x"})
+    not_json = "not json"
+    sign = stripe.WebhookSignature.generate_signature_header
+    stale_body, stale = sign_stripe(stripe_event("payout.paid", {"id": "po_1"}),
+                                    timestamp=t - 1000)
+    return [
+        ("good", good, header),
+        ("tampered", good.replace(b"12050", b"92050"), header),
+        ("reserialised", json.dumps(json.loads(good), separators=(",", ":")).encode(), header),
+        ("other secret", good, sign_stripe(stripe_event("charge.succeeded", CHARGE),
+                                           secret="whsec_other", timestamp=t)[1]),
+        ("v0 only", good, header.replace("v1=", "v0=")),
+        ("no timestamp", good, header.split(",")[1]),
+        ("stale", stale_body, stale),
+        ("thin v2", thin.encode(), sign(thin, STRIPE_SECRET, t)),
+        ("not json", not_json.encode(), sign(not_json, STRIPE_SECRET, t)),
+    ]
+
+
+@pytest.mark.parametrize("case", range(len(_deliveries())))
+def test_verify_accepts_exactly_what_construct_event_accepts(case):
+    """Our verifier runs the library's `verify_header` and parses once instead of building a
+    StripeObject tree: for every kind of delivery it must agree with `construct_event`."""
+    name, body, header = _deliveries()[case]
+    try:
+        library = stripe.Webhook.construct_event(body.decode(), header, STRIPE_SECRET,
+                                                 tolerance=300)
+    except (stripe.SignatureVerificationError, ValueError):
+        library = None
+    try:
+        ours = verify(body, header, [STRIPE_SECRET], tolerance=300)
+    except WebhookRejected:
+        ours = None
+    assert (ours is None) == (library is None), name
+    if ours is not None:
+        assert ours.event_id == library.id and ours.payload == library.to_dict(recursive=True)

@@ -20,6 +20,7 @@ from werkzeug.test import TestResponse
 
 from recon.config import AppSettings
 from recon.models import GatewayEvent, GatewayTransaction, Invoice
+from recon.services.event_process import ProcessorLoop
 from tests.gateways.gw_signing import (
     ALIPAY_APP_ID,
     ALIPAY_SELLER_ID,
@@ -50,16 +51,21 @@ GATEWAY_ENV = {
 
 
 class DrainingClient(FlaskClient):
-    """A test client that returns only once the background processor has drained."""
+    """A test client that returns only once the event has been processed: the background
+    processor has drained, or (``process`` mode) the worker process's loop has run."""
 
     def open(self, *args, **kwargs) -> TestResponse:  # type: ignore[override]
         response = super().open(*args, **kwargs)
         background = processor(self.application)
         assert background is None or background.drain(30), "processor did not drain"
+        if self.application.extensions["recon.settings"].webhook_processing == "process":
+            loop = ProcessorLoop(self.application.extensions["recon.session_factory"])
+            while loop.run_once():
+                pass
         return response
 
 
-@pytest.fixture(params=["inline", "background"])
+@pytest.fixture(params=["inline", "background", "process"])
 def gw_settings(settings: AppSettings, request: pytest.FixtureRequest) -> AppSettings:
     env = dict(GATEWAY_ENV, ALIPAY_PUBLIC_KEY=alipay_keys()[1],
                WECHATPAY_PLATFORM_PUBLIC_KEY=public_pem(wechat_platform_key()))
@@ -71,7 +77,7 @@ def gw_app(gw_settings: AppSettings) -> Iterator[Flask]:
     """CSRF stays on (production setting): the webhooks must be exempt, not the test."""
     app = create_app({"RECON_SETTINGS": gw_settings, "TESTING": True})
     app.test_client_class = DrainingClient
-    assert (processor(app) is None) == (gw_settings.webhook_processing == "inline")
+    assert (processor(app) is None) == (gw_settings.webhook_processing != "background")
     yield app
     background = processor(app)
     if background is not None:
