@@ -40,6 +40,16 @@ def _source(bt: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
     return str(source or ""), {}
 
 
+def _related(kind: str, source: Mapping[str, Any]) -> str | None:
+    """A refund's or dispute's charge, else the payment intent (as the reports have it)."""
+    keys = ("charge", "payment_intent") if kind in ("refund", "dispute") else ("payment_intent",)
+    for key in keys:
+        value = source.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
 def from_balance_transaction(bt: Mapping[str, Any], payout_id: str | None = None) -> GatewayTxn:
     """One API balance transaction (source optionally expanded) as a record."""
     currency = str(bt["currency"]).upper()
@@ -56,8 +66,7 @@ def from_balance_transaction(bt: Mapping[str, Any], payout_id: str | None = None
         currency=currency, occurred_at=when(bt.get("created")), status=status,
         order_ref=order_ref(source.get("metadata")),
         payout_id=payout_id or (gateway_id if kind == "payout" else None),
-        related_id=source.get("payment_intent") if isinstance(source.get("payment_intent"), str)
-        else None,
+        related_id=_related(kind, source),
         raw={"balance_transaction_id": bt["id"], "reporting_category": category},
     )
 

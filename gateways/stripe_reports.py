@@ -98,7 +98,9 @@ def parse_row(row: Sequence[str], cols: dict[str, int]) -> GatewayTxn:
         gateway=GATEWAY, gateway_id=gateway_id, kind=kind, gross=gross, fee=fee, net=net,
         currency=currency, occurred_at=_created(row, cols), status=status, order_ref=order,
         payout_id=payout_id,
-        related_id=cell(row, cols.get("payment_intent_id")) or None,
+        # what the row belongs to: a refund's or dispute's charge, else the payment intent
+        related_id=(cell(row, cols.get("charge_id")) if kind in ("refund", "dispute") else "")
+        or cell(row, cols.get("payment_intent_id")) or None,
         payer={k: v for k, v in payer.items() if v},
         raw={"balance_transaction_id": cell(row, cols["balance_transaction_id"]),
              "reporting_category": category},

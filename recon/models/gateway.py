@@ -75,6 +75,9 @@ class GatewayTransaction(Base):
     occurred_at: Mapped[dt.datetime] = mapped_column(index=True)
     order_ref: Mapped[str | None] = mapped_column(String(128), index=True)
     payout_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    # the transaction this one belongs to: a refund's charge (or payment intent), a charge's
+    # payment intent (see recon.services.gateway_refunds)
+    related_id: Mapped[str | None] = mapped_column(String(128), index=True)
     payer_hint: Mapped[str | None] = mapped_column(String(255))
     source: Mapped[str] = mapped_column(String(16), default="webhook")
     event_id: Mapped[int | None] = mapped_column(ForeignKey("gateway_event.id"))

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 from gateways import GatewayTxn, merge
 from recon.db.types import utcnow
 from recon.models import GatewayTransaction, Invoice
-from recon.money import to_minor
-from recon.services import allocations, audit
+from recon.money import from_minor, to_minor
+from recon.services import allocations, audit, gateway_refunds
 from recon.services.gateway_upsert import insert_ignore_returning
 
 __all__ = ["SETTLING_STATUSES", "Upserted", "settle", "to_record", "upsert"]
@@ -43,15 +43,19 @@ class Upserted:
 
 
 def to_record(row: GatewayTransaction) -> GatewayTxn:
-    """The stored row back as a `GatewayTxn` (fee ``None`` when no source has said it)."""
+    """The stored row back as a `GatewayTxn` (fee ``None`` when no source has said it); a
+    cumulative refund as the gateway said it, not the remainder `gateway_refunds` left."""
     raw = dict(row.raw or {})
     fee_known = bool(raw.get("fee_known"))
+    gross_minor, status = gateway_refunds.observed(row)
+    gross = from_minor(gross_minor, row.currency)
+    fee = row.fee if fee_known else None
     return GatewayTxn(
         gateway=row.gateway, gateway_id=row.gateway_id, kind=row.kind,  # type: ignore[arg-type]
-        gross=row.gross, currency=row.currency, occurred_at=_aware(row.occurred_at),
-        status=row.status, fee=row.fee if fee_known else None,
-        net=row.net if fee_known else None, order_ref=row.order_ref, payout_id=row.payout_id,
-        related_id=raw.get("related_id"), payer=dict(raw.get("payer") or {}),
+        gross=gross, currency=row.currency, occurred_at=_aware(row.occurred_at),
+        status=status, fee=fee, net=gross - fee if fee is not None else None,
+        order_ref=row.order_ref, payout_id=row.payout_id,
+        related_id=row.related_id or raw.get("related_id"), payer=dict(raw.get("payer") or {}),
         raw=raw.get("source_raw") or {},
     )
 
@@ -73,13 +77,22 @@ def _values(txn: GatewayTxn, *, source: str, event_id: int | None) -> dict[str, 
         "fee_minor": to_minor(fee, txn.currency),
         "net_minor": to_minor(net, txn.currency),
         "occurred_at": txn.occurred_at or utcnow(), "order_ref": txn.order_ref,
-        "payout_id": txn.payout_id,
+        "payout_id": txn.payout_id, "related_id": (txn.related_id or "")[:128] or None,
         "payer_hint": " ".join(v for k, v in sorted(payer.items()) if k in ("name", "email"))[:255]
         or None,
         "source": source, "event_id": event_id,
         "raw": audit.jsonable({"fee_known": txn.fee is not None, "related_id": txn.related_id,
-                               "payer": payer, "source_raw": dict(txn.raw)}),
+                               "payer": payer, "source_raw": dict(txn.raw),
+                               **_observed(txn)}),
     }
+
+
+def _observed(txn: GatewayTxn) -> dict[str, Any]:
+    """What the gateway said of a cumulative refund, kept beside the derived remainder."""
+    if txn.kind != "refund" or not txn.gateway_id.endswith(gateway_refunds.CUMULATIVE):
+        return {}
+    return {"observed": {"gross_minor": to_minor(txn.gross, txn.currency),
+                         "status": txn.status}}
 
 
 def _snapshot(row: GatewayTransaction) -> dict[str, Any]:
@@ -96,6 +109,7 @@ def upsert(
     if row is not None:
         audit.record(session, actor=actor, action="gateway_txn.create",
                      object_type="gateway_transaction", object_id=row.id, after=_snapshot(row))
+        gateway_refunds.reconcile_after(session, row, actor=actor)
         return Upserted(row, created=True, changed=True)
     row = session.scalars(
         select(GatewayTransaction)
@@ -106,8 +120,9 @@ def upsert(
     before = _snapshot(row)
     merged = _values(merge(to_record(row), txn), source=row.source, event_id=row.event_id)
     for key in ("status", "gross_minor", "fee_minor", "net_minor", "occurred_at", "order_ref",
-                "payout_id", "payer_hint", "raw"):
+                "payout_id", "related_id", "payer_hint", "raw"):
         setattr(row, key, merged[key])
+    gateway_refunds.reconcile_after(session, row, actor=actor)
     after = _snapshot(row)
     if after == before:
         return Upserted(row, created=False, changed=False)

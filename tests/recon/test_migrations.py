@@ -50,3 +50,23 @@ def test_cli_db_upgrade_and_schema_guard(tmp_path, monkeypatch) -> None:
     other = tmp_path / "other.db"
     assert runner.invoke(main, ["--db", f"sqlite:///{other}", "db", "upgrade"]).exit_code == 0
     assert other.exists()
+
+
+def test_0006_fills_related_id_from_the_stored_raw(tmp_path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    upgrade(engine, "0005_fx")
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO gateway_transaction (gateway, gateway_id, kind, status, gross_minor, "
+            "fee_minor, net_minor, currency, occurred_at, source, allocated_minor, raw, "
+            "created_at, updated_at) VALUES ('stripe', :gid, 'refund', 'succeeded', -500, 0, "
+            "-500, 'USD', '2024-07-09 00:00:00', 'report', 0, :raw, '2024-07-09 00:00:00', "
+            "'2024-07-09 00:00:00')"),
+            [{"gid": "re_1", "raw": '{"related_id": "ch_1"}'},
+             {"gid": "re_2", "raw": '{"related_id": null}'}])
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = dict(conn.execute(sa.text(
+            "SELECT gateway_id, related_id FROM gateway_transaction")).all())
+    assert rows == {"re_1": "ch_1", "re_2": None}
+    engine.dispose()
