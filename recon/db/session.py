@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+# Bulk statement inserts hand dates to the sqlite3 driver as they are. Python 3.12 deprecates
+# the driver's built-in date/datetime adapters (a warning per value, an error under pytest);
+# these are the same ISO texts, registered explicitly.
+sqlite3.register_adapter(dt.date, dt.date.isoformat)
+sqlite3.register_adapter(dt.datetime, lambda value: value.isoformat(" "))
 
 __all__ = ["is_postgres", "is_sqlite", "make_engine", "make_session_factory"]
 

@@ -63,3 +63,19 @@ def test_leaf_packages_import_nothing_of_ours(leaf) -> None:
             offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names
                           if n.split(".")[0] in ours or n.split(".")[0] == "sqlalchemy"]
     assert offenders == []
+
+
+def test_sqlite_date_adapters_are_explicit() -> None:
+    """Python 3.12 deprecates sqlite3's built-in date adapters (an error under pytest): ours
+    are registered and write the same ISO text the built-in ones did."""
+    import datetime as dt
+    import sqlite3
+
+    import recon.db.session  # noqa: F401  (registers them)
+
+    date_adapter = sqlite3.adapters[(dt.date, sqlite3.PrepareProtocol)]
+    datetime_adapter = sqlite3.adapters[(dt.datetime, sqlite3.PrepareProtocol)]
+    assert date_adapter(dt.date(2026, 1, 2)) == "2026-01-02"
+    assert datetime_adapter(dt.datetime(2026, 1, 2, 3, 4, 5)) == "2026-01-02 03:04:05"
+    with sqlite3.connect(":memory:") as conn:
+        assert conn.execute("SELECT ?", (dt.date(2026, 1, 2),)).fetchone() == ("2026-01-02",)
