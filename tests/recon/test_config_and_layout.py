@@ -75,6 +75,8 @@ def test_sqlite_date_adapters_are_explicit() -> None:
 
     date_adapter = sqlite3.adapters[(dt.date, sqlite3.PrepareProtocol)]
     datetime_adapter = sqlite3.adapters[(dt.datetime, sqlite3.PrepareProtocol)]
+    assert "sqlite3" not in f"{getattr(date_adapter, '__module__', '')}" + (
+        f"{getattr(datetime_adapter, '__module__', '')}")  # not the deprecated built-ins
     assert date_adapter(dt.date(2026, 1, 2)) == "2026-01-02"
     assert datetime_adapter(dt.datetime(2026, 1, 2, 3, 4, 5)) == "2026-01-02 03:04:05"
     with sqlite3.connect(":memory:") as conn:
