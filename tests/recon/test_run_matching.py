@@ -62,3 +62,33 @@ def test_thresholds_set_in_the_ui_win_over_the_environment(cli, settings, sessio
     _result, summary = _run(cli)
     assert summary["matching"]["auto_matched"] == 0  # nothing reaches an auto threshold of 1
     assert Decimal(settings.auto_threshold) < 1
+
+
+def test_run_matches_across_currencies_only_under_an_fx_rule(settings, session) -> None:
+    """`recon run` hands RECON_FX_RULES to the matcher: a USD receipt settles an EUR invoice at
+    the rule's rate, and without the rule the same data stays unmatched."""
+    from decimal import Decimal
+
+    from recon.config import FxRateRule
+    from recon.models import Invoice
+    from tests.conftest import Cli
+    from tests.recon.factories import make_customer, make_invoice, make_line
+
+    acme = make_customer(session, name="Acme GmbH")
+    make_invoice(session, "925.00", customer=acme, invoice_no="INV-2026-0301")
+    make_line(session, "1000.00", "USD", counterparty_name="Acme",
+              remittance="INV-2026-0301")
+    session.commit()
+    settings.inbox_dir.mkdir(parents=True)
+    plain = Cli(settings)("run", "--date", DAY.isoformat(), "--json")
+    assert (json.loads(plain.stdout)["auto_matched"], json.loads(plain.stdout)["suggested"]) == (
+        0, 0)
+    ruled = settings.with_(fx_rules=(FxRateRule("USD", "EUR", Decimal("0.92"), Decimal("1")),))
+    result = Cli(ruled)("run", "--date", (DAY + dt.timedelta(days=1)).isoformat(), "--json")
+    summary = json.loads(result.stdout)
+    assert summary["auto_matched"] + summary["suggested"] == 1
+    session.expire_all()
+    (match,) = session.scalars(select(Match).where(Match.status.in_(("auto", "suggested"))))
+    assert match.allocations[0].receipt_amount_minor == 100000
+    if match.status == "auto":
+        assert session.scalars(select(Invoice)).one().status == "paid"
