@@ -308,3 +308,18 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return True
+
+
+def test_processing_gives_way_while_deliveries_arrive(session_factory, session):
+    """Answers first: an event stored just now means a burst is on, so the loop pauses before
+    each event; once the newest delivery is older than the window it runs at full speed."""
+    ids = [store(session_factory, n) for n in (1, 2)]
+    stop = threading.Event()
+    busy = ProcessorLoop(session_factory, burst_window_s=3600, burst_pause_s=0.05)
+    started = time.monotonic()
+    assert busy.run_once(stop) == 2 and busy.paused == 2
+    assert time.monotonic() - started >= 0.1
+    assert [status(session, i)[0] for i in ids] == ["processed", "processed"]
+    store(session_factory, 3)
+    quiet = ProcessorLoop(session_factory, burst_window_s=0.0)
+    assert quiet.run_once(stop) == 1 and quiet.paused == 0
