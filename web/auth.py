@@ -5,13 +5,12 @@
 - ``require_login(bp, *roles)`` does the same for every view of a blueprint (opt-in per blueprint,
   so the webhook endpoints stay public and are checked by signature instead).
 - Throttling: ``recon.services.users`` locks an account after repeated wrong passwords; on top
-  of that each worker answers 429 to an address with too many recent failures.
+  of that an address with too many recent failures gets 429. Failures are audit rows, so the
+  count is shared by every gunicorn worker (and host), not kept in one worker's memory.
 """
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -37,7 +36,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 IP_WINDOW_SECONDS = 15 * 60
 IP_MAX_FAILURES = 30
-_failures: dict[str, deque[float]] = defaultdict(deque)
 
 
 @dataclass(frozen=True)
@@ -122,28 +120,25 @@ def _safe_next(target: str | None) -> str:
     return url_for("pages.dashboard")
 
 
-def _throttled(address: str) -> bool:
-    window = _failures[address]
-    cutoff = time.monotonic() - IP_WINDOW_SECONDS
-    while window and window[0] < cutoff:
-        window.popleft()
-    return len(window) >= IP_MAX_FAILURES
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     form = LoginForm()
     error = None
     address = request.remote_addr or "-"
     if form.validate_on_submit():
-        if _throttled(address):
-            error = _("Too many attempts. Try again later.")
-            return render_template("auth/login.html", form=form, error=error), 429
         with transaction() as s:
-            user = users.authenticate(s, form.username.data or "", form.password.data or "")
+            throttled = users.recent_failed_logins(
+                s, address, seconds=IP_WINDOW_SECONDS) >= IP_MAX_FAILURES
+            user = None if throttled else users.authenticate(
+                s, form.username.data or "", form.password.data or "")
             if user is not None:
                 audit.record(s, actor=user.username, action="user.login", obj=user)
                 web_user = WebUser.of(user)
+            elif not throttled:
+                users.record_failed_login(s, address=address, username=form.username.data or "")
+        if throttled:
+            error = _("Too many attempts. Try again later.")
+            return render_template("auth/login.html", form=form, error=error), 429
         if user is not None:
             lang = session.get("lang")
             session.clear()  # no session fixation: a fresh session for the logged-in user
@@ -151,7 +146,6 @@ def login() -> Any:
                 session["lang"] = lang
             login_user(web_user)
             return redirect(_safe_next(request.args.get("next")))
-        _failures[address].append(time.monotonic())
         error = _("Wrong username or password, or the account is locked.")
     status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error), status

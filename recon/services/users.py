@@ -15,11 +15,11 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from recon.db.types import utcnow
-from recon.models import ROLES, ApiToken, User
+from recon.models import ROLES, ApiToken, AuditEvent, User
 from recon.services import audit
 from recon.services.errors import NotFound, ServiceError
 
@@ -90,6 +90,27 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         user.password_hash = _hasher.hash(password)
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, utcnow()
     return user
+
+
+def record_failed_login(session: Session, *, address: str, username: str) -> None:
+    """Audit a failed login from `address` (what the per-address throttle counts)."""
+    audit.record(session, actor=_address_actor(address), action="user.login_failed",
+                 object_type="user", after={"username": username.strip()[:64]})
+
+
+def recent_failed_logins(session: Session, address: str, *, seconds: int) -> int:
+    """Failed logins from `address` in the last `seconds`, across every worker and host: the
+    count lives in the audit log, not in one process's memory (indexed actor/action/at)."""
+    cutoff = utcnow() - dt.timedelta(seconds=seconds)
+    return session.scalar(
+        select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.actor == _address_actor(address),
+            AuditEvent.action == "user.login_failed", AuditEvent.at >= cutoff)
+    ) or 0
+
+
+def _address_actor(address: str) -> str:
+    return f"address:{address}"[:64]
 
 
 def _verify(password_hash: str, password: str) -> bool:

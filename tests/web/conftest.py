@@ -35,14 +35,6 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
                                                          parallelism=1))
 
 
-@pytest.fixture(autouse=True)
-def fresh_login_throttle() -> None:
-    """The per-address failure window is process memory: start every test with it empty."""
-    from web import auth
-
-    auth._failures.clear()
-
-
 @pytest.fixture
 def app(settings: AppSettings) -> Iterator[Flask]:
     app = create_app({"RECON_SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False})

@@ -144,6 +144,35 @@ def test_address_throttle_answers_429(client, session_factory, monkeypatch):
     assert blocked.status_code == 429
 
 
+def test_address_throttle_is_shared_by_every_worker(settings, session_factory, session,
+                                                    monkeypatch):
+    """Two apps on one database stand for two gunicorn workers: failures counted by one throttle
+    the other, and each failure is in the audit log with its address."""
+    from web import auth, create_app
+
+    monkeypatch.setattr(auth, "IP_MAX_FAILURES", 3)
+    ensure_user(session_factory, "hal", "clerk")
+    config = {"RECON_SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False}
+    one, two = create_app(config), create_app(config)
+    try:
+        for name in ("x1", "x2"):
+            assert one.test_client().post(
+                "/login", data={"username": name, "password": "p"}).status_code == 401
+        assert two.test_client().post(
+            "/login", data={"username": "x3", "password": "p"}).status_code == 401
+        assert one.test_client().post(
+            "/login", data={"username": "hal", "password": PASSWORD}).status_code == 429
+        other = two.test_client().post("/login", data={"username": "hal", "password": PASSWORD},
+                                       environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        assert other.status_code == 302  # another address is not throttled
+    finally:
+        for app in (one, two):
+            app.extensions["recon.engine"].dispose()
+    failed = session.scalars(select(AuditEvent).filter_by(action="user.login_failed")).all()
+    assert [(a.actor, a.after["username"]) for a in failed] == [
+        ("address:127.0.0.1", "x1"), ("address:127.0.0.1", "x2"), ("address:127.0.0.1", "x3")]
+
+
 def test_navigation_marks_only_the_current_area(client, login):
     login(client, "nav", "viewer")
     page = client.get("/invoices").get_data(as_text=True)
