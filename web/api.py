@@ -16,7 +16,9 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
+from sqlalchemy import select
 
+from recon.models import ReconRun
 from recon.services import users
 from recon.services.audit import jsonable
 from recon.services.errors import ServiceError
@@ -25,6 +27,7 @@ from recon.services.invoices import InvoiceImportError, import_invoices
 from recon.services.queue import QueueFilter, queue_page
 from recon.services.run import daily_run
 from recon.services.run_files import EXPECTED
+from recon.services.run_launch import launch_run
 from recon.services.run_settings import RunSettings
 from recon.services.runlock import RunLockBusy
 from web import db_session, settings, transaction
@@ -174,11 +177,18 @@ def matches_csv() -> Response:
 @bp.post("/runs")
 @token_roles("admin")
 def trigger_run() -> Any:
-    """Run the daily job now (synchronously) and answer its summary; 409 if one is running."""
+    """Start the daily job now and answer 202 at once (``GET /runs`` shows it); 409 while
+    another run holds the lock. ``?wait=1`` runs it inside the request and answers its summary
+    (for scripts that want the outcome in one call; it holds the request for the whole run)."""
     app_settings = settings()
+    engine = current_app.extensions["recon.engine"]
     try:
-        result = daily_run(current_app.extensions["recon.session_factory"],
-                           current_app.extensions["recon.engine"],
+        if request.args.get("wait") not in ("1", "true"):
+            pid = launch_run(app_settings, engine, actor=f"api:{g.api_user.username}")
+            response = jsonify(status="started", pid=pid, runs="/api/v1/runs")
+            response.status_code, response.headers["Location"] = 202, "/api/v1/runs"
+            return response
+        result = daily_run(current_app.extensions["recon.session_factory"], engine,
                            RunSettings.from_env(app_settings), actor=g.api_user.username,
                            max_bytes=app_settings.max_upload_bytes)
     except RunLockBusy as exc:
@@ -186,3 +196,29 @@ def trigger_run() -> Any:
     except ServiceError as exc:
         raise ApiError(str(exc), 422) from exc
     return jsonify(exit_code=result.exit_code, summary=result.summary), 200
+
+
+@bp.get("/runs")
+@token_roles("viewer")
+def list_runs() -> Any:
+    """The latest runs, newest first (``?limit``): status, actor, times and counts."""
+    rows = db_session().scalars(
+        select(ReconRun).order_by(ReconRun.id.desc()).limit(_limit())).all()
+    return jsonify(items=[_run_json(r) for r in rows])
+
+
+@bp.get("/runs/<int:run_id>")
+@token_roles("viewer")
+def get_run(run_id: int) -> Any:
+    row = db_session().get(ReconRun, run_id)
+    if row is None:
+        raise ApiError(f"no run {run_id}", 404)
+    return jsonify(_run_json(row))
+
+
+def _run_json(row: ReconRun) -> dict[str, Any]:
+    return jsonable({
+        "id": row.id, "run_date": row.run_date, "status": row.status, "actor": row.actor,
+        "started_at": row.started_at, "finished_at": row.finished_at, "error": row.error,
+        "counts": row.counts,
+    })

@@ -60,8 +60,18 @@ PATHS: dict[str, dict[str, Any]] = {
         params=[*_EXPORT, _q("offset", "integer"), _q("limit", "integer")])},
     "/api/v1/matches/export.csv": {"get": _op(
         "Matches as a CSV file (formula-safe)", "viewer", params=_EXPORT, ok_type="text/csv")},
-    "/api/v1/runs": {"post": _op("Run the daily job now; 409 while another run holds the lock",
-                                 "admin")},
+    "/api/v1/runs": {
+        "post": _op("Start the daily job now (202; GET /api/v1/runs shows it); 409 while "
+                    "another run holds the lock", "admin", ok="202",
+                    params=[_q("wait", "boolean", "run inside the request and answer the summary "
+                               "(200)")]),
+        "get": _op("The latest runs, newest first", "viewer",
+                   params=[_q("limit", "integer", "1-1000, default 100")]),
+    },
+    "/api/v1/runs/{run_id}": {"get": {**_op("One run: status, times, counts", "viewer"),
+                                      "parameters": [{"name": "run_id", "in": "path",
+                                                      "required": True,
+                                                      "schema": {"type": "integer"}}]}},
 }
 
 _SCHEMAS = {

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import time
 
 import pytest
 from sqlalchemy import select
@@ -125,11 +127,41 @@ def test_unmatched_and_matches(client, token, session_factory):
     assert client.get("/api/v1/matches?since=yesterday", headers=header).status_code == 400
 
 
-def test_trigger_run(client, token, settings):
-    response = client.post("/api/v1/runs", headers=token("admin"))
+def test_trigger_run_answers_at_once_and_the_run_shows_up(client, token, settings):
+    header = token("admin")
+    response = client.post("/api/v1/runs", headers=header)
+    body = response.get_json()
+    assert response.status_code == 202, body
+    assert body["status"] == "started" and response.headers["Location"] == "/api/v1/runs"
+    deadline = time.monotonic() + 60
+    runs: list = []
+    while time.monotonic() < deadline:
+        runs = client.get("/api/v1/runs", headers=header).get_json()["items"]
+        if runs and runs[0]["status"] != "running":
+            break
+        time.sleep(0.1)
+    assert runs and runs[0]["status"] in ("clean", "attention"), runs
+    assert runs[0]["actor"].startswith("api:")
+    one = client.get(f"/api/v1/runs/{runs[0]['id']}", headers=token("viewer")).get_json()
+    assert one["id"] == runs[0]["id"] and one["status"] == runs[0]["status"]
+    assert client.get("/api/v1/runs/999999", headers=header).status_code == 404
+
+
+def test_trigger_run_and_wait_for_the_summary(client, token):
+    response = client.post("/api/v1/runs?wait=1", headers=token("admin"))
     body = response.get_json()
     assert response.status_code == 200, body
-    assert body["exit_code"] in (0, 1)
+    assert body["exit_code"] in (0, 1) and body["summary"]["run_id"]
+
+
+def test_trigger_run_while_one_is_running_is_409(app, client, token):
+    from recon.services.runlock import run_lock
+
+    with run_lock(app.extensions["recon.engine"]):
+        for url in ("/api/v1/runs", "/api/v1/runs?wait=1"):
+            response = client.post(url, headers=token("admin"))
+            assert response.status_code == 409, url
+            assert "already in progress" in response.get_json()["error"]
 
 
 def test_openapi_matches_the_routes(app, client, token):
@@ -137,7 +169,7 @@ def test_openapi_matches_the_routes(app, client, token):
     assert doc["openapi"].startswith("3.")
     documented = {(path, method.upper()) for path, ops in doc["paths"].items() for method in ops}
     routed = {
-        (rule.rule, method)
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method)  # <int:id> -> {id}
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/v1")
         for method in rule.methods - {"HEAD", "OPTIONS"}
