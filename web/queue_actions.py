@@ -137,28 +137,28 @@ def manual(kind: str, receipt_id: int) -> Any:
     return _run(kind, receipt_id, lambda s: act.manual_match(s, **kwargs), _("Matched."))
 
 
-@bp.post("/line/<int:receipt_id>/classify")
+@bp.post("/<kind>/<int:receipt_id>/classify")
 @roles_required(*ACTORS)
-def classify(receipt_id: int) -> Any:
+def classify(kind: str, receipt_id: int) -> Any:
     kwargs = {
-        "line_id": receipt_id, "kind": request.form.get("kind", ""),
+        "line_id": receipt_id, "receipt_kind": kind, "kind": request.form.get("kind", ""),
         "actor": current_user.username, "limit": settings().writeoff_limit,
         "amount": _decimal("amount", request.form.get("amount"), required=False),
         "reason": request.form.get("reason") or None,
     }  # fmt: skip
-    return _run("line", receipt_id, lambda s: act.classify(s, **kwargs), _("Classified."))
+    return _run(kind, receipt_id, lambda s: act.classify(s, **kwargs), _("Classified."))
 
 
-@bp.post("/line/<int:receipt_id>/write-off")
+@bp.post("/<kind>/<int:receipt_id>/write-off")
 @roles_required(*ACTORS)
-def write_off(receipt_id: int) -> Any:
+def write_off(kind: str, receipt_id: int) -> Any:
     kwargs = {
-        "line_id": receipt_id, "actor": current_user.username,
+        "line_id": receipt_id, "receipt_kind": kind, "actor": current_user.username,
         "limit": settings().writeoff_limit, "reason": request.form.get("reason", ""),
         "amount": _decimal("amount", request.form.get("amount"), required=False),
     }  # fmt: skip
     return _run(
-        "line", receipt_id, lambda s: act.write_off(s, **kwargs),
+        kind, receipt_id, lambda s: act.write_off(s, **kwargs),
         lambda adj: _("Above the limit: sent for approval.")
         if adj.status == "pending_approval" else _("Written off."),
     )  # fmt: skip
@@ -174,12 +174,12 @@ def undo(kind: str, receipt_id: int, match_id: int) -> Any:
     )  # fmt: skip
 
 
-@bp.post("/line/<int:receipt_id>/undo-adjustment/<int:adjustment_id>")
+@bp.post("/<kind>/<int:receipt_id>/undo-adjustment/<int:adjustment_id>")
 @roles_required(*ACTORS)
-def undo_adjustment(receipt_id: int, adjustment_id: int) -> Any:
+def undo_adjustment(kind: str, receipt_id: int, adjustment_id: int) -> Any:
     reason, actor = request.form.get("reason", ""), current_user.username
     return _run(
-        "line", receipt_id,
+        kind, receipt_id,
         lambda s: act.undo_adjustment(s, adjustment_id, actor=actor, reason=reason),
         _("Adjustment undone."),
     )  # fmt: skip

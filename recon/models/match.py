@@ -157,7 +157,8 @@ class Adjustment(Base):
             name="status",
         ),
         CheckConstraint(
-            "statement_line_id IS NOT NULL OR invoice_id IS NOT NULL", name="has_target"
+            "statement_line_id IS NOT NULL OR invoice_id IS NOT NULL "
+            "OR gateway_txn_id IS NOT NULL", name="has_target"
         ),
     )
 
@@ -169,6 +170,9 @@ class Adjustment(Base):
     match_id: Mapped[int | None] = mapped_column(ForeignKey("match.id"), index=True)
     statement_line_id: Mapped[int | None] = mapped_column(ForeignKey("statement_line.id"))
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"))
+    # a gateway charge written off or classified in the queue (migration 0007)
+    gateway_txn_id: Mapped[int | None] = mapped_column(
+        ForeignKey("gateway_transaction.id"), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
     prepared_by: Mapped[str] = mapped_column(String(64))
     approved_by: Mapped[str | None] = mapped_column(String(64))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from recon.db.types import utcnow
-from recon.models import ADJUSTMENT_KINDS, Adjustment, Invoice, StatementLine
+from recon.models import ADJUSTMENT_KINDS, Adjustment, GatewayTransaction, Invoice, StatementLine
 from recon.money import to_minor
 from recon.services import allocation_batch, audit
 from recon.services.errors import ApprovalError, InvariantError, NotFound
@@ -80,11 +80,13 @@ def add_adjustment(
     limit: Decimal,
     statement_line_id: int | None = None,
     invoice_id: int | None = None,
+    gateway_txn_id: int | None = None,
     reason: str | None = None,
 ) -> Adjustment:
-    """A stand-alone adjustment; a write-off above ``limit`` waits for a second person."""
+    """A stand-alone adjustment of an invoice, a bank line or a gateway charge; a write-off
+    above ``limit`` waits for a second person."""
     _check_kind(kind)
-    target = _target(session, statement_line_id, invoice_id)
+    target = _target(session, statement_line_id, invoice_id, gateway_txn_id)
     adj = Adjustment(
         kind=kind,
         status="proposed",
@@ -92,6 +94,7 @@ def add_adjustment(
         currency=target.currency,
         statement_line_id=statement_line_id,
         invoice_id=invoice_id,
+        gateway_txn_id=gateway_txn_id,
         prepared_by=actor,
         reason=reason,
     )
@@ -148,9 +151,17 @@ def reject(
 
 
 def activate(session: Session, adj: Adjustment, actor: str) -> None:
-    """Apply the adjustment's effect: settle the invoice, or clear the bank line."""
+    """Apply the adjustment's effect: settle the invoice, or clear the bank line or charge."""
     before = _snap(adj)
-    if adj.invoice_id is not None:
+    if adj.gateway_txn_id is not None and adj.invoice_id is None:
+        charge = _charge(session, adj.gateway_txn_id)
+        if adj.amount_minor > charge.unapplied_minor:
+            raise InvariantError(
+                f"{adj.kind} {adj.amount} exceeds the charge's unapplied "
+                f"{charge.unapplied_minor} (minor units)"
+            )
+        charge.allocated_minor += adj.amount_minor
+    elif adj.invoice_id is not None:
         invoice = _invoice(session, adj.invoice_id)
         if adj.amount_minor > invoice.open_minor:
             raise InvariantError(
@@ -186,7 +197,9 @@ def reverse(session: Session, adj: Adjustment, actor: str, reason: str) -> None:
     if adj.status != "applied":
         raise InvariantError(f"adjustment {adj.id} is {adj.status}, not applied")
     before = _snap(adj)
-    if adj.invoice_id is not None:
+    if adj.gateway_txn_id is not None and adj.invoice_id is None:
+        _charge(session, adj.gateway_txn_id).allocated_minor -= adj.amount_minor
+    elif adj.invoice_id is not None:
         invoice = _invoice(session, adj.invoice_id)
         invoice.adjusted_minor -= adj.amount_minor
         invoice.refresh_status()
@@ -222,13 +235,25 @@ def _positive(amount: Decimal, currency: str) -> int:
 
 
 def _target(
-    session: Session, line_id: int | None, invoice_id: int | None
-) -> Invoice | StatementLine:
+    session: Session, line_id: int | None, invoice_id: int | None, charge_id: int | None = None
+) -> Invoice | StatementLine | GatewayTransaction:
+    if sum(x is not None for x in (line_id, invoice_id, charge_id)) > 1:
+        raise InvariantError("an adjustment has one target: an invoice, a bank line or a charge")
     if invoice_id is not None:
         return _invoice(session, invoice_id)
     if line_id is not None:
         return _line(session, line_id)
-    raise InvariantError("an adjustment needs an invoice or a bank line")
+    if charge_id is not None:
+        return _charge(session, charge_id)
+    raise InvariantError("an adjustment needs an invoice, a bank line or a gateway charge")
+
+
+def _charge(session: Session, txn_id: int) -> GatewayTransaction:
+    """A gateway charge (the only gateway record that is a receipt), locked."""
+    txn = session.get(GatewayTransaction, txn_id, with_for_update=True)
+    if txn is None or txn.kind != "charge":
+        raise NotFound(f"gateway charge id {txn_id} does not exist")
+    return txn
 
 
 def _pending(session: Session, adjustment_id: int) -> Adjustment:
@@ -264,6 +289,7 @@ def _snap(adj: Adjustment) -> dict[str, object]:
         "amount": str(adj.amount),
         "invoice_id": adj.invoice_id,
         "statement_line_id": adj.statement_line_id,
+        "gateway_txn_id": adj.gateway_txn_id,
         "prepared_by": adj.prepared_by,
         "approved_by": adj.approved_by,
     }

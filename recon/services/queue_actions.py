@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from recon.models import Adjustment, Invoice, Match, StatementLine
+from recon.money import from_minor
 from recon.services import adjustments, allocations
 from recon.services.allocations import AdjustmentSpec, AllocationSpec
 from recon.services.errors import InvariantError, NotFound
@@ -110,15 +111,14 @@ def classify(
     limit: Decimal,
     amount: Decimal | None = None,
     reason: str | None = None,
+    receipt_kind: str = "line",
 ) -> Adjustment:
-    """Mark (the rest of) a bank line as other income, an own transfer or a refund."""
+    """Mark (the rest of) a bank line -- or a gateway charge (``receipt_kind="charge"``, id in
+    ``line_id``) -- as other income, an own transfer or a refund."""
     if kind not in CLASSIFY_KINDS:
         raise InvariantError(f"a receipt is classified as one of {', '.join(CLASSIFY_KINDS)}")
-    line = _line(session, line_id)
-    return adjustments.add_adjustment(
-        session, kind=kind, amount=amount if amount is not None else line.unapplied,
-        actor=actor, limit=limit, statement_line_id=line.id, reason=reason,
-    )  # fmt: skip
+    return _stand_alone(session, receipt_kind, line_id, kind=kind, amount=amount, actor=actor,
+                        limit=limit, reason=reason)
 
 
 def write_off(
@@ -129,13 +129,30 @@ def write_off(
     limit: Decimal,
     reason: str,
     amount: Decimal | None = None,
+    receipt_kind: str = "line",
 ) -> Adjustment:
-    """Write off (part of) a bank line; above ``limit`` it waits for an approver."""
+    """Write off (part of) a bank line or gateway charge; above ``limit`` it waits for an
+    approver."""
     if not reason or not reason.strip():
         raise InvariantError("a write-off needs a reason")
-    line = _line(session, line_id)
+    return _stand_alone(session, receipt_kind, line_id, kind="write_off", amount=amount,
+                        actor=actor, limit=limit, reason=reason)
+
+
+def _stand_alone(session: Session, receipt_kind: str, receipt_id: int, *, kind: str,
+                 amount: Decimal | None, actor: str, limit: Decimal,
+                 reason: str | None) -> Adjustment:
+    if receipt_kind == "charge":
+        charge = receipt_of(session, "charge", receipt_id)
+        if charge.kind != "charge":
+            raise InvariantError(f"gateway record {receipt_id} is a {charge.kind}, not a charge")
+        rest = from_minor(charge.unapplied_minor, charge.currency)
+        return adjustments.add_adjustment(
+            session, kind=kind, amount=amount if amount is not None else rest, actor=actor,
+            limit=limit, gateway_txn_id=charge.id, reason=reason)
+    line = _line(session, receipt_id)
     return adjustments.add_adjustment(
-        session, kind="write_off", amount=amount if amount is not None else line.unapplied,
+        session, kind=kind, amount=amount if amount is not None else line.unapplied,
         actor=actor, limit=limit, statement_line_id=line.id, reason=reason,
     )  # fmt: skip
 
@@ -155,7 +172,8 @@ def undo(session: Session, match_id: int, *, actor: str, reason: str) -> Match:
 
 
 def undo_adjustment(session: Session, adjustment_id: int, *, actor: str, reason: str) -> Adjustment:
-    """Undo a stand-alone applied adjustment (classification or write-off) of a bank line."""
+    """Undo a stand-alone applied adjustment (classification or write-off) of a bank line or
+    a gateway charge."""
     if not reason or not reason.strip():
         raise InvariantError("undo needs a reason")
     adj = session.get(Adjustment, adjustment_id, with_for_update=True)

@@ -121,13 +121,10 @@ def receipt_detail(session: Session, kind: str, receipt_id: int) -> ReceiptDetai
         .options(selectinload(Match.allocations), selectinload(Match.adjustments))
         .order_by(Match.id.desc())
     ).all()
-    adjustments: Sequence[Adjustment] = ()
-    if kind == "line":
-        adjustments = session.scalars(
-            sa.select(Adjustment)
-            .where(Adjustment.statement_line_id == receipt_id)
-            .order_by(Adjustment.id.desc())
-        ).all()
+    target = Adjustment.statement_line_id if kind == "line" else Adjustment.gateway_txn_id
+    adjustments: Sequence[Adjustment] = session.scalars(
+        sa.select(Adjustment).where(target == receipt_id).order_by(Adjustment.id.desc())
+    ).all()
     invoice_ids = {a.invoice_id for m in matches for a in m.allocations}
     invoices = _invoices(session, invoice_ids)
     return ReceiptDetail(

@@ -192,3 +192,58 @@ def test_bulk_accept_all_or_nothing(client, login, session_factory) -> None:
     assert "2 suggestions accepted" in page.get_data(as_text=True)
     with session_factory() as s:
         assert [s.get(Match, i).status for i in ids[:2]] == ["manual", "manual"]
+
+
+def test_gateway_charge_written_off_classified_and_undone(client, login, session_factory,
+                                                          app) -> None:
+    """A charge that pays no invoice leaves the queue by a write-off (four eyes above the limit)
+    or a classification, like a bank line; undo brings it back."""
+    from recon.models import GatewayTransaction
+    from tests.recon.factories import make_charge
+
+    with session_factory.begin() as s:
+        small = make_charge(s, "3.00", "EUR", order_ref="ORD-UNKNOWN").id
+        big = make_charge(s, "80.00", "EUR").id
+        donation = make_charge(s, "25.00", "EUR").id
+    login(client, "clerk1", "clerk")
+    page = client.get(f"/queue/charge/{small}").get_data(as_text=True)
+    assert 'id="writeoff-form"' in page and f"/queue/charge/{small}/write-off" in page
+    client.post(f"/queue/charge/{small}/write-off", data={"reason": "test payment"})
+    client.post(f"/queue/charge/{big}/write-off", data={"reason": "unknown payer"})
+    client.post(f"/queue/charge/{donation}/classify", data={"kind": "other_income"})
+    with session_factory() as s:
+        assert s.get(GatewayTransaction, small).unapplied_minor == 0
+        assert s.get(GatewayTransaction, donation).unapplied_minor == 0
+        pending = s.scalar(select(Adjustment).where(Adjustment.status == "pending_approval"))
+        assert pending.gateway_txn_id == big and s.get(GatewayTransaction, big).allocated_minor == 0
+    queue = client.get("/queue").get_data(as_text=True)
+    assert f"/queue/charge/{small}" not in queue and f"/queue/charge/{big}" in queue
+    approver = login(app.test_client(), "boss", "approver")
+    assert approver.post(f"/queue/approvals/{pending.id}/approve").status_code == 302
+    with session_factory() as s:
+        assert s.get(GatewayTransaction, big).unapplied_minor == 0
+        adj_id = s.scalar(select(Adjustment.id).where(Adjustment.gateway_txn_id == small))
+    detail = client.get(f"/queue/charge/{small}").get_data(as_text=True)
+    assert "Adjustments" in detail and f"/undo-adjustment/{adj_id}" in detail
+    client.post(f"/queue/charge/{small}/undo-adjustment/{adj_id}", data={"reason": "was ours"})
+    with session_factory() as s:
+        assert s.get(GatewayTransaction, small).unapplied_minor == 300
+        assert s.get(Adjustment, adj_id).status == "undone"
+    assert f"/queue/charge/{small}" in client.get("/queue").get_data(as_text=True)
+
+
+def test_write_off_refuses_more_than_a_charge_left_and_non_charges(session_factory) -> None:
+    from recon.services import queue_actions
+    from recon.services.errors import InvariantError
+    from tests.recon.factories import make_charge
+
+    with session_factory.begin() as s:
+        charge = make_charge(s, "10.00", "EUR")
+        payout = make_charge(s, "10.00", "EUR", kind="payout", gateway_id="po_x")
+        ids = charge.id, payout.id
+    with session_factory() as s, pytest.raises(InvariantError, match="exceeds"):
+        queue_actions.write_off(s, line_id=ids[0], receipt_kind="charge", actor="a",
+                                limit=Decimal("50"), reason="x", amount=Decimal("10.01"))
+    with session_factory() as s, pytest.raises(InvariantError, match="not a charge"):
+        queue_actions.write_off(s, line_id=ids[1], receipt_kind="charge", actor="a",
+                                limit=Decimal("50"), reason="x")

@@ -68,6 +68,8 @@ def posts(d):
         (f"/queue/line/{d['line']}/match", {"invoice_id": d["inv"], "amount": "98.00"}),
         (f"/queue/line/{d['line']}/classify", {"kind": "other_income"}),
         (f"/queue/line/{d['line']}/write-off", {"reason": "x"}),
+        (f"/queue/charge/{d['charge']}/classify", {"kind": "other_income", "amount": "1"}),
+        (f"/queue/charge/{d['charge']}/write-off", {"reason": "x", "amount": "1"}),
         (f"/queue/line/{d['paid']}/undo/{d['done']}", {"reason": "x"}),
         (f"/queue/line/{d['small']}/undo-adjustment/{d['adj']}", {"reason": "x"}),
         ("/queue/bulk-accept", {"match_id": d["match"]}),
