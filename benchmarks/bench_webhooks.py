@@ -6,8 +6,9 @@ What it does:
 2. starts ``gunicorn "web:create_app()"`` with ``--workers`` workers of ``--worker-class``
    (``gthread`` with ``--threads`` threads keeps client connections alive; ``sync`` closes
    each one) on a free loopback port, with ``RECON_WEBHOOK_PROCESSING=--processing``; in
-   ``process`` mode (the default, what ``recon serve`` runs on PostgreSQL) also the
-   ``recon gateways worker`` process beside it, as ``recon serve`` would;
+   ``process`` mode (the default, what ``recon serve`` runs on PostgreSQL) also
+   ``--event-workers`` ``recon gateways worker`` processes (sharded by event id) beside it, as
+   ``recon serve`` would;
 3. pre-signs ``--events`` Stripe events with the stripe library (charges, payment intents,
    refunds, payouts, unknown types) and interleaves ``--dup-rate`` re-deliveries, each placed
    right after its original so duplicates race on different workers;
@@ -177,8 +178,10 @@ def start_gunicorn(url: str, port: int, args: argparse.Namespace) -> subprocess.
                RECON_ENV="production", STRIPE_WEBHOOK_SECRET=SECRET,
                RECON_WEBHOOK_PROCESSING=args.processing)
     if args.processing == "process":
-        args.worker_proc = subprocess.Popen(
-            [sys.executable, "-m", "recon", "gateways", "worker"], cwd=ROOT, env=env)
+        n = args.event_workers
+        args.worker_procs = [subprocess.Popen(
+            [sys.executable, "-m", "recon", "gateways", "worker", "--shard", f"{k}/{n}"],
+            cwd=ROOT, env=env) for k in range(n)]
     cmd = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
            "--worker-class", args.worker_class, "--threads", str(args.threads), "--bind",
            f"127.0.0.1:{port}", "--log-level", "warning", "--keep-alive", "5",
@@ -285,6 +288,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker")
     parser.add_argument("--processing", default="process",
                         choices=("process", "background", "inline"))
+    parser.add_argument("--event-workers", type=int, default=1,
+                        help="`recon gateways worker` processes in process mode (as "
+                             "`recon serve --event-workers`)")
     parser.add_argument("--warmup", type=int, default=200, help="requests before measuring")
     parser.add_argument("--drain-timeout", type=float, default=300.0)
     parser.add_argument("--seed", type=int, default=5)
@@ -304,7 +310,7 @@ def main() -> int:
         server = start_gunicorn(url, port, args)
         warmup, _ = run_load(port, plan[:args.warmup], 8)  # imports, pools; its events count
         web_pids, db_pids = server_pids(server, url)
-        proc_pids = [args.worker_proc.pid] if args.processing == "process" else []
+        proc_pids = [p.pid for p in getattr(args, "worker_procs", [])]
         db_before = {pid: cpu_seconds([pid]) for pid in db_pids}
         before = (cpu_seconds(web_pids), time.process_time(), cpu_seconds(proc_pids),
                   machine_busy_seconds())
@@ -327,6 +333,8 @@ def main() -> int:
             "load_1_5_15": [round(x, 2) for x in os.getloadavg()],
             "config": {"workers": args.workers, "worker_class": args.worker_class,
                        "threads": args.threads, "processing": args.processing,
+                       "event_workers": args.event_workers if args.processing == "process"
+                       else 0,
                        "concurrency": args.concurrency},
             "requests": len(results), "warmup_requests": len(warmup),
             "planned_requests": len(plan), "unique_events": unique,
@@ -366,9 +374,10 @@ def main() -> int:
         if server is not None:
             server.send_signal(signal.SIGTERM)
             server.wait(30)
-        if getattr(args, "worker_proc", None) is not None:
-            args.worker_proc.send_signal(signal.SIGTERM)
-            args.worker_proc.wait(30)
+        for proc in getattr(args, "worker_procs", []):
+            proc.send_signal(signal.SIGTERM)
+        for proc in getattr(args, "worker_procs", []):
+            proc.wait(30)
         if not args.keep_schema:
             admin = make_engine(args.pg_url)
             with admin.begin() as conn:

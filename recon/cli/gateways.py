@@ -133,11 +133,14 @@ def retry_cmd(obj: CliContext, include_failed: bool) -> None:
               help="Seconds between looks at the inbox when there is nothing to do.")
 @click.option("--nice", "niceness", type=click.IntRange(0, 19), default=10, show_default=True,
               help="Scheduling niceness added to this process: answering webhooks comes first.")
+@click.option("--shard", default="0/1", show_default=True, metavar="K/N",
+              help="Take only the events whose id is K modulo N (N workers side by side).")
 @click.option("--parent", "parent", type=int, metavar="PID",
               help="Stop when process PID is no longer this one's parent (how `recon serve` "
                    "runs it: a server killed outright leaves no worker behind).")
 @pass_ctx
-def worker_cmd(obj: CliContext, poll: float, niceness: int, parent: int | None) -> None:
+def worker_cmd(obj: CliContext, poll: float, niceness: int, shard: str,
+               parent: int | None) -> None:
     """Process stored webhook events as they arrive, until SIGTERM or Ctrl-C.
 
     The processor of ``RECON_WEBHOOK_PROCESSING=process`` (``recon serve`` starts one). Each
@@ -163,8 +166,15 @@ def worker_cmd(obj: CliContext, poll: float, niceness: int, parent: int | None) 
             stop.set()  # re-parented: the server died without stopping us
 
         threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-    loop = ProcessorLoop(obj.session_factory, poll_s=poll, actor="gateway:worker")
-    click.echo(f"gateway event processor started (pid {os.getpid()}, poll {poll} s)", err=True)
+    try:
+        k, n = (int(x) for x in shard.split("/"))
+        loop = ProcessorLoop(obj.session_factory, poll_s=poll, actor="gateway:worker",
+                             shard=(k, n))
+    except ValueError as exc:
+        raise click.BadParameter(f"{shard!r}: expected K/N with 0 <= K < N",
+                                 param_hint="--shard") from exc
+    click.echo(f"gateway event processor started (pid {os.getpid()}, shard {k}/{n}, "
+               f"poll {poll} s)", err=True)
     loop.run(stop)
     click.echo(f"gateway event processor stopped: {loop.processed} processed", err=True)
 

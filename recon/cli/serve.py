@@ -31,10 +31,14 @@ def default_workers() -> int:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", type=int, help="Gunicorn worker processes (default: one per core).")
 @click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker.")
+@click.option("--event-workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Webhook event worker processes in `process` mode, sharded by event id: "
+                   "more work off a burst sooner, at some cost to the answers' tail latency "
+                   "while it lasts.")
 @click.option("--dev", is_flag=True, help="Flask's development server (one process, reloads).")
 @pass_ctx
 def serve(obj: CliContext, host: str, port: int, workers: int | None, threads: int,
-          dev: bool) -> None:
+          event_workers: int, dev: bool) -> None:
     """Serve the web UI, the JSON API and the webhook endpoints."""
     from recon.config import ConfigError
     from web import create_app
@@ -49,11 +53,13 @@ def serve(obj: CliContext, host: str, port: int, workers: int | None, threads: i
         app.run(host=host, port=port, debug=False, use_reloader=True)
         return
     engine = app.extensions["recon.engine"]
-    worker = None
+    event_procs = []
     if settings.webhook_processing == "process":
         from recon.cli.serve_worker import EventWorkerSupervisor
 
-        worker = EventWorkerSupervisor(settings.database_url)
+        n = event_workers
+        event_procs = [EventWorkerSupervisor(settings.database_url, args=("--shard", f"{k}/{n}"))
+                       for k in range(n)]
     options = {
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
@@ -62,9 +68,9 @@ def serve(obj: CliContext, host: str, port: int, workers: int | None, threads: i
         # each worker opens its own database connections, never the master's (SQLAlchemy docs)
         "post_fork": lambda _server, _worker: engine.dispose(close=False),
     }
-    if worker is not None:  # the event processor process (RECON_WEBHOOK_PROCESSING=process)
-        options["when_ready"] = lambda _server: worker.start()
-        options["on_exit"] = lambda _server: worker.stop()
+    if event_procs:  # the event processor processes (RECON_WEBHOOK_PROCESSING=process)
+        options["when_ready"] = lambda _server: [p.start() for p in event_procs]
+        options["on_exit"] = lambda _server: [p.stop() for p in event_procs]
     GunicornApp(app, options).run()
 
 

@@ -48,18 +48,28 @@ class ProcessorLoop:
     # cores go to the edge, and the backlog is worked off at full speed once the burst is over.
     burst_window_s: float = 0.5
     burst_pause_s: float = 0.05
+    # (k, n): this loop takes the events whose id is k modulo n, so n worker processes share
+    # the inbox without ever waiting on each other's rows (``recon serve --event-workers n``)
+    shard: tuple[int, int] = (0, 1)
     processed: int = 0
     paused: int = 0
     _last_first: int | None = None
 
+    def __post_init__(self) -> None:
+        k, n = self.shard
+        if n < 1 or not 0 <= k < n:
+            raise ValueError(f"shard {k}/{n}: needs 0 <= k < n")
+
     def run_once(self, stop: threading.Event | None = None) -> int:
         """One batch of never-tried pending events, oldest first; how many were taken."""
+        query = (select(GatewayEvent.id)
+                 .where(GatewayEvent.status == "pending", GatewayEvent.attempts == 0)
+                 .order_by(GatewayEvent.id).limit(self.batch))
+        k, n = self.shard
+        if n > 1:
+            query = query.where(GatewayEvent.id % n == k)
         with self.factory() as session:
-            ids = list(session.scalars(
-                select(GatewayEvent.id)
-                .where(GatewayEvent.status == "pending", GatewayEvent.attempts == 0)
-                .order_by(GatewayEvent.id).limit(self.batch)
-            ))
+            ids = list(session.scalars(query))
         if ids and ids[0] == self._last_first and stop is not None:
             # The oldest event is still untried after a whole batch: even recording its failure
             # failed (database trouble). Back off instead of spinning on it.
@@ -70,8 +80,8 @@ class ProcessorLoop:
                 break  # the rest stay pending: the next start takes them
             if self.burst_pause_s and self._deliveries_arriving():
                 self.paused += 1
-                if stop is not None:
-                    stop.wait(self.burst_pause_s)
+                if stop is not None:  # n workers pause n times as long: the same total rate
+                    stop.wait(self.burst_pause_s * self.shard[1])
             process_stored(self.factory, row_id, self.actor)
             self.processed += 1
         return len(ids)

@@ -236,7 +236,7 @@ def test_recon_serve_runs_the_worker_process_and_stops_it(db_url, session):
            "RECON_WEBHOOK_PROCESSING": "process"}
     serve = subprocess.Popen(
         [sys.executable, "-m", "recon", "serve", "--port", str(port), "--workers", "1",
-         "--threads", "2"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+         "--threads", "2", "--event-workers", "1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE, text=True)
     try:
         if not wait_for(lambda: len(_children(serve.pid)) == 2 and _listening(port)):
@@ -323,3 +323,27 @@ def test_processing_gives_way_while_deliveries_arrive(session_factory, session):
     store(session_factory, 3)
     quiet = ProcessorLoop(session_factory, burst_window_s=0.0)
     assert quiet.run_once(stop) == 1 and quiet.paused == 0
+
+
+def test_shards_split_the_inbox_between_workers(session_factory, session):
+    ids = [store(session_factory, n) for n in range(1, 7)]
+    even = ProcessorLoop(session_factory, shard=(0, 2), burst_pause_s=0)
+    odd = ProcessorLoop(session_factory, shard=(1, 2), burst_pause_s=0)
+    assert even.run_once() == 3
+    assert [status(session, i)[0] for i in ids] == [
+        "processed" if i % 2 == 0 else "pending" for i in ids]
+    assert odd.run_once() == 3 and even.run_once() == 0
+    assert {status(session, i)[0] for i in ids} == {"processed"}
+
+
+@pytest.mark.parametrize("shard", [(2, 2), (-1, 2), (0, 0)])
+def test_shard_must_name_one_of_n(session_factory, shard):
+    with pytest.raises(ValueError, match="shard"):
+        ProcessorLoop(session_factory, shard=shard)
+
+
+def test_worker_command_refuses_a_bad_shard(db_url):
+    proc = subprocess.run(
+        [sys.executable, "-m", "recon", "gateways", "worker", "--shard", "3/2", "--nice", "0"],
+        cwd=ROOT, env=_env(db_url), capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "--shard" in proc.stderr
