@@ -16,7 +16,9 @@ What it does:
    the status and latency of every request;
 5. counts rows afterwards: every unique event stored exactly once, none lost; then waits until
    every stored event is processed (background mode processes after the answer) and reports
-   that drain time.
+   that drain time;
+6. then the naive baseline on the same server set-up and load: ``--baseline-events`` events
+   processed inline, inside the request (verify, store, settle, answer), and the ratios.
 
 Prints events/s, p50/p99 latency and the row counts as JSON; exits 1 if an event is lost or
 duplicated, a request failed, or not every event was processed.  Latency and rate are measured
@@ -292,6 +294,9 @@ def parse_args() -> argparse.Namespace:
                         help="`recon gateways worker` processes in process mode (as "
                              "`recon serve --event-workers`)")
     parser.add_argument("--warmup", type=int, default=200, help="requests before measuring")
+    parser.add_argument("--baseline-events", type=int, default=1500,
+                        help="unique events for the naive baseline run (inline processing "
+                             "in the request); 0 skips it")
     parser.add_argument("--drain-timeout", type=float, default=300.0)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG))
@@ -301,6 +306,28 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
+    report, ok = measure(args)
+    print(json.dumps(report, indent=1))
+    if args.baseline_events:
+        # the naive way, same server and load: verify, store and process inside the request
+        naive = argparse.Namespace(**{**vars(args), "processing": "inline",
+                                      "events": args.baseline_events,
+                                      "warmup": min(args.warmup, args.baseline_events // 4)})
+        base, base_ok = measure(naive)
+        summary = {
+            "baseline_inline_processing": {k: base[k] for k in (
+                "requests", "requests_per_s", "p50_ms", "p99_ms", "lost", "duplicated")},
+            "ratio_events_per_s": round(report["requests_per_s"] / base["requests_per_s"], 2),
+            "ratio_p99": round(base["p99_ms"] / report["p99_ms"], 2),
+        }
+        print(json.dumps(summary, indent=1))
+        ok = ok and base_ok
+    return 0 if ok else 1
+
+
+def measure(args: argparse.Namespace) -> tuple[dict, bool]:
+    """One server, one load, the row counts afterwards: (report, every event exactly once)."""
+    args.worker_procs = []
     schema, url = make_schema(args.pg_url)
     server = None
     try:
@@ -366,10 +393,9 @@ def main() -> int:
             "lost": unique - rows["distinct_event_ids"],
             "duplicated": rows["events"] - rows["distinct_event_ids"],
         }
-        print(json.dumps(report, indent=1))
         ok = (report["lost"] == 0 and report["duplicated"] == 0
               and statuses == {200: len(plan)} and rows["pending_or_failed"] == 0)
-        return 0 if ok else 1
+        return report, ok
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
