@@ -24,7 +24,9 @@ from recon.db.types import utcnow
 from recon.models import AuditEvent
 from recon.services.audit import jsonable
 
-__all__ = ["insert_ignore", "insert_ignore_audited", "insert_ignore_returning"]
+__all__ = [
+    "audited_insert_pg", "insert_ignore", "insert_ignore_audited", "insert_ignore_returning",
+]
 
 
 def _statement(session: Session, model: type[Any], values: Mapping[str, Any],
@@ -76,7 +78,6 @@ def insert_ignore_audited(
     path: no SQL construct to build, cache-key or compile per call).
     """
     table = model.__table__
-    pk = next(iter(table.primary_key.columns)).name
     at = utcnow()
     if session.get_bind().dialect.name != "postgresql":
         new_id = insert_ignore(session, model, values, key)
@@ -85,10 +86,24 @@ def insert_ignore_audited(
                 at=at, actor=actor, action=action, object_type=table.name,
                 object_id=str(new_id), after=jsonable(after)))
         return new_id
-    sql = _audited_insert_sql(table.name, tuple(values), tuple(key), pk)
-    params = {**values, "audit_at": at, "audit_actor": actor, "audit_action": action,
-              "audit_type": table.name, "audit_after": json.dumps(jsonable(after))}
+    sql, params = audited_insert_pg(model, values, key, actor=actor, action=action, after=after,
+                                    at=at)
     return session.connection().exec_driver_sql(sql, params).scalar()
+
+
+def audited_insert_pg(
+    model: type[Any], values: Mapping[str, Any], key: Sequence[str], *, actor: str,
+    action: str, after: Mapping[str, Any], at: Any = None,
+) -> tuple[str, dict[str, Any]]:
+    """The PostgreSQL statement of `insert_ignore_audited` and its driver parameters, for a
+    caller that runs it on a bare driver cursor (the webhook edge: no ORM session at all)."""
+    table = model.__table__
+    pk = next(iter(table.primary_key.columns)).name
+    sql = _audited_insert_sql(table.name, tuple(values), tuple(key), pk)
+    params = {**values, "audit_at": at or utcnow(), "audit_actor": actor,
+              "audit_action": action, "audit_type": table.name,
+              "audit_after": json.dumps(jsonable(after))}
+    return sql, params
 
 
 @functools.lru_cache(maxsize=16)
