@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from recon.db.types import utcnow
 from recon.models import ADJUSTMENT_KINDS, Adjustment, GatewayTransaction, Invoice, StatementLine
-from recon.money import to_minor
+from recon.money import from_minor, to_minor
 from recon.services import allocation_batch, audit
 from recon.services.errors import ApprovalError, InvariantError, NotFound
 
@@ -157,8 +157,9 @@ def activate(session: Session, adj: Adjustment, actor: str) -> None:
         charge = _charge(session, adj.gateway_txn_id)
         if adj.amount_minor > charge.unapplied_minor:
             raise InvariantError(
-                f"{adj.kind} {adj.amount} exceeds the charge's unapplied "
-                f"{charge.unapplied_minor} (minor units)"
+                f"{adj.kind} {adj.amount} exceeds the unapplied "
+                f"{from_minor(charge.unapplied_minor, charge.currency)} of charge "
+                f"{charge.gateway_id}"
             )
         charge.allocated_minor += adj.amount_minor
     elif adj.invoice_id is not None:
