@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, overload
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, String, func
 from sqlalchemy.orm import DeclarativeBase, mapped_column
@@ -31,6 +31,17 @@ NAMING = {
 def utcnow() -> dt.datetime:
     """Timezone-aware now in UTC (the only clock the models use)."""
     return dt.datetime.now(dt.UTC)
+
+
+@overload
+def as_utc(value: dt.datetime) -> dt.datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored timestamp as aware UTC: SQLite hands back naive datetimes (which are UTC)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
 
 
 intpk = Annotated[int, mapped_column(Integer, primary_key=True)]

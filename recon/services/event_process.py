@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from recon.db.types import utcnow
+from recon.db.types import as_utc, utcnow
 from recon.models import GatewayEvent
 from recon.services.gateway_events import process_stored
 
@@ -94,9 +94,7 @@ class ProcessorLoop:
                 select(GatewayEvent.received_at).order_by(GatewayEvent.id.desc()).limit(1))
         if newest is None:
             return False
-        if newest.tzinfo is None:  # SQLite hands back naive UTC
-            newest = newest.replace(tzinfo=dt.UTC)
-        return utcnow() - newest < dt.timedelta(seconds=self.burst_window_s)
+        return utcnow() - as_utc(newest) < dt.timedelta(seconds=self.burst_window_s)
 
     def run(self, stop: threading.Event) -> None:
         """Until `stop`: batches back to back while there is work, else wait ``poll_s``.

@@ -14,7 +14,6 @@ Never commits; raises `recon.money.MoneyError` for amounts the currency cannot h
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateways import GatewayTxn, merge
-from recon.db.types import utcnow
+from recon.db.types import as_utc, utcnow
 from recon.models import GatewayTransaction, Invoice
 from recon.money import from_minor, to_minor
 from recon.services import allocations, audit, gateway_refunds
@@ -52,18 +51,12 @@ def to_record(row: GatewayTransaction) -> GatewayTxn:
     fee = row.fee if fee_known else None
     return GatewayTxn(
         gateway=row.gateway, gateway_id=row.gateway_id, kind=row.kind,  # type: ignore[arg-type]
-        gross=gross, currency=row.currency, occurred_at=_aware(row.occurred_at),
+        gross=gross, currency=row.currency, occurred_at=as_utc(row.occurred_at),
         status=status, fee=fee, net=gross - fee if fee is not None else None,
         order_ref=row.order_ref, payout_id=row.payout_id,
         related_id=row.related_id or raw.get("related_id"), payer=dict(raw.get("payer") or {}),
         raw=raw.get("source_raw") or {},
     )
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:  # SQLite hands back naive UTC
-        return value.replace(tzinfo=dt.UTC)
-    return value
 
 
 def _values(txn: GatewayTxn, *, source: str, event_id: int | None) -> dict[str, Any]:

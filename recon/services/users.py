@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from recon.db.types import utcnow
+from recon.db.types import as_utc, utcnow
 from recon.models import ROLES, ApiToken, AuditEvent, User
 from recon.services import audit
 from recon.services.errors import NotFound, ServiceError
@@ -69,10 +69,7 @@ def is_locked(user: User, now: dt.datetime | None = None) -> bool:
     """Whether ``user`` is inside a lockout window."""
     if user.locked_until is None:
         return False
-    until = user.locked_until
-    if until.tzinfo is None:  # SQLite hands back naive datetimes
-        until = until.replace(tzinfo=dt.UTC)
-    return until > (now or utcnow())
+    return as_utc(user.locked_until) > (now or utcnow())
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
