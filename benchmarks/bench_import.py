@@ -41,7 +41,7 @@ TARGET_IMPORT, TARGET_REIMPORT = 15.0, 5.0
 def _import_once(db_url: str, path: Path, account: str | None) -> tuple[float, int, float]:
     from importers import Limits, Source
     from recon.db import make_engine, make_session_factory
-    from recon.services.statements import import_statement
+    from recon.statements.imports import import_statement
 
     engine = make_engine(db_url)
     factory = make_session_factory(engine)

@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sqlalchemy as sa
 
+from recon.access import users
 from recon.config import AppSettings
 from recon.db import make_engine, make_session_factory
 from recon.db.migrate import upgrade
@@ -43,7 +44,7 @@ from recon.models import (
     StatementImport,
     StatementLine,
 )
-from recon.services import queue_cache, users
+from recon.queue import cache as queue_cache
 
 TARGET_MS = 300.0
 REASONS = {

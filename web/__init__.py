@@ -11,16 +11,15 @@ headers and one error handler answering JSON or HTML (``web.errors``).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy.orm import Session
 
 from recon.config import AppSettings
 from recon.db import make_engine, make_session_factory
+from web.context import _close_session, db_session, settings, transaction
 
 __all__ = [
     "BLUEPRINTS",
@@ -94,39 +93,3 @@ def _init_platform(app: Flask) -> None:
     i18n.init_app(app)
     errors.init_app(app)
     nav.init_app(app)
-
-
-def db_session() -> Session:
-    """The request's session (created on first use, closed at the end of the request)."""
-    if "db_session" not in g:
-        from flask import current_app
-
-        g.db_session = current_app.extensions["recon.session_factory"]()
-    return g.db_session
-
-
-@contextmanager
-def transaction() -> Iterator[Session]:
-    """The request's session framed as one transaction: committed on success, else rolled back.
-
-    Use it around the one service call of an action: ``with transaction() as s: service(s, ...)``.
-    """
-    session = db_session()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-
-
-def settings() -> AppSettings:
-    from flask import current_app
-
-    return current_app.extensions["recon.settings"]
-
-
-def _close_session(_exc: BaseException | None) -> None:
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()

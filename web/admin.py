@@ -1,9 +1,9 @@
 """Web layer: upload a bank or gateway file (clerks and up), settings and the alias table (admin).
 
 Uploads go through the same import entry point as the daily run
-(``recon.services.run_importers.import_by_kind``), in one transaction: a bad file writes nothing
+(``recon.run.importers.import_by_kind``), in one transaction: a bad file writes nothing
 and its error (file, line, field) is shown. Settings and aliases change only through
-``recon.services.settings_store`` and ``recon.services.alias_admin``.
+``recon.access.settings_store`` and ``recon.allocation.alias_admin``.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from recon.services import alias_admin, settings_store
-from recon.services.errors import ServiceError
-from recon.services.run_files import EXPECTED
-from recon.services.run_importers import ImportSummary, import_by_kind
-from web import db_session, settings, transaction
+from recon.access import settings_store
+from recon.allocation import alias_admin
+from recon.errors import ServiceError
+from recon.run.files import EXPECTED
+from recon.run.importers import ImportSummary, import_by_kind
 from web.auth import require_login, roles_required
+from web.context import db_session, settings, transaction
 from web.paging import page_arg, paginate
 
 __all__ = ["UPLOAD_KINDS", "bp", "import_upload"]

@@ -18,21 +18,21 @@ from typing import Any, TypeVar
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlalchemy import select
 
+from recon.access import users
+from recon.audit import jsonable
+from recon.errors import ServiceError
+from recon.invoices.imports import InvoiceImportError, import_invoices
 from recon.models import ReconRun
-from recon.services import users
-from recon.services.audit import jsonable
-from recon.services.errors import ServiceError
-from recon.services.export import export_rows, write_csv
-from recon.services.invoices import InvoiceImportError, import_invoices
-from recon.services.queue import QueueFilter, queue_page
-from recon.services.run import daily_run
-from recon.services.run_files import EXPECTED
-from recon.services.run_launch import launch_run
-from recon.services.run_settings import RunSettings
-from recon.services.runlock import RunLockBusy
-from web import db_session, settings, transaction
+from recon.queue.listing import QueueFilter, queue_page
+from recon.reports.export import export_rows, write_csv
+from recon.run.daily import daily_run
+from recon.run.files import EXPECTED
+from recon.run.lock import RunLockBusy
+from recon.run.settings import RunSettings
+from recon.runtime.run_launch import launch_run
 from web.admin import import_upload
 from web.auth import WebUser
+from web.context import db_session, settings, transaction
 from web.errors import ApiError
 
 __all__ = ["bp"]

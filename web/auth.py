@@ -4,7 +4,7 @@
   401 JSON (API / JSON requests); a role not listed → 403. ``admin`` passes every check.
 - ``require_login(bp, *roles)`` does the same for every view of a blueprint (opt-in per blueprint,
   so the webhook endpoints stay public and are checked by signature instead).
-- Throttling: ``recon.services.users`` locks an account after repeated wrong passwords; on top
+- Throttling: ``recon.access.users`` locks an account after repeated wrong passwords; on top
   of that an address with too many recent failures gets 429. Failures are audit rows, so the
   count is shared by every gunicorn worker (and host), not kept in one worker's memory.
 """
@@ -23,9 +23,10 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from recon import audit
+from recon.access import users
 from recon.models import ROLES, User
-from recon.services import audit, users
-from web import db_session, transaction
+from web.context import db_session, transaction
 from web.errors import wants_json
 
 __all__ = ["ROLES", "WebUser", "bp", "init_app", "require_login", "roles_required"]

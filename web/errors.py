@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from recon.services.errors import NotFound, ServiceError
+from recon.errors import NotFound, ServiceError
 
 __all__ = ["ApiError", "init_app", "wants_json"]
 

@@ -7,10 +7,10 @@ import datetime as dt
 
 from flask import Blueprint, render_template
 
-from recon.services import overview
-from web import db_session
+from recon.queue import overview
 from web.auth import require_login
 from web.charts import bar_chart, line_chart
+from web.context import db_session
 
 __all__ = ["bp"]
 

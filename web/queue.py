@@ -1,6 +1,6 @@
 """Web layer: the exception queue's pages (read side) — queue, receipt detail, approvals.
 
-Views read through ``recon.services.queue`` / ``queue_detail`` and render; the actions (POST)
+Views read through ``recon.queue.listing`` / ``queue_detail`` and render; the actions (POST)
 live in ``web.queue_actions`` on the same blueprint. Every view needs a login (any role may
 read); a bad filter or cursor answers 400.
 """
@@ -10,19 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from recon.services import queue as q
-from recon.services.queue_detail import pending_writeoffs, reasons_of, receipt_detail
-from recon.services.queue_detail import search_open_invoices as search_invoices
-from web import db_session, settings
-from web.auth import require_login
+from recon.queue import listing as q
+from recon.queue.detail import pending_writeoffs, reasons_of, receipt_detail
+from recon.queue.detail import search_open_invoices as search_invoices
+from web import queue_actions  # noqa: F401  (registers the POST routes on ``bp``)
+from web.context import db_session
+from web.queue_base import KINDS, bp, render_detail
 
 __all__ = ["CAUSE_LABELS", "bp"]
 
-bp = Blueprint("queue", __name__, url_prefix="/queue")
-require_login(bp)
 
 CAUSE_LABELS = {
     "possible_duplicate": _l("Possible duplicate"),
@@ -40,7 +39,6 @@ SORT_LABELS = {
     "account": _l("Account A–Z"),
     "-account": _l("Account Z–A"),
 }
-KINDS = ("line", "charge")
 
 
 @bp.context_processor
@@ -109,24 +107,6 @@ def detail(kind: str, receipt_id: int) -> str:
     return render_detail(_kind(kind), receipt_id)
 
 
-def render_detail(kind: str, receipt_id: int, notice: tuple[str, str] | None = None) -> str:
-    """The receipt page (also the fragment htmx swaps in after an action)."""
-    data = receipt_detail(db_session(), kind, receipt_id)
-    return render_template(
-        "queue/detail.html",
-        d=data,
-        notice=notice,
-        limit=settings().writeoff_limit,
-        exp=_exponent(data.item.currency),
-    )
-
-
-def _exponent(currency: str) -> int:
-    from recon.money import minor_units
-
-    return minor_units(currency)
-
-
 @bp.route("/<kind>/<int:receipt_id>/invoices")
 def invoices(kind: str, receipt_id: int) -> str:
     """htmx fragment: open invoices in the receipt's currency matching ``q``."""
@@ -139,5 +119,3 @@ def invoices(kind: str, receipt_id: int) -> str:
 def approvals() -> str:
     return render_template("queue/approvals.html", pending=pending_writeoffs(db_session()))
 
-
-from web import queue_actions  # noqa: E402,F401  (registers the POST routes on ``bp``)

@@ -1,6 +1,6 @@
 """Web layer: the exception queue's actions (POST, CSRF-checked, role-checked on the server).
 
-Each view parses the form, runs ONE ``recon.services.queue_actions`` (or allocations /
+Each view parses the form, runs ONE ``recon.queue.actions`` (or allocations /
 adjustments) call inside one transaction, and answers: an htmx request gets the re-rendered
 receipt (or queue row) with a notice, a plain form post a flash and a redirect. A rule the
 person broke (``ServiceError``) is shown as an error notice; nothing of the action is written.
@@ -16,12 +16,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from recon.services import adjustments, allocations
-from recon.services import queue_actions as act
-from recon.services.errors import NotFound, ServiceError
-from web import settings, transaction
+from recon.allocation import adjustments, allocations
+from recon.errors import NotFound, ServiceError
+from recon.queue import actions as act
 from web.auth import roles_required
-from web.queue import KINDS, bp, render_detail
+from web.context import settings, transaction
+from web.queue_base import KINDS, bp, render_detail
 
 __all__: list[str] = []
 

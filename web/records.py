@@ -23,8 +23,8 @@ from recon.models import (
     Match,
     ReconRun,
 )
-from web import db_session
 from web.auth import require_login
+from web.context import db_session
 from web.paging import page_arg, paginate
 
 __all__ = ["bp"]

@@ -1,12 +1,12 @@
 """Gateway webhook endpoints: ``POST /webhooks/stripe|alipay|wechatpay`` (web edge, thin).
 
 Each view reads the raw body (never ``request.form``/``request.json``, which would re-decode it),
-verifies it with `gateways`, stores it with `recon.services.gateway_events.store` -- one committed
+verifies it with `gateways`, stores it with `recon.gateway.events.store` -- one committed
 transaction for the inbox row -- and answers the way the gateway expects once that commit is
 done.  Processing runs in a transaction of its own: by default
 (``RECON_WEBHOOK_PROCESSING=background``) on the worker's
-`recon.services.event_worker.EventProcessor` thread, after the answer; with ``inline`` before
-it; with ``process`` in a separate, lower-priority process (`recon.services.event_process`,
+`recon.runtime.event_worker.EventProcessor` thread, after the answer; with ``inline`` before
+it; with ``process`` in a separate, lower-priority process (`recon.runtime.event_process`,
 ``recon gateways worker``) that takes the stored rows.  Answers: Stripe 200 JSON, WeChat Pay
 204, Alipay exactly ``success`` (only after the row is durably stored, else ``fail``).  A
 delivery that fails verification is refused and not stored: 400 (``fail`` for Alipay), 413
@@ -32,8 +32,8 @@ from gateways.alipay import AlipayConfig
 from gateways.stripe import StripeWebhookConfig
 from gateways.wechatpay import WechatPayConfig
 from recon.config import GatewaySettings
-from recon.services.event_worker import EventProcessor
-from recon.services.gateway_events import process_stored, store
+from recon.gateway.events import process_stored, store
+from recon.runtime.event_worker import EventProcessor
 
 __all__ = ["PROCESSOR_KEY", "Verifiers", "bp", "build_verifiers", "processor"]
 

@@ -18,7 +18,7 @@ WORDS = (
     _l("bank_fee"), _l("fx_difference"), _l("discount"), _l("write_off"), _l("other_income"),
     _l("own_transfer"), _l("positive"), _l("negative"),
     _l("viewer"), _l("clerk"), _l("approver"), _l("admin"),
-    # recon.services.settings_store labels
+    # recon.access.settings_store labels
     _l("Auto-confirm threshold (score 0-1)"), _l("Suggestion threshold (score 0-1)"),
     _l("Write-off limit needing approval (amount)"), _l("Bank fee tolerance (amount)"),
     _l("Bank fee tolerance (percent of the amount)"),

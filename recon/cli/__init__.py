@@ -3,11 +3,16 @@
 Subcommands are imported only when used (click's documented lazy-group pattern): ``recon
 invoices import`` does not pay for loading the matcher, scipy, Flask and the gateway SDKs, which
 keeps a cron job or a shell loop quick to start.
+
+Commands of outer layers (``recon serve`` and ``recon demo`` live in ``web.cli``) register
+themselves as entry points in the ``recon.commands`` group (``pyproject.toml``), so this core
+package never imports ``web``: the layering stays web -> recon -> leaves.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import logging
 import sys
 
@@ -18,32 +23,36 @@ from recon.config import AppSettings, ConfigError
 
 __all__ = ["COMMANDS", "main"]
 
-# name -> "module:attribute" of each subcommand.
+# name -> "module:attribute" of each subcommand of this package.
 COMMANDS: dict[str, str] = {
     "db": "recon.cli.db:db",
-    "demo": "recon.cli.demo:demo",
     "gateways": "recon.cli.gateways:gateways",
     "invoices": "recon.cli.invoices:invoices",
     "match": "recon.cli.match:match",
     "matches": "recon.cli.matches:matches",
     "profiles": "recon.cli.statements:profiles",
     "run": "recon.cli.run:run",
-    "serve": "recon.cli.serve:serve",
     "statements": "recon.cli.statements:statements",
     "tokens": "recon.cli.users:tokens",
     "users": "recon.cli.users:users",
 }
 
 
+def plugin_commands() -> dict[str, str]:
+    """Subcommands other packages register under the ``recon.commands`` entry-point group."""
+    return {ep.name: ep.value for ep in importlib.metadata.entry_points(group="recon.commands")}
+
+
 class LazyGroup(click.Group):
     """A group that imports a subcommand's module on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *COMMANDS})
+        return sorted({*super().list_commands(ctx), *COMMANDS, *plugin_commands()})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in COMMANDS and cmd_name not in self.commands:
-            module_name, _, attr = COMMANDS[cmd_name].partition(":")
+        known = {**plugin_commands(), **COMMANDS}
+        if cmd_name in known and cmd_name not in self.commands:
+            module_name, _, attr = known[cmd_name].partition(":")
             command = getattr(importlib.import_module(module_name), attr)
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)

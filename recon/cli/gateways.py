@@ -18,8 +18,9 @@ from sqlalchemy import select
 
 from gateways import GatewayError, ReportError
 from recon.cli.context import CliContext, pass_ctx
+from recon.gateway import events as gateway_events
+from recon.gateway import reports as gateway_reports
 from recon.models import GatewayEvent, GatewayTransaction
-from recon.services import gateway_events, gateway_reports
 
 __all__ = ["gateways"]
 
@@ -151,7 +152,7 @@ def worker_cmd(obj: CliContext, poll: float, niceness: int, shard: str,
     import signal
     import threading
 
-    from recon.services.event_process import ProcessorLoop
+    from recon.runtime.event_process import ProcessorLoop
 
     if niceness:
         os.nice(niceness)

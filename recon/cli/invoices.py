@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from recon.cli.context import CliContext, pass_ctx
-from recon.services.export import safe_cell
-from recon.services.invoice_rows import RowError
-from recon.services.invoices import InvoiceImportError, import_invoices
+from recon.invoices.imports import InvoiceImportError, import_invoices
+from recon.invoices.rows import RowError
+from recon.reports.export import safe_cell
 
 __all__ = ["invoices"]
 

@@ -7,7 +7,7 @@ import json
 import click
 
 from recon.cli.context import CliContext, pass_ctx
-from recon.services.matching import run_matching
+from recon.matchrun.service import run_matching
 
 __all__ = ["match"]
 

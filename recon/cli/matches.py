@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from recon.cli.context import CliContext, pass_ctx
-from recon.services.export import export_rows, write_csv, write_json
+from recon.reports.export import export_rows, write_csv, write_json
 
 __all__ = ["matches"]
 

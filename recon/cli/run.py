@@ -16,13 +16,13 @@ from typing import Any
 
 import click
 
+from recon.audit import jsonable
 from recon.cli.context import CliContext, pass_ctx
 from recon.config import ConfigError
-from recon.services.audit import jsonable
-from recon.services.reports_mail import MailError, send_summary
-from recon.services.run import RunResult, daily_run
-from recon.services.run_settings import RunSettings
-from recon.services.runlock import RunLockBusy
+from recon.reports.mail import MailError, send_summary
+from recon.run.daily import RunResult, daily_run
+from recon.run.lock import RunLockBusy
+from recon.run.settings import RunSettings
 
 __all__ = ["run"]
 

@@ -15,7 +15,7 @@ import click
 
 from importers import ImportFailure, Limits, Source, by_name, shipped
 from recon.cli.context import CliContext, pass_ctx
-from recon.services.statements import StatementImportError, import_statement, list_statements
+from recon.statements.imports import StatementImportError, import_statement, list_statements
 
 __all__ = ["profiles", "statements"]
 

@@ -11,15 +11,15 @@ import sys
 
 import click
 
-from recon.cli.context import CliContext, pass_ctx
-from recon.models import ROLES
-from recon.services.errors import ServiceError
-from recon.services.users import (
+from recon.access.users import (
     create_token,
     create_user,
     revoke_tokens,
     unlock_user,
 )
+from recon.cli.context import CliContext, pass_ctx
+from recon.errors import ServiceError
+from recon.models import ROLES
 
 __all__ = ["tokens", "users"]
 

@@ -76,7 +76,7 @@ class GatewayTransaction(Base):
     order_ref: Mapped[str | None] = mapped_column(String(128), index=True)
     payout_id: Mapped[str | None] = mapped_column(String(128), index=True)
     # the transaction this one belongs to: a refund's charge (or payment intent), a charge's
-    # payment intent (see recon.services.gateway_refunds)
+    # payment intent (see recon.gateway.refunds)
     related_id: Mapped[str | None] = mapped_column(String(128), index=True)
     payer_hint: Mapped[str | None] = mapped_column(String(255))
     source: Mapped[str] = mapped_column(String(16), default="webhook")

@@ -10,6 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from recon.allocation import adjustments
+from recon.allocation.allocations import (
+    AdjustmentSpec,
+    AllocationSpec,
+    confirm_match,
+    create_match,
+    reject_match,
+    undo_match,
+)
+from recon.errors import ApprovalError, InvariantError
 from recon.models import (
     Adjustment,
     Allocation,
@@ -19,16 +29,6 @@ from recon.models import (
     Match,
     StatementLine,
 )
-from recon.services import adjustments
-from recon.services.allocations import (
-    AdjustmentSpec,
-    AllocationSpec,
-    confirm_match,
-    create_match,
-    reject_match,
-    undo_match,
-)
-from recon.services.errors import ApprovalError, InvariantError
 from tests.recon.factories import make_charge, make_customer, make_invoice, make_line
 
 

@@ -8,8 +8,8 @@ import io
 import json
 from decimal import Decimal
 
-from recon.services.allocations import AllocationSpec, create_match
-from recon.services.export import safe_cell
+from recon.allocation.allocations import AllocationSpec, create_match
+from recon.reports.export import safe_cell
 from tests.recon.factories import make_customer, make_invoice, make_line
 
 

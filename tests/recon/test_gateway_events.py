@@ -14,8 +14,8 @@ from gateways import VerifiedEvent
 from gateways.alipay import AlipayConfig
 from gateways.stripe import verify
 from recon.db import make_session_factory
+from recon.gateway import events as gateway_events
 from recon.models import AuditEvent, GatewayEvent, GatewayTransaction, Invoice, Match
-from recon.services import gateway_events
 from tests.gateways.gw_signing import (
     ALIPAY_APP_ID,
     STRIPE_SECRET,

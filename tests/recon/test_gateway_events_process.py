@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from recon.cli.serve_worker import EventWorkerSupervisor
+from recon.gateway import events as gateway_events
 from recon.models import GatewayEvent
-from recon.services import gateway_events
-from recon.services.event_process import ProcessorLoop
+from recon.runtime.event_process import ProcessorLoop
 from tests.recon.test_gateway_events_worker import ACTOR, payout, status, store
+from web.cli.serve_worker import EventWorkerSupervisor
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -197,8 +197,8 @@ def test_process_mode_setting(mode):
 def test_postgresql_pool_keeps_a_gunicorn_worker_s_connections():
     """Overflow connections are closed on return: a pool smaller than a worker's 8 request
     threads plus its event thread would open a PostgreSQL backend per request under load."""
-    from recon.cli.serve import serve
     from recon.db import make_engine
+    from web.cli.serve import serve
 
     threads = next(p.default for p in serve.params if p.name == "threads")
     engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")  # never connects
@@ -214,8 +214,8 @@ def test_postgresql_pool_keeps_a_gunicorn_worker_s_connections():
     ("sqlite:///recon.db", {}, False, "background"),
 ])
 def test_serve_processes_in_a_worker_process_on_postgresql_by_default(url, env, dev, mode):
-    from recon.cli.serve import serving_settings
     from recon.config import AppSettings
+    from web.cli.serve import serving_settings
 
     settings = AppSettings.from_env(env).with_(database_url=url)
     assert serving_settings(settings, dev=dev, env=env).webhook_processing == mode

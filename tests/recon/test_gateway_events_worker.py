@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from recon.config import AppSettings, ConfigError
+from recon.gateway import events as gateway_events
 from recon.models import AuditEvent, GatewayEvent, GatewayTransaction
-from recon.services import gateway_events
-from recon.services.event_worker import EventProcessor
+from recon.runtime.event_worker import EventProcessor
 from tests.recon.test_gateway_events import stripe
 
 ACTOR = "gateway:test"

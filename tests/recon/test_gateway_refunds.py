@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from recon.gateway import reports as gateway_reports
 from recon.models import GatewayTransaction
-from recon.services import gateway_reports
 from tests.recon.test_gateway_reports import _webhook
 
 HEADER = ("automatic_payout_id,balance_transaction_id,created_utc,currency,gross,fee,net,"

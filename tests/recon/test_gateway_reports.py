@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from gateways.stripe import verify
+from recon.gateway import events as gateway_events
 from recon.models import GatewayEvent, GatewayTransaction, Invoice
-from recon.services import gateway_events
 from tests.gateways.gw_signing import BANK_FIXTURES, STRIPE_SECRET, sign_stripe, stripe_event
 from tests.gateways.test_settlement_files import STRIPE_REPORT
 from tests.recon.factories import make_invoice

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from recon.invoices.imports import InvoiceImportError, import_invoices
 from recon.models import AuditEvent, Customer, Invoice
-from recon.services.invoices import InvoiceImportError, import_invoices
 
 HEADER = "invoice_no,customer_id,customer_name,amount,currency,issue_date,due_date"
 

@@ -1,4 +1,4 @@
-"""recon.services.matching on the database: apply autos, store suggestions, re-run safely."""
+"""recon.matchrun.service on the database: apply autos, store suggestions, re-run safely."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from recon.allocation.allocations import AllocationSpec, confirm_match, create_match, reject_match
+from recon.matchrun.service import run_matching
 from recon.models import AuditEvent, CustomerAlias, Match
-from recon.services.allocations import AllocationSpec, confirm_match, create_match, reject_match
-from recon.services.matching import run_matching
 from tests.recon.factories import make_charge, make_customer, make_invoice, make_line
 
 
@@ -180,7 +180,7 @@ def test_many_autos_are_applied_in_bulk_each_with_its_audit_row(session):
 
 
 def test_a_refused_proposal_is_reported_and_the_rest_of_its_chunk_applied(session, monkeypatch):
-    import recon.services.matching_apply as apply
+    import recon.matchrun.apply as apply
 
     acme = make_customer(session, name="Acme GmbH")
     invoices = [

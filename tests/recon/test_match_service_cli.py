@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from recon.config import AppSettings, ConfigError, FxRateRule
+from recon.matchrun.service import run_matching
 from recon.models import Match, StatementLine
-from recon.services.matching import run_matching
 from tests.recon.factories import make_charge, make_customer, make_invoice, make_line
 
 

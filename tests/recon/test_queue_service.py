@@ -8,12 +8,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from recon.allocation.allocations import AllocationSpec, create_match
+from recon.errors import ApprovalError, InvariantError
 from recon.models import Adjustment, AuditEvent, Invoice
-from recon.services import queue_cache
-from recon.services.allocations import AllocationSpec, create_match
-from recon.services.errors import ApprovalError, InvariantError
-from recon.services.queue import QueueFilter, queue_counts, queue_item, queue_page
-from recon.services.queue_actions import (
+from recon.queue import cache as queue_cache
+from recon.queue.actions import (
     ManualRow,
     bulk_accept,
     classify,
@@ -22,11 +21,12 @@ from recon.services.queue_actions import (
     undo_adjustment,
     write_off,
 )
-from recon.services.queue_detail import (
+from recon.queue.detail import (
     reasons_of,
     receipt_detail,
     search_open_invoices,
 )
+from recon.queue.listing import QueueFilter, queue_counts, queue_item, queue_page
 from tests.recon.factories import make_charge, make_customer, make_invoice, make_line
 
 TODAY = dt.date(2026, 3, 1)
@@ -192,7 +192,7 @@ def test_write_off_above_limit_needs_a_second_person(session) -> None:
     line = make_line(session, "80.00")
     adj = write_off(session, line_id=line.id, actor="clerk", limit=Decimal("50"), reason="tiny")
     assert adj.status == "pending_approval" and line.unapplied_minor == 8000
-    from recon.services.adjustments import approve
+    from recon.allocation.adjustments import approve
 
     with pytest.raises(ApprovalError):
         approve(session, adj.id, actor="clerk", role="approver")
@@ -236,7 +236,7 @@ def test_counts_are_cached_until_the_data_changes(session_factory) -> None:
         queue_cache.cached(s, ("counts", *QueueFilter(cause=None).__dict__.values()), calls.append)
         assert calls == []  # same version: served from the cache
     with session_factory.begin() as s:
-        from recon.services.allocations import confirm_match
+        from recon.allocation.allocations import confirm_match
 
         confirm_match(s, match_id, actor="clerk")  # an audit row: a new version
     with session_factory() as s:

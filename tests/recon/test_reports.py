@@ -9,10 +9,10 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
+from recon.allocation.allocations import AllocationSpec, create_match
 from recon.models import GatewayTransaction, Match, Statement, StatementImport
-from recon.services.allocations import AllocationSpec, create_match
-from recon.services.reports_data import build_report
-from recon.services.reports_files import write_reports
+from recon.reports.data import build_report
+from recon.reports.files import write_reports
 from tests.recon.factories import make_account, make_customer, make_invoice, make_line
 
 AS_OF = dt.date(2026, 3, 1)
@@ -137,7 +137,7 @@ def test_report_files_are_safe_and_complete(session, tmp_path) -> None:
 
 
 def test_overpayment_is_unapplied_cash_not_unmatched(session) -> None:
-    from recon.services.run_summary import unapplied_cash
+    from recon.run.summary import unapplied_cash
 
     inv = make_invoice(session, "950.00")
     line = make_line(session, "1000.00")

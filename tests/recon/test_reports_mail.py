@@ -9,7 +9,7 @@ from email.message import Message
 import pytest
 from aiosmtpd.controller import Controller
 
-from recon.services.reports_mail import MailError, send_summary
+from recon.reports.mail import MailError, send_summary
 from tests.conftest import Cli
 
 

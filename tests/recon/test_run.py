@@ -77,7 +77,7 @@ def test_bad_file_is_quarantined_with_reason_and_the_run_goes_on(cli, settings) 
 
 
 def test_unexpected_error_is_quarantined_as_bug_with_traceback(cli, settings, monkeypatch) -> None:
-    import recon.services.run_files as run_files
+    import recon.run.files as run_files
 
     def boom(*_args, **_kwargs):
         raise KeyError("surprise")
@@ -138,7 +138,7 @@ def test_attention_threshold_in_days(cli, settings, session) -> None:
 
 
 def test_failing_step_marks_run_failed_with_exit_two(cli, monkeypatch, session) -> None:
-    import recon.services.run as run_module
+    import recon.run.daily as run_module
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("matcher exploded")
@@ -168,8 +168,8 @@ def test_run_retries_pending_gateway_events(cli, session) -> None:
     import datetime as dt
 
     from gateways.model import VerifiedEvent
+    from recon.gateway.events import store_event
     from recon.models import GatewayEvent, GatewayTransaction
-    from recon.services.gateway_events import store_event
 
     charge = {"id": "ch_retry_1", "object": "charge", "amount": 1999, "amount_captured": 1999,
               "currency": "usd", "created": 1763800000, "status": "succeeded", "metadata": {}}

@@ -10,7 +10,7 @@ import pytest
 
 from recon.cli import run as run_cli
 from recon.config import AppSettings, ConfigError
-from recon.services.run_settings import DEFAULT_INVOICE_PATTERNS, RunSettings
+from recon.run.settings import DEFAULT_INVOICE_PATTERNS, RunSettings
 
 
 def test_run_settings_from_env_and_overrides() -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from recon.models import Invoice, Match, ReconRun
 from recon.models.run import InboxFile
-from recon.services.runlock import RunLockBusy, run_lock
+from recon.run.lock import RunLockBusy, run_lock
 from tests.recon.factories import make_line
 
 DAY = "2026-11-22"
@@ -26,9 +26,9 @@ DAY = "2026-11-22"
 # inside the matching transaction after the matcher wrote its matches.
 CHILD = """
 import pathlib, sys, time
-import recon.services.inbox as inbox
-import recon.services.run_files as run_files
-import recon.services.run_steps as run_steps
+import recon.run.inbox as inbox
+import recon.run.files as run_files
+import recon.run.steps as run_steps
 marker, point = pathlib.Path(sys.argv[1]), sys.argv[2]
 
 def pause(real):

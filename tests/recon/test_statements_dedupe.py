@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from importers import BadRecord, Source
 from recon.models import AuditEvent, StatementImport, StatementLine
-from recon.services.statements import StatementImportError, import_statement
+from recon.statements.imports import StatementImportError, import_statement
 from tests.importers import samples
 
 HEADER = "Date,Label,Amount,Balance,Partner Name\n"

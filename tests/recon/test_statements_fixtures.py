@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from importers import Source, parse_source
 from recon.models import Statement, StatementLine
-from recon.services.statements import import_statement
+from recon.statements.imports import import_statement
 from tests.conftest import FIXTURES
 
 FACTS = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))

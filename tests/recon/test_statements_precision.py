@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from importers import Source
 from recon.models import StatementImport, StatementLine
-from recon.services.statements import StatementImportError, import_statement
+from recon.statements.imports import StatementImportError, import_statement
 from tests.conftest import FIXTURES
 from tests.importers import samples
 

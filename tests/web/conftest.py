@@ -17,9 +17,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from recon.access import users
 from recon.config import AppSettings
 from recon.models import User
-from recon.services import users
 from web import create_app
 
 PASSWORD = "correct horse battery"

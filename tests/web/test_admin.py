@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from recon.access import settings_store
+from recon.allocation.aliases import remember_alias
 from recon.models import AuditEvent, CustomerAlias, Setting
-from recon.services import settings_store
-from recon.services.aliases import remember_alias
 from tests.recon.factories import make_customer
 
 INVOICE_CSV = (

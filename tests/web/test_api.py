@@ -11,9 +11,9 @@ import time
 import pytest
 from sqlalchemy import select
 
+from recon.access import users
+from recon.allocation.allocations import AllocationSpec, create_match
 from recon.models import ApiToken, Invoice
-from recon.services import users
-from recon.services.allocations import AllocationSpec, create_match
 from tests.conftest import FIXTURES
 from tests.recon.factories import make_invoice, make_line
 from tests.web.conftest import ensure_user
@@ -155,7 +155,7 @@ def test_trigger_run_and_wait_for_the_summary(client, token):
 
 
 def test_trigger_run_while_one_is_running_is_409(app, client, token):
-    from recon.services.runlock import run_lock
+    from recon.run.lock import run_lock
 
     with run_lock(app.extensions["recon.engine"]):
         for url in ("/api/v1/runs", "/api/v1/runs?wait=1"):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from recon.cli import serve as serve_module
+from recon.access.users import authenticate, hash_token, user_for_token
 from recon.models import ApiToken, AuditEvent, User
-from recon.services.users import authenticate, hash_token, user_for_token
+from web.cli import serve as serve_module
 
 
 def test_create_user_from_stdin_then_authenticate(cli, session):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from recon.allocation.allocations import AllocationSpec, create_match
 from recon.models import Match, ReconRun
-from recon.services import overview
-from recon.services.allocations import AllocationSpec, create_match
+from recon.queue import overview
 from tests.recon.factories import make_charge, make_invoice, make_line
 from web.charts import bar_chart, line_chart
 

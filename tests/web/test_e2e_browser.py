@@ -20,9 +20,9 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from recon.allocation.allocations import AllocationSpec, create_match
 from recon.config import AppSettings
 from recon.models import Adjustment, Invoice, Match, StatementLine
-from recon.services.allocations import AllocationSpec, create_match
 from tests.conftest import IN_CI
 from tests.recon.factories import make_customer, make_invoice, make_line
 from tests.web.conftest import PASSWORD, ensure_user

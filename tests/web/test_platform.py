@@ -7,8 +7,8 @@ import datetime as dt
 from flask import Flask
 from sqlalchemy import select
 
+from recon.access.users import MAX_FAILED
 from recon.models import AuditEvent, User
-from recon.services.users import MAX_FAILED
 from tests.web.conftest import PASSWORD, csrf_token, ensure_user
 from web.auth import roles_required
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from recon.allocation.allocations import AllocationSpec, create_match
 from recon.models import Adjustment, AuditEvent, CustomerAlias, Invoice, Match, StatementLine
-from recon.services import queue_cache
-from recon.services.allocations import AllocationSpec, create_match
+from recon.queue import cache as queue_cache
 from tests.recon.factories import make_invoice, make_line
 
 
@@ -233,8 +233,8 @@ def test_gateway_charge_written_off_classified_and_undone(client, login, session
 
 
 def test_write_off_refuses_more_than_a_charge_left_and_non_charges(session_factory) -> None:
-    from recon.services import queue_actions
-    from recon.services.errors import InvariantError
+    from recon.errors import InvariantError
+    from recon.queue import actions as queue_actions
     from tests.recon.factories import make_charge
 
     with session_factory.begin() as s:

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from recon.services import queue_cache
-from recon.services.allocations import AllocationSpec, create_match
+from recon.allocation.allocations import AllocationSpec, create_match
+from recon.queue import cache as queue_cache
 from tests.recon.factories import make_charge, make_invoice, make_line
 from tests.web.conftest import ROLES, csrf_token
 
@@ -37,7 +37,7 @@ def data(session_factory):
             s, receipt=paid, allocations=[AllocationSpec(inv2.id, Decimal("10"))],
             status="manual", actor="someone",
         )  # fmt: skip
-        from recon.services.adjustments import add_adjustment
+        from recon.allocation.adjustments import add_adjustment
 
         small = make_line(s, "80.00")
         adj = add_adjustment(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from recon.allocation.allocations import AllocationSpec, create_match, undo_match
 from recon.models import AuditEvent, Match
-from recon.services.allocations import AllocationSpec, create_match, undo_match
 from tests.recon.factories import make_charge, make_customer, make_invoice, make_line
 
 

@@ -9,8 +9,8 @@ import re
 import pytest
 from flask import Flask
 
+from recon.allocation.aliases import remember_alias
 from recon.models import ReconRun
-from recon.services.aliases import remember_alias
 from tests.recon.factories import make_invoice
 
 ROLES = ("viewer", "clerk", "approver", "admin")

@@ -20,7 +20,7 @@ from werkzeug.test import TestResponse
 
 from recon.config import AppSettings
 from recon.models import GatewayEvent, GatewayTransaction, Invoice
-from recon.services.event_process import ProcessorLoop
+from recon.runtime.event_process import ProcessorLoop
 from tests.gateways.gw_signing import (
     ALIPAY_APP_ID,
     ALIPAY_SELLER_ID,

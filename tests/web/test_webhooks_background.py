@@ -10,8 +10,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from recon.config import AppSettings
+from recon.gateway import events as gateway_events
 from recon.models import GatewayEvent, Invoice
-from recon.services import gateway_events
 from tests.gateways.gw_signing import STRIPE_SECRET, stripe_event
 from tests.recon.factories import make_invoice
 from tests.web.test_webhooks import CHARGE, post_stripe

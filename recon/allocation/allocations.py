@@ -1,0 +1,350 @@
+"""Create, confirm, reject and undo matches: the one place that moves money between receipts
+and invoices, so the CLI, the matcher, the web UI and the API share every rule.
+
+Invariants kept here (and backed by check constraints in the database):
+allocations from one receipt never exceed it; allocations and adjustments of one invoice never
+exceed it; currencies agree unless an allocation says what it takes from the receipt in the
+receipt's currency (FX: ``AllocationSpec.receipt_amount``; the invoice side counts ``amount`` in
+the invoice's currency, the receipt side ``receipt_amount``); debits never pay customer
+invoices; the rest of an overpayment stays visible as unapplied cash; nothing is deleted (undo
+and reject are status changes with audit rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from recon import audit
+from recon.allocation import adjustments
+from recon.allocation import batch as allocation_batch
+from recon.allocation.aliases import remember_alias
+from recon.db.types import utcnow
+from recon.errors import InvariantError, NotFound
+from recon.models import (
+    ACTIVE_STATUSES,
+    Allocation,
+    GatewayTransaction,
+    Invoice,
+    Match,
+    StatementLine,
+)
+from recon.money import from_minor, to_minor
+
+__all__ = [
+    "AdjustmentSpec",
+    "AllocationSpec",
+    "Receipt",
+    "confirm_match",
+    "create_match",
+    "reject_match",
+    "supersede_suggestions",
+    "undo_match",
+]
+
+Receipt = StatementLine | GatewayTransaction
+
+
+@dataclass(frozen=True)
+class AllocationSpec:
+    """``amount`` in the invoice's currency; ``receipt_amount`` in the receipt's (FX only)."""
+
+    invoice_id: int
+    amount: Decimal
+    receipt_amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AdjustmentSpec:
+    """A difference booked with the match, e.g. the bank fee that made a receipt short."""
+
+    kind: str
+    amount: Decimal
+    invoice_id: int | None = None
+    reason: str | None = None
+
+
+def receipt_minor(receipt: Receipt) -> int:
+    """What the receipt brought in, in minor units (credits only; a debit pays no invoice)."""
+    if isinstance(receipt, StatementLine):
+        return receipt.amount_minor
+    return receipt.gross_minor if receipt.kind == "charge" else -abs(receipt.gross_minor)
+
+
+def create_match(
+    session: Session,
+    *,
+    receipt: Receipt,
+    allocations: Sequence[AllocationSpec],
+    status: str,
+    actor: str,
+    confidence: float = 1.0,
+    reasons: Sequence[Any] = (),
+    alternatives: Sequence[Any] = (),
+    adjustments_: Sequence[AdjustmentSpec] = (),
+    run_id: int | None = None,
+    kind: str | None = None,
+) -> Match:
+    """Record a match of ``receipt`` to invoices; ``auto``/``manual`` apply it at once."""
+    if status not in ("suggested", "auto", "manual"):
+        raise InvariantError(f"a new match cannot have status {status!r}")
+    if not 0 <= confidence <= 1:
+        raise InvariantError(f"confidence {confidence} is outside [0, 1]")
+    if receipt_minor(receipt) <= 0:
+        raise InvariantError("a debit or refund cannot pay customer invoices")
+    if not allocations and not adjustments_:
+        raise InvariantError("a match needs at least one allocation or adjustment")
+    match = Match(
+        kind=kind
+        or ("receipt_invoice" if isinstance(receipt, StatementLine) else "gateway_invoice"),
+        status=status,
+        confidence=float(confidence),
+        reasons=audit.jsonable(list(reasons)),
+        alternatives=audit.jsonable(list(alternatives)),
+        currency=receipt.currency,
+        run_id=run_id,
+        created_by=actor,
+        unapplied_minor=0,
+        allocations=[],  # a new match's collections start empty: no lazy load (and autoflush)
+        adjustments=[],
+        **_receipt_fk(receipt),
+    )
+    session.add(match)
+    for spec in allocations:
+        match.allocations.append(_allocation(session, receipt, spec))
+    allocation_batch.flush(session)
+    for adj in adjustments_:
+        adjustments.attach(session, match, adj.kind, adj.amount, adj.invoice_id, actor, adj.reason)
+    if status in ACTIVE_STATUSES:
+        _apply(session, match, receipt, actor)
+    allocation_batch.audit_event(
+        session, actor=actor, action=f"match.{status}", obj=match, after=_snapshot(match)
+    )
+    return match
+
+
+def _allocation(session: Session, receipt: Receipt, spec: AllocationSpec) -> Allocation:
+    invoice = _invoice(session, spec.invoice_id)
+    amount = to_minor(spec.amount, invoice.currency)
+    receipt_amount = None
+    if invoice.currency != receipt.currency:
+        if spec.receipt_amount is None:
+            raise InvariantError(
+                "cross-currency allocation needs the receipt amount (an FX rate rule): "
+                f"{receipt.currency} receipt for {invoice.invoice_no} in {invoice.currency}"
+            )
+        receipt_amount = to_minor(spec.receipt_amount, receipt.currency)
+        if receipt_amount <= 0:
+            raise InvariantError(f"receipt amount for {invoice.invoice_no} must be positive")
+    if amount <= 0:
+        raise InvariantError(f"allocation to {invoice.invoice_no} must be positive")
+    return Allocation(
+        invoice_id=invoice.id,
+        amount_minor=amount,
+        currency=invoice.currency,
+        receipt_amount_minor=receipt_amount,
+    )
+
+
+def confirm_match(session: Session, match_id: int, *, actor: str) -> Match:
+    """A person accepts a suggestion: it becomes ``manual`` and is applied; the payer is learned."""
+    match = _match(session, match_id)
+    if match.status != "suggested":
+        raise InvariantError(
+            f"match {match_id} is {match.status}, only suggestions can be accepted"
+        )
+    before = _snapshot(match)
+    match.status = "manual"
+    _apply(session, match, _receipt_of(match), actor)
+    _learn(session, match, "positive", actor)
+    audit.record(
+        session,
+        actor=actor,
+        action="match.accept",
+        obj=match,
+        before=before,
+        after=_snapshot(match),
+    )
+    return match
+
+
+def reject_match(
+    session: Session, match_id: int, *, actor: str, reason: str | None = None
+) -> Match:
+    """A person rejects a suggestion; remembered as a negative alias for its customer."""
+    match = _match(session, match_id)
+    if match.status != "suggested":
+        raise InvariantError(
+            f"match {match_id} is {match.status}, only suggestions can be rejected"
+        )
+    before = _snapshot(match)
+    match.status, match.closed_at, match.closed_by = "rejected", utcnow(), actor
+    match.close_reason = reason
+    _learn(session, match, "negative", actor)
+    audit.record(
+        session,
+        actor=actor,
+        action="match.reject",
+        obj=match,
+        before=before,
+        after=_snapshot(match),
+        reason=reason,
+    )
+    return match
+
+
+def undo_match(session: Session, match_id: int, *, actor: str, reason: str) -> Match:
+    """Reverse a confirmed match: invoices reopen, the receipt is unallocated again."""
+    if not reason or not reason.strip():
+        raise InvariantError("undo needs a reason")
+    match = _match(session, match_id)
+    if match.status not in ACTIVE_STATUSES:
+        raise InvariantError(
+            f"match {match_id} is {match.status}; only confirmed ones can be undone"
+        )
+    before = _snapshot(match)
+    receipt = _receipt_of(match)
+    for alloc in match.allocations:
+        invoice = _invoice(session, alloc.invoice_id)
+        invoice.paid_minor -= alloc.amount_minor
+        invoice.refresh_status()
+        receipt.allocated_minor -= alloc.receipt_minor
+    for adj in match.adjustments:
+        if adj.status == "applied":
+            adjustments.reverse(session, adj, actor, reason)
+    match.status, match.closed_at, match.closed_by, match.close_reason = (
+        "undone",
+        utcnow(),
+        actor,
+        reason,
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="match.undo",
+        obj=match,
+        before=before,
+        after=_snapshot(match),
+        reason=reason,
+    )
+    return match
+
+
+def supersede_suggestions(
+    session: Session, receipt: Receipt, *, actor: str, stale: Sequence[Match] | None = None
+) -> int:
+    """Mark the open suggestions of ``receipt`` stale (a new run proposes afresh).
+
+    ``stale``: the receipt's suggestions the caller already loaded (saves a query per receipt);
+    only those still ``suggested`` are changed.
+    """
+    if stale is None:
+        column = (
+            Match.statement_line_id if isinstance(receipt, StatementLine) else Match.gateway_txn_id
+        )
+        stale = session.scalars(
+            select(Match).where(column == receipt.id, Match.status == "suggested")
+        ).all()
+    stale = [m for m in stale if m.status == "suggested"]
+    for match in stale:
+        match.status, match.closed_at, match.closed_by = "superseded", utcnow(), actor
+    return len(stale)
+
+
+def _apply(session: Session, match: Match, receipt: Receipt, actor: str) -> None:
+    total = sum(a.receipt_minor for a in match.allocations)
+    available = receipt_minor(receipt) - receipt.allocated_minor
+    if total > available:
+        raise InvariantError(
+            f"allocations {from_minor(total, receipt.currency)} exceed the receipt's unapplied "
+            f"{from_minor(available, receipt.currency)}"
+        )
+    for alloc in match.allocations:
+        invoice = _invoice(session, alloc.invoice_id)
+        if invoice.status == "cancelled":
+            raise InvariantError(f"invoice {invoice.invoice_no} is cancelled")
+        if invoice.currency != alloc.currency:  # pragma: no cover - set from the invoice
+            raise InvariantError(f"allocation currency differs from {invoice.invoice_no}'s")
+        if alloc.amount_minor > invoice.open_minor:
+            raise InvariantError(
+                f"allocation {alloc.amount} to {invoice.invoice_no} exceeds its open amount "
+                f"{invoice.open_amount}"
+            )
+        invoice.paid_minor += alloc.amount_minor
+        invoice.refresh_status()
+    receipt.allocated_minor += total
+    match.unapplied_minor = receipt_minor(receipt) - receipt.allocated_minor
+    match.matched_at, match.matched_by = utcnow(), actor
+    for adj in match.adjustments:
+        if adj.status == "proposed":
+            adjustments.activate(session, adj, actor)
+    allocation_batch.flush(session)
+
+
+def _learn(session: Session, match: Match, polarity: str, actor: str) -> None:
+    receipt = _receipt_of(match)
+    payer = receipt.counterparty_name if isinstance(receipt, StatementLine) else receipt.payer_hint
+    customers = {_invoice(session, a.invoice_id).customer_id for a in match.allocations}
+    for customer_id in customers:
+        remember_alias(
+            session,
+            customer_id=customer_id,
+            payer_name=payer,
+            polarity=polarity,
+            actor=actor,
+            source="confirmed" if polarity == "positive" else "rejected",
+        )
+
+
+def _receipt_fk(receipt: Receipt) -> dict[str, Any]:
+    if isinstance(receipt, StatementLine):
+        return {"statement_line": receipt}
+    return {"gateway_txn": receipt}
+
+
+def _receipt_of(match: Match) -> Receipt:
+    receipt = match.statement_line or match.gateway_txn
+    if receipt is None:  # pragma: no cover - the check constraint makes this impossible
+        raise NotFound(f"match {match.id} has no receipt")
+    return receipt
+
+
+def _invoice(session: Session, invoice_id: int) -> Invoice:
+    if allocation_batch.locked(session, Invoice, invoice_id):  # locked in bulk: identity map
+        invoice = session.get(Invoice, invoice_id)
+    else:
+        invoice = session.get(Invoice, invoice_id, with_for_update=True)
+    if invoice is None:
+        raise NotFound(f"invoice id {invoice_id} does not exist")
+    return invoice
+
+
+def _match(session: Session, match_id: int) -> Match:
+    match = session.get(Match, match_id, with_for_update=True)
+    if match is None:
+        raise NotFound(f"match {match_id} does not exist")
+    return match
+
+
+def _snapshot(match: Match) -> dict[str, Any]:
+    return {
+        "status": match.status,
+        "confidence": match.confidence,
+        "allocations": [
+            _alloc_snapshot(a) for a in match.allocations
+        ],
+        "unapplied": str(match.unapplied),
+    }
+
+
+def _alloc_snapshot(alloc: Allocation) -> dict[str, Any]:
+    out: dict[str, Any] = {"invoice_id": alloc.invoice_id, "amount": str(alloc.amount)}
+    if alloc.receipt_amount_minor is not None:
+        out["currency"] = alloc.currency
+        out["receipt_amount_minor"] = alloc.receipt_amount_minor
+    return out

@@ -1,0 +1,9 @@
+"""Payment-gateway money inside the ledger: the webhook inbox, charges, refunds, reports.
+
+- ``events``: store a verified webhook (``store``), process a stored one (``process_stored``),
+  retry pending ones (``retry_pending``).
+- ``txns``: upsert gateway transactions and settle the invoice a charge names (``settle``).
+- ``refunds``: refunds and their charges counted once in any order of arrival.
+- ``reports``: settlement/payout report import (``import_report``).
+- ``upsert``: dialect-specific insert-or-ignore with its audit row.
+"""

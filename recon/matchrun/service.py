@@ -1,0 +1,191 @@
+"""Matching service: load open items, run the engine, apply its decisions (never commits).
+
+`run_matching(session, actor=..., ...)` loads open invoices and available receipts
+(matching_load.py), runs `matching.match` and `matching.match_payouts`, then:
+
+- applies `auto` proposals through `recon.allocation.allocations.create_match` (which keeps the
+  money invariants and writes the audit events), fee/FX differences as adjustments, and
+- stores `suggested` proposals, replacing a receipt's stale suggestions (an identical open
+  suggestion is kept as it is, so re-running changes nothing) — both in bulk, see
+  matching_apply.py;
+- pairs gateway payouts with bank deposits (`payout_deposit` matches, audited).
+
+Receipts with an active match are not loaded again (except the unapplied rest of one a person
+matched in part), so nothing is applied twice. Proposals are applied in chunks, each in a
+SAVEPOINT; a chunk refused by an invariant is redone proposal by proposal, and a refused one is
+reported while the rest go on.
+People's confirmations and rejections reach the alias tables through `allocations`
+(`confirm_match` / `reject_match`), and the next run reads them back as (negative) aliases.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+import matching as m
+from recon import audit
+from recon.allocation import batch as allocation_batch
+from recon.matchrun.apply import apply_receipt_proposals
+from recon.matchrun.load import LINE, Loaded, load
+from recon.models import Match
+
+__all__ = ["MatchRunReport", "engine_settings", "run_matching"]
+
+
+@dataclass
+class MatchRunReport:
+    """What a run did; `summary()` is one line for people, `to_dict()` for --json."""
+
+    dry_run: bool
+    receipts: int = 0
+    invoices: int = 0
+    auto: int = 0
+    suggested: int = 0
+    unchanged: int = 0
+    superseded: int = 0
+    unmatched: int = 0
+    payouts_auto: int = 0
+    payouts_suggested: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    proposals: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        verb = "would apply" if self.dry_run else "applied"
+        return (
+            f"{self.receipts} receipt(s), {self.invoices} open invoice(s): "
+            f"{verb} {self.auto} auto, {self.suggested} new suggestion(s), "
+            f"{self.unchanged} unchanged, "
+            f"{self.superseded} stale replaced, {self.unmatched} unmatched; payouts "
+            f"{self.payouts_auto} auto / {self.payouts_suggested} suggested; "
+            f"{len(self.errors)} error(s) in {self.seconds:.1f}s"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return audit.jsonable(dataclasses.asdict(self))
+
+
+def engine_settings(
+    auto_threshold: float | Decimal | None = None,
+    suggest_threshold: float | Decimal | None = None,
+    base: m.MatchSettings | None = None,
+    fx_rules: Sequence[Any] | None = None,
+) -> m.MatchSettings:
+    """The engine's settings with the thresholds and FX rate rules given at the edge.
+
+    ``fx_rules``: ``recon.config.FxRateRule``s (``RECON_FX_RULES``); None keeps the base's, and
+    without any rule receipts only match invoices in their own currency.
+    """
+    base = base or m.MatchSettings()
+    changes: dict[str, Any] = {}
+    if fx_rules is not None:
+        changes["fx_rules"] = tuple(
+            m.FxRule(r.from_currency, r.to_currency, r.rate, r.tolerance_percent)
+            for r in fx_rules
+        )
+    if auto_threshold is not None:
+        changes["auto_threshold"] = float(auto_threshold)
+    if suggest_threshold is not None:
+        changes["suggest_threshold"] = float(suggest_threshold)
+    return dataclasses.replace(base, **changes).validate()
+
+
+def _open_suggestions(session: Session, loaded: Loaded) -> dict[tuple[str, int], list[Match]]:
+    stmt = (
+        select(Match)
+        .where(Match.status == "suggested", Match.kind != "payout_deposit")
+        .options(selectinload(Match.allocations))
+    )
+    out: dict[tuple[str, int], list[Match]] = defaultdict(list)
+    for match in session.scalars(stmt):
+        key = (
+            (LINE, match.statement_line_id)
+            if match.statement_line_id
+            else ("txn", match.gateway_txn_id)
+        )
+        out[key].append(match)
+    return out
+
+
+def _payout_stage(session, loaded, settings, report, actor, run_id) -> set[int]:
+    """Pair payouts with deposits; returns the deposit lines paired automatically."""
+    pairs = m.match_payouts(loaded.payouts, loaded.deposits, settings)
+    taken: set[int] = set()
+    with allocation_batch.deferred_audit(session):
+        for pair in pairs:
+            _payout_pair(session, loaded, pair, report, actor, run_id, taken)
+    return taken
+
+
+def _payout_pair(session, loaded, pair, report, actor, run_id, taken: set[int]) -> None:
+    if pair.status == "auto":
+        report.payouts_auto += 1
+        taken.add(int(pair.deposit_id))
+    else:
+        report.payouts_suggested += 1
+    if report.dry_run:
+        return
+    match = Match(
+        kind="payout_deposit", status=pair.status, confidence=pair.confidence,
+        reasons=audit.jsonable([dataclasses.asdict(r) for r in pair.reasons]),
+        statement_line_id=int(pair.deposit_id), gateway_txn_id=int(pair.payout_id),
+        currency=loaded.lines[int(pair.deposit_id)].currency, run_id=run_id,
+        created_by=actor,
+    )  # fmt: skip
+    session.add(match)
+    after = {"payout": pair.payout_id, "deposit": pair.deposit_id}
+    allocation_batch.audit_event(
+        session, actor=actor, action=f"match.{pair.status}", obj=match, after=after
+    )
+
+
+def run_matching(
+    session: Session,
+    *,
+    actor: str,
+    run_id: int | None = None,
+    auto_threshold: float | Decimal | None = None,
+    suggest_threshold: float | Decimal | None = None,
+    dry_run: bool = False,
+    settings: m.MatchSettings | None = None,
+    fx_rules: Sequence[Any] | None = None,
+) -> MatchRunReport:
+    """All matching stages on the open items of `session`; see the module docstring."""
+    start = time.perf_counter()
+    settings = engine_settings(auto_threshold, suggest_threshold, settings, fx_rules)
+    loaded = load(session)
+    report = MatchRunReport(dry_run=dry_run, receipts=len(loaded.data.receipts),
+                            invoices=len(loaded.data.invoices))  # fmt: skip
+    paired = _payout_stage(session, loaded, settings, report, actor, run_id)
+    result = m.match(_without(loaded.data, paired), settings)
+    report.unmatched = len(result.unmatched)
+    existing = _open_suggestions(session, loaded)
+    apply_receipt_proposals(session, loaded, result, report, existing, actor, run_id)
+    report.proposals = [_brief(p) for p in result.proposals[:200]]
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _without(data: m.MatchInput, line_ids: set[int]) -> m.MatchInput:
+    if not line_ids:
+        return data
+    keep = tuple(r for r in data.receipts if not (r.id[0] == LINE and r.id[1] in line_ids))
+    return dataclasses.replace(data, receipts=keep)
+
+
+def _brief(prop: m.Proposal) -> dict[str, Any]:
+    return {
+        "receipt": list(prop.receipt_id), "status": prop.status, "kind": prop.kind,
+        "confidence": round(prop.confidence, 4),
+        "allocations": [{"invoice_id": a.invoice_id, "amount": str(a.amount)}
+                        for a in prop.allocations],
+    }  # fmt: skip

@@ -1,0 +1,196 @@
+"""What a person does to a receipt in the exception queue (service layer, never commits).
+
+Each function is one action of the queue UI expressed through the money services
+(``recon.allocation.allocations`` and ``recon.allocation.adjustments``), so the rules and the audit
+trail are theirs: a view frames it in ``with session_factory.begin()``. Raises ``ServiceError``
+subclasses (``InvariantError``, ``ApprovalError``, ``NotFound``) for what a person got wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from recon.allocation import adjustments, allocations
+from recon.allocation.allocations import AdjustmentSpec, AllocationSpec
+from recon.errors import InvariantError, NotFound
+from recon.models import Adjustment, Invoice, Match, StatementLine
+from recon.money import from_minor
+from recon.queue.detail import receipt_of
+
+__all__ = [
+    "CLASSIFY_KINDS",
+    "DIFFERENCE_KINDS",
+    "ManualRow",
+    "bulk_accept",
+    "classify",
+    "manual_match",
+    "undo",
+    "undo_adjustment",
+    "write_off",
+]
+
+DIFFERENCE_KINDS = ("bank_fee", "fx_difference", "discount")  # close an invoice's shortfall
+CLASSIFY_KINDS = ("other_income", "own_transfer", "refund")  # what a receipt is, if no invoice
+
+
+@dataclass(frozen=True)
+class ManualRow:
+    invoice_id: int
+    amount: Decimal
+
+
+def manual_match(
+    session: Session,
+    *,
+    kind: str,
+    receipt_id: int,
+    rows: Sequence[ManualRow],
+    actor: str,
+    limit: Decimal,
+    difference: str | None = None,
+    rest: str | None = None,
+) -> Match:
+    """Match a receipt by hand to one or several invoices with the amounts the person typed.
+
+    ``difference`` books each invoice's shortfall (open minus allocated) as a bank fee, FX
+    difference or discount, at most ``limit`` in total (above it, it is a write-off for a second
+    person); ``rest`` classifies what is left of a bank line (split), else it stays unapplied.
+    """
+    receipt = receipt_of(session, kind, receipt_id)
+    allocs = [AllocationSpec(r.invoice_id, r.amount) for r in rows if r.amount != 0]
+    adjs = _differences(session, rows, difference, limit) if difference else []
+    if rest:
+        adjs += _rest(receipt, allocs, rest)
+    return allocations.create_match(
+        session, receipt=receipt, allocations=allocs, status="manual", actor=actor,
+        adjustments_=adjs, reasons=[{"feature": "manual", "level": "by hand", "weight": None,
+                                     "detail": f"matched by {actor}"}],
+    )  # fmt: skip
+
+
+def _differences(
+    session: Session, rows: Sequence[ManualRow], kind: str, limit: Decimal
+) -> list[AdjustmentSpec]:
+    if kind not in DIFFERENCE_KINDS:
+        raise InvariantError(f"a difference is one of {', '.join(DIFFERENCE_KINDS)}, not {kind!r}")
+    out = []
+    for row in rows:
+        invoice = session.get(Invoice, row.invoice_id)
+        if invoice is None:
+            raise NotFound(f"invoice id {row.invoice_id} does not exist")
+        gap = invoice.open_amount - row.amount
+        if gap > 0:
+            out.append(AdjustmentSpec(kind, gap, invoice_id=invoice.id, reason="manual match"))
+    total = sum((a.amount for a in out), Decimal(0))
+    if total > limit:
+        raise InvariantError(
+            f"the difference {total} is above the limit {limit}: write it off for approval"
+        )
+    return out
+
+
+def _rest(receipt, allocs: Sequence[AllocationSpec], kind: str) -> list[AdjustmentSpec]:
+    if kind not in CLASSIFY_KINDS:
+        raise InvariantError(f"the rest is one of {', '.join(CLASSIFY_KINDS)}, not {kind!r}")
+    if not isinstance(receipt, StatementLine):
+        raise InvariantError("only a bank line's rest can be classified")
+    left = receipt.unapplied - sum((a.amount for a in allocs), Decimal(0))
+    return [AdjustmentSpec(kind, left, reason="split")] if left > 0 else []
+
+
+def classify(
+    session: Session,
+    *,
+    line_id: int,
+    kind: str,
+    actor: str,
+    limit: Decimal,
+    amount: Decimal | None = None,
+    reason: str | None = None,
+    receipt_kind: str = "line",
+) -> Adjustment:
+    """Mark (the rest of) a bank line -- or a gateway charge (``receipt_kind="charge"``, id in
+    ``line_id``) -- as other income, an own transfer or a refund."""
+    if kind not in CLASSIFY_KINDS:
+        raise InvariantError(f"a receipt is classified as one of {', '.join(CLASSIFY_KINDS)}")
+    return _stand_alone(session, receipt_kind, line_id, kind=kind, amount=amount, actor=actor,
+                        limit=limit, reason=reason)
+
+
+def write_off(
+    session: Session,
+    *,
+    line_id: int,
+    actor: str,
+    limit: Decimal,
+    reason: str,
+    amount: Decimal | None = None,
+    receipt_kind: str = "line",
+) -> Adjustment:
+    """Write off (part of) a bank line or gateway charge; above ``limit`` it waits for an
+    approver."""
+    if not reason or not reason.strip():
+        raise InvariantError("a write-off needs a reason")
+    return _stand_alone(session, receipt_kind, line_id, kind="write_off", amount=amount,
+                        actor=actor, limit=limit, reason=reason)
+
+
+def _stand_alone(session: Session, receipt_kind: str, receipt_id: int, *, kind: str,
+                 amount: Decimal | None, actor: str, limit: Decimal,
+                 reason: str | None) -> Adjustment:
+    if receipt_kind == "charge":
+        charge = receipt_of(session, "charge", receipt_id)
+        if charge.kind != "charge":
+            raise InvariantError(f"gateway record {receipt_id} is a {charge.kind}, not a charge")
+        rest = from_minor(charge.unapplied_minor, charge.currency)
+        return adjustments.add_adjustment(
+            session, kind=kind, amount=amount if amount is not None else rest, actor=actor,
+            limit=limit, gateway_txn_id=charge.id, reason=reason)
+    line = _line(session, receipt_id)
+    return adjustments.add_adjustment(
+        session, kind=kind, amount=amount if amount is not None else line.unapplied,
+        actor=actor, limit=limit, statement_line_id=line.id, reason=reason,
+    )  # fmt: skip
+
+
+def bulk_accept(session: Session, match_ids: Sequence[int], *, actor: str) -> list[Match]:
+    """Accept several suggestions at once: all of them or, on the first error, none."""
+    if not match_ids:
+        raise InvariantError("select at least one suggestion")
+    return [
+        allocations.confirm_match(session, mid, actor=actor) for mid in dict.fromkeys(match_ids)
+    ]
+
+
+def undo(session: Session, match_id: int, *, actor: str, reason: str) -> Match:
+    """Undo a confirmed match (invoices reopen; the receipt returns to the queue)."""
+    return allocations.undo_match(session, match_id, actor=actor, reason=reason)
+
+
+def undo_adjustment(session: Session, adjustment_id: int, *, actor: str, reason: str) -> Adjustment:
+    """Undo a stand-alone applied adjustment (classification or write-off) of a bank line or
+    a gateway charge."""
+    if not reason or not reason.strip():
+        raise InvariantError("undo needs a reason")
+    adj = session.get(Adjustment, adjustment_id, with_for_update=True)
+    if adj is None:
+        raise NotFound(f"adjustment {adjustment_id} does not exist")
+    if adj.match_id is not None:
+        raise InvariantError(
+            f"adjustment {adjustment_id} belongs to match {adj.match_id}: undo that"
+        )
+    adjustments.reverse(session, adj, actor, reason)
+    return adj
+
+
+def _line(session: Session, line_id: int) -> StatementLine:
+    line = session.get(StatementLine, line_id, with_for_update=True)
+    if line is None:
+        raise NotFound(f"bank line {line_id} does not exist")
+    if line.unapplied_minor <= 0:
+        raise InvariantError(f"bank line {line_id} has nothing left to clear")
+    return line

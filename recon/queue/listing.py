@@ -1,0 +1,278 @@
+"""The exception queue (service layer, read-only): what people still have to clear, and why.
+
+An item is a receipt with money not yet applied: a booked bank credit with an unapplied amount
+and no disposition, or a succeeded gateway charge not fully allocated to invoices. Each item
+carries its *cause*, derived in SQL (so filtering, grouping and counting stay in the database)
+from the line's ``possible_duplicate`` flag and the receipt's latest open suggestion:
+
+- ``possible_duplicate``: the importer flagged the line;
+- ``unknown_payer``: no suggestion at all, or the payer evidence is weak/different/missing;
+- ``ambiguous``: the suggestion lists alternatives (several invoices or combinations fit);
+- ``fee_gap``: the amount only fits after a bank fee or an FX difference;
+- ``amount_mismatch``: partial, over- or far-off payment;
+- ``low_confidence``: a suggestion with none of the above, just below the auto threshold.
+
+Data contract with the matching service (``Match.reasons`` / ``Match.alternatives`` JSON): each
+reason is ``{"feature", "level", "weight", "detail"}`` (``dataclasses.asdict`` of
+``matching.model.Reason``) or the list ``[feature, level, weight, detail]``; alternatives is a
+list (empty when there are none). See ``recon.queue.detail`` for the per-receipt view.
+
+Pagination is keyset (``cursor``): the page after the last row shown, in a stable order that
+ends with the item's kind and id, so it does not drift or slow down at 10,000+ items.
+Raises ``ValueError`` for an unknown cause, sort or a malformed cursor.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from recon.money import from_minor
+from recon.queue import cache as queue_cache
+from recon.queue.sql import CAUSES, exponent_of, items_subquery
+
+__all__ = [
+    "CAUSES",
+    "SORTS",
+    "QueueFilter",
+    "QueueItem",
+    "QueuePage",
+    "queue_counts",
+    "queue_item",
+    "queue_page",
+]
+
+SORTS = ("amount", "-amount", "age", "-age", "account", "-account")
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the person narrowed the queue to; every field optional."""
+
+    cause: str | None = None
+    account: str | None = None
+    currency: str | None = None
+    min_age: int | None = None  # days
+    max_age: int | None = None
+    text: str | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def __post_init__(self) -> None:
+        if self.cause and self.cause not in CAUSES:
+            raise ValueError(f"unknown cause {self.cause!r}; one of {', '.join(CAUSES)}")
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One receipt in the queue, with what it still has unapplied."""
+
+    kind: str  # "line" | "charge"
+    id: int
+    cause: str
+    account: str
+    currency: str
+    unapplied: Decimal
+    booked: dt.date
+    age_days: int
+    payer: str | None
+    text: str | None
+    suggestion_id: int | None
+    confidence: float | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.id}"
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: tuple[QueueItem, ...]
+    next_cursor: str | None
+    sort: str
+    grouped: bool
+
+
+def queue_page(
+    session: Session,
+    filters: QueueFilter | None = None,
+    *,
+    sort: str = "-age",
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+    grouped: bool = True,
+) -> QueuePage:
+    """One page of the queue, grouped by cause (unless ``grouped`` is false), then ``sort``."""
+    filters = filters or QueueFilter()
+    order = _order(sort, grouped)
+    q = items_subquery(open_only=True)
+    stmt = sa.select(q).where(*_conditions(q, filters))
+    if cursor:
+        stmt = stmt.where(_after(q, order, _decode(cursor, order)))
+    cols = [q.c[name].desc() if desc else q.c[name].asc() for name, desc in order]
+    rows = session.execute(stmt.order_by(*cols).limit(limit + 1)).mappings().all()
+    items = tuple(_item(row, filters.today) for row in rows[:limit])
+    more = len(rows) > limit
+    next_cursor = _encode(rows[limit - 1], order) if more and items else None
+    return QueuePage(items=items, next_cursor=next_cursor, sort=sort, grouped=grouped)
+
+
+def queue_counts(
+    session: Session, filters: QueueFilter | None = None, *, fresh: bool = False
+) -> dict[str, dict[str, Any]]:
+    """Per cause: item count and unapplied total per currency (the cause filter is ignored).
+
+    Served from ``queue_cache`` while the data is unchanged, unless ``fresh``.
+    """
+    base = QueueFilter(**{**_fields(filters or QueueFilter()), "cause": None})
+    if fresh:
+        return _count(session, base)
+    key = ("counts", *(getattr(base, k) for k in base.__dataclass_fields__))
+    return queue_cache.cached(session, key, lambda: _count(session, base))
+
+
+def _count(session: Session, base: QueueFilter) -> dict[str, dict[str, Any]]:
+    q = items_subquery(open_only=True)
+    stmt = (
+        sa.select(q.c.cause_rank, q.c.currency, sa.func.count(), sa.func.sum(q.c.unapplied_minor))
+        .where(*_conditions(q, base))
+        .group_by(q.c.cause_rank, q.c.currency)
+    )
+    out: dict[str, dict[str, Any]] = {c: {"count": 0, "totals": {}} for c in CAUSES}
+    for rank, currency, n, total in session.execute(stmt):
+        cause = CAUSES[rank]
+        out[cause]["count"] += n
+        out[cause]["totals"][currency] = from_minor(int(total or 0), currency)
+    return out
+
+
+def queue_item(
+    session: Session, kind: str, item_id: int, today: dt.date | None = None
+) -> QueueItem:
+    """The queue view of one receipt (also when it is fully matched: then unapplied is 0)."""
+    q = items_subquery(open_only=False)
+    row = (
+        session.execute(sa.select(q).where(q.c.kind == kind, q.c.id == item_id)).mappings().first()
+    )
+    if row is None:
+        from recon.errors import NotFound
+
+        raise NotFound(f"{kind} {item_id} is not a receipt")
+    return _item(row, today or dt.date.today())
+
+
+def _fields(f: QueueFilter) -> dict[str, Any]:
+    return {k: getattr(f, k) for k in f.__dataclass_fields__}
+
+
+def _conditions(q: sa.Subquery, f: QueueFilter) -> list[sa.ColumnElement[bool]]:
+    conds: list[sa.ColumnElement[bool]] = []
+    if f.cause:
+        conds.append(q.c.cause_rank == CAUSES.index(f.cause))
+    if f.account:
+        conds.append(q.c.account == f.account)
+    if f.currency:
+        conds.append(q.c.currency == f.currency.upper())
+    if f.min_age is not None:
+        conds.append(q.c.booked <= f.today - dt.timedelta(days=f.min_age))
+    if f.max_age is not None:
+        conds.append(q.c.booked >= f.today - dt.timedelta(days=f.max_age))
+    if f.text and f.text.strip():
+        conds.append(_text_condition(q, f.text.strip()))
+    return conds
+
+
+def _text_condition(q: sa.Subquery, text: str) -> sa.ColumnElement[bool]:
+    like = f"%{text.lower()}%"
+    ors = [sa.func.lower(q.c.payer).like(like), sa.func.lower(q.c.text).like(like)]
+    try:
+        amount = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return sa.or_(*ors)
+    if amount.is_finite():
+        # minor units differ per currency; compare against each exponent in use (0, 2, 3)
+        for exp in (0, 2, 3):
+            scaled = amount.scaleb(exp)
+            if scaled == scaled.to_integral_value():
+                ors.append(
+                    sa.and_(q.c.unapplied_minor == int(scaled), exponent_of(q.c.currency) == exp)
+                )
+    return sa.or_(*ors)
+
+
+def _order(sort: str, grouped: bool) -> list[tuple[str, bool]]:
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; one of {', '.join(SORTS)}")
+    desc = sort.startswith("-")
+    name = {"amount": "unapplied_minor", "age": "booked", "account": "account"}[sort.lstrip("-")]
+    if name == "booked":
+        desc = not desc  # older booking date = greater age
+    order = [(name, desc), ("kind", desc), ("id", desc)]
+    return [("cause_rank", False), *order] if grouped else order
+
+
+def _after(
+    q: sa.Subquery, order: Sequence[tuple[str, bool]], values: Sequence[Any]
+) -> sa.ColumnElement[bool]:
+    """Rows strictly after ``values`` in ``order`` (lexicographic, per-column direction)."""
+    ors = []
+    for i, (name, desc) in enumerate(order):
+        eqs = [q.c[n] == v for (n, _), v in zip(order[:i], values[:i], strict=True)]
+        cmp = q.c[name] < values[i] if desc else q.c[name] > values[i]
+        ors.append(sa.and_(*eqs, cmp))
+    return sa.or_(*ors)
+
+
+def _encode(row: Any, order: Sequence[tuple[str, bool]]) -> str:
+    values = [row[name] for name, _ in order]
+    raw = json.dumps([v.isoformat() if isinstance(v, dt.date) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, order: Sequence[tuple[str, bool]]) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+        if not isinstance(values, list) or len(values) != len(order):
+            raise ValueError("wrong length")
+        return [_typed(name, v) for (name, _), v in zip(order, values, strict=True)]
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"malformed cursor {cursor[:40]!r}") from exc
+
+
+def _typed(name: str, value: Any) -> Any:
+    if name == "booked":
+        return dt.date.fromisoformat(value)
+    if name in ("cause_rank", "unapplied_minor", "id"):
+        return int(value)
+    return str(value)
+
+
+def _item(row: Any, today: dt.date) -> QueueItem:
+    booked = row["booked"]
+    if isinstance(booked, str):  # SQLite's date() over a timestamp comes back as text
+        booked = dt.date.fromisoformat(booked[:10])
+    elif isinstance(booked, dt.datetime):
+        booked = booked.date()
+    return QueueItem(
+        kind=row["kind"],
+        id=row["id"],
+        cause=CAUSES[row["cause_rank"]],
+        account=row["account"],
+        currency=row["currency"],
+        unapplied=from_minor(int(row["unapplied_minor"]), row["currency"]),
+        booked=booked,
+        age_days=(today - booked).days,
+        payer=row["payer"],
+        text=row["text"],
+        suggestion_id=row["suggestion_id"],
+        confidence=row["confidence"],
+    )

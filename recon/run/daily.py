@@ -1,0 +1,229 @@
+"""The daily run (``recon run``): import the inbox, retry events, match, record, report.
+
+``daily_run(factory, engine, options, actor=..., max_bytes=...)`` holds the run lock
+(``RunLockBusy`` if another run has it), marks runs a killed process left ``running`` as
+failed, and says "nothing to do" when the day's run already finished and nothing new came in.
+Otherwise it records a ``ReconRun`` and does each step in its own transaction (one per inbox
+file, per gateway event, one for matching, one to finish), so a run killed at any point leaves
+a consistent database and the next run finishes the job. Returns a ``RunResult`` whose
+``exit_code`` is 0 (clean), 1 (needs a human) or 2 (failed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from recon import audit
+from recon.db.types import utcnow
+from recon.models import Match, ReconRun
+from recon.reports.data import build_report
+from recon.reports.files import write_reports
+from recon.run import inbox
+from recon.run.files import FileOutcome, process_file
+from recon.run.idle import nothing_to_do, recover_interrupted
+from recon.run.lock import run_lock
+from recon.run.settings import RunSettings
+from recon.run.steps import retry_events, run_matching
+from recon.run.summary import (
+    EXIT_CODES,
+    attention_reasons,
+    summarize,
+    summary_text,
+    unapplied_cash,
+)
+
+__all__ = ["Progress", "RunResult", "daily_run"]
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome: exit code, the JSON summary and its text for people."""
+
+    exit_code: int
+    summary: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return summary_text(self.summary)
+
+
+def _quiet(_what: str, _done: int, _total: int) -> None:
+    return None
+
+
+def daily_run(
+    factory: sessionmaker[Session],
+    engine: Engine,
+    options: RunSettings,
+    *,
+    actor: str,
+    max_bytes: int,
+    progress: Progress = _quiet,
+) -> RunResult:
+    """Run the whole job once under the run lock (see the module docstring)."""
+    with run_lock(engine):
+        recover_interrupted(factory, actor=actor)
+        items = inbox.scan(options.inbox)
+        idle = None if items else nothing_to_do(factory, options.run_date)
+        if idle is not None:
+            return RunResult(idle["exit_code"], idle)
+        run_id = _start(factory, options.run_date, actor)
+        try:
+            return _steps(factory, options, run_id, items, actor, max_bytes, progress)
+        except Exception as exc:
+            log.exception("recon run %s failed", run_id)
+            return _fail(factory, run_id, options, exc, actor)
+
+
+def _start(factory: sessionmaker[Session], day: dt.date, actor: str) -> int:
+    with factory.begin() as session:
+        run = ReconRun(run_date=day, status="running", actor=actor, counts={})
+        session.add(run)
+        audit.record(session, actor=actor, action="run.start", obj=run, after={"run_date": day})
+        return run.id
+
+
+def _steps(
+    factory: sessionmaker[Session],
+    options: RunSettings,
+    run_id: int,
+    items: list[inbox.InboxItem],
+    actor: str,
+    max_bytes: int,
+    progress: Progress,
+) -> RunResult:
+    files: list[FileOutcome] = []
+    for n, item in enumerate(items):
+        progress(f"import {item.name}", n, len(items))
+        files.append(
+            process_file(
+                factory,
+                item,
+                run_id=run_id,
+                day=options.run_date,
+                actor=actor,
+                options=options,
+                max_bytes=max_bytes,
+            )
+        )
+    progress("gateway events", len(items), len(items))
+    steps: dict[str, Any] = {"events": retry_events(factory, actor=actor)}
+    if options.match:
+        progress("matching", len(items), len(items))
+        steps["matching"] = run_matching(
+            factory,
+            actor=actor,
+            run_id=run_id,
+            auto_threshold=options.auto_threshold,
+            suggest_threshold=options.suggest_threshold,
+            fx_rules=options.fx_rules,
+        )
+    progress("reports", len(items), len(items))
+    return _finish(factory, options, run_id, files, steps, actor)
+
+
+def _finish(
+    factory: sessionmaker[Session],
+    options: RunSettings,
+    run_id: int,
+    files: list[FileOutcome],
+    steps: dict[str, Any],
+    actor: str,
+) -> RunResult:
+    with factory() as session:
+        data = build_report(session, options.run_date)
+        steps["open_suggestions"] = _open_suggestions(session)
+        summary = summarize(data, files, steps, unapplied_cash(session))
+    reasons = attention_reasons(summary, options, data)
+    status = "attention" if reasons else "clean"
+    folder = (options.reports / options.run_date.isoformat()).resolve()
+    summary.update(_header(run_id, options.run_date, status, reasons, folder))
+    with factory.begin() as session:
+        run = session.get_one(ReconRun, run_id)
+        summary["started_at"] = _iso(run.started_at)
+        write_reports(data, folder, summary)
+        _close(session, run, status, summary, actor, folder=str(folder))
+    return RunResult(EXIT_CODES[status], summary)
+
+
+def _header(
+    run_id: int, day: dt.date, status: str, reasons: list[str], folder: Any
+) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "run_date": day.isoformat(),
+        "status": status,
+        "exit_code": EXIT_CODES[status],
+        "attention": reasons,
+        "report_dir": str(folder),
+        "finished_at": _iso(utcnow()),
+        "nothing_to_do": False,
+    }
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.replace(microsecond=0).isoformat() if value else None
+
+
+def _open_suggestions(session: Session) -> int:
+    from sqlalchemy import func
+
+    return int(
+        session.scalar(select(func.count()).select_from(Match).where(Match.status == "suggested"))
+        or 0
+    )
+
+
+def _close(
+    session: Session,
+    run: ReconRun,
+    status: str,
+    summary: dict[str, Any],
+    actor: str,
+    *,
+    folder: str | None = None,
+    error: str | None = None,
+) -> None:
+    before = {"status": run.status}
+    run.status, run.finished_at, run.report_dir, run.error = status, utcnow(), folder, error
+    run.counts = audit.jsonable(summary)
+    audit.record(
+        session,
+        actor=actor,
+        action=f"run.{status}",
+        obj=run,
+        before=before,
+        after={"status": status, "exit_code": EXIT_CODES[status]},
+        reason=error,
+    )
+
+
+def _fail(
+    factory: sessionmaker[Session],
+    run_id: int,
+    options: RunSettings,
+    exc: BaseException,
+    actor: str,
+) -> RunResult:
+    error = f"{type(exc).__name__}: {exc}"
+    summary = {
+        "run_id": run_id,
+        "run_date": options.run_date.isoformat(),
+        "status": "failed",
+        "exit_code": 2,
+        "error": error,
+        "nothing_to_do": False,
+    }
+    with factory.begin() as session:
+        _close(session, session.get_one(ReconRun, run_id), "failed", summary, actor, error=error)
+    return RunResult(2, summary)

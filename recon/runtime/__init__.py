@@ -1,0 +1,2 @@
+"""What starts threads or processes and owns their transactions: the webhook event worker
+(thread and process modes) and the launcher of a background daily run."""
