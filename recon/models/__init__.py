@@ -2,13 +2,14 @@
 
 from recon.models.audit import AuditEvent, AuditImmutableError
 from recon.models.customer import Customer, CustomerAlias
-from recon.models.gateway import GatewayEvent, GatewayTransaction
-from recon.models.invoice import INVOICE_STATUSES, Invoice
+from recon.models.gateway import SETTLED_CHARGE_STATUSES, GatewayEvent, GatewayTransaction
+from recon.models.invoice import INVOICE_STATUSES, OPEN_INVOICE_STATUSES, Invoice
 from recon.models.match import (
     ACTIVE_STATUSES,
     ADJUSTMENT_KINDS,
     MATCH_KINDS,
     MATCH_STATUSES,
+    QUEUE_CAUSES,
     Adjustment,
     Allocation,
     Match,
@@ -24,7 +25,10 @@ __all__ = [
     "INVOICE_STATUSES",
     "MATCH_KINDS",
     "MATCH_STATUSES",
+    "OPEN_INVOICE_STATUSES",
+    "QUEUE_CAUSES",
     "ROLES",
+    "SETTLED_CHARGE_STATUSES",
     "Adjustment",
     "Allocation",
     "ApiToken",

@@ -23,6 +23,9 @@ class Customer(Base):
     external_id: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     meta: Mapped[json_dict]
+    # Credit tier (A-D) in force, written by the credit area; NULL = the default tier. Dunning
+    # policies and suggested payment terms are chosen by it.
+    credit_tier: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[created_at]
 
     aliases: Mapped[list[CustomerAlias]] = relationship(back_populates="customer")

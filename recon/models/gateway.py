@@ -19,7 +19,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from recon.db.types import Base, created_at, currency_code, intpk, minor, utcnow
 from recon.models._money import MoneyAttr
 
-__all__ = ["GatewayEvent", "GatewayTransaction"]
+__all__ = ["SETTLED_CHARGE_STATUSES", "GatewayEvent", "GatewayTransaction"]
+
+# Statuses of a gateway charge whose money has arrived (the gateways normalise theirs to these:
+# Stripe/WeChat "succeeded", Alipay TRADE_SUCCESS "succeeded" and TRADE_FINISHED "finished"):
+# such a charge settles the invoice it names, and is matchable and queued when it names none.
+SETTLED_CHARGE_STATUSES = ("succeeded", "finished")
 
 
 class GatewayEvent(Base):

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     from recon.models.customer import Customer
     from recon.models.match import Allocation
 
-__all__ = ["INVOICE_STATUSES", "Invoice"]
+__all__ = ["INVOICE_STATUSES", "OPEN_INVOICE_STATUSES", "Invoice"]
 
 INVOICE_STATUSES = ("open", "partial", "paid", "cancelled")
+OPEN_INVOICE_STATUSES = ("open", "partial")  # money still due: matchable, dunnable, in aging
 
 
 class Invoice(Base):

@@ -21,6 +21,7 @@ __all__ = [
     "ADJUSTMENT_KINDS",
     "MATCH_KINDS",
     "MATCH_STATUSES",
+    "QUEUE_CAUSES",
     "Adjustment",
     "Allocation",
     "Match",
@@ -29,6 +30,20 @@ __all__ = [
 MATCH_KINDS = ("receipt_invoice", "gateway_invoice", "payout_deposit")
 MATCH_STATUSES = ("suggested", "auto", "manual", "rejected", "undone", "superseded")
 ACTIVE_STATUSES = ("auto", "manual")  # confirmed: their allocations count against invoices
+# Why a receipt needs a person: decided once where the proposal is made, stored on the match
+# (``Match.cause``) and filtered on by the queue. Closed list; order = display order.
+QUEUE_CAUSES = (
+    "no_candidate",
+    "fee_gap",
+    "partial_payment",
+    "overpayment",
+    "several_invoices",
+    "ambiguous",
+    "possible_duplicate",
+    "payout_deposit",
+    "unknown_payer",
+    "low_confidence",
+)
 ADJUSTMENT_KINDS = (
     "bank_fee",
     "fx_difference",
@@ -69,6 +84,7 @@ class Match(Base):
     confidence: Mapped[float] = mapped_column(Float)  # a score, not money
     reasons: Mapped[list[Any]] = mapped_column(default=list)
     alternatives: Mapped[list[Any]] = mapped_column(default=list)
+    cause: Mapped[str | None] = mapped_column(String(24), index=True)  # one of QUEUE_CAUSES
     statement_line_id: Mapped[int | None] = mapped_column(
         ForeignKey("statement_line.id"), index=True
     )
