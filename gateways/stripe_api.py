@@ -17,7 +17,7 @@ import stripe
 
 from gateways.errors import GatewayApiError
 from gateways.model import GatewayTxn
-from gateways.money import from_minor
+from gateways.money import from_stripe_minor
 from gateways.stripe_events import GATEWAY, order_ref, when
 from gateways.stripe_reports import KIND_BY_CATEGORY, identity
 
@@ -56,8 +56,8 @@ def from_balance_transaction(bt: Mapping[str, Any], payout_id: str | None = None
     category = str(bt.get("reporting_category") or bt.get("type") or "")
     source_id, source = _source(bt)
     gateway_id, status = identity(category, source_id, str(bt["id"]))
-    gross, fee = from_minor(bt["amount"], currency), from_minor(bt["fee"], currency)
-    net = from_minor(bt["net"], currency)
+    gross, fee = from_stripe_minor(bt["amount"], currency), from_stripe_minor(bt["fee"], currency)
+    net = from_stripe_minor(bt["net"], currency)
     kind = KIND_BY_CATEGORY.get(category, "adjustment")
     if category == "payout_reversal":
         gross, fee, net = -gross, -fee, -net

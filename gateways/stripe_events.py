@@ -18,7 +18,7 @@ from typing import Any
 
 from gateways.errors import WebhookRejected
 from gateways.model import GatewayTxn, VerifiedEvent
-from gateways.money import from_minor
+from gateways.money import from_stripe_minor
 
 GATEWAY = "stripe"
 # Metadata keys that may carry our invoice / order number, first match wins.
@@ -66,7 +66,7 @@ def _amount(obj: Mapping[str, Any], key: str, event: VerifiedEvent) -> tuple[Any
             "malformed", f"{key}/currency missing or not minor units",
             gateway=GATEWAY, event_id=event.event_id,
         )
-    return from_minor(amount, currency), currency.upper()
+    return from_stripe_minor(amount, currency), currency.upper()
 
 
 def _txn(event: VerifiedEvent, obj: Mapping[str, Any], **fields: Any) -> GatewayTxn:
@@ -127,9 +127,9 @@ def dispute(event: VerifiedEvent, dp: Mapping[str, Any]) -> list[GatewayTxn]:
     """A dispute, opened or closed; its status (won, lost, ...) decides the final state."""
     gross, currency = _amount(dp, "amount", event)
     fee = sum(
-        (from_minor(bt["fee"], bt["currency"]) for bt in dp.get("balance_transactions") or []
+        (from_stripe_minor(bt["fee"], bt["currency"]) for bt in dp.get("balance_transactions") or []
          if isinstance(bt, Mapping) and isinstance(bt.get("fee"), int)),
-        start=from_minor(0, currency),
+        start=from_stripe_minor(0, currency),
     )
     return [_txn(
         event, dp, gateway_id=dp["id"], kind="dispute", gross=-gross, currency=currency,

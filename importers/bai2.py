@@ -13,6 +13,8 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from iso4217 import Currency
+
 from importers.bai2_records import Record, records
 from importers.base import Importer, Source
 from importers.decoding import decode
@@ -21,7 +23,6 @@ from importers.model import ParsedFile, ParsedLine, ParsedStatement, Status
 from importers.statements import finish_statement
 from importers.values import Where, check_date, currency_code
 
-EXPONENTS = {"JPY": 0, "KRW": 0, "CLP": 0, "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3}
 _FIRST = re.compile(rb"\A(\xef\xbb\xbf)?\s*\d{2},[^\r\n]*/")
 _KEYED = re.compile(r"^([A-Z]{2,5}):\s*(.*)$")
 
@@ -49,7 +50,11 @@ def _minor(raw: str, currency: str, where: Where) -> Decimal:
     raw = raw.strip()
     if not re.fullmatch(r"[+-]?\d+", raw):
         raise where.error("amount must be digits in minor units", raw)
-    return Decimal(raw).scaleb(-EXPONENTS.get(currency, 2))
+    try:  # BAI2 amounts are in the currency's ISO 4217 minor units (VND 0, KWD 3)
+        places = Currency(currency).exponent
+    except ValueError:
+        raise where.error(f"currency {currency} is not an ISO 4217 code", currency) from None
+    return Decimal(raw).scaleb(-(2 if places is None else places))
 
 
 def _yymmdd(raw: str, where: Where) -> date:

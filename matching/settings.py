@@ -10,20 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+
+from iso4217 import Currency
 
 from matching.errors import InvalidSettings
 
-# ISO 4217 exponents that differ from 2 (the rest use 2).
-_EXPONENTS = {
-    "JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "PYG": 0, "UGX": 0, "XAF": 0, "XOF": 0,
-    "XPF": 0, "BIF": 0, "DJF": 0, "GNF": 0, "KMF": 0, "RWF": 0, "VUV": 0, "MGA": 0,
-    "BHD": 3, "JOD": 3, "KWD": 3, "OMR": 3, "TND": 3, "IQD": 3, "LYD": 3,
-}  # fmt: skip
 
-
+@lru_cache(maxsize=256)
 def exponent(currency: str) -> int:
-    """Number of minor-unit digits of `currency` (JPY 0, USD 2, KWD 3)."""
-    return _EXPONENTS.get(currency.upper(), 2)
+    """ISO 4217 minor-unit digits of `currency` (JPY 0, USD 2, KWD 3, HUF 2), from the project's
+    one table (the ``iso4217`` package); 2 for a code ISO gives none (the engine never refuses)."""
+    try:
+        places = Currency(currency.upper()).exponent
+    except ValueError:
+        return 2
+    return 2 if places is None else places
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """Exact money: ISO 4217 codes, minor units, and conversions between ``Decimal`` and integers.
 
 Money is persisted as an integer count of the currency's minor units plus the ISO 4217 code, and
-read back as an exact ``Decimal``; nothing here ever touches a float. The list of codes comes from
-ISO 4217 as shipped by ``pycountry`` (Debian's iso-codes); the number of minor units per currency
-from the CLDR data in ``babel`` (JPY 0, EUR 2, KWD 3, CLF 4), which agrees with ISO 4217 for every
-active code.
+read back as an exact ``Decimal``; nothing here ever touches a float. Codes and minor units come
+from ISO 4217's own list as shipped by the maintained ``iso4217`` package (HUF 2, IQD 3, VND 0,
+CLF 4) -- the one table for every package. Babel's CLDR digits are display conventions that
+change between releases (HUF is 0 under babel 2.19) and are used for display only, with one
+exception: codes ISO lists without minor units (``XXX``) or no longer lists at all (``DEM`` in an
+old MT940 archive) carry no ISO figure, so statements in them use CLDR's digits.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import lru_cache
 
-import pycountry
 from babel.numbers import get_currency_precision, list_currencies
+from iso4217 import Currency
 
 __all__ = [
     "Money",
@@ -22,6 +24,8 @@ __all__ = [
     "from_minor",
     "is_iso4217",
     "is_statement_currency",
+    "iso_codes",
+    "iso_minor_units",
     "minor_units",
     "parse_amount",
     "quantize",
@@ -43,7 +47,22 @@ def is_iso4217(code: str) -> bool:
     """True for an active ISO 4217 currency code that can carry money (``"EUR"``, not ``"eur"``)."""
     if len(code) != 3 or not code.isascii() or not code.isupper() or code in _NOT_MONEY:
         return False
-    return pycountry.currencies.get(alpha_3=code) is not None
+    return iso_minor_units(code) is not None
+
+
+def iso_codes() -> tuple[str, ...]:
+    """Every active ISO 4217 code that carries money."""
+    return tuple(c.code for c in Currency if is_iso4217(c.code))
+
+
+@lru_cache(maxsize=512)
+def iso_minor_units(code: str) -> int | None:
+    """ISO 4217's minor units of an active code (``None`` for unknown codes and for codes such as
+    ``XAU`` that ISO lists without minor units). The only exponent table of the project."""
+    try:
+        return Currency(code.upper()).exponent
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=512)
@@ -68,7 +87,8 @@ def minor_units(currency: str) -> int:
     """Number of decimal places of ``currency`` (JPY 0, USD 2, KWD 3); raises on unknown codes."""
     if not is_statement_currency(currency):
         raise MoneyError(f"unknown currency code {currency!r} (not ISO 4217)")
-    return int(get_currency_precision(currency))
+    iso = iso_minor_units(currency)
+    return iso if iso is not None else int(get_currency_precision(currency))
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

@@ -14,12 +14,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import pycountry
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
 from recon.models import BankAccount, GatewayTransaction, Match, StatementLine
-from recon.money import is_iso4217, minor_units
+from recon.money import iso_codes, minor_units
 
 __all__ = ["CAUSES", "cause_case", "exponent_of", "items_subquery", "reason_patterns"]
 
@@ -105,8 +104,7 @@ def cause_case(
 
 @lru_cache(maxsize=1)
 def _non_two_exponents() -> dict[str, int]:
-    codes = (c.alpha_3 for c in pycountry.currencies)
-    return {c: minor_units(c) for c in codes if is_iso4217(c) and minor_units(c) != 2}
+    return {c: minor_units(c) for c in iso_codes() if minor_units(c) != 2}
 
 
 def exponent_of(currency: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
