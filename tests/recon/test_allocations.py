@@ -319,22 +319,33 @@ amounts = st.integers(min_value=1, max_value=50_000)
     ),
 )
 def test_allocation_sums_never_exceed_receipts_or_invoices(session, invoices, receipts) -> None:
-    """Whatever mix of matches is attempted, the accepted ones keep every sum within bounds."""
+    """Whatever mix of matches is attempted, a valid one is accepted, an invalid one is refused
+    by the service (``InvariantError``, never a database error), and every sum stays in bounds.
+    A model of the open amounts decides which is which."""
     nested = session.begin_nested()
     invs = [make_invoice(session, str(Decimal(a).scaleb(-2))) for a in invoices]
+    open_left = list(invoices)
     lines = []
     for amount, wanted in receipts:
         line = make_line(session, str(Decimal(amount).scaleb(-2)))
         lines.append(line)
-        specs = [AllocationSpec(invs[i % len(invs)].id, Decimal(a).scaleb(-2)) for i, a in wanted]
+        per_invoice = dict(reversed([(i % len(invs), a) for i, a in wanted]))  # one per invoice
+        specs = [AllocationSpec(invs[i].id, Decimal(a).scaleb(-2)) for i, a in per_invoice.items()]
         if not specs:
             continue
+        valid = (sum(per_invoice.values()) <= amount
+                 and all(a <= open_left[i] for i, a in per_invoice.items()))
         sp = session.begin_nested()
         try:
             create_match(session, receipt=line, allocations=specs, status="auto", actor="prop")
-            sp.commit()
-        except (InvariantError, sa.exc.IntegrityError):
+        except InvariantError:
             sp.rollback()
+            assert not valid, (amount, per_invoice, open_left)
+        else:
+            sp.commit()
+            assert valid, (amount, per_invoice, open_left)
+            for i, a in per_invoice.items():
+                open_left[i] -= a
     session.flush()
     for inv in invs:
         allocated = session.scalar(
@@ -344,6 +355,7 @@ def test_allocation_sums_never_exceed_receipts_or_invoices(session, invoices, re
             .where(Allocation.invoice_id == inv.id, Match.status == "auto")
         )
         assert allocated == inv.paid_minor <= inv.amount_minor
+    assert [inv.amount_minor - inv.paid_minor for inv in invs] == open_left
     for line in lines:
         total = session.scalar(
             select(func.coalesce(func.sum(Allocation.amount_minor), 0))
