@@ -27,12 +27,11 @@ from recon.allocation import allocations
 from recon.db.types import as_utc, utcnow
 from recon.gateway import refunds as gateway_refunds
 from recon.gateway.upsert import insert_ignore_returning
-from recon.models import GatewayTransaction, Invoice
+from recon.models import SETTLED_CHARGE_STATUSES, GatewayTransaction, Invoice
 from recon.money import from_minor, to_minor
 
-__all__ = ["SETTLING_STATUSES", "Upserted", "settle", "to_record", "upsert"]
+__all__ = ["Upserted", "settle", "to_record", "upsert"]
 
-SETTLING_STATUSES = ("succeeded", "finished")
 _TXN_KEY = ("gateway", "kind", "gateway_id")
 
 
@@ -132,7 +131,7 @@ def settle(session: Session, row: GatewayTransaction, *, actor: str) -> str | No
     Returns ``None`` when settled (or nothing to do), else an exception code for a person:
     ``unknown_order``, ``currency_mismatch``, ``amount_mismatch``, ``invoice_not_open``.
     """
-    if row.kind != "charge" or row.status not in SETTLING_STATUSES or not row.order_ref:
+    if row.kind != "charge" or row.status not in SETTLED_CHARGE_STATUSES or not row.order_ref:
         return None
     if row.allocated_minor > 0:
         return None  # settled by an earlier delivery or a person

@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 import matching as m
 from recon.models import (
     ACTIVE_STATUSES,
+    OPEN_INVOICE_STATUSES,
+    SETTLED_CHARGE_STATUSES,
     Allocation,
     Customer,
     CustomerAlias,
@@ -68,7 +70,7 @@ def _order_refs(meta: dict[str, Any] | None) -> tuple[str, ...]:
 
 
 def open_invoices(session: Session) -> list[m.OpenInvoice]:
-    rows = session.scalars(select(Invoice).where(Invoice.status.in_(("open", "partial"))))
+    rows = session.scalars(select(Invoice).where(Invoice.status.in_(OPEN_INVOICE_STATUSES)))
     return [
         m.OpenInvoice(
             id=inv.id,
@@ -127,7 +129,7 @@ def open_charges(session: Session) -> list[GatewayTransaction]:
     """Succeeded gateway charges with money unapplied and no automatic match."""
     stmt = select(GatewayTransaction).where(
         GatewayTransaction.kind == "charge",
-        GatewayTransaction.status.in_(("succeeded", "paid", "captured", "SUCCESS")),
+        GatewayTransaction.status.in_(SETTLED_CHARGE_STATUSES),
         GatewayTransaction.allocated_minor < func.abs(GatewayTransaction.gross_minor),
         _no_machine_match(Match.gateway_txn_id == GatewayTransaction.id),
     )

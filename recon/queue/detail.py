@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from recon.errors import NotFound
 from recon.models import (
     ACTIVE_STATUSES,
+    OPEN_INVOICE_STATUSES,
     Adjustment,
     Customer,
     GatewayTransaction,
@@ -157,7 +158,7 @@ def search_open_invoices(
     stmt = (
         sa.select(Invoice)
         .join(Customer, Customer.id == Invoice.customer_id)
-        .where(Invoice.status.in_(("open", "partial")))
+        .where(Invoice.status.in_(OPEN_INVOICE_STATUSES))
         .options(selectinload(Invoice.customer))
     )
     if currency:

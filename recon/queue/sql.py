@@ -17,7 +17,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
-from recon.models import BankAccount, GatewayTransaction, Match, StatementLine
+from recon.models import (
+    SETTLED_CHARGE_STATUSES,
+    BankAccount,
+    GatewayTransaction,
+    Match,
+    StatementLine,
+)
 from recon.money import iso_codes, minor_units
 
 __all__ = ["CAUSES", "cause_case", "exponent_of", "items_subquery", "reason_patterns"]
@@ -187,7 +193,8 @@ def _charges(open_only: bool) -> sa.Select:
         .where(gt.kind == "charge", gt.gross_minor > 0)
     )
     if open_only:  # the terms of the partial index ix_gateway_transaction_queue_open
-        stmt = stmt.where(gt.allocated_minor < gt.gross_minor, gt.status == "succeeded")
+        stmt = stmt.where(gt.allocated_minor < gt.gross_minor,
+                          gt.status.in_(SETTLED_CHARGE_STATUSES))
     return stmt
 
 

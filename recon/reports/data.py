@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from recon.models import Match
+from recon.models import ACTIVE_STATUSES, Match
 from recon.money import from_minor
 from recon.queue.sql import CAUSES, items_subquery
 from recon.reports.payouts import payout_rows
@@ -150,7 +150,7 @@ def _as_date(value: object) -> dt.date | None:
 def _matched_receipts(session: Session) -> set[tuple[str, int]]:
     """("line", id) and ("charge", id) of every receipt with a confirmed match."""
     stmt = select(Match.statement_line_id, Match.gateway_txn_id, Match.kind).where(
-        Match.status.in_(("auto", "manual"))
+        Match.status.in_(ACTIVE_STATUSES)
     )
     found: set[tuple[str, int]] = set()
     for line_id, txn_id, kind in session.execute(stmt):

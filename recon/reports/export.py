@@ -18,6 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from recon.models import (
+    ACTIVE_STATUSES,
     Allocation,
     BankAccount,
     Customer,
@@ -57,7 +58,7 @@ def export_rows(
     session: Session, *, confirmed_only: bool = False, since: dt.date | None = None
 ) -> Iterator[dict[str, Any]]:
     """Rows in match order; suggestions included unless ``confirmed_only``."""
-    statuses = ("auto", "manual") if confirmed_only else ("auto", "manual", "suggested")
+    statuses = ACTIVE_STATUSES if confirmed_only else (*ACTIVE_STATUSES, "suggested")
     stmt = (
         select(Allocation, Match, Invoice, Customer)
         .join(Match, Allocation.match_id == Match.id)

@@ -15,13 +15,13 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from recon.models import ACTIVE_STATUSES as _ACTIVE
 from recon.models import GatewayTransaction, Match, StatementLine
 from recon.money import from_minor
 from recon.reports.rows import PayoutRow
 
 __all__ = ["payout_rows"]
 
-_ACTIVE = ("auto", "manual")
 _FOUND = (*_ACTIVE, "suggested")
 
 

@@ -19,7 +19,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from recon.models import ACTIVE_STATUSES as _ACTIVE
 from recon.models import (
+    OPEN_INVOICE_STATUSES,
     BankAccount,
     Customer,
     Invoice,
@@ -41,7 +43,6 @@ __all__ = [
 ]
 
 AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", ">90")
-_ACTIVE = ("auto", "manual")
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ def aging_rows(session: Session, as_of: dt.date) -> list[AgingRow]:
     stmt = (
         select(Invoice, Customer)
         .join(Customer, Customer.id == Invoice.customer_id)
-        .where(Invoice.status.in_(("open", "partial")))
+        .where(Invoice.status.in_(OPEN_INVOICE_STATUSES))
     )
     sums: dict[tuple[str, str, str], list[int]] = {}
     counts: dict[tuple[str, str, str], int] = defaultdict(int)

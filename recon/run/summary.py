@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from recon.models import Match
+from recon.models import ACTIVE_STATUSES, Match
 from recon.money import from_minor
 from recon.reports.data import ReportData
 from recon.run.files import FileOutcome
@@ -30,7 +30,7 @@ def unapplied_cash(session: Session) -> dict[str, Decimal]:
     """What confirmed matches left unapplied (overpayments), per currency."""
     stmt = (
         select(Match.currency, func.sum(Match.unapplied_minor))
-        .where(Match.status.in_(("auto", "manual")), Match.unapplied_minor > 0)
+        .where(Match.status.in_(ACTIVE_STATUSES), Match.unapplied_minor > 0)
         .group_by(Match.currency)
     )
     return {cur: from_minor(int(total), cur) for cur, total in session.execute(stmt) if total}
