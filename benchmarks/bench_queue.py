@@ -49,7 +49,7 @@ from recon.queue import cache as queue_cache
 TARGET_MS = 300.0
 REASONS = {
     "fee_gap": [{"feature": "amount", "level": "fee", "weight": 4.0, "detail": "short by fee"}],
-    "amount_mismatch": [{"feature": "amount", "level": "partial", "weight": -4.0, "detail": "-"}],
+    "partial_payment": [{"feature": "amount", "level": "partial", "weight": -4.0, "detail": "-"}],
     "unknown_payer": [{"feature": "payer", "level": "different", "weight": -5.0, "detail": "-"}],
     "low_confidence": [{"feature": "amount", "level": "exact", "weight": 8.0, "detail": "-"}],
 }
@@ -122,7 +122,7 @@ def _suggestions(lines: list[int], charges: list[int], rng: random.Random) -> li
                 "alternatives": [{"label": "two invoices", "confidence": 0.4}]
                 if cause == "ambiguous" else [],
                 "currency": "USD", "created_by": "bench", "kind": "receipt_invoice",
-                "unapplied_minor": 0,
+                "unapplied_minor": 0, "cause": cause,
             })  # fmt: skip
     return rows
 
@@ -140,7 +140,7 @@ def naive_page(session_factory, limit: int = 50) -> list:
             sa.select(Match).where(Match.status == "suggested"))}  # fmt: skip
         charges = s.scalars(sa.select(GatewayTransaction)).all()
         rows = [(_naive_cause(x, sugg.get(x.id)), x.booking_date, x.id) for x in lines]
-        rows += [("unknown_payer", c.occurred_at.date(), c.id) for c in charges]
+        rows += [("no_candidate", c.occurred_at.date(), c.id) for c in charges]
         rows.sort(key=lambda r: (r[0], r[1], r[2]))
         return rows[:limit]
 
@@ -149,13 +149,8 @@ def _naive_cause(line: StatementLine, match: Match | None) -> str:
     if line.possible_duplicate:
         return "possible_duplicate"
     if match is None:
-        return "unknown_payer"
-    if match.alternatives:
-        return "ambiguous"
-    levels = {(r["feature"], r["level"]) for r in match.reasons}
-    if levels & {("amount", "fee"), ("amount", "fx")}:
-        return "fee_gap"
-    return "amount_mismatch" if ("amount", "partial") in levels else "low_confidence"
+        return "no_candidate"
+    return match.cause or "low_confidence"
 
 
 def timed(fn: Callable[[], object], n: int) -> tuple[float, float]:

@@ -25,10 +25,14 @@ __all__ = ["CAUSE_LABELS", "bp"]
 
 CAUSE_LABELS = {
     "possible_duplicate": _l("Possible duplicate"),
+    "no_candidate": _l("No candidate invoice"),
     "unknown_payer": _l("Unknown payer"),
-    "ambiguous": _l("Ambiguous combination"),
+    "ambiguous": _l("Competing readings"),
     "fee_gap": _l("Fee gap"),
-    "amount_mismatch": _l("Amount mismatch"),
+    "partial_payment": _l("Partial payment"),
+    "overpayment": _l("Overpayment"),
+    "several_invoices": _l("Several invoices"),
+    "payout_deposit": _l("Payout deposit"),
     "low_confidence": _l("Low confidence"),
 }
 SORT_LABELS = {

@@ -89,6 +89,7 @@ def create_match(
     adjustments_: Sequence[AdjustmentSpec] = (),
     run_id: int | None = None,
     kind: str | None = None,
+    cause: str | None = None,
 ) -> Match:
     """Record a match of ``receipt`` to invoices; ``auto``/``manual`` apply it at once."""
     if status not in ("suggested", "auto", "manual"):
@@ -106,6 +107,7 @@ def create_match(
         confidence=float(confidence),
         reasons=audit.jsonable(list(reasons)),
         alternatives=audit.jsonable(list(alternatives)),
+        cause=cause,
         currency=receipt.currency,
         run_id=run_id,
         created_by=actor,

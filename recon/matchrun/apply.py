@@ -38,6 +38,7 @@ from recon.allocation.allocations import (
     supersede_suggestions,
 )
 from recon.errors import ServiceError
+from recon.matchrun.causes import cause_of_proposal
 from recon.matchrun.load import LINE, Loaded
 from recon.models import GatewayTransaction, Invoice, Match, StatementLine
 from recon.money import from_minor
@@ -105,7 +106,7 @@ def _create(session: Session, loaded: Loaded, prop: m.Proposal, actor: str, run_
         allocations=[_spec(a) for a in prop.allocations],
         status=prop.status, actor=actor, confidence=prop.confidence,
         reasons=_reasons(prop), alternatives=_alternatives(prop), adjustments_=adjustments,
-        run_id=run_id,
+        run_id=run_id, cause=cause_of_proposal(prop),
         kind="receipt_invoice" if isinstance(receipt, StatementLine) else "gateway_invoice",
     )  # fmt: skip
 

@@ -136,6 +136,7 @@ def _payout_pair(session, loaded, pair, report, actor, run_id, taken: set[int]) 
         return
     match = Match(
         kind="payout_deposit", status=pair.status, confidence=pair.confidence,
+        cause="payout_deposit",
         reasons=audit.jsonable([dataclasses.asdict(r) for r in pair.reasons]),
         statement_line_id=int(pair.deposit_id), gateway_txn_id=int(pair.payout_id),
         currency=loaded.lines[int(pair.deposit_id)].currency, run_id=run_id,

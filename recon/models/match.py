@@ -33,15 +33,15 @@ ACTIVE_STATUSES = ("auto", "manual")  # confirmed: their allocations count again
 # Why a receipt needs a person: decided once where the proposal is made, stored on the match
 # (``Match.cause``) and filtered on by the queue. Closed list; order = display order.
 QUEUE_CAUSES = (
+    "possible_duplicate",
     "no_candidate",
+    "unknown_payer",
+    "ambiguous",
     "fee_gap",
     "partial_payment",
     "overpayment",
     "several_invoices",
-    "ambiguous",
-    "possible_duplicate",
     "payout_deposit",
-    "unknown_payer",
     "low_confidence",
 )
 ADJUSTMENT_KINDS = (

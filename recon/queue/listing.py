@@ -2,15 +2,11 @@
 
 An item is a receipt with money not yet applied: a booked bank credit with an unapplied amount
 and no disposition, or a succeeded gateway charge not fully allocated to invoices. Each item
-carries its *cause*, derived in SQL (so filtering, grouping and counting stay in the database)
-from the line's ``possible_duplicate`` flag and the receipt's latest open suggestion:
-
-- ``possible_duplicate``: the importer flagged the line;
-- ``unknown_payer``: no suggestion at all, or the payer evidence is weak/different/missing;
-- ``ambiguous``: the suggestion lists alternatives (several invoices or combinations fit);
-- ``fee_gap``: the amount only fits after a bank fee or an FX difference;
-- ``amount_mismatch``: partial, over- or far-off payment;
-- ``low_confidence``: a suggestion with none of the above, just below the auto threshold.
+carries its *cause* (one of ``recon.models.QUEUE_CAUSES``), in SQL so filtering, grouping and
+counting stay in the database: ``possible_duplicate`` when the importer flagged the line,
+``no_candidate`` when no open suggestion exists, else the cause the matcher's proposal was stored
+with (``Match.cause``, decided in ``recon.matchrun.causes``: unknown payer, ambiguous, fee gap,
+partial payment, overpayment, several invoices, payout deposit, low confidence).
 
 Data contract with the matching service (``Match.reasons`` / ``Match.alternatives`` JSON): each
 reason is ``{"feature", "level", "weight", "detail"}`` (``dataclasses.asdict`` of

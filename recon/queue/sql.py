@@ -2,10 +2,10 @@
 
 ``items_subquery()`` is a UNION ALL of bank credit lines and gateway charges with the columns
 ``kind, id, cause_rank, suggestion_id, confidence, account, currency, unapplied_minor, booked,
-payer, text``. ``cause_rank`` indexes ``CAUSES``: one CASE over the line's flags and the text of
-the latest open suggestion's ``reasons``/``alternatives`` JSON (substring tests; see
-``recon.queue.listing`` for the data contract), so the database filters, groups and counts by
-cause. The latest suggestion is found per receipt through the ``(receipt, status, id)`` indexes
+payer, text``. ``cause_rank`` indexes ``CAUSES`` (= ``recon.models.QUEUE_CAUSES``): one CASE over
+the line's duplicate flag, the presence of an open suggestion and the cause stored on it
+(``Match.cause``), so the database filters, groups and counts by cause. The latest suggestion
+is found per receipt through the ``(receipt, status, id)`` indexes
 of migration 0006. Raises nothing itself.
 """
 
@@ -15,9 +15,9 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
 
 from recon.models import (
+    QUEUE_CAUSES,
     SETTLED_CHARGE_STATUSES,
     BankAccount,
     GatewayTransaction,
@@ -26,86 +26,27 @@ from recon.models import (
 )
 from recon.money import iso_codes, minor_units
 
-__all__ = ["CAUSES", "cause_case", "exponent_of", "items_subquery", "reason_patterns"]
+__all__ = ["CAUSES", "cause_case", "exponent_of", "items_subquery"]
 
 # In display (and grouping) order: what a person should look at first comes first.
-CAUSES = (
-    "possible_duplicate",
-    "unknown_payer",
-    "ambiguous",
-    "fee_gap",
-    "amount_mismatch",
-    "low_confidence",
-)
-
-# (cause, feature, levels): the first rule whose (feature, level) appears in the reasons wins.
-_REASON_RULES = (
-    ("fee_gap", "amount", ("fee", "fx")),
-    ("amount_mismatch", "amount", ("partial", "over", "far")),
-    ("unknown_payer", "payer", ("weak", "different", "missing", "rejected")),
-)
-
-
-def reason_patterns(feature: str, level: str) -> tuple[str, str]:
-    """Substrings that find ``(feature, level)`` in the JSON text: (dict form, list form).
-
-    The dict form names the level only (key order may vary; these levels are unique to their
-    feature in ``matching.levels``), the list form ``[feature, level, ...]`` both.
-    """
-    return (f'"level": "{level}"', f'["{feature}", "{level}"')
-
-
-class Contains(sa.sql.functions.GenericFunction):
-    """Position of a substring (case-sensitive, 0 when absent): cheaper than LIKE '%..%'."""
-
-    name = "queue_contains"
-    type = sa.Integer()
-    inherit_cache = True
-
-
-@compiles(Contains)
-def _contains_default(element: Contains, compiler: Any, **kw: Any) -> str:
-    return f"instr({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(Contains, "postgresql")
-def _contains_pg(element: Contains, compiler: Any, **kw: Any) -> str:
-    return f"strpos({compiler.process(element.clauses, **kw)})"
-
-
-def _has_reason(
-    reasons: sa.ColumnElement[str],
-    as_list: sa.ColumnElement[bool],
-    feature: str,
-    levels: tuple[str, ...],
-) -> sa.ColumnElement[bool]:
-    """Only the patterns of the stored form are tested (half the substring searches)."""
-    pats = [reason_patterns(feature, level) for level in levels]
-    in_dicts = sa.or_(*(Contains(reasons, d) > 0 for d, _ in pats))
-    in_lists = sa.or_(*(Contains(reasons, li) > 0 for _, li in pats))
-    return sa.or_(sa.and_(as_list, in_lists), sa.and_(sa.not_(as_list), in_dicts))
+CAUSES = QUEUE_CAUSES
+_RANK = {cause: rank for rank, cause in enumerate(CAUSES)}
 
 
 def cause_case(
     duplicate: sa.ColumnElement[bool] | bool,
     suggestion_id: sa.ColumnElement[int],
-    reasons: sa.ColumnElement[str],
-    alternatives: sa.ColumnElement[str],
+    stored: sa.ColumnElement[str],
 ) -> sa.ColumnElement[int]:
-    """The cause of an item as its index in ``CAUSES`` (one SQL CASE, evaluated once)."""
-    whens: list[tuple[sa.ColumnElement[bool], str]] = []
+    """The cause of an item as its index in ``CAUSES``: a flagged line is a possible duplicate,
+    a receipt without an open proposal has no candidate, else the cause stored on the proposal
+    (``recon.matchrun.causes``). Columns only: no JSON is searched."""
+    whens: list[tuple[sa.ColumnElement[bool], int]] = []
     if not isinstance(duplicate, bool):
-        whens.append((duplicate == sa.true(), "possible_duplicate"))
-    whens.append((suggestion_id.is_(None), "unknown_payer"))
-    whens.append((sa.func.coalesce(alternatives, "[]").not_in(["[]", "null"]), "ambiguous"))
-    as_list = sa.func.substr(reasons, 1, 2) == "[["
-    for cause, feature, levels in _REASON_RULES:
-        whens.append((_has_reason(reasons, as_list, feature, levels), cause))
-    rank = sa.case(
-        *((cond, CAUSES.index(name)) for cond, name in whens),
-        else_=CAUSES.index("low_confidence"),
-    )
-    return rank
+        whens.append((duplicate == sa.true(), _RANK["possible_duplicate"]))
+    whens.append((suggestion_id.is_(None), _RANK["no_candidate"]))
+    stored_rank = sa.case(_RANK, value=stored, else_=_RANK["low_confidence"])
+    return sa.case(*whens, else_=stored_rank)
 
 
 @lru_cache(maxsize=1)
@@ -135,12 +76,7 @@ def _latest(column: sa.ColumnElement[int], receipt_id: sa.ColumnElement[int]):
 
 def _columns(kind: str, receipt_id: sa.ColumnElement[int], duplicate: Any) -> tuple[list[Any], Any]:
     sugg = sa.orm.aliased(Match, name=f"{kind}_sugg")
-    rank = cause_case(
-        duplicate,
-        sugg.id,
-        sa.cast(sugg.reasons, sa.Text),
-        sa.cast(sugg.alternatives, sa.Text),
-    )
+    rank = cause_case(duplicate, sugg.id, sugg.cause)
     return [
         sa.literal(kind).label("kind"),
         receipt_id.label("id"),

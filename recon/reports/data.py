@@ -47,11 +47,15 @@ __all__ = [
 
 AGE_BUCKETS = ("0-7", "8-30", "31-60", "61-90", ">90")
 CAUSE_LABELS = {
-    "fee_gap": "fee gap",
-    "ambiguous": "ambiguous combination",
-    "unknown_payer": "unknown payer",
-    "amount_mismatch": "amount mismatch",
     "possible_duplicate": "possible duplicate",
+    "no_candidate": "no candidate invoice",
+    "unknown_payer": "unknown payer",
+    "ambiguous": "competing readings",
+    "fee_gap": "fee gap",
+    "partial_payment": "partial payment",
+    "overpayment": "overpayment",
+    "several_invoices": "several invoices",
+    "payout_deposit": "payout deposit",
     "payout_difference": "payout difference",
     "low_confidence": "low confidence",
 }

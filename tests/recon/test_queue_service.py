@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from recon.allocation.allocations import AllocationSpec, create_match
 from recon.errors import ApprovalError, InvariantError
-from recon.models import Adjustment, AuditEvent, Invoice
+from recon.matchrun.causes import cause_of_stored
+from recon.models import QUEUE_CAUSES, Adjustment, AuditEvent, Invoice
 from recon.queue import cache as queue_cache
 from recon.queue.actions import (
     ManualRow,
@@ -39,6 +40,7 @@ def _fresh_counts():
 
 
 def suggest(session, line, invoice, amount, reasons=(), alternatives=()):
+    """A stored suggestion with the cause the matcher decides from these reasons."""
     return create_match(
         session,
         receipt=line,
@@ -48,6 +50,7 @@ def suggest(session, line, invoice, amount, reasons=(), alternatives=()):
         confidence=0.7,
         reasons=reasons,
         alternatives=alternatives,
+        cause=cause_of_stored("receipt_invoice", list(reasons), 1),
     )
 
 
@@ -61,16 +64,20 @@ def queue(session):
     inv = make_invoice(session, "100.00")
     rows = {
         "possible_duplicate": make_line(session, "10.00", possible_duplicate=True),
-        "unknown_payer": make_line(session, "20.00", booking_date=dt.date(2026, 2, 25)),
+        "no_candidate": make_line(session, "20.00", booking_date=dt.date(2026, 2, 25)),
+        "unknown_payer": make_line(session, "25.00"),
         "ambiguous": make_line(session, "30.00"),
         "fee_gap": make_line(session, "98.00"),
-        "amount_mismatch": make_line(session, "40.00"),
+        "partial_payment": make_line(session, "40.00"),
         "low_confidence": make_line(session, "100.00"),
         "charge": make_charge(session, "12.00"),
     }
-    suggest(session, rows["ambiguous"], inv, "30", [reason("amount", "sum")], [{"label": "x"}])
+    suggest(session, rows["unknown_payer"], inv, "25", [reason("payer", "different", -5.0)])
+    suggest(session, rows["ambiguous"], inv, "30",
+            [reason("payer", "exact"), reason("competition", "2 alternatives", -1.6)],
+            [{"label": "x"}])
     suggest(session, rows["fee_gap"], inv, "98", [reason("amount", "fee")])
-    suggest(session, rows["amount_mismatch"], inv, "40", [["amount", "partial", -4.0, "d"]])
+    suggest(session, rows["partial_payment"], inv, "40", [["amount", "partial", -4.0, "d"]])
     suggest(session, rows["low_confidence"], inv, "100", [reason("amount", "exact")])
     make_line(session, "5.00", disposition="own_transfer", allocated_minor=500)
     make_line(session, "-7.00")  # a debit is no receipt
@@ -83,25 +90,22 @@ def test_each_receipt_has_its_cause(session, queue) -> None:
     causes = {(i.kind, i.id): i.cause for i in page.items}
     for name, row in queue.items():
         kind = "charge" if name == "charge" else "line"
-        assert causes.pop((kind, row.id)) == ("unknown_payer" if kind == "charge" else name)
+        assert causes.pop((kind, row.id)) == ("no_candidate" if kind == "charge" else name)
     assert causes == {}  # cleared lines and debits are not in the queue
     assert [i.cause for i in page.items] == sorted(
-        (i.cause for i in page.items),
-        key=["possible_duplicate", "unknown_payer", "ambiguous", "fee_gap", "amount_mismatch",
-             "low_confidence"].index,
-    )  # grouped by cause
+        (i.cause for i in page.items), key=QUEUE_CAUSES.index)  # grouped by cause
 
 
 def test_counts_and_filters(session, queue) -> None:
     counts = queue_counts(session, QueueFilter(cause="fee_gap"))
-    assert counts["unknown_payer"]["count"] == 2
+    assert counts["no_candidate"]["count"] == 2
     assert counts["fee_gap"]["totals"] == {"EUR": Decimal("98.00")}
     only = queue_page(session, QueueFilter(cause="fee_gap", today=TODAY)).items
     assert [i.id for i in only] == [queue["fee_gap"].id]
     assert {i.kind for i in queue_page(session, QueueFilter(currency="usd")).items} == {"charge"}
     young = queue_page(session, QueueFilter(max_age=10, today=TODAY)).items
-    assert [i.id for i in young] == [queue["unknown_payer"].id]
-    assert len(queue_page(session, QueueFilter(min_age=10, today=TODAY)).items) == 6
+    assert [i.id for i in young] == [queue["no_candidate"].id]
+    assert len(queue_page(session, QueueFilter(min_age=10, today=TODAY)).items) == 7
     by_amount = queue_page(session, QueueFilter(text="98.00")).items
     assert [i.id for i in by_amount] == [queue["fee_gap"].id]
     account = queue["ambiguous"].account.account_key
@@ -122,7 +126,7 @@ def test_keyset_pages_cover_everything_once_in_order(session, queue, sort, group
         if cursor is None:
             break
     assert [i.key for i in seen] == [i.key for i in full]
-    assert len(full) == 7
+    assert len(full) == 8
     if not grouped and sort == "-amount":
         assert [i.unapplied for i in full][:2] == [Decimal("100.00"), Decimal("98.00")]
 
@@ -133,8 +137,8 @@ def test_malformed_cursor_is_a_value_error(session) -> None:
 
 
 def test_detail_reasons_and_invoice_search(session, queue) -> None:
-    detail = receipt_detail(session, "line", queue["amount_mismatch"].id)
-    assert detail.item.cause == "amount_mismatch"
+    detail = receipt_detail(session, "line", queue["partial_payment"].id)
+    assert detail.item.cause == "partial_payment"
     (sugg,) = detail.suggestions
     assert reasons_of(sugg.reasons)[0].level == "partial"
     assert reasons_of(sugg.reasons)[0].weight == -4.0

@@ -62,11 +62,11 @@ def test_unmatched_items_age_and_cause(session) -> None:
     data = build_report(session, AS_OF)
     assert sorted(u.amount for u in data.unmatched) == [Decimal("100.00"), Decimal("200.00")]
     assert {u.age_days for u in data.unmatched} == {(AS_OF - dt.date(2026, 1, 20)).days}
-    assert {u.cause for u in data.unmatched} == {"unknown_payer"}
+    assert {u.cause for u in data.unmatched} == {"no_candidate"}
     assert data.unmatched_by_bucket()["31-60"] == 2
     groups = {g.label: g for g in data.exceptions}
-    assert groups["unknown payer"].count == 2
-    assert groups["unknown payer"].totals == {"EUR": Decimal("300.00")}
+    assert groups["no candidate invoice"].count == 2
+    assert groups["no candidate invoice"].totals == {"EUR": Decimal("300.00")}
 
 
 def test_payout_expected_net_vs_bank_deposit(session) -> None:

@@ -79,6 +79,7 @@ def world(session_factory):
             s, receipt=fee_line, allocations=[AllocationSpec(inv_c.id, Decimal("49"))],
             status="suggested", actor="matcher", confidence=0.8,
             reasons=[{"feature": "amount", "level": "fee", "weight": 4.0, "detail": "fee"}],
+            cause="fee_gap",
         )  # fmt: skip
         two = make_line(s, "195.00", counterparty_name="ACME 7", remittance="two invoices")
         lost = make_line(s, "80.00", counterparty_name="NOBODY", remittance="???")

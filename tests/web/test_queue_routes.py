@@ -29,6 +29,7 @@ def data(session_factory):
             s, receipt=line, allocations=[AllocationSpec(inv.id, Decimal("98"))],
             status="suggested", actor="matcher", confidence=0.61,
             reasons=[{"feature": "amount", "level": "fee", "weight": 4.0, "detail": "2.00 short"}],
+            cause="fee_gap",
         )  # fmt: skip
         charge = make_charge(s, "12.00")
         paid = make_line(s, "10.00")
@@ -156,7 +157,7 @@ def test_queue_page_shows_causes_reasons_and_pages(client, login, session_factor
     second = client.get(f"/queue?cursor={cursor}&sort=-amount&group=0").get_data(as_text=True)
     assert second.count('class="item"') == 11 and "€1.00" in second and "€61.00" not in second
     grouped = client.get("/queue").get_data(as_text=True)
-    assert 'class="group"' in grouped and "Unknown payer" in grouped
+    assert 'class="group"' in grouped and "No candidate invoice" in grouped
     assert client.get("/queue?q=61.00").get_data(as_text=True).count('class="item"') == 1
 
 

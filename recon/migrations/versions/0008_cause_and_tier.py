@@ -1,6 +1,9 @@
 """Columns other areas build on: the queue cause stored on a match (decided where the proposal is
 made, from a closed list) and the customer's credit tier (NULL = the default tier).
 
+The cause of existing matcher proposals is back-filled from their stored reasons with the same
+decision the matcher uses now (``recon.matchrun.causes.cause_of_stored``); hand matches keep NULL.
+
 Revision ID: 0008_cause_and_tier
 Revises: 0007_adjustment_gateway
 """
@@ -24,6 +27,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_match_cause"), ["cause"], unique=False)
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.add_column(sa.Column("credit_tier", sa.String(length=8), nullable=True))
+    _backfill_causes()
+
+
+def _backfill_causes() -> None:
+    from recon.matchrun.causes import cause_of_stored
+
+    bind = op.get_bind()
+    match = sa.table("match", sa.column("id", sa.Integer), sa.column("kind", sa.String),
+                     sa.column("status", sa.String), sa.column("reasons", sa.JSON),
+                     sa.column("cause", sa.String))
+    alloc = sa.table("allocation", sa.column("match_id", sa.Integer),
+                     sa.column("invoice_id", sa.Integer))
+    invoices = (sa.select(sa.func.count(sa.distinct(alloc.c.invoice_id)))
+                .where(alloc.c.match_id == match.c.id).scalar_subquery())
+    rows = bind.execute(
+        sa.select(match.c.id, match.c.kind, match.c.reasons, invoices)
+        .where(match.c.status != "manual", match.c.cause.is_(None))
+    ).all()
+    for match_id, kind, reasons, n in rows:
+        bind.execute(match.update().where(match.c.id == match_id)
+                     .values(cause=cause_of_stored(kind, reasons, int(n or 0))))
 
 
 def downgrade() -> None:
