@@ -7,9 +7,9 @@ dict, or raises `WebhookRejected`:
   repeated key or a missing required field;
 * ``bad_signature`` -- ``sign_type`` other than ``RSA2``, or a signature that does not verify as
   SHA256withRSA with Alipay's public key over the sorted parameters minus ``sign``/``sign_type``
-  (the content is built by alipay-sdk-python's ``get_sign_content``).  The SDK's own
-  ``verify_with_rsa`` accepts SHA-1 and MD5 whatever ``sign_type`` claims, so the digest the
-  signature actually carries is checked here;
+  (the content is built by alipay-sdk-python's ``get_sign_content``), checked with
+  ``cryptography`` for SHA-256 only.  The SDK's own ``verify_with_rsa`` (python-rsa, archived,
+  not constant-time) accepts SHA-1 and MD5 whatever ``sign_type`` claims;
 * ``foreign`` -- correctly signed but for another ``app_id``/``seller_id``.
 
 Alipay has no timestamp in its scheme: replay protection is the caller's idempotent storage
@@ -30,8 +30,10 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl
 
-import rsa
 from alipay.aop.api.util.SignatureUtils import fill_public_key_marker, get_sign_content
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from gateways.errors import WebhookRejected
 from gateways.model import GatewayTxn, VerifiedEvent
@@ -48,13 +50,16 @@ def _reject(reason: Any, message: str, event_id: str | None = None) -> WebhookRe
     return WebhookRejected(reason, message, gateway=GATEWAY, event_id=event_id)
 
 
-def load_public_key(text: str) -> rsa.PublicKey:
+def load_public_key(text: str) -> rsa.RSAPublicKey:
     """Alipay's public key from PEM (``BEGIN PUBLIC KEY``) or the console's bare base64."""
     pem = fill_public_key_marker(text.strip())
     try:
-        return rsa.PublicKey.load_pkcs1_openssl_pem(pem.encode("ascii"))
-    except Exception as exc:  # pyasn1 / base64 / marker errors all mean "not a usable key"
+        key = serialization.load_pem_public_key(pem.encode("ascii"))
+    except (ValueError, TypeError, UnicodeEncodeError) as exc:
         raise ValueError("ALIPAY_PUBLIC_KEY is not an X.509 SubjectPublicKeyInfo key") from exc
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise ValueError("ALIPAY_PUBLIC_KEY is not an RSA key")
+    return key
 
 
 def parse_form(raw: bytes) -> dict[str, str]:
@@ -78,7 +83,7 @@ def parse_form(raw: bytes) -> dict[str, str]:
     return params
 
 
-def verify_signature(params: Mapping[str, str], key: rsa.PublicKey) -> None:
+def verify_signature(params: Mapping[str, str], key: rsa.RSAPublicKey) -> None:
     """Strict RSA2 check of the V1 sign content; raises `WebhookRejected` (bad_signature)."""
     event_id = params.get("notify_id")
     if params.get("sign_type") != "RSA2":
@@ -87,11 +92,10 @@ def verify_signature(params: Mapping[str, str], key: rsa.PublicKey) -> None:
     charset = params.get("charset") or "utf-8"
     try:
         signature = base64.b64decode(params.get("sign", ""), validate=True)
-        digest = rsa.verify(content.encode(charset), signature, key)
-    except (rsa.VerificationError, binascii.Error, ValueError, UnicodeEncodeError):
-        raise _reject("bad_signature", "signature does not verify", event_id) from None
-    if digest != "SHA-256":
-        raise _reject("bad_signature", f"{digest} signature while RSA2 claimed", event_id)
+        key.verify(signature, content.encode(charset), padding.PKCS1v15(), hashes.SHA256())
+    except (InvalidSignature, binascii.Error, ValueError, UnicodeEncodeError):
+        raise _reject("bad_signature", "signature does not verify as SHA256withRSA",
+                      event_id) from None
 
 
 def beijing_time(text: str | None) -> datetime | None:
@@ -112,7 +116,7 @@ class AlipayConfig:
     public_key: str = field(repr=False)
     seller_id: str | None = None
     max_bytes: int = MAX_BODY_BYTES
-    _key: rsa.PublicKey = field(init=False, repr=False, compare=False)
+    _key: rsa.RSAPublicKey = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_key", load_public_key(self.public_key))

@@ -33,6 +33,12 @@ class Limits:
     max_member_bytes: int = DEFAULT_MAX_BYTES
     max_ratio: int = 200
 
+    @classmethod
+    def for_size(cls, max_bytes: int) -> Limits:
+        """Limits for files up to ``max_bytes`` (and zip members as large); the member count and
+        compression-ratio guards against zip bombs stay as they are."""
+        return cls(max_bytes=max_bytes, max_member_bytes=max_bytes)
+
 
 @dataclass(frozen=True, slots=True)
 class Source:

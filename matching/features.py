@@ -20,6 +20,7 @@ from matching.model import ItemId
 from matching.namematch import DIFFERENT, EXACT, MISSING, SIMILAR, WEAK, NamePairs
 from matching.prepare import Tables
 from matching.refindex import DIGITS, SHORT, RefHits
+from matching.refs import account_key
 from matching.settings import MatchSettings
 
 INTERMEDIARY = 9
@@ -129,14 +130,14 @@ def _date(t: Tables, r: np.ndarray, i: np.ndarray, settings: MatchSettings):
 def _noise(t: Tables, settings: MatchSettings) -> np.ndarray:
     words = re.compile("|".join(re.escape(w.casefold()) for w in settings.noise_keywords) or "$^")
     codes = {c.upper() for c in settings.noise_codes}
-    own = {"".join(a.split()).upper() for a in settings.own_accounts}
+    own = {account_key(a) for a in settings.own_accounts}
     level = np.full(t.n_rec, 2, np.int64)
     for k, rec in enumerate(t.receipts):
         if rec.tx_code.upper() in codes or words.search(
             f"{rec.remittance} {rec.payer_name}".casefold()
         ):
             level[k] = 1
-        if own and "".join(rec.payer_account.split()).upper() in own:
+        if own and account_key(rec.payer_account) in own:
             level[k] = 0
     return level
 

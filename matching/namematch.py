@@ -18,6 +18,7 @@ from rapidfuzz.process import cpdist
 
 from matching.names import name_forms
 from matching.prepare import Tables
+from matching.refs import account_key
 
 # Name levels (feature codes used by features.py).
 REJECTED, DIFFERENT, MISSING, WEAK, SIMILAR, STRONG, PINYIN, EXACT, ALIAS = range(9)
@@ -143,10 +144,10 @@ def _accounts(tables: Tables) -> tuple[np.ndarray, np.ndarray]:
     owners: dict[str, list[int]] = defaultdict(list)
     for c, cust in enumerate(tables.customers):
         for acct in cust.accounts:
-            owners["".join(acct.split()).upper()].append(c)
+            owners[account_key(acct)].append(c)
     rec, cust = [], []
     for r, receipt in enumerate(tables.receipts):
-        for c in owners.get("".join(receipt.payer_account.split()).upper(), ()):
+        for c in owners.get(account_key(receipt.payer_account), ()):
             rec.append(r)
             cust.append(c)
     return np.array(rec, np.int64), np.array(cust, np.int64)

@@ -65,7 +65,9 @@ def _pinyin(text: str) -> str:
 _PINYIN_REGIONS = tuple(sorted({_pinyin(r) for r in CJK_REGIONS}, key=len, reverse=True))
 
 
-def _fold(name: str) -> str:
+def fold_name(name: str) -> str:
+    """The payer-name key everything shares (matcher, learned aliases): NFKC, casefold, '&' as
+    'and', punctuation dropped, spaces collapsed. ``name_forms`` builds on it."""
     text = unicodedata.normalize("NFKC", name).casefold().replace("&", " and ")
     text = _PUNCT_JOIN.sub("", text)
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
@@ -123,7 +125,7 @@ def _split_pinyin_region(key: str) -> tuple[str, str]:
 @lru_cache(maxsize=200_000)
 def name_forms(name: str) -> NameForms:
     """Normalised forms of a payer or customer name ('' when the name is empty)."""
-    folded = _fold(name)
+    folded = fold_name(name)
     if not folded:
         return NameForms("", (), "")
     if _CJK.search(folded):

@@ -28,6 +28,13 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).upper()
 
 
+def account_key(number: str) -> str:
+    """A bank account number or IBAN as one comparable key: spaces dropped, upper case
+    ('nl91 abna 0417 1643 00' -> 'NL91ABNA0417164300'). Payer accounts, customer accounts and
+    statement accounts are all compared through it."""
+    return "".join(_fold(number).split())
+
+
 def full_key(number: str) -> str:
     """Letters and digits of an invoice number, upper case: 'inv-2024/00123' -> 'INV202400123'."""
     return "".join(_TOKEN.findall(_fold(number)))

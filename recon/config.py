@@ -154,7 +154,8 @@ class AppSettings:
     database_url: str
     secret_key: str | None = field(default=None, repr=False)
     environment: str = "production"  # production | test | demo
-    max_upload_bytes: int = 50 * 1024 * 1024
+    max_upload_bytes: int = 50 * 1024 * 1024  # web and API uploads (RECON_MAX_UPLOAD_BYTES)
+    max_file_bytes: int = 1024 * 1024 * 1024  # local files: CLI, inbox (RECON_MAX_FILE_BYTES)
     inbox_dir: Path = Path("inbox")
     reports_dir: Path = Path("reports")
     auto_threshold: Decimal = Decimal("0.97")
@@ -176,6 +177,7 @@ class AppSettings:
             secret_key=env.get("RECON_SECRET_KEY") or None,
             environment=env.get("RECON_ENV", "production"),
             max_upload_bytes=_int(env, "RECON_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
+            max_file_bytes=_int(env, "RECON_MAX_FILE_BYTES", 1024 * 1024 * 1024),
             inbox_dir=Path(env.get("RECON_INBOX_DIR", "inbox")),
             reports_dir=Path(env.get("RECON_REPORTS_DIR", "reports")),
             auto_threshold=_decimal(env, "RECON_AUTO_THRESHOLD", "0.97"),

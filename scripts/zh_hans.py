@@ -23,6 +23,11 @@ ZH = {
     "Alias saved.": "别名已保存。",
     "Alias deleted.": "别名已删除。",
     "Too many attempts. Try again later.": "尝试次数过多，请稍后再试。",
+    "The file is larger than the upload limit of %(mib)s MiB; an administrator can raise it with "
+    "RECON_MAX_UPLOAD_BYTES, or import it with the command line (recon statements import), "
+    "whose limit is RECON_MAX_FILE_BYTES.":
+        "文件超过上传上限 %(mib)s MiB；管理员可通过 RECON_MAX_UPLOAD_BYTES 提高上限，或使用命令行"
+        "（recon statements import）导入，其上限为 RECON_MAX_FILE_BYTES。",
     "Wrong username or password, or the account is locked.": "用户名或密码错误，或账户已被锁定。",
     "Dashboard": "仪表板",
     "Queue": "待处理队列",

@@ -190,7 +190,7 @@ def trigger_run() -> Any:
             return response
         result = daily_run(current_app.extensions["recon.session_factory"], engine,
                            RunSettings.from_env(app_settings), actor=g.api_user.username,
-                           max_bytes=app_settings.max_upload_bytes)
+                           max_bytes=app_settings.max_file_bytes)
     except RunLockBusy as exc:
         raise ApiError(f"a run is already in progress: {exc}", 409) from exc
     except ServiceError as exc:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from recon.errors import NotFound, ServiceError
@@ -64,9 +65,14 @@ def _http(exc: HTTPException) -> Any:
     if exc.code is None:
         return exc
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}  # e.g. Allow
-    return _respond(
-        ApiError(exc.description or exc.name, exc.code, headers=headers, title=exc.name)
-    )
+    description = exc.description or exc.name
+    if exc.code == 413:  # name the setting that raises the cap (local files have their own)
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        description = _("The file is larger than the upload limit of %(mib)s MiB; an "
+                        "administrator can raise it with RECON_MAX_UPLOAD_BYTES, or import it "
+                        "with the command line (recon statements import), whose limit is "
+                        "RECON_MAX_FILE_BYTES.", mib=f"{limit / 1048576:g}")
+    return _respond(ApiError(description, exc.code, headers=headers, title=exc.name))
 
 
 def _service(exc: ServiceError) -> tuple[Any, int, dict[str, str]]:

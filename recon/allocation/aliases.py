@@ -3,36 +3,21 @@ remembers it as a negative so the same suggestion is not made again."""
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matching.names import fold_name
 from recon import audit
 from recon.db.types import utcnow
 from recon.models import CustomerAlias
 
-__all__ = ["alias_key", "remember_alias", "set_alias_key_function"]
-
-
-def _default_key(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name).casefold()
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
-
-
-_key_fn: Callable[[str], str] = _default_key
-
-
-def set_alias_key_function(fn: Callable[[str], str]) -> None:
-    """Use the matcher's name normaliser for alias keys (so learned aliases block the same way)."""
-    global _key_fn
-    _key_fn = fn
+__all__ = ["alias_key", "remember_alias"]
 
 
 def alias_key(name: str) -> str:
-    """The normalised key of a payer name (case, width, punctuation folded)."""
-    return _key_fn(name)
+    """The key of a payer name: the matcher's own ``fold_name``, so an alias is the same name to
+    the matcher, to this table's uniqueness and to the alias page."""
+    return fold_name(name)
 
 
 def remember_alias(

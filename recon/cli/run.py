@@ -73,7 +73,7 @@ def run(
             obj.engine,
             options,
             actor=obj.actor_name or "cron",
-            max_bytes=obj.settings.max_upload_bytes,
+            max_bytes=obj.settings.max_file_bytes,
             progress=_progress(),
         )
     except RunLockBusy as exc:

@@ -66,8 +66,7 @@ def import_cmd(obj: CliContext, files: tuple[Path, ...], account: str | None, fm
 
 
 def _import_file(obj: CliContext, file: Path, account, fmt, currency):
-    limits = Limits(max_bytes=obj.settings.max_upload_bytes,
-                    max_member_bytes=obj.settings.max_upload_bytes)
+    limits = Limits.for_size(obj.settings.max_file_bytes)  # local files: not the web's cap
     source = Source.from_path(file, limits=limits)
     with _Bar(file.name) as bar, obj.session_factory.begin() as session:
         return import_statement(session, source, actor=obj.actor, account=account, fmt=fmt,

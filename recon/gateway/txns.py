@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateways import GatewayTxn, merge
+from matching.refs import full_key
 from recon import audit
 from recon.allocation import allocations
 from recon.db.types import as_utc, utcnow
@@ -125,6 +126,21 @@ def upsert(
     return Upserted(row, created=False, changed=True)
 
 
+def _invoice_named(session: Session, order_ref: str) -> Invoice | None:
+    """The invoice an order reference names (locked): its exact number, else the one invoice
+    whose reference key (``matching.refs.full_key``, as the matcher compares) is the same."""
+    exact = session.scalars(
+        select(Invoice).filter_by(invoice_no=order_ref).with_for_update()
+    ).one_or_none()
+    if exact is not None:
+        return exact
+    key = full_key(order_ref)
+    found = session.scalars(
+        select(Invoice).filter_by(ref_key=key).limit(2).with_for_update()
+    ).all() if key else []
+    return found[0] if len(found) == 1 else None
+
+
 def settle(session: Session, row: GatewayTransaction, *, actor: str) -> str | None:
     """Apply a succeeded charge to the invoice named by its order reference, at most once.
 
@@ -135,9 +151,7 @@ def settle(session: Session, row: GatewayTransaction, *, actor: str) -> str | No
         return None
     if row.allocated_minor > 0:
         return None  # settled by an earlier delivery or a person
-    invoice = session.scalars(
-        select(Invoice).filter_by(invoice_no=row.order_ref).with_for_update()
-    ).one_or_none()
+    invoice = _invoice_named(session, row.order_ref)
     if invoice is None:
         return "unknown_order"
     if invoice.currency != row.currency:

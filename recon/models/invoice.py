@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from matching.refs import full_key
 from recon.db.types import Base, created_at, currency_code, intpk, json_dict, minor, utcnow
 from recon.models._money import MoneyAttr
 from recon.money import from_minor
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
     from recon.models.match import Allocation
 
 __all__ = ["INVOICE_STATUSES", "OPEN_INVOICE_STATUSES", "Invoice"]
+
+
+def _ref_key(context: Any) -> str:
+    """Default of ``Invoice.ref_key`` for every insert (ORM or bulk): the key of invoice_no."""
+    return full_key(context.get_current_parameters()["invoice_no"])
+
 
 INVOICE_STATUSES = ("open", "partial", "paid", "cancelled")
 OPEN_INVOICE_STATUSES = ("open", "partial")  # money still due: matchable, dunnable, in aging
@@ -41,6 +48,9 @@ class Invoice(Base):
 
     id: Mapped[intpk]
     invoice_no: Mapped[str] = mapped_column(String(64), unique=True)
+    # The number as every reader compares it (``matching.refs.full_key``: letters and digits,
+    # upper case): a gateway's "inv-2026/0042" finds INV-2026-0042. Set from invoice_no.
+    ref_key: Mapped[str] = mapped_column(String(64), index=True, default=_ref_key)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     amount_minor: Mapped[minor]
     currency: Mapped[currency_code]

@@ -87,7 +87,8 @@ def process_file(
             return result
         with factory.begin() as session:
             summary = import_by_kind(
-                session, result.kind, item.name, data, actor=actor, account=item.account
+                session, result.kind, item.name, data, actor=actor, account=item.account,
+                max_bytes=max_bytes,
             )
             session.add(
                 InboxFile(

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from importers.base import Source
+from importers.base import Limits, Source
 from recon.gateway.reports import import_report
 from recon.invoices.imports import import_invoices
 from recon.statements.imports import import_statement
@@ -44,6 +44,7 @@ def import_by_kind(
     *,
     actor: str,
     account: str | None = None,
+    max_bytes: int | None = None,
 ) -> ImportSummary:
     """Import one file of ``kind`` (``bank``, ``gateway`` or ``invoices``).
 
@@ -51,16 +52,19 @@ def import_by_kind(
     (and currency) of a statement whose format does not carry them; other kinds ignore it.
     """
     if kind == "bank":
-        return _bank(session, name, data, actor, account)
+        return _bank(session, name, data, actor, account, max_bytes)
     return _IMPORTERS[kind](session, name, data, actor)
 
 
 def _bank(
-    session: Session, name: str, data: bytes, actor: str, account: str | None = None
+    session: Session, name: str, data: bytes, actor: str, account: str | None = None,
+    max_bytes: int | None = None,
 ) -> ImportSummary:
     account, currency = _account_folder(account)
+    limits = Limits.for_size(max_bytes) if max_bytes else None
     report = import_statement(
-        session, Source(name, data), actor=actor, account=account, currency=currency
+        session, Source(name, data), actor=actor, account=account, currency=currency,
+        limits=limits,
     )
     return ImportSummary(report.lines_new, report.summary(), {
         "format": report.format, "statements": report.statements,

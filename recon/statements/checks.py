@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from importers import ParsedStatement
+from matching.refs import account_key
 from recon import audit
 from recon.errors import ServiceError
 from recon.models import BankAccount, Statement
@@ -34,7 +35,7 @@ class StatementImportError(ServiceError):
 
 
 def _same(a: str, b: str) -> bool:
-    return a.replace(" ", "").upper() == b.replace(" ", "").upper()
+    return account_key(a) == account_key(b)
 
 
 def resolve_account(session: Session, statement: ParsedStatement, *, file: str, actor: str,

@@ -176,3 +176,32 @@ def test_openapi_matches_the_routes(app, client, token):
     }
     assert documented == routed
     json.dumps(doc)  # serialisable as is
+
+
+def test_upload_cap_is_the_webs_and_its_error_names_the_setting(settings, session_factory):
+    """A file over RECON_MAX_UPLOAD_BYTES is refused by the web with the setting named, while
+    the command line imports the same local file (its own, larger RECON_MAX_FILE_BYTES)."""
+    from tests.conftest import Cli
+    from web import create_app
+
+    small = settings.with_(max_upload_bytes=4096)
+    app = create_app({"RECON_SETTINGS": small, "TESTING": True, "WTF_CSRF_ENABLED": False})
+    path = FIXTURES / "camt" / "iso20022_davider80.xml"  # 14.8 kB
+    assert path.stat().st_size > 4096
+    client = app.test_client()
+    with session_factory.begin() as s:
+        from recon.access.users import create_token, create_user
+
+        create_user(s, "up", "long-enough-password-1", role="clerk", actor="t")
+        raw = create_token(s, "up-token", username="up", actor="t")
+    with path.open("rb") as fh:
+        response = client.post("/api/v1/statements", headers={"Authorization": f"Bearer {raw}"},
+                               data={"file": (fh, path.name)})
+    assert response.status_code == 413
+    assert "RECON_MAX_UPLOAD_BYTES" in response.get_json()["error"]
+    app.extensions["recon.engine"].dispose()
+
+    result = Cli(small)("statements", "import", str(path))
+    assert result.exit_code == 0, result.output
+    tiny = Cli(small.with_(max_file_bytes=1024))("statements", "import", str(path))
+    assert tiny.exit_code == 1 and "over the limit of 1024" in tiny.output
