@@ -1,4 +1,5 @@
-"""``recon db``: create or upgrade the schema (only ever through Alembic migrations)."""
+"""``recon db``: create or upgrade the schema (only ever through Alembic migrations), and check
+stored amounts whose currency's minor units changed with the one ISO 4217 table."""
 
 from __future__ import annotations
 
@@ -35,3 +36,21 @@ def current_cmd(obj: CliContext) -> None:
     """Show the schema revision of the database and of this code."""
     click.echo(f"database: {current_revision(obj.engine) or '(empty)'}")
     click.echo(f"code:     {head_revision()}")
+
+
+@db.command("check")
+@pass_ctx
+def check_cmd(obj: CliContext) -> None:
+    """List rows in currencies whose minor units older releases may have stored differently
+    (babel's CLDR digits instead of ISO 4217); exit 1 when there are any to review."""
+    from recon.db.digits import rows_to_review
+
+    with obj.session_factory() as session:
+        findings = rows_to_review(session)
+    if not findings:
+        click.echo("no stored amount depends on the old currency digits")
+        return
+    for f in findings:
+        click.echo(f"{f.table}: {f.rows} row(s) in {f.currency} (ISO 4217: {f.iso_digits} "
+                   "decimals) -- check they were not stored with 0 decimals")
+    raise SystemExit(1)
