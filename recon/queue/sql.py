@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from recon.models import (
+    ACTIVE_STATUSES,
     QUEUE_CAUSES,
     SETTLED_CHARGE_STATUSES,
     BankAccount,
@@ -37,16 +38,28 @@ def cause_case(
     duplicate: sa.ColumnElement[bool] | bool,
     suggestion_id: sa.ColumnElement[int],
     stored: sa.ColumnElement[str],
+    applied: sa.ColumnElement[str],
 ) -> sa.ColumnElement[int]:
-    """The cause of an item as its index in ``CAUSES``: a flagged line is a possible duplicate,
-    a receipt without an open proposal has no candidate, else the cause stored on the proposal
-    (``recon.matchrun.causes``). Columns only: no JSON is searched."""
-    whens: list[tuple[sa.ColumnElement[bool], int]] = []
+    """The cause of an item as its index in ``CAUSES``: a flagged line is a possible duplicate;
+    else the cause stored on its open proposal (``recon.matchrun.causes``); without one, the
+    cause of the confirmed match that left money over (an overpayment's rest), else no
+    candidate. Columns only: no JSON is searched."""
+    whens: list[tuple[sa.ColumnElement[bool], Any]] = []
     if not isinstance(duplicate, bool):
         whens.append((duplicate == sa.true(), _RANK["possible_duplicate"]))
-    whens.append((suggestion_id.is_(None), _RANK["no_candidate"]))
-    stored_rank = sa.case(_RANK, value=stored, else_=_RANK["low_confidence"])
-    return sa.case(*whens, else_=stored_rank)
+    whens.append((suggestion_id.is_(None),
+                  sa.case(_RANK, value=applied, else_=_RANK["no_candidate"])))
+    return sa.case(*whens, else_=sa.case(_RANK, value=stored, else_=_RANK["low_confidence"]))
+
+
+def _applied_cause(column: sa.ColumnElement[int], receipt_id: sa.ColumnElement[int]):
+    """The stored cause of the receipt's latest confirmed match (NULL for hand matches)."""
+    return (
+        sa.select(Match.cause)
+        .where(column == receipt_id, Match.status.in_(ACTIVE_STATUSES))
+        .order_by(Match.id.desc()).limit(1)
+        .scalar_subquery()
+    )
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +89,8 @@ def _latest(column: sa.ColumnElement[int], receipt_id: sa.ColumnElement[int]):
 
 def _columns(kind: str, receipt_id: sa.ColumnElement[int], duplicate: Any) -> tuple[list[Any], Any]:
     sugg = sa.orm.aliased(Match, name=f"{kind}_sugg")
-    rank = cause_case(duplicate, sugg.id, sugg.cause)
+    column = Match.statement_line_id if kind == "line" else Match.gateway_txn_id
+    rank = cause_case(duplicate, sugg.id, sugg.cause, _applied_cause(column, receipt_id))
     return [
         sa.literal(kind).label("kind"),
         receipt_id.label("id"),

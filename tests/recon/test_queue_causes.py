@@ -171,3 +171,14 @@ def test_the_queue_sql_reads_no_json_text() -> None:
 
     source = inspect.getsource(queue_sql)
     assert "reasons" not in source and "alternatives" not in source
+
+
+def test_the_rest_of_an_applied_overpayment_keeps_its_cause(session) -> None:
+    ship = make_customer(session, name="Rotterdam Shipping B.V.")
+    make_invoice(session, "1000.00", customer=ship, invoice_no="INV-2026-1007")
+    line = make_line(session, "1050.00", counterparty_name="Rotterdam Shipping B.V.",
+                     remittance="INV-2026-1007")
+    run_matching(session, actor="tester")
+    applied = session.scalar(select(Match).where(Match.statement_line_id == line.id))
+    assert (applied.status, applied.cause) == ("auto", "overpayment")
+    assert queue_item(session, "line", line.id, today=TODAY).cause == "overpayment"
