@@ -15,12 +15,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from recon.access import settings_store
+from recon.access.runtime import format_limits
 from recon.allocation import alias_admin
 from recon.errors import ServiceError
 from recon.run.files import EXPECTED
 from recon.run.importers import ImportSummary, import_by_kind
 from web.auth import require_login, roles_required
-from web.context import db_session, settings, transaction
+from web.context import db_session, runtime, settings, transaction
 from web.paging import page_arg, paginate
 
 __all__ = ["UPLOAD_KINDS", "bp", "import_upload"]
@@ -68,22 +69,24 @@ def _do_upload(kind: str, name: str, data: bytes) -> int:
 @bp.route("/settings", methods=["GET", "POST"])
 @roles_required("admin")
 def settings_page() -> Any:
-    status = 200
+    status, error_field = 200, None
     if request.method == "POST":
         try:
             with transaction() as session:
-                for key in settings_store.KNOWN:
-                    if (raw := request.form.get(key)) is not None and raw.strip():
-                        settings_store.set_value(session, key, raw, actor=current_user.username)
-        except ServiceError as exc:
+                settings_store.save(session, request.form, actor=current_user.username,
+                                    defaults=settings())
+        except settings_store.SettingError as exc:
             flash(str(exc), "error")
-            status = 422
+            status, error_field = 422, exc.field
         else:
             flash(_("Settings saved."), "success")
             return redirect(url_for("admin.settings_page"))
-    values = settings_store.effective(db_session(), settings())
+    current = runtime()
+    form = request.form if status != 200 else {}
     return render_template(
-        "admin/settings.html", specs=settings_store.KNOWN, values=values
+        "admin/settings.html", specs=settings_store.KNOWN, values=current.scalars(),
+        limits=format_limits(current.writeoff_limits), form=form, error_field=error_field,
+        limits_key=settings_store.LIMITS_KEY,
     ), status
 
 

@@ -12,7 +12,7 @@ from flask import Blueprint, render_template
 from recon.money import minor_units
 from recon.queue.detail import receipt_detail
 from web.auth import require_login
-from web.context import db_session, settings
+from web.context import db_session, runtime
 
 __all__ = ["KINDS", "bp", "render_detail"]
 
@@ -29,7 +29,7 @@ def render_detail(kind: str, receipt_id: int, notice: tuple[str, str] | None = N
         "queue/detail.html",
         d=data,
         notice=notice,
-        limit=settings().writeoff_limit,
+        limit=runtime().limit_for(data.item.currency),
         exp=_exponent(data.item.currency),
     )
 

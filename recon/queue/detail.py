@@ -32,6 +32,8 @@ from recon.queue.listing import QueueItem, queue_item
 __all__ = [
     "ReasonView",
     "ReceiptDetail",
+    "pending_count",
+    "pending_receipts",
     "pending_writeoffs",
     "reasons_of",
     "receipt_detail",
@@ -202,3 +204,25 @@ def pending_writeoffs(session: Session) -> list[Adjustment]:
             .order_by(Adjustment.created_at, Adjustment.id)
         )
     )
+
+
+def pending_count(session: Session) -> int:
+    """How many write-offs wait for a second person (the navigation shows it)."""
+    stmt = sa.select(sa.func.count()).where(Adjustment.status == "pending_approval")
+    return int(session.scalar(stmt) or 0)
+
+
+def pending_receipts(session: Session, keys: Sequence[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Which of the receipts ``(kind, id)`` have a write-off waiting for approval."""
+    lines = [i for k, i in keys if k == "line"]
+    charges = [i for k, i in keys if k == "charge"]
+    if not lines and not charges:
+        return set()
+    stmt = sa.select(Adjustment.statement_line_id, Adjustment.gateway_txn_id).where(
+        Adjustment.status == "pending_approval",
+        sa.or_(Adjustment.statement_line_id.in_(lines), Adjustment.gateway_txn_id.in_(charges)),
+    )
+    found = set()
+    for line_id, txn_id in session.execute(stmt):
+        found.add(("line", line_id) if line_id is not None else ("charge", txn_id))
+    return found

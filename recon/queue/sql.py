@@ -18,7 +18,7 @@ import pycountry
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 
-from recon.models import BankAccount, GatewayTransaction, Match, StatementLine
+from recon.models import ACTIVE_STATUSES, BankAccount, GatewayTransaction, Match, StatementLine
 from recon.money import is_iso4217, minor_units
 
 __all__ = ["CAUSES", "cause_case", "exponent_of", "items_subquery", "reason_patterns"]
@@ -168,8 +168,19 @@ def _lines(open_only: bool) -> sa.Select:
             sl.allocated_minor < sl.amount_minor,
             sl.disposition.is_(None),
             sl.status == "booked",
+            ~_paired_deposit(sl.id),
         )
     return stmt
+
+
+def _paired_deposit(line_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    """The line is the bank deposit of a gateway payout (a confirmed payout_deposit match):
+    nothing of it is left to clear, whatever its ``allocated_minor`` says (issue #12)."""
+    return sa.exists().where(
+        Match.statement_line_id == line_id,
+        Match.kind == "payout_deposit",
+        Match.status.in_(ACTIVE_STATUSES),
+    )
 
 
 def _charges(open_only: bool) -> sa.Select:
