@@ -28,6 +28,7 @@ from recon.db.types import utcnow
 from recon.errors import InvariantError, NotFound
 from recon.models import (
     ACTIVE_STATUSES,
+    ORIGINS,
     Allocation,
     GatewayTransaction,
     Invoice,
@@ -48,6 +49,7 @@ __all__ = [
 ]
 
 Receipt = StatementLine | GatewayTransaction
+_ORIGIN_OF = {"auto": "auto", "suggested": "suggestion", "manual": "manual"}
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,18 @@ def create_match(
     adjustments_: Sequence[AdjustmentSpec] = (),
     run_id: int | None = None,
     kind: str | None = None,
+    origin: str | None = None,
 ) -> Match:
-    """Record a match of ``receipt`` to invoices; ``auto``/``manual`` apply it at once."""
+    """Record a match of ``receipt`` to invoices; ``auto``/``manual`` apply it at once.
+
+    ``origin`` (``recon.models.ORIGINS``) defaults from the status: the matcher's ``auto``,
+    a ``suggestion``, or a person's ``manual`` match; the gateway path says ``gateway``.
+    """
     if status not in ("suggested", "auto", "manual"):
         raise InvariantError(f"a new match cannot have status {status!r}")
+    origin = origin or _ORIGIN_OF[status]
+    if origin not in ORIGINS:
+        raise InvariantError(f"unknown match origin {origin!r}")
     if not 0 <= confidence <= 1:
         raise InvariantError(f"confidence {confidence} is outside [0, 1]")
     if receipt_minor(receipt) <= 0:
@@ -108,6 +118,7 @@ def create_match(
         alternatives=audit.jsonable(list(alternatives)),
         currency=receipt.currency,
         run_id=run_id,
+        origin=origin,
         created_by=actor,
         unapplied_minor=0,
         allocations=[],  # a new match's collections start empty: no lazy load (and autoflush)
@@ -152,7 +163,8 @@ def _allocation(session: Session, receipt: Receipt, spec: AllocationSpec) -> All
 
 
 def confirm_match(session: Session, match_id: int, *, actor: str) -> Match:
-    """A person accepts a suggestion: it becomes ``manual`` and is applied; the payer is learned."""
+    """A person accepts a suggestion: it becomes ``manual`` and is applied, keeping its origin
+    (``suggestion``), confidence and reasons; a specific payer name is learned."""
     match = _match(session, match_id)
     if match.status != "suggested":
         raise InvariantError(
@@ -334,6 +346,7 @@ def _match(session: Session, match_id: int) -> Match:
 def _snapshot(match: Match) -> dict[str, Any]:
     return {
         "status": match.status,
+        "origin": match.origin,
         "confidence": match.confidence,
         "allocations": [
             _alloc_snapshot(a) for a in match.allocations

@@ -5,8 +5,8 @@ bank credits and succeeded gateway charges with money unapplied, no automatic ma
 disposition, not a deposit already paired with a payout; a receipt a person matched in part
 is offered with its unapplied rest as the amount), customers with their learned aliases
 (positive -> `aliases`, negative -> `rejected`), pairs people rejected or undid, numbers of paid
-invoices, and the payout stage's payouts and deposits. Returns a `Loaded` bundle with the id maps recon
-needs to apply the engine's proposals. Raises nothing of its own.
+invoices, and the payout stage's payouts and deposits. Returns a `Loaded` bundle with the id
+maps recon needs to apply the engine's proposals. Raises nothing of its own.
 """
 
 from __future__ import annotations

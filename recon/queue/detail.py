@@ -61,6 +61,8 @@ class ReceiptDetail:
     history: tuple[Match, ...]  # rejected, undone, superseded
     adjustments: tuple[Adjustment, ...]
     invoices: dict[int, Invoice]
+    payout: GatewayTransaction | None = None  # the payout this bank deposit is paired with
+    payout_txns: tuple[GatewayTransaction, ...] = ()  # its charges, refunds and fees
 
     @property
     def raw(self) -> str:
@@ -129,6 +131,8 @@ def receipt_detail(session: Session, kind: str, receipt_id: int) -> ReceiptDetai
     ).all()
     invoice_ids = {a.invoice_id for m in matches for a in m.allocations}
     invoices = _invoices(session, invoice_ids)
+    payout = next((m.gateway_txn for m in matches
+                   if m.kind == "payout_deposit" and m.status in ACTIVE_STATUSES), None)
     return ReceiptDetail(
         item=queue_item(session, kind, receipt_id),
         receipt=receipt,
@@ -137,7 +141,22 @@ def receipt_detail(session: Session, kind: str, receipt_id: int) -> ReceiptDetai
         history=tuple(m for m in matches if m.status not in (*ACTIVE_STATUSES, "suggested")),
         adjustments=tuple(adjustments),
         invoices=invoices,
+        payout=payout,
+        payout_txns=_payout_txns(session, payout),
     )
+
+
+def _payout_txns(session: Session, payout: GatewayTransaction | None) -> tuple[Any, ...]:
+    """What the gateway paid out in ``payout``: the transactions carrying its payout id."""
+    if payout is None or not payout.payout_id:
+        return ()
+    return tuple(session.scalars(
+        sa.select(GatewayTransaction)
+        .where(GatewayTransaction.payout_id == payout.payout_id,
+               GatewayTransaction.gateway == payout.gateway,
+               GatewayTransaction.kind != "payout")
+        .order_by(GatewayTransaction.occurred_at, GatewayTransaction.id)
+    ))
 
 
 def _invoices(session: Session, ids: set[int]) -> dict[int, Invoice]:
