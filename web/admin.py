@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from recon.access import settings_store
@@ -29,6 +30,13 @@ __all__ = ["UPLOAD_KINDS", "bp", "import_upload"]
 bp = Blueprint("admin", __name__)
 require_login(bp)
 UPLOAD_KINDS = ("bank", "gateway", "invoices")
+# where a learned alias came from (``CustomerAlias.source``)
+ALIAS_SOURCES = {
+    "confirmed": _l("learned from an accepted suggestion"),
+    "rejected": _l("learned from a rejected suggestion"),
+    "person": _l("confirmed by a person after a hand match"),
+    "manual": _l("entered or edited here"),
+}
 
 
 def import_upload(kind: str, name: str, data: bytes, actor: str) -> ImportSummary:
@@ -95,7 +103,8 @@ def settings_page() -> Any:
 def aliases() -> str:
     query = alias_admin.alias_query(request.args.get("q"), request.args.get("polarity"))
     page = paginate(db_session(), query, page_arg())
-    return render_template("admin/aliases.html", page=page)
+    labels = {k: str(v) for k, v in ALIAS_SOURCES.items()}
+    return render_template("admin/aliases.html", page=page, source_labels=labels)
 
 
 @bp.route("/settings/aliases/<int:alias_id>", methods=["POST"])

@@ -16,7 +16,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from recon.allocation import adjustments, allocations
+from recon.allocation import adjustments, alias_policy, allocations
 from recon.errors import NotFound, ServiceError
 from recon.queue import actions as act
 from web.auth import roles_required
@@ -196,6 +196,18 @@ def bulk_accept() -> Any:
     except ServiceError as exc:
         flash(_("Nothing accepted: %(error)s", error=str(exc)), "error")
     return redirect(request.form.get("next") or url_for("queue.index"))
+
+
+@bp.post("/<kind>/<int:receipt_id>/remember-alias")
+@roles_required(*ACTORS)
+def remember_alias(kind: str, receipt_id: int) -> Any:
+    """The person answered yes to "Remember <payer> = <customer>?" after a hand match."""
+    match_id, customer_id, actor = _id("match_id"), _id("customer_id"), current_user.username
+    return _run(
+        kind, receipt_id,
+        lambda s: alias_policy.accept_offer(s, match_id, customer_id, actor=actor),
+        lambda row: _("Remembered: %(payer)s pays for this customer.", payer=row.alias),
+    )  # fmt: skip
 
 
 @bp.post("/<kind>/<int:receipt_id>/withdraw/<int:adjustment_id>")

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import audit
-from recon.allocation import adjustments
+from recon.allocation import adjustments, alias_policy
 from recon.allocation import batch as allocation_batch
 from recon.allocation.aliases import remember_alias
 from recon.db.types import utcnow
@@ -299,18 +299,23 @@ def _apply(session: Session, match: Match, receipt: Receipt, actor: str) -> None
 
 
 def _learn(session: Session, match: Match, polarity: str, actor: str) -> None:
-    receipt = _receipt_of(match)
-    payer = receipt.counterparty_name if isinstance(receipt, StatementLine) else receipt.payer_hint
+    """Remember the payer for the match's customers -- only a specific payer name
+    (``alias_policy.refusal``); a refused one is audited with the reason instead."""
+    payer = alias_policy.payer_of(_receipt_of(match))
     customers = {_invoice(session, a.invoice_id).customer_id for a in match.allocations}
-    for customer_id in customers:
-        remember_alias(
-            session,
-            customer_id=customer_id,
-            payer_name=payer,
-            polarity=polarity,
-            actor=actor,
+    for customer_id in sorted(customers):
+        why = alias_policy.refusal(session, payer, customer_id, polarity=polarity)
+        if why is not None:
+            if payer and payer.strip():
+                audit.record(session, actor=actor, action="alias.not_learned", obj=match,
+                             after={"payer": payer, "customer_id": customer_id}, reason=why)
+            continue
+        row = remember_alias(
+            session, customer_id=customer_id, payer_name=payer, polarity=polarity, actor=actor,
             source="confirmed" if polarity == "positive" else "rejected",
-        )
+        )  # fmt: skip
+        if row is not None and not row.extra:
+            row.extra = {"match_id": match.id}
 
 
 def _receipt_fk(receipt: Receipt) -> dict[str, Any]:

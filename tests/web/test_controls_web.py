@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from recon.access import users
-from recon.models import Adjustment, AuditEvent, Match, StatementLine
+from recon.models import Adjustment, AuditEvent, CustomerAlias, Match, StatementLine
 from tests.recon.factories import make_customer, make_invoice, make_line
 from tests.web.conftest import ensure_user
 
@@ -135,3 +135,28 @@ def test_preparer_withdraws_approver_rejects_with_a_reason(app, client, login,
 def _pending_id(session_factory) -> int | None:
     with session_factory() as s:
         return s.scalar(sa.select(Adjustment.id).where(Adjustment.status == "pending_approval"))
+
+
+def test_hand_match_offers_to_remember_the_payer(app, client, login, session_factory) -> None:
+    with session_factory.begin() as s:
+        customer = make_customer(s, name="深圳华南电子有限公司")
+        inv = make_invoice(s, "500.00", "CNY", customer=customer)
+        line = make_line(s, "500.00", "CNY", counterparty_name="SHENZHEN HUANAN ELECTRONICS").id
+    clerk = login(client, "clerk1", "clerk")
+    page = clerk.post(f"/queue/line/{line}/match", headers={"HX-Request": "true"},
+                      data={"invoice_id": str(inv.id), "amount": "500.00"}).get_data(as_text=True)
+    assert "Remember SHENZHEN HUANAN ELECTRONICS = 深圳华南电子有限公司?" in page
+    with session_factory() as s:
+        match_id = s.scalar(sa.select(Match.id))
+        assert s.scalar(sa.select(sa.func.count()).select_from(CustomerAlias)) == 0
+    done = clerk.post(f"/queue/line/{line}/remember-alias", headers={"HX-Request": "true"},
+                      data={"match_id": str(match_id), "customer_id": str(customer.id)})
+    assert "Remembered" in done.get_data(as_text=True)
+    admin = login(app.test_client(), "root", "admin")
+    listing = admin.get("/settings/aliases").get_data(as_text=True)
+    assert "confirmed by a person after a hand match" in listing and f"#{match_id}" in listing
+    with session_factory() as s:
+        alias_id = s.scalar(sa.select(CustomerAlias.id))
+    admin.post(f"/settings/aliases/{alias_id}/delete", data={"reason": "wrong"})
+    with session_factory() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(CustomerAlias)) == 0
