@@ -160,3 +160,12 @@ def test_hand_match_offers_to_remember_the_payer(app, client, login, session_fac
     admin.post(f"/settings/aliases/{alias_id}/delete", data={"reason": "wrong"})
     with session_factory() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(CustomerAlias)) == 0
+
+
+def test_new_strings_in_chinese(client, login, session_factory) -> None:
+    line = _line(session_factory, "800.00")
+    clerk = login(client, "clerk1", "clerk")
+    clerk.post("/locale", data={"lang": "zh_Hans"})
+    clerk.post(f"/queue/line/{line}/write-off", data={"amount": "777", "reason": "x"})
+    page = clerk.get(f"/queue/line/{line}").get_data(as_text=True)
+    assert "待审批" in page and "撤回" in page and "审批（1 项待处理）" in page
