@@ -2,7 +2,7 @@
 runs the matcher does: ``recon match``, ``recon run`` and ``POST /api/v1/runs``.
 
 The scene is one 1,000.00 CNY invoice paid by its customer, quoting the invoice number; the
-receipt is short by 20.00 where the fee tolerance is tested.
+receipt is short by 20.00 or 30.00 where the fee tolerance is tested.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ CASES = {
     "suggest_threshold": ({"auto_threshold": "1", "suggest_threshold": "1"}, "1000.00",
                           (None, None)),
     "fee_tolerance_abs": ({"fee_tolerance_abs": "0"}, "980.00", ("*", "partial")),
-    "fee_tolerance_pct": ({"fee_tolerance_abs": "0", "fee_tolerance_pct": "2"}, "980.00",
+    # 30.00 short: above the default 25.00, within 3 % of the invoice
+    "fee_tolerance_pct": ({"fee_tolerance_abs": "0", "fee_tolerance_pct": "3"}, "970.00",
                           ("*", "fee")),
 }
 
