@@ -35,7 +35,6 @@ __all__ = [
     "effective",
     "load",
     "save",
-    "set_value",
 ]
 
 LIMITS_KEY = "writeoff_limits"  # JSON {currency: amount}: per-currency overrides
@@ -163,12 +162,3 @@ def _store(session: Session, key: str, value: Any, old: Any, actor: str) -> None
         row.value, row.updated_by, row.updated_at = value, actor, utcnow()
     audit.record(session, actor=actor, action="setting.change", object_type="setting",
                  object_id=key, before={"value": old}, after={"value": value})
-
-
-def set_value(session: Session, key: str, raw: str, *, actor: str,
-              defaults: Any = None) -> Decimal:
-    """Store one scalar ``key`` = ``raw`` (validated with the others); audited."""
-    if key not in KNOWN:
-        raise SettingError(key, "unknown setting")
-    save(session, {key: raw}, actor=actor, defaults=defaults)
-    return _parse(KNOWN[key], raw)

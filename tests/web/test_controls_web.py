@@ -169,3 +169,21 @@ def test_new_strings_in_chinese(client, login, session_factory) -> None:
     clerk.post(f"/queue/line/{line}/write-off", data={"amount": "777", "reason": "x"})
     page = clerk.get(f"/queue/line/{line}").get_data(as_text=True)
     assert "待审批" in page and "撤回" in page and "审批（1 项待处理）" in page
+
+
+def test_paired_payout_deposit_page_shows_the_payout(client, login, session_factory) -> None:
+    from tests.recon.factories import make_charge
+
+    with session_factory.begin() as s:
+        payout = make_charge(s, "-970.30", "EUR", kind="payout", gateway_id="po_9",
+                             payout_id="po_9", net_minor=-97030)
+        charge = make_charge(s, "1000.00", "EUR", payout_id="po_9", gateway_id="ch_in_po_9")
+        deposit = make_line(s, "970.30", counterparty_name="STRIPE").id
+        s.add(Match(kind="payout_deposit", status="auto", confidence=0.99, currency="EUR",
+                    statement_line_id=deposit, gateway_txn_id=payout.id, created_by="run",
+                    origin="auto"))
+    viewer = login(client, "clerk1", "clerk")
+    page = viewer.get(f"/queue/line/{deposit}").get_data(as_text=True)
+    assert 'id="payout"' in page and "po_9" in page and charge.gateway_id in page
+    assert 'id="writeoff-form"' not in page and "None" not in page
+    assert f"/queue/line/{deposit}" not in viewer.get("/queue").get_data(as_text=True)
