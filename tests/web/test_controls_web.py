@@ -185,5 +185,6 @@ def test_paired_payout_deposit_page_shows_the_payout(client, login, session_fact
     viewer = login(client, "clerk1", "clerk")
     page = viewer.get(f"/queue/line/{deposit}").get_data(as_text=True)
     assert 'id="payout"' in page and "po_9" in page and charge.gateway_id in page
+    assert "paired with a gateway payout" in page and "unapplied of" not in page
     assert 'id="writeoff-form"' not in page and "None" not in page
     assert f"/queue/line/{deposit}" not in viewer.get("/queue").get_data(as_text=True)
