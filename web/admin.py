@@ -12,15 +12,17 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from recon.access import settings_store
+from recon.access.runtime import format_limits
 from recon.allocation import alias_admin
 from recon.errors import ServiceError
 from recon.run.files import EXPECTED
 from recon.run.importers import ImportSummary, import_by_kind
 from web.auth import require_login, roles_required
-from web.context import db_session, settings, transaction
+from web.context import db_session, runtime, settings, transaction
 from web.paging import page_arg, paginate
 
 __all__ = ["UPLOAD_KINDS", "bp", "import_upload"]
@@ -28,6 +30,13 @@ __all__ = ["UPLOAD_KINDS", "bp", "import_upload"]
 bp = Blueprint("admin", __name__)
 require_login(bp)
 UPLOAD_KINDS = ("bank", "gateway", "invoices")
+# where a learned alias came from (``CustomerAlias.source``)
+ALIAS_SOURCES = {
+    "confirmed": _l("learned from an accepted suggestion"),
+    "rejected": _l("learned from a rejected suggestion"),
+    "person": _l("confirmed by a person after a hand match"),
+    "manual": _l("entered or edited here"),
+}
 
 
 def import_upload(kind: str, name: str, data: bytes, actor: str) -> ImportSummary:
@@ -68,22 +77,24 @@ def _do_upload(kind: str, name: str, data: bytes) -> int:
 @bp.route("/settings", methods=["GET", "POST"])
 @roles_required("admin")
 def settings_page() -> Any:
-    status = 200
+    status, error_field = 200, None
     if request.method == "POST":
         try:
             with transaction() as session:
-                for key in settings_store.KNOWN:
-                    if (raw := request.form.get(key)) is not None and raw.strip():
-                        settings_store.set_value(session, key, raw, actor=current_user.username)
-        except ServiceError as exc:
+                settings_store.save(session, request.form, actor=current_user.username,
+                                    defaults=settings())
+        except settings_store.SettingError as exc:
             flash(str(exc), "error")
-            status = 422
+            status, error_field = 422, exc.field
         else:
             flash(_("Settings saved."), "success")
             return redirect(url_for("admin.settings_page"))
-    values = settings_store.effective(db_session(), settings())
+    current = runtime()
+    form = request.form if status != 200 else {}
     return render_template(
-        "admin/settings.html", specs=settings_store.KNOWN, values=values
+        "admin/settings.html", specs=settings_store.KNOWN, values=current.scalars(),
+        limits=format_limits(current.writeoff_limits), form=form, error_field=error_field,
+        limits_key=settings_store.LIMITS_KEY,
     ), status
 
 
@@ -92,7 +103,8 @@ def settings_page() -> Any:
 def aliases() -> str:
     query = alias_admin.alias_query(request.args.get("q"), request.args.get("polarity"))
     page = paginate(db_session(), query, page_arg())
-    return render_template("admin/aliases.html", page=page)
+    labels = {k: str(v) for k, v in ALIAS_SOURCES.items()}
+    return render_template("admin/aliases.html", page=page, source_labels=labels)
 
 
 @bp.route("/settings/aliases/<int:alias_id>", methods=["POST"])

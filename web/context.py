@@ -2,8 +2,9 @@
 
 ``db_session()`` opens the request's session on first use; ``transaction()`` frames the one
 service call of an action (commit on success, rollback on error); ``settings()`` is the app's
-``AppSettings``. Kept out of ``web/__init__`` so views import this module, not the package that
-imports them.
+``AppSettings`` (environment: defaults only); ``runtime()`` the settings in force, read from
+the settings table (``recon.access.settings_store``) so every view uses what staff saved.
+Kept out of ``web/__init__`` so views import this module, not the package that imports them.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from contextlib import contextmanager
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
+from recon.access import settings_store
+from recon.access.runtime import RuntimeSettings
 from recon.config import AppSettings
 
-__all__ = ["db_session", "settings", "transaction"]
+__all__ = ["db_session", "runtime", "settings", "transaction"]
 
 
 def db_session() -> Session:
@@ -43,6 +46,11 @@ def transaction() -> Iterator[Session]:
 
 def settings() -> AppSettings:
     return current_app.extensions["recon.settings"]
+
+
+def runtime(session: Session | None = None) -> RuntimeSettings:
+    """The run-time settings in force now (the settings table over the environment)."""
+    return settings_store.load(session or db_session(), settings())
 
 
 def _close_session(_exc: BaseException | None) -> None:

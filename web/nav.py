@@ -1,14 +1,20 @@
 """The navigation bar: the pages a user's role may open, in order, skipping areas not installed.
 
 ``nav_items()`` is available in every template (``base.html`` renders it). Another area's page
-appears once its endpoint exists (the exception queue: ``queue.index``).
+appears once its endpoint exists (the exception queue: ``queue.index``). The approvals page
+shows how many write-offs wait (``recon.queue.detail.pending_count``), for those who decide or
+prepare them.
 """
 
 from __future__ import annotations
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from recon.queue.detail import pending_count
+from web.context import db_session
 
 __all__ = ["NAV", "init_app", "nav_items"]
 
@@ -17,6 +23,7 @@ _ANY = ("viewer", "clerk", "approver", "admin")
 NAV = (
     ("pages.dashboard", _l("Dashboard"), _ANY),
     ("queue.index", _l("Queue"), _ANY),
+    ("queue.approvals", _l("Approvals"), ("clerk", "approver", "admin")),
     ("records.invoices", _l("Invoices"), _ANY),
     ("records.gateways", _l("Gateways"), _ANY),
     ("records.runs", _l("Runs"), _ANY),
@@ -31,10 +38,17 @@ def nav_items() -> list[tuple[str, str]]:
         return []
     views = current_app.view_functions
     return [
-        (endpoint, str(label))
+        (endpoint, _label(endpoint, str(label)))
         for endpoint, label, roles in NAV
         if endpoint in views and current_user.has_role(*roles)
     ]
+
+
+def _label(endpoint: str, label: str) -> str:
+    if endpoint != "queue.approvals":
+        return label
+    waiting = pending_count(db_session())
+    return _("Approvals (%(n)d waiting)", n=waiting) if waiting else label
 
 
 def init_app(app: Flask) -> None:

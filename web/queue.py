@@ -14,7 +14,7 @@ from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from recon.queue import listing as q
-from recon.queue.detail import pending_writeoffs, reasons_of, receipt_detail
+from recon.queue.detail import pending_receipts, pending_writeoffs, reasons_of, receipt_detail
 from recon.queue.detail import search_open_invoices as search_invoices
 from web import queue_actions  # noqa: F401  (registers the POST routes on ``bp``)
 from web.context import db_session
@@ -93,6 +93,7 @@ def index() -> str:
         "queue/index.html",
         page=page,
         counts=counts,
+        pending=pending_receipts(db_session(), [(i.kind, i.id) for i in page.items]),
         filters=filters,
         sort_labels=SORT_LABELS,
         args={k: v for k, v in request.args.items() if k != "cursor"},

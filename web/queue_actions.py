@@ -16,11 +16,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from recon.allocation import adjustments, allocations
+from recon.allocation import adjustments, alias_policy, allocations
 from recon.errors import NotFound, ServiceError
 from recon.queue import actions as act
 from web.auth import roles_required
-from web.context import settings, transaction
+from web.context import runtime, transaction
 from web.queue_base import KINDS, bp, render_detail
 
 __all__: list[str] = []
@@ -130,7 +130,7 @@ def manual(kind: str, receipt_id: int) -> Any:
     ]
     kwargs = {
         "kind": kind, "receipt_id": receipt_id, "rows": rows, "actor": current_user.username,
-        "limit": settings().writeoff_limit,
+        "limit": runtime(),
         "difference": request.form.get("difference") or None,
         "rest": request.form.get("rest") or None,
     }  # fmt: skip
@@ -142,7 +142,7 @@ def manual(kind: str, receipt_id: int) -> Any:
 def classify(kind: str, receipt_id: int) -> Any:
     kwargs = {
         "line_id": receipt_id, "receipt_kind": kind, "kind": request.form.get("kind", ""),
-        "actor": current_user.username, "limit": settings().writeoff_limit,
+        "actor": current_user.username, "limit": runtime(),
         "amount": _decimal("amount", request.form.get("amount"), required=False),
         "reason": request.form.get("reason") or None,
     }  # fmt: skip
@@ -154,7 +154,7 @@ def classify(kind: str, receipt_id: int) -> Any:
 def write_off(kind: str, receipt_id: int) -> Any:
     kwargs = {
         "line_id": receipt_id, "receipt_kind": kind, "actor": current_user.username,
-        "limit": settings().writeoff_limit, "reason": request.form.get("reason", ""),
+        "limit": runtime(), "reason": request.form.get("reason", ""),
         "amount": _decimal("amount", request.form.get("amount"), required=False),
     }  # fmt: skip
     return _run(
@@ -198,23 +198,56 @@ def bulk_accept() -> Any:
     return redirect(request.form.get("next") or url_for("queue.index"))
 
 
+@bp.post("/<kind>/<int:receipt_id>/remember-alias")
+@roles_required(*ACTORS)
+def remember_alias(kind: str, receipt_id: int) -> Any:
+    """The person answered yes to "Remember <payer> = <customer>?" after a hand match."""
+    match_id, customer_id, actor = _id("match_id"), _id("customer_id"), current_user.username
+    return _run(
+        kind, receipt_id,
+        lambda s: alias_policy.accept_offer(s, match_id, customer_id, actor=actor),
+        lambda row: _("Remembered: %(payer)s pays for this customer.", payer=row.alias),
+    )  # fmt: skip
+
+
+@bp.post("/<kind>/<int:receipt_id>/withdraw/<int:adjustment_id>")
+@roles_required(*ACTORS)
+def withdraw(kind: str, receipt_id: int, adjustment_id: int) -> Any:
+    actor = current_user.username
+    return _run(
+        kind, receipt_id, lambda s: act.withdraw(s, adjustment_id, actor=actor),
+        _("Write-off withdrawn; the amount is unapplied again."),
+    )  # fmt: skip
+
+
 @bp.post("/approvals/<int:adjustment_id>/<decision>")
-@roles_required(*APPROVERS)
+@roles_required(*ACTORS)
 def decide(adjustment_id: int, decision: str) -> Any:
-    if decision not in ("approve", "reject"):
+    """Approve or reject (approvers, with a reason to reject), or withdraw (the preparer)."""
+    if decision not in ("approve", "reject", "withdraw"):
         abort(404)
-    actor, role = current_user.username, current_user.role
+    if decision != "withdraw" and not current_user.has_role(*APPROVERS):
+        abort(403)
+    actor, role, reason = current_user.username, current_user.role, request.form.get("reason")
     try:
         with transaction() as session:
             if decision == "approve":
-                adjustments.approve(session, adjustment_id, actor=actor, role=role)
+                adjustments.approve(session, adjustment_id, actor=actor, role=role, note=reason)
+            elif decision == "reject":
+                adjustments.reject(session, adjustment_id, actor=actor, role=role,
+                                   reason=reason or "")
             else:
-                reason = request.form.get("reason") or _("rejected by the approver")
-                adjustments.reject(session, adjustment_id, actor=actor, role=role, reason=reason)
-        flash(_("Write-off approved.") if decision == "approve" else _("Write-off rejected."),
-              "success")  # fmt: skip
+                adjustments.withdraw(session, adjustment_id, actor=actor, reason=reason)
+        flash(DECIDED[decision](), "success")
     except NotFound:
         raise
     except ServiceError as exc:
         flash(str(exc), "error")
     return redirect(url_for("queue.approvals"))
+
+
+DECIDED = {
+    "approve": lambda: _("Write-off approved."),
+    "reject": lambda: _("Write-off rejected."),
+    "withdraw": lambda: _("Write-off withdrawn; the amount is unapplied again."),
+}

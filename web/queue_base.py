@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from recon.allocation import alias_policy
 from recon.money import minor_units
 from recon.queue.detail import receipt_detail
 from web.auth import require_login
-from web.context import db_session, settings
+from web.context import db_session, runtime
 
 __all__ = ["KINDS", "bp", "render_detail"]
 
@@ -28,8 +29,9 @@ def render_detail(kind: str, receipt_id: int, notice: tuple[str, str] | None = N
     return render_template(
         "queue/detail.html",
         d=data,
+        alias_offers=alias_policy.offers(db_session(), data.matches),
         notice=notice,
-        limit=settings().writeoff_limit,
+        limit=runtime().limit_for(data.item.currency),
         exp=_exponent(data.item.currency),
     )
 

@@ -1,26 +1,51 @@
-"""Run-time settings staff change from the UI (service layer): thresholds and fee tolerances.
+"""Run-time settings staff change from the UI (service layer): the ONE source every path reads.
 
-Stored in the ``setting`` table as decimal strings; a key never set falls back to the default
-from ``AppSettings`` (the environment). ``effective(session, app)`` returns every known key with
-its current ``Decimal``; ``set_value`` validates, stores and audits one change. Raises
-``ServiceError`` for an unknown key or a value out of range. Never commits.
+Stored in the ``setting`` table; a key never set falls back to its default from ``AppSettings``
+(the environment) or the spec. ``load(session, defaults)`` returns a typed ``RuntimeSettings``
+that the web queue, ``/api/v1``, ``recon match``, ``recon run`` and the event worker all use
+(thresholds and the bank fee tolerance go to the matcher through ``match_settings``, write-off
+limits per currency to ``recon.allocation.adjustments``). ``save(session, form, actor=...)``
+validates every field and the rules between them (suggest <= auto) before storing anything,
+and audits each change with its old and new value. Raises ``SettingError`` (a ``ServiceError``
+naming the field). Never commits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import audit
-from recon.config import AppSettings
+from recon.access.runtime import RuntimeSettings, parse_limits
 from recon.db.types import utcnow
 from recon.errors import ServiceError
 from recon.models import Setting
 
-__all__ = ["KNOWN", "SettingSpec", "effective", "set_value"]
+__all__ = [
+    "KNOWN",
+    "LIMITS_KEY",
+    "RuntimeSettings",
+    "SettingError",
+    "SettingSpec",
+    "effective",
+    "load",
+    "save",
+]
+
+LIMITS_KEY = "writeoff_limits"  # JSON {currency: amount}: per-currency overrides
+
+
+class SettingError(ServiceError):
+    """A value the settings page refuses; ``field`` names the setting."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -29,13 +54,17 @@ class SettingSpec:
     label: str
     low: Decimal
     high: Decimal | None
-    default_attr: str | None = None  # AppSettings field giving the default
+    default_attr: str | None = None  # attribute of the defaults (AppSettings) giving the default
     default: Decimal = Decimal(0)
 
-    def default_for(self, app: AppSettings) -> Decimal:
-        return Decimal(getattr(app, self.default_attr)) if self.default_attr else self.default
+    def default_for(self, defaults: Any) -> Decimal:
+        value = getattr(defaults, self.default_attr, None) if self.default_attr else None
+        return Decimal(str(value)) if value is not None else self.default
 
 
+# The bank fee tolerance defaults to the matcher's own bank rule (25 in any currency, 0 %), so
+# an untouched settings page changes nothing. A shortfall above 20 % is a partial payment, not
+# a fee: the percentage is capped there.
 KNOWN: dict[str, SettingSpec] = {
     s.key: s
     for s in (
@@ -48,46 +77,88 @@ KNOWN: dict[str, SettingSpec] = {
         SettingSpec("fee_tolerance_abs", "Bank fee tolerance (amount)", Decimal(0), None,
                     default=Decimal("25.00")),
         SettingSpec("fee_tolerance_pct", "Bank fee tolerance (percent of the amount)", Decimal(0),
-                    Decimal(100), default=Decimal("3.0")),
+                    Decimal(20), default=Decimal("0")),
     )
 }
 
 
-def effective(session: Session, app: AppSettings) -> dict[str, Decimal]:
-    """Every known setting: the stored value, else the default."""
-    stored = {s.key: s.value for s in session.scalars(select(Setting))}
+def _stored(session: Session) -> dict[str, Any]:
+    return {s.key: s.value for s in session.scalars(select(Setting))}
+
+
+def effective(session: Session, defaults: Any) -> dict[str, Decimal]:
+    """Every scalar setting: the stored value, else the default."""
+    stored = _stored(session)
     return {
-        key: Decimal(str(stored[key])) if key in stored else spec.default_for(app)
+        key: Decimal(str(stored[key])) if key in stored else spec.default_for(defaults)
         for key, spec in KNOWN.items()
     }
+
+
+def load(session: Session, defaults: Any) -> RuntimeSettings:
+    """The settings in force now (one query), typed."""
+    stored = _stored(session)
+    values = {
+        key: Decimal(str(stored[key])) if key in stored else spec.default_for(defaults)
+        for key, spec in KNOWN.items()
+    }
+    limits = {cur: Decimal(str(v)) for cur, v in (stored.get(LIMITS_KEY) or {}).items()}
+    return RuntimeSettings(**values, writeoff_limits=limits)
 
 
 def _parse(spec: SettingSpec, raw: str) -> Decimal:
     try:
         value = Decimal(raw.strip())
     except InvalidOperation as exc:
-        raise ServiceError(f"{spec.key}: {raw!r} is not a number") from exc
+        raise SettingError(spec.key, f"{raw!r} is not a number") from exc
     if not value.is_finite() or value < spec.low or (spec.high is not None and value > spec.high):
         upper = f"..{spec.high}" if spec.high is not None else " or more"
-        raise ServiceError(f"{spec.key}: {raw!r} is out of range ({spec.low}{upper})")
+        raise SettingError(spec.key, f"{raw!r} is out of range ({spec.low}{upper})")
     return value
 
 
-def set_value(session: Session, key: str, raw: str, *, actor: str) -> Decimal:
-    """Store ``key`` = ``raw`` (validated); audited with the value before and after."""
-    spec = KNOWN.get(key)
-    if spec is None:
-        raise ServiceError(f"unknown setting {key!r}")
-    value = _parse(spec, raw)
-    row = session.get(Setting, key)
-    before = None if row is None else {"value": row.value}
+def _check(values: Mapping[str, Decimal]) -> None:
+    """Rules between fields: a suggestion threshold above the auto threshold makes no sense."""
+    if values["suggest_threshold"] > values["auto_threshold"]:
+        raise SettingError(
+            "suggest_threshold",
+            f"{values['suggest_threshold']} must not exceed the auto-confirm threshold "
+            f"{values['auto_threshold']}",
+        )
+
+
+def save(session: Session, form: Mapping[str, str], *, actor: str, defaults: Any) -> list[str]:
+    """Validate every field given in ``form`` (blank = unchanged), then store and audit the
+    changes; returns the keys changed. Nothing is stored when any field is refused."""
+    current = load(session, defaults)
+    new = current.scalars()
+    for key, spec in KNOWN.items():
+        raw = form.get(key)
+        if raw is not None and raw.strip():
+            new[key] = _parse(spec, raw)
+    _check(new)
+    limits = current.writeoff_limits
+    if LIMITS_KEY in form:
+        try:
+            limits = parse_limits(form[LIMITS_KEY])
+        except ValueError as exc:
+            raise SettingError(LIMITS_KEY, str(exc)) from exc
+    changed = [k for k in KNOWN if new[k] != current.scalars()[k]]
+    for key in changed:
+        _store(session, key, str(new[key]), str(current.scalars()[key]), actor)
+    if dict(limits) != dict(current.writeoff_limits):
+        as_json = {c: str(v) for c, v in sorted(limits.items())}
+        old = {c: str(v) for c, v in sorted(current.writeoff_limits.items())}
+        _store(session, LIMITS_KEY, as_json, old, actor)
+        changed.append(LIMITS_KEY)
+    return changed
+
+
+def _store(session: Session, key: str, value: Any, old: Any, actor: str) -> None:
+    row = session.get(Setting, key, with_for_update=True)
     if row is None:
-        row = Setting(key=key, value=str(value), updated_by=actor)
-        session.add(row)
-    elif Decimal(str(row.value)) == value:
-        return value
+        session.add(Setting(key=key, value=value, updated_by=actor))
     else:
-        row.value, row.updated_by, row.updated_at = str(value), actor, utcnow()
+        row.value, row.updated_by, row.updated_at = value, actor, utcnow()
     audit.record(session, actor=actor, action="setting.change", object_type="setting",
-                 object_id=key, before=before, after={"value": str(value)})
-    return value
+                 object_id=key, before={"value": old}, after={"value": value})

@@ -4,8 +4,11 @@
   ``supersede_suggestions`` -- every invariant (never over-allocate a receipt or an invoice) is
   checked here, every change audited.
 - ``adjustments``: fees, FX differences, write-offs and classifications (``add_adjustment``,
-  ``approve``, ``reject``) with the four-eyes rule.
+  ``approve``, ``reject``, ``withdraw``) with the four-eyes rule on the total written off per
+  receipt or invoice; a pending write-off reserves its amount.
+- ``targets``: the invoice, bank line or charge an adjustment changes, locked, and ``move``.
 - ``batch``: the bulk form of the same writes for the matcher's apply step.
 - ``aliases`` / ``alias_admin``: payer-name aliases learned from confirmed matches and their
-  administration.
+  administration; ``alias_policy``: which payer names may be learned, and the "Remember
+  <payer> = <customer>?" offers after a hand match.
 """

@@ -1,22 +1,29 @@
 """Adjustments: bank fees, FX differences, discounts, write-offs and receipt classifications.
 
-A write-off above the configured limit is prepared by one person and applied only when a second
-person with the ``approver`` (or ``admin``) role approves it; the preparer can never approve
-their own (checked here and by a database constraint).
+Four eyes on write-offs: when the total written off on one receipt or one invoice (pending and
+applied, this one included) exceeds the limit of its currency, the write-off waits for a second
+person with the ``approver`` (or ``admin``) role; the preparer can never approve their own
+(checked here and by a database constraint). A pending write-off RESERVES its amount at once
+(the receipt's unapplied drops), so the same money cannot be written off twice; rejecting or
+withdrawing it gives the money back. The target row is locked before the total is read, so two
+concurrent write-offs are decided one after the other (no 45 + 45 around a limit of 50).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from recon import audit
 from recon.allocation import batch as allocation_batch
+from recon.allocation import targets
+from recon.allocation.targets import CLASSIFICATIONS
 from recon.db.types import utcnow
 from recon.errors import ApprovalError, InvariantError, NotFound
-from recon.models import ADJUSTMENT_KINDS, Adjustment, GatewayTransaction, Invoice, StatementLine
+from recon.models import ADJUSTMENT_KINDS, Adjustment
 from recon.money import from_minor, to_minor
 
 if TYPE_CHECKING:
@@ -25,17 +32,33 @@ if TYPE_CHECKING:
 __all__ = [
     "APPROVER_ROLES",
     "CLASSIFICATIONS",
+    "RESERVING",
+    "LimitPolicy",
     "activate",
     "add_adjustment",
     "approve",
     "attach",
+    "limit_of",
     "reject",
     "reverse",
+    "withdraw",
+    "written_off_minor",
 ]
 
 APPROVER_ROLES = ("approver", "admin")
-CLASSIFICATIONS = ("other_income", "own_transfer", "refund")
 NEEDS_APPROVAL = ("write_off",)
+RESERVING = ("pending_approval", "applied")  # statuses whose money is taken from the target
+
+
+class LimitPolicy(Protocol):
+    """Write-off limits per currency (``recon.access.runtime.RuntimeSettings``)."""
+
+    def limit_for(self, currency: str) -> Decimal: ...
+
+
+def limit_of(limit: Decimal | LimitPolicy, currency: str) -> Decimal:
+    """The write-off limit of ``currency`` (one amount for all, or a policy per currency)."""
+    return limit if isinstance(limit, Decimal) else limit.limit_for(currency)
 
 
 def attach(
@@ -56,20 +79,30 @@ def attach(
     if invoice_id is None and line_id is None:
         raise InvariantError("an adjustment needs an invoice or a bank line")
     # an invoice's adjustment is in the invoice's currency (an FX match: not the receipt's)
-    currency = _invoice(session, invoice_id).currency if invoice_id is not None else match.currency
+    currency = (targets.invoice(session, invoice_id).currency if invoice_id is not None
+                else match.currency)
     adj = Adjustment(
-        kind=kind,
-        status="proposed",
-        amount_minor=_positive(amount, currency),
-        currency=currency,
-        invoice_id=invoice_id,
-        statement_line_id=line_id,
-        prepared_by=actor,
-        reason=reason,
-    )
+        kind=kind, status="proposed", amount_minor=_positive(amount, currency),
+        currency=currency, invoice_id=invoice_id, statement_line_id=line_id,
+        prepared_by=actor, reason=reason,
+    )  # fmt: skip
     match.adjustments.append(adj)
     allocation_batch.flush(session)
     return adj
+
+
+def written_off_minor(session: Session, adj: Adjustment) -> int:
+    """Write-offs pending or applied on ``adj``'s target, ``adj`` not counted."""
+    if adj.invoice_id is not None:
+        same = Adjustment.invoice_id == adj.invoice_id
+    elif adj.statement_line_id is not None:
+        same = Adjustment.statement_line_id == adj.statement_line_id
+    else:
+        same = (Adjustment.gateway_txn_id == adj.gateway_txn_id) & Adjustment.invoice_id.is_(None)
+    stmt = sa.select(sa.func.coalesce(sa.func.sum(Adjustment.amount_minor), 0)).where(
+        same, Adjustment.kind.in_(NEEDS_APPROVAL), Adjustment.status.in_(RESERVING),
+        Adjustment.id != adj.id)
+    return int(session.scalar(stmt) or 0)
 
 
 def add_adjustment(
@@ -78,120 +111,95 @@ def add_adjustment(
     kind: str,
     amount: Decimal,
     actor: str,
-    limit: Decimal,
+    limit: Decimal | LimitPolicy,
     statement_line_id: int | None = None,
     invoice_id: int | None = None,
     gateway_txn_id: int | None = None,
     reason: str | None = None,
 ) -> Adjustment:
     """A stand-alone adjustment of an invoice, a bank line or a gateway charge; a write-off
-    above ``limit`` waits for a second person."""
+    taking the target's write-offs above its currency's ``limit`` waits for a second person
+    (its amount reserved meanwhile)."""
     _check_kind(kind)
-    target = _target(session, statement_line_id, invoice_id, gateway_txn_id)
+    target = targets.target(session, statement_line_id, invoice_id, gateway_txn_id)  # locked
     adj = Adjustment(
-        kind=kind,
-        status="proposed",
-        amount_minor=_positive(amount, target.currency),
-        currency=target.currency,
-        statement_line_id=statement_line_id,
-        invoice_id=invoice_id,
-        gateway_txn_id=gateway_txn_id,
-        prepared_by=actor,
-        reason=reason,
-    )
+        kind=kind, status="proposed", amount_minor=_positive(amount, target.currency),
+        currency=target.currency, statement_line_id=statement_line_id, invoice_id=invoice_id,
+        gateway_txn_id=gateway_txn_id, prepared_by=actor, reason=reason,
+    )  # fmt: skip
     session.add(adj)
     session.flush()
-    if kind in NEEDS_APPROVAL and amount > limit:
-        adj.status = "pending_approval"
-        audit.record(
-            session,
-            actor=actor,
-            action="adjustment.prepare",
-            obj=adj,
-            after=_snap(adj),
-            reason=reason,
-        )
-        return adj
+    if kind in NEEDS_APPROVAL:
+        total = written_off_minor(session, adj) + adj.amount_minor
+        if total > to_minor(limit_of(limit, target.currency), target.currency):
+            targets.move(session, adj, 1)  # reserved: nobody can write it off again
+            adj.status = "pending_approval"
+            audit.record(session, actor=actor, action="adjustment.prepare", obj=adj,
+                         after={**_snap(adj), "written_off_total":
+                                str(from_minor(total, adj.currency))}, reason=reason)
+            return adj
     activate(session, adj, actor)
     return adj
 
 
-def approve(session: Session, adjustment_id: int, *, actor: str, role: str) -> Adjustment:
-    """The second pair of eyes: applies a pending write-off."""
+def approve(session: Session, adjustment_id: int, *, actor: str, role: str,
+            note: str | None = None) -> Adjustment:
+    """The second pair of eyes: the reserved write-off becomes applied."""
     adj = _pending(session, adjustment_id)
     if role not in APPROVER_ROLES:
         raise ApprovalError(f"role {role!r} cannot approve write-offs")
     if actor == adj.prepared_by:
         raise ApprovalError("the preparer of a write-off cannot approve it (four eyes)")
-    adj.approved_by = actor
-    activate(session, adj, actor)
+    before = _snap(adj)
+    adj.approved_by, adj.status, adj.decided_at = actor, "applied", utcnow()
+    allocation_batch.flush(session)
+    audit.record(session, actor=actor, action="adjustment.approve", obj=adj, before=before,
+                 after=_snap(adj), reason=note)
     return adj
 
 
 def reject(
     session: Session, adjustment_id: int, *, actor: str, role: str, reason: str
 ) -> Adjustment:
-    """Turn down a pending write-off; nothing moves."""
+    """An approver turns down a pending write-off (a reason is required); the money returns."""
+    if not reason or not reason.strip():
+        raise InvariantError("rejecting a write-off needs a reason")
     adj = _pending(session, adjustment_id)
     if role not in APPROVER_ROLES:
         raise ApprovalError(f"role {role!r} cannot decide write-offs")
-    before = _snap(adj)
-    adj.status, adj.decided_at, adj.approved_by = "rejected", utcnow(), actor
     if actor == adj.prepared_by:
-        adj.approved_by = None
-    audit.record(
-        session,
-        actor=actor,
-        action="adjustment.reject",
-        obj=adj,
-        before=before,
-        after=_snap(adj),
-        reason=reason,
-    )
+        raise ApprovalError("the preparer withdraws a write-off, an approver rejects it")
+    return _close(session, adj, actor, "adjustment.reject", reason, approver=actor)
+
+
+def withdraw(session: Session, adjustment_id: int, *, actor: str,
+             reason: str | None = None) -> Adjustment:
+    """The preparer takes back a write-off still waiting; the money returns."""
+    adj = _pending(session, adjustment_id)
+    if actor != adj.prepared_by:
+        raise ApprovalError(f"only {adj.prepared_by}, who prepared it, can withdraw it")
+    return _close(session, adj, actor, "adjustment.withdraw", reason or "withdrawn")
+
+
+def _close(session: Session, adj: Adjustment, actor: str, action: str, reason: str,
+           approver: str | None = None) -> Adjustment:
+    before = _snap(adj)
+    targets.move(session, adj, -1)
+    adj.status, adj.decided_at, adj.approved_by = "rejected", utcnow(), approver
+    allocation_batch.flush(session)
+    audit.record(session, actor=actor, action=action, obj=adj, before=before, after=_snap(adj),
+                 reason=reason)
     return adj
 
 
 def activate(session: Session, adj: Adjustment, actor: str) -> None:
     """Apply the adjustment's effect: settle the invoice, or clear the bank line or charge."""
     before = _snap(adj)
-    if adj.gateway_txn_id is not None and adj.invoice_id is None:
-        charge = _charge(session, adj.gateway_txn_id)
-        if adj.amount_minor > charge.unapplied_minor:
-            raise InvariantError(
-                f"{adj.kind} {adj.amount} exceeds the unapplied "
-                f"{from_minor(charge.unapplied_minor, charge.currency)} of charge "
-                f"{charge.gateway_id}"
-            )
-        charge.allocated_minor += adj.amount_minor
-    elif adj.invoice_id is not None:
-        invoice = _invoice(session, adj.invoice_id)
-        if adj.amount_minor > invoice.open_minor:
-            raise InvariantError(
-                f"{adj.kind} {adj.amount} exceeds the open {invoice.open_amount} of "
-                f"{invoice.invoice_no}"
-            )
-        invoice.adjusted_minor += adj.amount_minor
-        invoice.refresh_status()
-    else:
-        line = _line(session, adj.statement_line_id)
-        if adj.amount_minor > line.unapplied_minor:
-            raise InvariantError(
-                f"{adj.kind} {adj.amount} exceeds the line's unapplied {line.unapplied}"
-            )
-        line.allocated_minor += adj.amount_minor
-        if adj.kind in CLASSIFICATIONS:
-            line.disposition = adj.kind
+    targets.move(session, adj, 1)
     adj.status, adj.decided_at = "applied", utcnow()
     allocation_batch.flush(session)
-    allocation_batch.audit_event(
-        session,
-        actor=actor,
-        action="adjustment.apply",
-        obj=adj,
-        before=before,
-        after=_snap(adj),
-        reason=adj.reason,
-    )
+    allocation_batch.audit_event(session, actor=actor, action="adjustment.apply", obj=adj,
+                                 before=before, after=_snap(adj), reason=adj.reason)
 
 
 def reverse(session: Session, adj: Adjustment, actor: str, reason: str) -> None:
@@ -199,27 +207,10 @@ def reverse(session: Session, adj: Adjustment, actor: str, reason: str) -> None:
     if adj.status != "applied":
         raise InvariantError(f"adjustment {adj.id} is {adj.status}, not applied")
     before = _snap(adj)
-    if adj.gateway_txn_id is not None and adj.invoice_id is None:
-        _charge(session, adj.gateway_txn_id).allocated_minor -= adj.amount_minor
-    elif adj.invoice_id is not None:
-        invoice = _invoice(session, adj.invoice_id)
-        invoice.adjusted_minor -= adj.amount_minor
-        invoice.refresh_status()
-    else:
-        line = _line(session, adj.statement_line_id)
-        line.allocated_minor -= adj.amount_minor
-        if line.disposition == adj.kind:
-            line.disposition = None
+    targets.move(session, adj, -1)
     adj.status = "undone"
-    audit.record(
-        session,
-        actor=actor,
-        action="adjustment.undo",
-        obj=adj,
-        before=before,
-        after=_snap(adj),
-        reason=reason,
-    )
+    audit.record(session, actor=actor, action="adjustment.undo", obj=adj, before=before,
+                 after=_snap(adj), reason=reason)
 
 
 def _check_kind(kind: str) -> None:
@@ -236,28 +227,6 @@ def _positive(amount: Decimal, currency: str) -> int:
     return minor
 
 
-def _target(
-    session: Session, line_id: int | None, invoice_id: int | None, charge_id: int | None = None
-) -> Invoice | StatementLine | GatewayTransaction:
-    if sum(x is not None for x in (line_id, invoice_id, charge_id)) > 1:
-        raise InvariantError("an adjustment has one target: an invoice, a bank line or a charge")
-    if invoice_id is not None:
-        return _invoice(session, invoice_id)
-    if line_id is not None:
-        return _line(session, line_id)
-    if charge_id is not None:
-        return _charge(session, charge_id)
-    raise InvariantError("an adjustment needs an invoice, a bank line or a gateway charge")
-
-
-def _charge(session: Session, txn_id: int) -> GatewayTransaction:
-    """A gateway charge (the only gateway record that is a receipt), locked."""
-    txn = session.get(GatewayTransaction, txn_id, with_for_update=True)
-    if txn is None or txn.kind != "charge":
-        raise NotFound(f"gateway charge id {txn_id} does not exist")
-    return txn
-
-
 def _pending(session: Session, adjustment_id: int) -> Adjustment:
     adj = session.get(Adjustment, adjustment_id, with_for_update=True)
     if adj is None:
@@ -265,23 +234,6 @@ def _pending(session: Session, adjustment_id: int) -> Adjustment:
     if adj.status != "pending_approval":
         raise ApprovalError(f"adjustment {adjustment_id} is {adj.status}, not pending approval")
     return adj
-
-
-def _invoice(session: Session, invoice_id: int) -> Invoice:
-    if allocation_batch.locked(session, Invoice, invoice_id):  # locked in bulk: identity map
-        invoice = session.get(Invoice, invoice_id)
-    else:
-        invoice = session.get(Invoice, invoice_id, with_for_update=True)
-    if invoice is None:
-        raise NotFound(f"invoice id {invoice_id} does not exist")
-    return invoice
-
-
-def _line(session: Session, line_id: int | None) -> StatementLine:
-    line = session.get(StatementLine, line_id, with_for_update=True) if line_id else None
-    if line is None:
-        raise NotFound(f"bank line id {line_id} does not exist")
-    return line
 
 
 def _snap(adj: Adjustment) -> dict[str, object]:

@@ -21,13 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import audit
-from recon.allocation import adjustments
+from recon.allocation import adjustments, alias_policy
 from recon.allocation import batch as allocation_batch
 from recon.allocation.aliases import remember_alias
 from recon.db.types import utcnow
 from recon.errors import InvariantError, NotFound
 from recon.models import (
     ACTIVE_STATUSES,
+    ORIGINS,
     Allocation,
     GatewayTransaction,
     Invoice,
@@ -48,6 +49,7 @@ __all__ = [
 ]
 
 Receipt = StatementLine | GatewayTransaction
+_ORIGIN_OF = {"auto": "auto", "suggested": "suggestion", "manual": "manual"}
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,18 @@ def create_match(
     run_id: int | None = None,
     kind: str | None = None,
     cause: str | None = None,
+    origin: str | None = None,
 ) -> Match:
-    """Record a match of ``receipt`` to invoices; ``auto``/``manual`` apply it at once."""
+    """Record a match of ``receipt`` to invoices; ``auto``/``manual`` apply it at once.
+
+    ``origin`` (``recon.models.ORIGINS``) defaults from the status: the matcher's ``auto``,
+    a ``suggestion``, or a person's ``manual`` match; the gateway path says ``gateway``.
+    """
     if status not in ("suggested", "auto", "manual"):
         raise InvariantError(f"a new match cannot have status {status!r}")
+    origin = origin or _ORIGIN_OF[status]
+    if origin not in ORIGINS:
+        raise InvariantError(f"unknown match origin {origin!r}")
     if not 0 <= confidence <= 1:
         raise InvariantError(f"confidence {confidence} is outside [0, 1]")
     if receipt_minor(receipt) <= 0:
@@ -110,6 +120,7 @@ def create_match(
         cause=cause,
         currency=receipt.currency,
         run_id=run_id,
+        origin=origin,
         created_by=actor,
         unapplied_minor=0,
         allocations=[],  # a new match's collections start empty: no lazy load (and autoflush)
@@ -154,7 +165,8 @@ def _allocation(session: Session, receipt: Receipt, spec: AllocationSpec) -> All
 
 
 def confirm_match(session: Session, match_id: int, *, actor: str) -> Match:
-    """A person accepts a suggestion: it becomes ``manual`` and is applied; the payer is learned."""
+    """A person accepts a suggestion: it becomes ``manual`` and is applied, keeping its origin
+    (``suggestion``), confidence and reasons; a specific payer name is learned."""
     match = _match(session, match_id)
     if match.status != "suggested":
         raise InvariantError(
@@ -289,18 +301,23 @@ def _apply(session: Session, match: Match, receipt: Receipt, actor: str) -> None
 
 
 def _learn(session: Session, match: Match, polarity: str, actor: str) -> None:
-    receipt = _receipt_of(match)
-    payer = receipt.counterparty_name if isinstance(receipt, StatementLine) else receipt.payer_hint
+    """Remember the payer for the match's customers -- only a specific payer name
+    (``alias_policy.refusal``); a refused one is audited with the reason instead."""
+    payer = alias_policy.payer_of(_receipt_of(match))
     customers = {_invoice(session, a.invoice_id).customer_id for a in match.allocations}
-    for customer_id in customers:
-        remember_alias(
-            session,
-            customer_id=customer_id,
-            payer_name=payer,
-            polarity=polarity,
-            actor=actor,
+    for customer_id in sorted(customers):
+        why = alias_policy.refusal(session, payer, customer_id, polarity=polarity)
+        if why is not None:
+            if payer and payer.strip():
+                audit.record(session, actor=actor, action="alias.not_learned", obj=match,
+                             after={"payer": payer, "customer_id": customer_id}, reason=why)
+            continue
+        row = remember_alias(
+            session, customer_id=customer_id, payer_name=payer, polarity=polarity, actor=actor,
             source="confirmed" if polarity == "positive" else "rejected",
-        )
+        )  # fmt: skip
+        if row is not None and not row.extra:
+            row.extra = {"match_id": match.id}
 
 
 def _receipt_fk(receipt: Receipt) -> dict[str, Any]:
@@ -336,6 +353,7 @@ def _match(session: Session, match_id: int) -> Match:
 def _snapshot(match: Match) -> dict[str, Any]:
     return {
         "status": match.status,
+        "origin": match.origin,
         "confidence": match.confidence,
         "allocations": [
             _alloc_snapshot(a) for a in match.allocations

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import click
+from sqlalchemy.orm import Session
 
+from recon.access import settings_store
 from recon.cli.context import CliContext, pass_ctx
-from recon.matchrun.service import run_matching
+from recon.matchrun.service import MatchRunReport, run_matching
 
 __all__ = ["match"]
 
@@ -25,27 +27,20 @@ def match(
     dry_run: bool,
     as_json: bool,
 ) -> None:
-    """Match receipts to open invoices and payouts to deposits; one transaction."""
-    auto = auto_threshold if auto_threshold is not None else float(obj.settings.auto_threshold)
-    suggest = (
-        suggest_threshold
-        if suggest_threshold is not None
-        else float(obj.settings.suggest_threshold)
-    )
-    if suggest > auto:
-        raise click.BadParameter("--suggest-threshold must not exceed --auto-threshold")
+    """Match receipts to open invoices and payouts to deposits; one transaction.
+
+    Thresholds and the bank fee tolerance are the ones saved on the settings page (the
+    environment gives the defaults); ``--auto-threshold``/``--suggest-threshold`` override them
+    for this run only.
+    """
     factory = obj.session_factory
     if dry_run:  # read only: nothing is written, and the session is rolled back anyway
         with factory() as session:
-            report = run_matching(session, actor=obj.actor, auto_threshold=auto,
-                                  suggest_threshold=suggest, dry_run=True,
-                                  fx_rules=obj.settings.fx_rules)  # fmt: skip
+            report = _run(session, obj, auto_threshold, suggest_threshold, dry_run=True)
             session.rollback()
     else:
         with factory.begin() as session:  # one transaction for the whole run
-            report = run_matching(session, actor=obj.actor, auto_threshold=auto,
-                                  suggest_threshold=suggest,
-                                  fx_rules=obj.settings.fx_rules)  # fmt: skip
+            report = _run(session, obj, auto_threshold, suggest_threshold, dry_run=False)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=1))
     else:
@@ -53,3 +48,13 @@ def match(
     if report.errors:
         for line in report.errors[:20]:
             click.echo(f"  error: {line}", err=True)
+
+
+def _run(session: Session, obj: CliContext, auto: float | None, suggest: float | None, *,
+         dry_run: bool) -> MatchRunReport:
+    engine = settings_store.load(session, obj.settings).match_settings()
+    if (suggest if suggest is not None else engine.suggest_threshold) > (
+            auto if auto is not None else engine.auto_threshold):
+        raise click.BadParameter("--suggest-threshold must not exceed --auto-threshold")
+    return run_matching(session, actor=obj.actor, auto_threshold=auto, suggest_threshold=suggest,
+                        dry_run=dry_run, settings=engine, fx_rules=obj.settings.fx_rules)

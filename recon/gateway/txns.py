@@ -161,7 +161,7 @@ def settle(session: Session, row: GatewayTransaction, *, actor: str) -> str | No
     if invoice.status == "cancelled" or invoice.open_minor < row.gross_minor:
         return "invoice_not_open"
     allocations.create_match(
-        session, receipt=row, status="auto", actor=actor, kind="gateway_invoice",
+        session, receipt=row, status="auto", actor=actor, kind="gateway_invoice", origin="gateway",
         allocations=[allocations.AllocationSpec(invoice.id, row.gross)],
         reasons=[{"feature": "order_ref", "level": "exact", "detail": row.order_ref}],
     )

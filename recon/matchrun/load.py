@@ -4,9 +4,9 @@ Read-only. Open invoices (open or partial, money still owed), receipts still ava
 bank credits and succeeded gateway charges with money unapplied, no automatic match, no
 disposition, not a deposit already paired with a payout; a receipt a person matched in part
 is offered with its unapplied rest as the amount), customers with their learned aliases
-(positive -> `aliases`, negative -> `rejected`), pairs people rejected, numbers of paid invoices,
-and the payout stage's payouts and deposits. Returns a `Loaded` bundle with the id maps recon
-needs to apply the engine's proposals. Raises nothing of its own.
+(positive -> `aliases`, negative -> `rejected`), pairs people rejected or undid, numbers of paid
+invoices, and the payout stage's payouts and deposits. Returns a `Loaded` bundle with the id
+maps recon needs to apply the engine's proposals. Raises nothing of its own.
 """
 
 from __future__ import annotations
@@ -161,11 +161,18 @@ def customers(session: Session, ids: set[int]) -> list[m.Customer]:
     return out
 
 
+REFUSED_STATUSES = ("rejected", "undone")  # a person said no: before or after it was applied
+
+
 def rejected_pairs(session: Session) -> frozenset[tuple[Any, int]]:
+    """Receipt-invoice pairs a person turned down: a rejected suggestion or an undone match.
+
+    The matcher never proposes them again; a person can still match them by hand.
+    """
     stmt = (
         select(Match.statement_line_id, Match.gateway_txn_id, Allocation.invoice_id)
         .join(Allocation, Allocation.match_id == Match.id)
-        .where(Match.status == "rejected")
+        .where(Match.status.in_(REFUSED_STATUSES))
     )
     return frozenset(
         ((LINE, line) if line is not None else (TXN, txn), inv)

@@ -21,6 +21,7 @@ __all__ = [
     "ADJUSTMENT_KINDS",
     "MATCH_KINDS",
     "MATCH_STATUSES",
+    "ORIGINS",
     "QUEUE_CAUSES",
     "Adjustment",
     "Allocation",
@@ -30,6 +31,11 @@ __all__ = [
 MATCH_KINDS = ("receipt_invoice", "gateway_invoice", "payout_deposit")
 MATCH_STATUSES = ("suggested", "auto", "manual", "rejected", "undone", "superseded")
 ACTIVE_STATUSES = ("auto", "manual")  # confirmed: their allocations count against invoices
+# Who found the pairing (``Match.origin``, migration 0009): the matcher on its own (``auto``),
+# the matcher's proposal a person accepted or may accept (``suggestion``: its confidence and
+# reasons are kept), a person by hand (``manual``), or the gateway naming the invoice
+# (``gateway``: the order reference of a webhook or settlement report).
+ORIGINS = ("auto", "suggestion", "manual", "gateway")
 # Why a receipt needs a person: decided once where the proposal is made, stored on the match
 # (``Match.cause``) and filtered on by the queue. Closed list; order = display order.
 QUEUE_CAUSES = (
@@ -85,6 +91,7 @@ class Match(Base):
     reasons: Mapped[list[Any]] = mapped_column(default=list)
     alternatives: Mapped[list[Any]] = mapped_column(default=list)
     cause: Mapped[str | None] = mapped_column(String(24), index=True)  # one of QUEUE_CAUSES
+    origin: Mapped[str | None] = mapped_column(String(12))  # one of ORIGINS
     statement_line_id: Mapped[int | None] = mapped_column(
         ForeignKey("statement_line.id"), index=True
     )
@@ -112,6 +119,16 @@ class Match(Base):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def provenance(self) -> str:
+        """How the match came to be, as reports say it: ``auto``, ``accepted_suggestion``,
+        ``suggestion`` (still open), ``manual`` or ``gateway``."""
+        origin = self.origin or ("manual" if self.status == "manual" else "auto")
+        accepted = self.status in ACTIVE_STATUSES or self.matched_at is not None
+        if origin == "suggestion" and accepted:
+            return "accepted_suggestion"
+        return origin
 
     def __repr__(self) -> str:
         return f"Match(id={self.id!r}, {self.kind}, {self.status}, {self.confidence:.3f})"

@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from recon.allocation import adjustments, allocations
+from recon.allocation import adjustments, allocations, targets
+from recon.allocation.adjustments import LimitPolicy
 from recon.allocation.allocations import AdjustmentSpec, AllocationSpec
 from recon.errors import InvariantError, NotFound
 from recon.models import Adjustment, Invoice, Match, StatementLine
@@ -30,6 +31,7 @@ __all__ = [
     "manual_match",
     "undo",
     "undo_adjustment",
+    "withdraw",
     "write_off",
 ]
 
@@ -50,7 +52,7 @@ def manual_match(
     receipt_id: int,
     rows: Sequence[ManualRow],
     actor: str,
-    limit: Decimal,
+    limit: Decimal | LimitPolicy,
     difference: str | None = None,
     rest: str | None = None,
 ) -> Match:
@@ -73,7 +75,7 @@ def manual_match(
 
 
 def _differences(
-    session: Session, rows: Sequence[ManualRow], kind: str, limit: Decimal
+    session: Session, rows: Sequence[ManualRow], kind: str, limit: Decimal | LimitPolicy
 ) -> list[AdjustmentSpec]:
     if kind not in DIFFERENCE_KINDS:
         raise InvariantError(f"a difference is one of {', '.join(DIFFERENCE_KINDS)}, not {kind!r}")
@@ -86,9 +88,10 @@ def _differences(
         if gap > 0:
             out.append(AdjustmentSpec(kind, gap, invoice_id=invoice.id, reason="manual match"))
     total = sum((a.amount for a in out), Decimal(0))
-    if total > limit:
+    cap = adjustments.limit_of(limit, invoice.currency) if out else Decimal(0)
+    if total > cap:
         raise InvariantError(
-            f"the difference {total} is above the limit {limit}: write it off for approval"
+            f"the difference {total} is above the limit {cap}: write it off for approval"
         )
     return out
 
@@ -108,7 +111,7 @@ def classify(
     line_id: int,
     kind: str,
     actor: str,
-    limit: Decimal,
+    limit: Decimal | LimitPolicy,
     amount: Decimal | None = None,
     reason: str | None = None,
     receipt_kind: str = "line",
@@ -126,7 +129,7 @@ def write_off(
     *,
     line_id: int,
     actor: str,
-    limit: Decimal,
+    limit: Decimal | LimitPolicy,
     reason: str,
     amount: Decimal | None = None,
     receipt_kind: str = "line",
@@ -140,7 +143,7 @@ def write_off(
 
 
 def _stand_alone(session: Session, receipt_kind: str, receipt_id: int, *, kind: str,
-                 amount: Decimal | None, actor: str, limit: Decimal,
+                 amount: Decimal | None, actor: str, limit: Decimal | LimitPolicy,
                  reason: str | None) -> Adjustment:
     if receipt_kind == "charge":
         charge = receipt_of(session, "charge", receipt_id)
@@ -187,10 +190,17 @@ def undo_adjustment(session: Session, adjustment_id: int, *, actor: str, reason:
     return adj
 
 
+def withdraw(session: Session, adjustment_id: int, *, actor: str,
+             reason: str | None = None) -> Adjustment:
+    """The preparer takes back a write-off still waiting for approval."""
+    return adjustments.withdraw(session, adjustment_id, actor=actor, reason=reason)
+
+
 def _line(session: Session, line_id: int) -> StatementLine:
-    line = session.get(StatementLine, line_id, with_for_update=True)
-    if line is None:
-        raise NotFound(f"bank line {line_id} does not exist")
+    try:
+        line = targets.line(session, line_id)
+    except NotFound:
+        raise NotFound(f"bank line {line_id} does not exist") from None
     if line.unapplied_minor <= 0:
         raise InvariantError(f"bank line {line_id} has nothing left to clear")
     return line

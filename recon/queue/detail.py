@@ -33,6 +33,8 @@ from recon.queue.listing import QueueItem, queue_item
 __all__ = [
     "ReasonView",
     "ReceiptDetail",
+    "pending_count",
+    "pending_receipts",
     "pending_writeoffs",
     "reasons_of",
     "receipt_detail",
@@ -60,6 +62,8 @@ class ReceiptDetail:
     history: tuple[Match, ...]  # rejected, undone, superseded
     adjustments: tuple[Adjustment, ...]
     invoices: dict[int, Invoice]
+    payout: GatewayTransaction | None = None  # the payout this bank deposit is paired with
+    payout_txns: tuple[GatewayTransaction, ...] = ()  # its charges, refunds and fees
 
     @property
     def raw(self) -> str:
@@ -128,6 +132,8 @@ def receipt_detail(session: Session, kind: str, receipt_id: int) -> ReceiptDetai
     ).all()
     invoice_ids = {a.invoice_id for m in matches for a in m.allocations}
     invoices = _invoices(session, invoice_ids)
+    payout = next((m.gateway_txn for m in matches
+                   if m.kind == "payout_deposit" and m.status in ACTIVE_STATUSES), None)
     return ReceiptDetail(
         item=queue_item(session, kind, receipt_id),
         receipt=receipt,
@@ -136,7 +142,22 @@ def receipt_detail(session: Session, kind: str, receipt_id: int) -> ReceiptDetai
         history=tuple(m for m in matches if m.status not in (*ACTIVE_STATUSES, "suggested")),
         adjustments=tuple(adjustments),
         invoices=invoices,
+        payout=payout,
+        payout_txns=_payout_txns(session, payout),
     )
+
+
+def _payout_txns(session: Session, payout: GatewayTransaction | None) -> tuple[Any, ...]:
+    """What the gateway paid out in ``payout``: the transactions carrying its payout id."""
+    if payout is None or not payout.payout_id:
+        return ()
+    return tuple(session.scalars(
+        sa.select(GatewayTransaction)
+        .where(GatewayTransaction.payout_id == payout.payout_id,
+               GatewayTransaction.gateway == payout.gateway,
+               GatewayTransaction.kind != "payout")
+        .order_by(GatewayTransaction.occurred_at, GatewayTransaction.id)
+    ))
 
 
 def _invoices(session: Session, ids: set[int]) -> dict[int, Invoice]:
@@ -203,3 +224,25 @@ def pending_writeoffs(session: Session) -> list[Adjustment]:
             .order_by(Adjustment.created_at, Adjustment.id)
         )
     )
+
+
+def pending_count(session: Session) -> int:
+    """How many write-offs wait for a second person (the navigation shows it)."""
+    stmt = sa.select(sa.func.count()).where(Adjustment.status == "pending_approval")
+    return int(session.scalar(stmt) or 0)
+
+
+def pending_receipts(session: Session, keys: Sequence[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Which of the receipts ``(kind, id)`` have a write-off waiting for approval."""
+    lines = [i for k, i in keys if k == "line"]
+    charges = [i for k, i in keys if k == "charge"]
+    if not lines and not charges:
+        return set()
+    stmt = sa.select(Adjustment.statement_line_id, Adjustment.gateway_txn_id).where(
+        Adjustment.status == "pending_approval",
+        sa.or_(Adjustment.statement_line_id.in_(lines), Adjustment.gateway_txn_id.in_(charges)),
+    )
+    found = set()
+    for line_id, txn_id in session.execute(stmt):
+        found.add(("line", line_id) if line_id is not None else ("charge", txn_id))
+    return found

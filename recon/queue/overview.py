@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from recon.models import ACTIVE_STATUSES, GatewayTransaction, Match, ReconRun, StatementLine
 from recon.money import from_minor
 from recon.queue.sql import items_subquery
+from recon.reports import cash
 
 __all__ = [
     "AGE_BUCKETS",
@@ -115,13 +116,9 @@ def age_buckets(session: Session, today: dt.date) -> list[AgeBucket]:
 
 
 def unapplied_cash(session: Session) -> dict[str, Decimal]:
-    """Overpayments left on confirmed matches, per currency (visible, never lost)."""
-    stmt = (
-        sa.select(Match.currency, sa.func.sum(Match.unapplied_minor))
-        .where(Match.status.in_(ACTIVE_STATUSES), Match.unapplied_minor > 0)
-        .group_by(Match.currency)
-    )
-    return {cur: from_minor(int(total), cur) for cur, total in session.execute(stmt)}
+    """Money left on receipts with a confirmed match, per currency: the same figure as the run
+    summary and the reports (``recon.reports.cash``), read from the receipts, never stale."""
+    return cash.unapplied_cash(session)
 
 
 def payout_differences(session: Session, limit: int = 20) -> list[PayoutRow]:

@@ -122,8 +122,19 @@ def _lines(open_only: bool) -> sa.Select:
             sl.allocated_minor < sl.amount_minor,
             sl.disposition.is_(None),
             sl.status == "booked",
+            ~_paired_deposit(sl.id),
         )
     return stmt
+
+
+def _paired_deposit(line_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    """The line is the bank deposit of a gateway payout (a confirmed payout_deposit match):
+    nothing of it is left to clear, whatever its ``allocated_minor`` says (issue #12)."""
+    return sa.exists().where(
+        Match.statement_line_id == line_id,
+        Match.kind == "payout_deposit",
+        Match.status.in_(ACTIVE_STATUSES),
+    )
 
 
 def _charges(open_only: bool) -> sa.Select:

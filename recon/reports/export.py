@@ -44,6 +44,7 @@ COLUMNS = (
     "matched_at",
     "matched_by",
     "source",
+    "provenance",
 )
 _NUMERIC = frozenset({"amount", "confidence", "match_id"})
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -98,6 +99,8 @@ def _row(alloc: Allocation, match: Match, invoice: Invoice, customer: Customer) 
         "matched_at": match.matched_at.isoformat() if match.matched_at else "",
         "matched_by": match.matched_by or "",
         "source": "bank" if line else f"gateway:{txn.gateway}" if txn else "",
+        # auto / accepted_suggestion / suggestion / manual / gateway (Match.provenance)
+        "provenance": match.provenance,
     }
 
 

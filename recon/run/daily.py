@@ -34,6 +34,7 @@ from recon.run.steps import retry_events, run_matching
 from recon.run.summary import (
     EXIT_CODES,
     attention_reasons,
+    provenance_counts,
     summarize,
     summary_text,
     unapplied_cash,
@@ -144,6 +145,7 @@ def _finish(
         data = build_report(session, options.run_date)
         steps["open_suggestions"] = _open_suggestions(session)
         summary = summarize(data, files, steps, unapplied_cash(session))
+        summary["provenance"] = provenance_counts(session)
     reasons = attention_reasons(summary, options, data)
     status = "attention" if reasons else "clean"
     folder = (options.reports / options.run_date.isoformat()).resolve()

@@ -10,18 +10,18 @@ run summary. Errors of the services propagate: the caller marks the run failed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from recon.access import settings_store
 from recon.gateway.events import retry_pending
 from recon.matchrun import service as matching
-from recon.models import GatewayEvent, Match, Setting
+from recon.models import GatewayEvent, Match
 
 __all__ = ["match_counts", "pending_events", "retry_events", "run_matching"]
-
 
 
 def pending_events(factory: sessionmaker[Session]) -> int:
@@ -61,16 +61,17 @@ def run_matching(
 ) -> dict[str, Any]:
     """All matching stages in one transaction; auto matches applied, suggestions stored.
 
-    ``thresholds`` (``auto_threshold``, ``suggest_threshold``, from the environment) are passed
-    on (``fx_rules``, ``RECON_FX_RULES``, too); a threshold staff stored in the ``setting``
-    table (the web UI's settings page) wins.
+    The thresholds and the bank fee tolerance are the settings in force
+    (``recon.access.settings_store``: what staff saved on the settings page); ``thresholds``
+    (``auto_threshold``, ``suggest_threshold``, from the environment) are only their defaults.
+    ``fx_rules`` (``RECON_FX_RULES``) are passed on.
     """
     before = match_counts(factory)
+    defaults = SimpleNamespace(**{k: v for k, v in thresholds.items() if v is not None})
     with factory.begin() as session:
-        offered = {**thresholds, **_stored(session, list(thresholds))}
-        offered = {k: v for k, v in offered.items() if v is not None}
+        engine = settings_store.load(session, defaults).match_settings()
         result = matching.run_matching(
-            session, actor=actor, run_id=run_id, fx_rules=fx_rules, **offered
+            session, actor=actor, run_id=run_id, fx_rules=fx_rules, settings=engine
         )
     after = match_counts(factory)
     return {
@@ -79,10 +80,3 @@ def run_matching(
         "errors": list(result.errors)[:20],
         "detail": result.summary(),
     }
-
-
-def _stored(session: Session, keys: list[str]) -> dict[str, Decimal]:
-    """Values of ``keys`` set at run time in the ``setting`` table."""
-    rows = session.scalars(select(Setting).where(Setting.key.in_(keys)))
-    return {row.key: Decimal(str(row.value)) for row in rows if row.value is not None}
-

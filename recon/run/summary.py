@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from recon.models import ACTIVE_STATUSES, Match
-from recon.money import from_minor
+from recon.reports import cash
 from recon.reports.data import ReportData
 from recon.run.files import FileOutcome
 from recon.run.settings import RunSettings
@@ -27,13 +27,21 @@ EXIT_CODES = {"clean": 0, "attention": 1, "failed": 2}
 
 
 def unapplied_cash(session: Session) -> dict[str, Decimal]:
-    """What confirmed matches left unapplied (overpayments), per currency."""
+    """What confirmed matches left unapplied, per currency (``recon.reports.cash``)."""
+    return cash.unapplied_cash(session)
+
+
+def provenance_counts(session: Session) -> dict[str, int]:
+    """Confirmed receipt matches by how they came to be (``Match.provenance``)."""
     stmt = (
-        select(Match.currency, func.sum(Match.unapplied_minor))
-        .where(Match.status.in_(ACTIVE_STATUSES), Match.unapplied_minor > 0)
-        .group_by(Match.currency)
+        select(Match.origin, Match.status, func.count())
+        .where(Match.status.in_(ACTIVE_STATUSES), Match.kind != "payout_deposit")
+        .group_by(Match.origin, Match.status)
     )
-    return {cur: from_minor(int(total), cur) for cur, total in session.execute(stmt) if total}
+    counts: dict[str, int] = defaultdict(int)
+    for origin, status, n in session.execute(stmt):
+        counts[Match(origin=origin, status=status).provenance] += int(n)
+    return dict(sorted(counts.items()))
 
 
 def _money_by_currency(pairs: list[tuple[str, Decimal]]) -> dict[str, Decimal]:
@@ -132,6 +140,8 @@ def summary_text(summary: dict[str, Any]) -> str:
         f"  unmatched: {summary['unmatched']} ({_amounts(summary['unmatched_amounts'])}); "
         "by age " + ", ".join(f"{k}: {v}" for k, v in summary["unmatched_by_age"].items()),
         f"  unapplied cash: {_amounts(summary['unapplied_cash'])}",
+        "  confirmed matches by origin: "
+        + (", ".join(f"{k}: {v}" for k, v in summary.get("provenance", {}).items()) or "none"),
         f"  payout differences: {pay['count']}"
         + (f" ({_amounts(pay['amounts'])})" if pay["count"] else ""),
     ]

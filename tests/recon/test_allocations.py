@@ -249,7 +249,8 @@ def test_write_off_above_limit_needs_a_second_approver(session) -> None:
         invoice_id=inv.id,
         reason="bad debt",
     )
-    assert big.status == "pending_approval" and inv.adjusted_minor == 1000
+    # a pending write-off reserves its amount at once (issue #12)
+    assert big.status == "pending_approval" and inv.adjusted_minor == 21000
     with pytest.raises(ApprovalError, match="preparer"):
         adjustments.approve(session, big.id, actor="clerk1", role="approver")
     with pytest.raises(ApprovalError, match="role"):

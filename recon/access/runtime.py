@@ -1,0 +1,86 @@
+"""The run-time settings in force, typed (service layer, pure): what ``settings_store.load`` gives.
+
+``RuntimeSettings`` carries the matcher's thresholds, the bank fee tolerance and the write-off
+limits (a default plus per-currency overrides). ``match_settings`` turns it into the matching
+engine's ``MatchSettings`` (the bank channel's fee rule is the tolerance staff set), and
+``limit_for`` answers the write-off limit of one currency for ``recon.allocation.adjustments``.
+``parse_limits`` reads the settings page's "CNY=500, USD=80" field; it raises ``ValueError``
+naming the bad entry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import matching as m
+from recon.money import is_iso4217, to_minor
+
+__all__ = ["BANK_CHANNEL", "RuntimeSettings", "format_limits", "parse_limits"]
+
+BANK_CHANNEL = "bank"  # the channel of every bank-statement receipt (recon.matchrun.load)
+_SPLIT = re.compile(r"[,;\n]+")
+
+
+@dataclass(frozen=True)
+class RuntimeSettings:
+    auto_threshold: Decimal
+    suggest_threshold: Decimal
+    writeoff_limit: Decimal
+    fee_tolerance_abs: Decimal
+    fee_tolerance_pct: Decimal
+    writeoff_limits: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def scalars(self) -> dict[str, Decimal]:
+        """The single-valued settings by key (the per-currency limits left out)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                if f.name != "writeoff_limits"}
+
+    def limit_for(self, currency: str) -> Decimal:
+        """The write-off limit of ``currency``: its override, else the default."""
+        return self.writeoff_limits.get(currency.upper(), self.writeoff_limit)
+
+    def match_settings(self, base: m.MatchSettings | None = None) -> m.MatchSettings:
+        """The engine's settings: these thresholds, and the bank fee rule set to the tolerance."""
+        base = base or m.MatchSettings()
+        bank = m.FeeRule(BANK_CHANNEL, self.fee_tolerance_abs, self.fee_tolerance_pct)
+        rules = tuple(r for r in base.fee_rules
+                      if not (r.channel == BANK_CHANNEL and r.currency is None))
+        return dataclasses.replace(
+            base, auto_threshold=float(self.auto_threshold),
+            suggest_threshold=float(self.suggest_threshold), fee_rules=(bank, *rules),
+        ).validate()
+
+
+def parse_limits(text: str) -> dict[str, Decimal]:
+    """``"CNY=500, USD=80"`` -> ``{"CNY": Decimal("500"), "USD": Decimal("80")}``; blank: none."""
+    out: dict[str, Decimal] = {}
+    for entry in (e.strip() for e in _SPLIT.split(text or "")):
+        if not entry:
+            continue
+        currency, sep, raw = (p.strip() for p in entry.partition("="))
+        currency = currency.upper()
+        if not sep or not is_iso4217(currency):
+            raise ValueError(f"{entry!r} is not CURRENCY=amount with an ISO 4217 currency")
+        try:
+            amount = Decimal(raw)
+        except InvalidOperation as exc:
+            raise ValueError(f"{entry!r}: {raw!r} is not an amount") from exc
+        if not amount.is_finite() or amount < 0:
+            raise ValueError(f"{entry!r}: the limit must be 0 or more")
+        try:
+            to_minor(amount, currency)
+        except ValueError as exc:
+            raise ValueError(f"{entry!r}: {exc}") from exc
+        if currency in out:
+            raise ValueError(f"{currency} is given twice")
+        out[currency] = amount
+    return out
+
+
+def format_limits(limits: Mapping[str, Decimal]) -> str:
+    """The per-currency limits as the settings page shows them."""
+    return ", ".join(f"{cur}={amount}" for cur, amount in sorted(limits.items()))
