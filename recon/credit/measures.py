@@ -8,7 +8,9 @@ settled. Definitions (docs/CREDIT.md has the worked examples):
 - days-to-pay: settled day − issue day; ``avg_dtp_12m`` plain, ``wavg_dtp_12m`` weighted by the
   invoice amount in the base currency;
 - days beyond terms: max(0, settled day − due day), mean in ``avg_late_{3,6,12}m``;
-  ``late_share_{3,6,12}m`` the share settled after the due day, ``on_time_share_12m`` = 1 − it;
+  ``late_share_{3,6,12}m`` the share settled more than ``GRACE_DAYS`` after the due day (bank
+  transfers take a day or two), ``on_time_share_12m`` = 1 − it; a mean or share over fewer than
+  ``MIN_OBS`` invoices is not measured (NaN), so one late invoice does not make a bad payer;
   ``trend_days`` = ``avg_late_3m − avg_late_12m`` (positive: paying later lately);
 - collection rate 回款率 ``collection_rate_12m``: of the invoices due in the last 12 months, the
   cash collected on them by ``as_of`` ÷ their amount (base currency);
@@ -33,9 +35,11 @@ from recon.credit.fx import Converter
 from recon.credit.inputs import CollectionInputs
 from recon.credit.ledger import NEVER, Ledger
 
-__all__ = ["WINDOWS", "Measures", "behaviour"]
+__all__ = ["GRACE_DAYS", "MIN_OBS", "WINDOWS", "Measures", "behaviour"]
 
 WINDOWS = {"3m": 91, "6m": 182, "12m": 365}
+GRACE_DAYS = 2
+MIN_OBS = 3
 
 
 @dataclass(frozen=True)
@@ -71,15 +75,17 @@ def _paid_measures(led: Ledger, as_of: int, base_f: np.ndarray) -> dict[str, np.
     settled = paid != NEVER
     dtp = np.where(settled, paid - led.inv_issue, 0).astype(float)
     late = np.where(settled, np.maximum(paid - led.inv_due, 0), 0).astype(float)
-    is_late = (late > 0).astype(float)
+    is_late = (late > GRACE_DAYS).astype(float)
     c, n = led.inv_customer, led.n_customers
     out: dict[str, np.ndarray] = {}
     for name, days in WINDOWS.items():
         window = settled & (paid > as_of - days)
-        out[f"avg_late_{name}"] = _mean(c, late, window, n)
-        out[f"late_share_{name}"] = _mean(c, is_late, window, n)
+        count = _count(c, window, n)
+        few = count < MIN_OBS
+        out[f"avg_late_{name}"] = np.where(few, np.nan, _mean(c, late, window, n))
+        out[f"late_share_{name}"] = np.where(few, np.nan, _mean(c, is_late, window, n))
         if name == "12m":
-            out["n_paid_12m"] = _count(c, window, n)
+            out["n_paid_12m"] = count
             out["avg_dtp_12m"] = _mean(c, dtp, window, n)
             out["wavg_dtp_12m"] = _mean(c, dtp, window, n, weights=base_f)
             out["on_time_share_12m"] = 1 - out["late_share_12m"]
