@@ -120,17 +120,21 @@ def _suggested(session: Session) -> dict[int, int]:
     return {i: int(a) for i, a in session.execute(stmt)}
 
 
-def load_ledger(session: Session) -> Ledger:
-    """Every non-cancelled invoice and its settlements; residues the rows do not explain (paid
-    or adjusted sums kept on the invoice) are settled on the invoice's last update."""
-    customers = np.array(session.scalars(select(Customer.id).order_by(Customer.id)).all(),
-                         dtype=np.int64)
-    invs = session.execute(
+def load_ledger(session: Session, customer_id: int | None = None) -> Ledger:
+    """Every non-cancelled invoice (of one customer if given) and its settlements; residues the
+    rows do not explain (sums kept on the invoice) are settled on the invoice's last update."""
+    cust_stmt = select(Customer.id).order_by(Customer.id)
+    inv_stmt = (
         select(Invoice.id, Invoice.customer_id, Invoice.currency, Invoice.amount_minor,
                Invoice.issue_date, Invoice.due_date, Invoice.paid_minor, Invoice.adjusted_minor,
                Invoice.updated_at)
         .where(Invoice.status != "cancelled").order_by(Invoice.id)
-    ).all()
+    )
+    if customer_id is not None:
+        cust_stmt = cust_stmt.where(Customer.id == customer_id)
+        inv_stmt = inv_stmt.where(Invoice.customer_id == customer_id)
+    customers = np.array(session.scalars(cust_stmt).all(), dtype=np.int64)
+    invs = session.execute(inv_stmt).all()
     currencies = tuple(sorted({r.currency for r in invs}))
     index = {r.id: n for n, r in enumerate(invs)}
     sets = [s for s in _settlements(session) if s[0] in index]
