@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import audit
@@ -105,8 +105,7 @@ def _apply(session: Session, p: CreditProfile, i: int, measures: Any, tiers: Any
 
 def _tier_changed(session: Session, p: CreditProfile, old: str | None, new: str | None,
                   actor: str, result: Recomputed) -> None:
-    session.execute(update(Customer).where(Customer.id == p.customer_id).values(
-        credit_tier=new))
+    session.get_one(Customer, p.customer_id).credit_tier = new
     audit.record(session, actor=actor, action="credit.tier", obj=p,
                  before={"tier": old}, after={"tier": new, "reasons": p.reasons})
     if tier_worse(new, old) and (old is not None or new in TIERS[2:]):
