@@ -18,6 +18,7 @@ NAV = (
     ("pages.dashboard", _l("Dashboard"), _ANY),
     ("queue.index", _l("Queue"), _ANY),
     ("records.invoices", _l("Invoices"), _ANY),
+    ("credit.index", _l("Credit"), _ANY),
     ("records.gateways", _l("Gateways"), _ANY),
     ("records.runs", _l("Runs"), _ANY),
     ("admin.upload", _l("Upload"), ("clerk", "approver", "admin")),

@@ -23,7 +23,7 @@ from recon.errors import NotFound
 from recon.models import CreditProfile, Customer
 from recon.money import from_minor
 
-__all__ = ["SORTS", "customer_credit", "history", "portfolio", "risk_rank"]
+__all__ = ["SORTS", "current_kpis", "customer_credit", "history", "portfolio", "risk_rank"]
 
 _RANK = {"D": 4, "C": 3, None: 2, "B": 1, "A": 0}
 SORTS = ("risk", "exposure", "overdue", "name")
@@ -113,3 +113,13 @@ def history(session: Session, customer_id: int, *, today: dt.date,
         })
         end = start - dt.timedelta(days=1)
     return out[::-1]
+
+
+def current_kpis(session: Session, *, today: dt.date, base: str) -> Any:
+    """``recon.credit.kpis.portfolio_kpis`` on this database with the rates in force today."""
+    from recon.credit.fx import Converter, rates_on
+    from recon.credit.kpis import portfolio_kpis
+
+    led = load_ledger(session)
+    return portfolio_kpis(led, today, Converter(led.currencies, rates_on(session, today, base),
+                                                base))

@@ -15,7 +15,7 @@ TODAY = dt.date.today()
 
 def test_credit_commands(cli, session_factory, tmp_path):
     with session_factory.begin() as s:
-        cust = late_payer(s)
+        cust = late_payer(s, today=TODAY)
         ref = cust.external_id
     done = cli("credit", "recompute")
     assert done.exit_code == 0, done.output
@@ -54,7 +54,7 @@ def test_rates_command_reports_every_bad_line(cli, tmp_path):
 
 def test_forecast_commands(cli, session_factory):
     with session_factory.begin() as s:
-        late_payer(s)
+        late_payer(s, today=TODAY)
     shown = cli("forecast", "show")
     assert shown.exit_code == 0 and "1 open invoice(s); amounts in EUR" in shown.output
     back = cli("forecast", "backtest", "--as-of", (TODAY - dt.timedelta(days=60)).isoformat())

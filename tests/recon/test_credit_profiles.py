@@ -29,16 +29,16 @@ def pay(s, invoice, day, amount=None, status="auto"):
                  status=status, actor="test")
 
 
-def late_payer(s, days_late=20, n=4):
+def late_payer(s, days_late=20, n=4, today=TODAY):
     """n invoices of 100.00 paid ``days_late`` after their due day, plus one open one."""
     cust = make_customer(s, name="Slow Payer GmbH")
     for k in range(n):
-        due = TODAY - dt.timedelta(days=100 - 15 * k)
+        due = today - dt.timedelta(days=100 - 15 * k)
         inv = make_invoice(s, "100.00", customer=cust, issue_date=due - dt.timedelta(days=30),
                            due_date=due)
         pay(s, inv, due + dt.timedelta(days=days_late))
-    make_invoice(s, "250.00", customer=cust, issue_date=TODAY - dt.timedelta(days=10),
-                 due_date=TODAY + dt.timedelta(days=20))
+    make_invoice(s, "250.00", customer=cust, issue_date=today - dt.timedelta(days=10),
+                 due_date=today + dt.timedelta(days=20))
     return cust
 
 
