@@ -36,7 +36,7 @@ REASON_TEXT = {
     "oldest_overdue_days": "oldest invoice {days} days overdue",
     "broken_promises_6m": "{count} broken promises",
     "disputes_12m": "{count} disputes in 12 months",
-    "collection_rate_12m": "{pct} % collected of what fell due in 12 months",
+    "collection_rate_12m": "{pct} % paid of the amount due in 12 months",
     "trend_days": "paying {days} days later than the 12-month average",
 }
 

@@ -81,7 +81,7 @@ def test_chinese_pages(client, login, world):
     login(client, "vera", "viewer")
     client.post("/locale", data={"lang": "zh_Hans"})
     page = client.get(f"/credit/customers/{world}").get_data(as_text=True)
-    assert "逾期付款" in page and "信用额度" in page
+    assert "6 个月内 100 % 逾期付款" in page and "额度与敞口" in page
     assert "回款率" in client.get("/credit/").get_data(as_text=True)
     assert "预计回款" in client.get("/credit/forecast").get_data(as_text=True)
 
