@@ -95,9 +95,9 @@ def _date(value: dt.date | dt.datetime | str) -> int:
 
 def _settlements(session: Session) -> list[tuple[int, int, int, bool]]:
     """(invoice id, day, minor, cash) for confirmed allocations and applied adjustments."""
-    receipt_day = func.coalesce(StatementLine.booking_date, GatewayTransaction.occurred_at)
     alloc = (
-        select(Allocation.invoice_id, receipt_day, Allocation.amount_minor)
+        select(Allocation.invoice_id, StatementLine.booking_date, GatewayTransaction.occurred_at,
+               Allocation.amount_minor)
         .join(Match, Allocation.match_id == Match.id)
         .outerjoin(StatementLine, Match.statement_line_id == StatementLine.id)
         .outerjoin(GatewayTransaction, Match.gateway_txn_id == GatewayTransaction.id)
@@ -106,7 +106,9 @@ def _settlements(session: Session) -> list[tuple[int, int, int, bool]]:
     adj = select(Adjustment.invoice_id, Adjustment.created_at, Adjustment.amount_minor).where(
         Adjustment.status == "applied", Adjustment.invoice_id.is_not(None)
     )
-    rows = [(i, _date(d), a, True) for i, d, a in session.execute(alloc)]
+    # the day of a bank receipt, else of the gateway charge (two columns: a SQL coalesce of a
+    # date and a timestamp has no single type SQLite can hand back)
+    rows = [(i, _date(day or at), a, True) for i, day, at, a in session.execute(alloc)]
     return rows + [(i, _date(d), a, False) for i, d, a in session.execute(adj)]
 
 

@@ -13,13 +13,14 @@ settled. Definitions (docs/CREDIT.md has the worked examples):
   ``MIN_OBS`` invoices is not measured (NaN), so one late invoice does not make a bad payer;
   ``trend_days`` = ``avg_late_3m − avg_late_12m`` (positive: paying later lately);
 - collection rate 回款率 ``collection_rate_12m``: of the invoices due in the last 12 months, the
-  cash collected on them by ``as_of`` ÷ their amount (base currency);
+  cash collected on them by ``as_of`` ÷ their amount (base currency; ``MIN_OBS`` invoices due);
 - ``partial_share_12m``: of the invoices issued in 12 months that received cash, the share paid
   in more than one receipt or still part-paid;
 - ``disputes_12m``, ``broken_promises_6m``: counts from the collections area's inputs;
 - exposure: ``open_minor`` (open receivables, base minor units, exact), of which
   ``suggested_minor`` is covered by unconfirmed suggestions and ``overdue_minor`` is past due;
-  ``oldest_overdue_days``; ``invoiced_12m_minor`` (sales, for a suggested limit).
+  ``oldest_overdue_days``; ``invoiced_12m_minor`` (sales, for a suggested limit) over
+  ``active_months_12m`` (months since the first invoice of the window, 1-12).
 
 Hand-written on numpy rather than pandas: every measure is a grouped sum or mean, which
 ``np.bincount`` does in one pass without a second dataframe library. Raises nothing.
@@ -105,6 +106,7 @@ def _collection(led: Ledger, as_of: int, base_f: np.ndarray) -> dict[str, np.nda
     den = np.bincount(c[due], weights=base_f[due], minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    rate = np.where(_count(c, due, n) < MIN_OBS, np.nan, rate)
     receipts = np.bincount(led.set_invoice[cash], minlength=len(led.inv_id))
     recent = led.inv_issue > as_of - 365
     got_cash = recent & (receipts > 0)
@@ -129,7 +131,11 @@ def _exposure(led: Ledger, as_of: int, conv: Converter) -> tuple[dict, dict]:
     age = np.where(overdue > 0, as_of - led.inv_due, 0)
     oldest = np.zeros(n, dtype=np.int64)
     np.maximum.at(oldest, led.inv_customer, age)
-    return {"oldest_overdue_days": oldest.astype(float)}, money
+    first = np.full(n, as_of, dtype=np.int64)
+    recent = (led.inv_issue > as_of - 365) & (led.inv_issue <= as_of)
+    np.minimum.at(first, led.inv_customer[recent], led.inv_issue[recent])
+    months = np.clip(np.ceil((as_of - first + 1) / 30.4), 1, 12)
+    return {"oldest_overdue_days": oldest.astype(float), "active_months_12m": months}, money
 
 
 def _collections(led: Ledger, as_of: int, inp: CollectionInputs) -> dict[str, np.ndarray]:

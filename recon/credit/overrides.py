@@ -48,7 +48,8 @@ def _state(p: CreditProfile, today: dt.date) -> dict[str, object]:
 def _refresh(session: Session, p: CreditProfile, today: dt.date) -> None:
     tier = p.tier_on(today)
     invoiced = int(p.measures.get("invoiced_12m_minor") or 0)
-    p.suggested_limit_minor = suggested_limit(invoiced, tier, p.base_currency)
+    months = int(p.measures.get("active_months_12m") or 12)
+    p.suggested_limit_minor = suggested_limit(invoiced, tier, p.base_currency, months)
     p.hold = hold_reason(tier, p.exposure_minor, p.limit_in_force_minor) is not None
     customer = session.get_one(Customer, p.customer_id)
     customer.credit_tier = tier

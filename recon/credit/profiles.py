@@ -4,8 +4,8 @@
 measures and tiers column-wise, writes one ``CreditProfile`` per customer (measures, computed
 tier, reasons, exposure, suggested limit, hold) and copies the tier in force to
 ``Customer.credit_tier``. It returns the alerts a person should see: a customer that dropped a
-tier or went over its limit since the last recompute. Each tier change and each new hold is
-audited. Raises nothing of its own.
+tier since the last recompute (not at its first assessment) or went over its limit. Each tier
+change and each new hold is audited. Raises nothing of its own.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def _new_profile(session: Session, customer_id: int, base: str) -> CreditProfile
 def _apply(session: Session, p: CreditProfile, i: int, measures: Any, tiers: Any,
            as_of: dt.date, settings: CreditSettings, now: dt.datetime, actor: str,
            result: Recomputed) -> None:
-    old_tier, old_hold = p.tier_on(as_of), p.hold
+    old_tier, old_hold, first = p.tier_on(as_of), p.hold, p.computed_at is None
     old_over = hold_reason(None, p.exposure_minor, p.limit_in_force_minor) == "over_limit"
     row = measures.row(i)
     p.measures, p.computed_tier, p.reasons = row, tiers.tiers[i], tiers.reasons[i]
@@ -87,13 +87,14 @@ def _apply(session: Session, p: CreditProfile, i: int, measures: Any, tiers: Any
         "open_minor"], now
     tier = p.tier_on(as_of)
     p.suggested_limit_minor = suggested_limit(int(row["invoiced_12m_minor"] or 0), tier,
-                                              settings.base_currency)
+                                              settings.base_currency,
+                                              int(row["active_months_12m"] or 12))
     why = hold_reason(tier, p.exposure_minor, p.limit_in_force_minor)
     p.hold = why is not None
     result.tiers[tier or "-"] = result.tiers.get(tier or "-", 0) + 1
     result.on_hold += p.hold
     if tier != old_tier:
-        _tier_changed(session, p, old_tier, tier, actor, result)
+        _tier_changed(session, p, old_tier, tier, actor, result, alert=not first)
     if why == "over_limit" and not old_over:
         result.alerts.append({"customer_id": p.customer_id, "kind": "over_limit",
                               "exposure_minor": p.exposure_minor,
@@ -104,10 +105,10 @@ def _apply(session: Session, p: CreditProfile, i: int, measures: Any, tiers: Any
 
 
 def _tier_changed(session: Session, p: CreditProfile, old: str | None, new: str | None,
-                  actor: str, result: Recomputed) -> None:
+                  actor: str, result: Recomputed, *, alert: bool) -> None:
     session.get_one(Customer, p.customer_id).credit_tier = new
     audit.record(session, actor=actor, action="credit.tier", obj=p,
                  before={"tier": old}, after={"tier": new, "reasons": p.reasons})
-    if tier_worse(new, old) and (old is not None or new in TIERS[2:]):
+    if alert and tier_worse(new, old) and (old is not None or new in TIERS[2:]):
         result.alerts.append({"customer_id": p.customer_id, "kind": "tier_drop",
                               "from": old, "to": new, "reasons": p.reasons})

@@ -23,7 +23,8 @@ from recon.errors import NotFound
 from recon.models import CreditProfile, Customer
 from recon.money import from_minor
 
-__all__ = ["SORTS", "current_kpis", "customer_credit", "history", "portfolio", "risk_rank"]
+__all__ = ["SORTS", "current_kpis", "customer_credit", "history", "latest_run_credit",
+           "portfolio", "risk_rank"]
 
 _RANK = {"D": 4, "C": 3, None: 2, "B": 1, "A": 0}
 SORTS = ("risk", "exposure", "overdue", "name")
@@ -123,3 +124,17 @@ def current_kpis(session: Session, *, today: dt.date, base: str) -> Any:
     led = load_ledger(session)
     return portfolio_kpis(led, today, Converter(led.currencies, rates_on(session, today, base),
                                                 base))
+
+
+def latest_run_credit(session: Session) -> dict[str, Any] | None:
+    """The credit entry of the newest finished daily run (KPIs, tiers, holds, alerts), cheap
+    enough for the dashboard: it reads what the run stored instead of recomputing."""
+    from recon.models import ReconRun
+
+    runs = session.scalars(select(ReconRun).where(ReconRun.status.in_(("clean", "attention")))
+                           .order_by(ReconRun.id.desc()).limit(5))
+    for run in runs:
+        entry = (run.counts or {}).get("credit")
+        if entry and not entry.get("error"):
+            return {**entry, "run_date": run.run_date}
+    return None

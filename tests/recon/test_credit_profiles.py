@@ -17,7 +17,7 @@ from recon.credit.profiles import recompute, tier_worse
 from recon.credit.views import customer_credit, portfolio
 from recon.errors import NotFound, ServiceError
 from recon.models import AuditEvent, CreditProfile, Customer
-from tests.recon.factories import make_customer, make_invoice, make_line
+from tests.recon.factories import make_charge, make_customer, make_invoice, make_line
 
 TODAY = dt.date(2026, 6, 30)
 CFG = CreditSettings()
@@ -66,7 +66,7 @@ def test_recompute_writes_tier_reasons_exposure_and_the_customer_column(session)
     assert slow.exposure_minor == 25000 and slow.hold
     assert session.get(Customer, cust.id).credit_tier == "D"
     assert session.get(Customer, prompt.id).credit_tier == "A"
-    assert [a["kind"] for a in result.alerts] == ["tier_drop"]
+    assert result.alerts == []  # a first assessment is no drop
     actions = session.scalars(select(AuditEvent.action)).all()
     assert actions.count("credit.tier") == 2 and "credit.hold" in actions
     data = customer_credit(session, cust.id, today=TODAY, base="EUR")
@@ -83,8 +83,9 @@ def test_override_with_reason_and_expiry_is_audited(session):
     p = overrides.set_override(session, cust.id, tier="B", reason="paid all after call",
                                until=until, actor="boris", base="EUR", today=TODAY)
     assert p.tier_on(TODAY) == "B"
-    # no longer held for tier D, but over the tier-B suggested limit: 650.00 / 12 * 2 -> 100.00
-    assert p.suggested_limit_minor == 10000 and p.hold
+    # no longer held for tier D, but over the tier-B suggested limit: 650.00 invoiced over 5
+    # months (first invoice 130 days ago) = 130.00 a month, x 2 = 260.00 -> 200.00
+    assert p.suggested_limit_minor == 20000 and p.hold
     assert customer_credit(session, cust.id, today=TODAY, base="EUR")["hold_reason"] == (
         "over_limit")
     assert session.get(Customer, cust.id).credit_tier == "B"
@@ -130,6 +131,33 @@ def test_manual_limit_hold_and_over_limit_alert(session):
     with pytest.raises(NotFound):
         overrides.set_limit(session, 999999, amount=None, reason="", actor="b", base="EUR",
                             today=TODAY)
+
+
+def test_tier_drop_alert_on_a_later_recompute(session):
+    cust = late_payer(session, days_late=0)
+    assert recompute(session, as_of=TODAY, actor="run", settings=CFG).tiers == {"A": 1}
+    for k in range(3):  # three more invoices, each paid three weeks late
+        due = TODAY - dt.timedelta(days=40 - 10 * k)
+        inv = make_invoice(session, "100.00", customer=cust, issue_date=due - dt.timedelta(
+            days=30), due_date=due)
+        pay(session, inv, due + dt.timedelta(days=21))
+    later = TODAY + dt.timedelta(days=10)
+    alerts = recompute(session, as_of=later, actor="run", settings=CFG).alerts
+    assert alerts[0] == {"customer_id": cust.id, "kind": "tier_drop", "from": "A", "to": "C",
+                         "reasons": [{"measure": "late_share_6m", "value": 3 / 7}]}
+    assert alerts[1]["kind"] == "over_limit"  # tier C's suggested limit is lower
+
+
+def test_gateway_charges_are_dated_by_their_time(session):
+    cust = make_customer(session)
+    inv = make_invoice(session, "30.00", "USD", customer=cust, issue_date=TODAY,
+                       due_date=TODAY)
+    charge = make_charge(session, "30.00", occurred_at=dt.datetime(2026, 7, 3, 10, 1,
+                                                                   tzinfo=dt.UTC))
+    create_match(session, receipt=charge, allocations=[AllocationSpec(inv.id, Decimal("30"))],
+                 status="auto", actor="test")
+    led = load_ledger(session)
+    assert led.set_day.tolist() == [dt.date(2026, 7, 3).toordinal()]
 
 
 def test_suggestions_count_in_exposure_as_still_open(session):
