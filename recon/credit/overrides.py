@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recon import audit
@@ -26,16 +27,22 @@ __all__ = ["clear_override", "profile_for", "set_limit", "set_override"]
 
 def profile_for(session: Session, customer_id: int, base: str, *, lock: bool = False
                 ) -> CreditProfile:
-    """The customer's profile, created empty when it has none yet (row-locked if ``lock``)."""
+    """The customer's profile, created empty when it has none yet (row-locked if ``lock``, so
+    two decisions on one customer run one after the other on PostgreSQL, none lost)."""
     if session.get(Customer, customer_id) is None:
         raise NotFound(f"no customer {customer_id}")
     stmt = select(CreditProfile).where(CreditProfile.customer_id == customer_id)
-    profile = session.scalar(stmt.with_for_update() if lock else stmt)
+    stmt = stmt.with_for_update() if lock else stmt
+    profile = session.scalar(stmt)
     if profile is None:
-        profile = CreditProfile(customer_id=customer_id, base_currency=base, measures={},
-                                reasons=[], exposure_minor=0, hold=False)
-        session.add(profile)
-        session.flush()
+        try:  # a concurrent first decision may create it too: the unique key decides
+            with session.begin_nested():
+                session.add(CreditProfile(customer_id=customer_id, base_currency=base,
+                                          measures={}, reasons=[], exposure_minor=0,
+                                          hold=False))
+        except IntegrityError:
+            pass
+        profile = session.scalars(stmt).one()
     return profile
 
 

@@ -59,7 +59,9 @@ def recompute(session: Session, *, as_of: dt.date, actor: str,
     day = as_of.toordinal()
     measures = behaviour(ledger, day, conv, collection_inputs(session, ledger))
     tiers = assign_tiers(measures, settings.rules)
-    existing = {p.customer_id: p for p in session.scalars(select(CreditProfile))}
+    # locked: an override or limit saved meanwhile waits, so the hold is never from stale data
+    existing = {p.customer_id: p for p in session.scalars(
+        select(CreditProfile).with_for_update())}
     result = Recomputed(customers=ledger.n_customers, missing_rates=conv.missing)
     now = utcnow()
     for i, cid in enumerate(ledger.customers.tolist()):
