@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from recon.credit import overrides
@@ -28,6 +29,7 @@ from recon.credit.tiers import REASON_TEXT, reason_text
 from recon.credit.views import SORTS, current_kpis, customer_credit, history, portfolio
 from recon.errors import ServiceError
 from recon.forecast.service import forecast
+from recon.models import Customer
 from recon.money import from_minor, minor_units
 from web.auth import require_login, roles_required
 from web.charts import band_chart, bar_chart, line_chart
@@ -73,8 +75,11 @@ def index() -> str:
     sort = request.args.get("sort", "risk")
     k = current_kpis(session, today=today, base=base)
     months = k.collection_by_month
+    names = dict(session.execute(select(Customer.id, Customer.name).where(
+        Customer.id.in_([t["customer_id"] for t in k.top_overdue]))).all())
     return render_template(
-        "credit/portfolio.html", k=k, sort=sort if sort in SORTS else "risk", sorts=SORTS,
+        "credit/portfolio.html", k=k, names=names, sorts=SORTS,
+        sort=sort if sort in SORTS else "risk",
         rows=portfolio(session, sort=sort, today=today),
         aging_chart=bar_chart([a["bucket"] for a in k.aging],
                               [float(from_minor(a["base_minor"], base)) for a in k.aging]),

@@ -39,6 +39,8 @@ def test_demo_builds_everything_and_prints_url_and_login(tmp_path) -> None:
     assert "credit: " in out and "ALERT: C004 Blue Harbour Pty Ltd is over its credit limit" in out
     report = next((folder / "reports").iterdir())
     assert {"index.html", "report.xlsx", "reconciliation.csv"} <= {p.name for p in report.iterdir()}
+    html = (report / "index.html").read_text(encoding="utf-8")
+    assert "Credit and receivables (EUR)" in html and "over its credit limit" in html
     engine = create_engine(f"sqlite:///{folder / 'recon-demo.db'}")
     with Session(engine) as session:
         assert _count(session, Invoice) == 20 + 12  # + the credit area's payment history
