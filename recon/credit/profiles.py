@@ -5,7 +5,8 @@ measures and tiers column-wise, writes one ``CreditProfile`` per customer (measu
 tier, reasons, exposure, suggested limit, hold) and copies the tier in force to
 ``Customer.credit_tier``. It returns the alerts a person should see: a customer that dropped a
 tier since the last recompute (not at its first assessment) or went over its limit. Each tier
-change and each new hold is audited. Raises nothing of its own.
+change and each new hold after a customer's first assessment is audited; the recompute itself
+writes one audit event with its counts. Raises nothing of its own.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from recon import audit
@@ -63,12 +64,30 @@ def recompute(session: Session, *, as_of: dt.date, actor: str,
     existing = {p.customer_id: p for p in session.scalars(
         select(CreditProfile).with_for_update())}
     result = Recomputed(customers=ledger.n_customers, missing_rates=conv.missing)
-    now = utcnow()
+    now, changed = utcnow(), {}
     for i, cid in enumerate(ledger.customers.tolist()):
         profile = existing.get(cid) or _new_profile(session, cid, settings.base_currency)
-        _apply(session, profile, i, measures, tiers, as_of, settings, now, actor, result)
+        _apply(session, profile, i, measures, tiers, as_of, settings, now, actor, result,
+               changed)
     session.flush()
+    _write_tiers(session, changed)
+    audit.record(session, actor=actor, action="credit.recompute", object_type="credit",
+                 object_id=as_of.isoformat(), after={k: v for k, v in result.to_dict().items()
+                                                     if k != "alerts"})
     return result
+
+
+def _write_tiers(session: Session, changed: dict[int, str | None]) -> None:
+    """``Customer.credit_tier`` for every customer whose tier in force changed, in one
+    executemany, then the loaded customers are told to re-read it."""
+    if not changed:
+        return
+    table = Customer.__table__
+    session.execute(update(table).where(table.c.id == bindparam("cid")).values(
+        credit_tier=bindparam("tier")), [{"cid": c, "tier": t} for c, t in changed.items()])
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Customer) and obj.id in changed:
+            session.expire(obj, ["credit_tier"])
 
 
 def _new_profile(session: Session, customer_id: int, base: str) -> CreditProfile:
@@ -80,7 +99,7 @@ def _new_profile(session: Session, customer_id: int, base: str) -> CreditProfile
 
 def _apply(session: Session, p: CreditProfile, i: int, measures: Any, tiers: Any,
            as_of: dt.date, settings: CreditSettings, now: dt.datetime, actor: str,
-           result: Recomputed) -> None:
+           result: Recomputed, changed: dict[int, str | None]) -> None:
     old_tier, old_hold, first = p.tier_on(as_of), p.hold, p.computed_at is None
     old_over = hold_reason(None, p.exposure_minor, p.limit_in_force_minor) == "over_limit"
     row = measures.row(i)
@@ -96,21 +115,22 @@ def _apply(session: Session, p: CreditProfile, i: int, measures: Any, tiers: Any
     result.tiers[tier or "-"] = result.tiers.get(tier or "-", 0) + 1
     result.on_hold += p.hold
     if tier != old_tier:
-        _tier_changed(session, p, old_tier, tier, actor, result, alert=not first)
+        changed[p.customer_id] = tier
+        if not first:  # a first assessment is in the recompute's own audit event
+            _tier_changed(session, p, old_tier, tier, actor, result)
     if why == "over_limit" and not old_over:
         result.alerts.append({"customer_id": p.customer_id, "kind": "over_limit",
                               "exposure_minor": p.exposure_minor,
                               "limit_minor": p.limit_in_force_minor})
-    if p.hold != old_hold:
+    if p.hold != old_hold and not first:
         audit.record(session, actor=actor, action="credit.hold" if p.hold else "credit.release",
                      obj=p, before={"hold": old_hold}, after={"hold": p.hold, "why": why})
 
 
 def _tier_changed(session: Session, p: CreditProfile, old: str | None, new: str | None,
-                  actor: str, result: Recomputed, *, alert: bool) -> None:
-    session.get_one(Customer, p.customer_id).credit_tier = new
+                  actor: str, result: Recomputed) -> None:
     audit.record(session, actor=actor, action="credit.tier", obj=p,
                  before={"tier": old}, after={"tier": new, "reasons": p.reasons})
-    if alert and tier_worse(new, old) and (old is not None or new in TIERS[2:]):
+    if tier_worse(new, old) and (old is not None or new in TIERS[2:]):
         result.alerts.append({"customer_id": p.customer_id, "kind": "tier_drop",
                               "from": old, "to": new, "reasons": p.reasons})
