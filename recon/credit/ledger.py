@@ -96,8 +96,16 @@ def _days(values: list) -> np.ndarray:
 
 
 def _text_day(column: Any) -> Any:
-    """The date part of a date or timestamp column as 'YYYY-MM-DD' text, on either database."""
+    """The date part of a date column, or of a UTC timestamp stored by SQLite, as text."""
     return func.substr(cast(column, String), 1, 10)
+
+
+def _utc_day(column: Any, dialect: str) -> Any:
+    """The UTC date of a timestamp column as text (PostgreSQL's text form of a ``timestamptz``
+    follows the session's time zone, so it is converted to UTC first)."""
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+    return _text_day(column)
 
 
 def _columns(conn: Connection, stmt: Any, n: int) -> list[list]:
@@ -105,20 +113,20 @@ def _columns(conn: Connection, stmt: Any, n: int) -> list[list]:
     return [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(n)]
 
 
-def _settlements(conn: Connection) -> tuple[list, np.ndarray, list, np.ndarray]:
+def _settlements(conn: Connection, dialect: str) -> tuple[list, np.ndarray, list, np.ndarray]:
     """(invoice ids, days, minor, cash) for confirmed allocations and applied adjustments; a
     receipt is dated by its bank line, else by its gateway charge."""
     alloc = (
         select(Allocation.invoice_id,
                func.coalesce(_text_day(StatementLine.booking_date),
-                             _text_day(GatewayTransaction.occurred_at)),
+                             _utc_day(GatewayTransaction.occurred_at, dialect)),
                Allocation.amount_minor)
         .join(Match, Allocation.match_id == Match.id)
         .outerjoin(StatementLine, Match.statement_line_id == StatementLine.id)
         .outerjoin(GatewayTransaction, Match.gateway_txn_id == GatewayTransaction.id)
         .where(Match.status.in_(ACTIVE_STATUSES))
     )
-    adj = select(Adjustment.invoice_id, _text_day(Adjustment.created_at),
+    adj = select(Adjustment.invoice_id, _utc_day(Adjustment.created_at, dialect),
                  Adjustment.amount_minor).where(
         Adjustment.status == "applied", Adjustment.invoice_id.is_not(None))
     a_ids, a_days, a_amt = _columns(conn, alloc, 3)
@@ -153,13 +161,14 @@ def load_ledger(session: Session, customer_id: int | None = None) -> Ledger:
     Read with Core and turned into arrays column by column (dates parsed by numpy), because a
     Python object per row is what would make this slow at 100,000 invoices."""
     conn = session.connection()
+    dialect = conn.dialect.name
     cust_stmt = select(Customer.id).order_by(Customer.id)
     inv_stmt = (
         select(Invoice.id, Invoice.customer_id, Invoice.currency, Invoice.amount_minor,
                _text_day(Invoice.issue_date),
                func.coalesce(_text_day(Invoice.due_date), _text_day(Invoice.issue_date)),
                Invoice.paid_minor + Invoice.adjusted_minor, Invoice.paid_minor,
-               _text_day(Invoice.updated_at))
+               _utc_day(Invoice.updated_at, dialect))
         .where(Invoice.status != "cancelled").order_by(Invoice.id)
     )
     if customer_id is not None:
@@ -169,7 +178,7 @@ def load_ledger(session: Session, customer_id: int | None = None) -> Ledger:
     ids, cust, cur, amount, issue, due, settled, paid, updated = _columns(conn, inv_stmt, 9)
     inv_id = np.array(ids, dtype=np.int64)
     currencies, cur_idx = np.unique(np.array(cur, dtype=object), return_inverse=True)
-    s_ids, s_day, s_amt, s_cash = _settlements(conn)
+    s_ids, s_day, s_amt, s_cash = _settlements(conn, dialect)
     s_pos, s_found = _positions(inv_id, s_ids)
     s_pos, s_day, s_cash = s_pos[s_found], s_day[s_found], s_cash[s_found]
     s_amt = np.array(s_amt, dtype=np.int64)[s_found]
