@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as BaseResponse
 
 from recon.credit import overrides
@@ -141,9 +142,13 @@ def set_limit(customer_id: int) -> BaseResponse:
 @bp.post("/recompute")
 @roles_required(*DECIDERS)
 def recompute_all() -> BaseResponse:
-    with transaction() as s:
-        result = recompute(s, as_of=dt.date.today(), actor=current_user.username,
-                           settings=credit_settings())
+    try:
+        with transaction() as s:
+            result = recompute(s, as_of=dt.date.today(), actor=current_user.username,
+                               settings=credit_settings())
+    except IntegrityError:  # another recompute created the same new profiles first
+        flash(_("Another recompute was running; nothing was changed. Try again."), "error")
+        return redirect(url_for("credit.index"))
     flash(_("Recomputed %(n)d customers.", n=result.customers), "success")
     return redirect(url_for("credit.index"))
 
