@@ -40,6 +40,15 @@ BLUEPRINTS: list[str] = [
     "web.api:bp",
     "web.queue:bp",
     "web.webhooks:bp",
+    "web.credit:bp",
+]
+
+# Message catalogs (folders of web/): the platform's, then one per area, each area appends its own.
+TRANSLATION_DIRS: list[str] = [
+    "translations",
+    "translations_queue",
+    "translations_controls",
+    "translations_credit",
 ]
 
 # Blueprints (by name) that authenticate without cookies: bearer tokens, gateway signatures.
@@ -66,8 +75,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         BABEL_DEFAULT_LOCALE="en",
         BABEL_DEFAULT_TIMEZONE="UTC",
-        # web/translations is the platform's catalog; the queue area keeps its own beside it.
-        BABEL_TRANSLATION_DIRECTORIES="translations;translations_queue;translations_controls",
+        BABEL_TRANSLATION_DIRECTORIES=";".join(TRANSLATION_DIRS),
     )
     app.config.update(config)
     app.extensions["recon.settings"] = settings

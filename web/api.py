@@ -222,3 +222,14 @@ def _run_json(row: ReconRun) -> dict[str, Any]:
         "started_at": row.started_at, "finished_at": row.finished_at, "error": row.error,
         "counts": row.counts,
     })
+
+
+@bp.get("/customers/<int:customer_id>/credit")
+@token_roles("viewer")
+def customer_credit_json(customer_id: int) -> Any:
+    """Tier, hold, limit, exposure and measures of one customer, for order entry."""
+    from recon.credit.views import customer_credit
+    from web.credit import credit_settings
+
+    return jsonify(customer_credit(db_session(), customer_id, today=dt.date.today(),
+                                   base=credit_settings().base_currency))

@@ -1,7 +1,8 @@
 """Server-side charts: geometry for small inline SVG bar and line charts (no JavaScript).
 
 ``bar_chart(labels, values)`` and ``line_chart(labels, values)`` return a ``Chart`` whose
-shapes the template ``pages/_charts.html`` draws; values of ``None`` leave a gap. Pure functions.
+shapes the template ``pages/_charts.html`` draws; values of ``None`` leave a gap. ``band_chart``
+adds a shaded band (low..high) under a line, for a forecast with its interval. Pure functions.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Chart", "bar_chart", "line_chart"]
+__all__ = ["Chart", "band_chart", "bar_chart", "line_chart"]
 
 WIDTH, HEIGHT = 480, 180
 LEFT, RIGHT, TOP, BOTTOM = 36, 8, 18, 28
@@ -34,6 +35,7 @@ class Chart:
     ticks: list[Shape] = field(default_factory=list)  # x-axis labels
     grid: list[Shape] = field(default_factory=list)  # y-axis lines with their labels
     baseline: float = HEIGHT - BOTTOM
+    band: str = ""  # polygon points of a shaded interval (band_chart)
 
     @property
     def polyline(self) -> str:
@@ -73,3 +75,20 @@ def line_chart(labels: Sequence[str], values: Sequence[float | None], top: float
         if i % every == 0:
             ticks.append(Shape(x, HEIGHT - BOTTOM + 16, label=label))
     return Chart(points=points, ticks=ticks, grid=_grid(top, "{:.0%}"))
+
+
+def band_chart(labels: Sequence[str], mid: Sequence[float], low: Sequence[float],
+               high: Sequence[float]) -> Chart:
+    """Amounts as a line (``mid``) inside a shaded band from ``low`` to ``high``."""
+    top = max([*high, *mid, 1])
+    step = (WIDTH - LEFT - RIGHT) / max(len(mid) - 1, 1)
+    xs = [LEFT + i * step for i in range(len(mid))]
+    every = 1 if len(labels) <= 8 else 2
+    points = [Shape(x, _y(v, top), label=lab, value=f"{v:,.0f} ({lo:,.0f}-{hi:,.0f})")
+              for x, v, lo, hi, lab in zip(xs, mid, low, high, labels, strict=True)]
+    ticks = [Shape(x, HEIGHT - BOTTOM + 16, label=lab)
+             for i, (x, lab) in enumerate(zip(xs, labels, strict=True)) if i % every == 0]
+    outline = [(x, _y(h, top)) for x, h in zip(xs, high, strict=True)]
+    outline += [(x, _y(lo, top)) for x, lo in reversed(list(zip(xs, low, strict=True)))]
+    return Chart(points=points, ticks=ticks, grid=_grid(top, "{:,.0f}"),
+                 band=" ".join(f"{x:.1f},{y:.1f}" for x, y in outline))

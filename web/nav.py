@@ -25,6 +25,7 @@ NAV = (
     ("queue.index", _l("Queue"), _ANY),
     ("queue.approvals", _l("Approvals"), ("clerk", "approver", "admin")),
     ("records.invoices", _l("Invoices"), _ANY),
+    ("credit.index", _l("Credit"), _ANY),
     ("records.gateways", _l("Gateways"), _ANY),
     ("records.runs", _l("Runs"), _ANY),
     ("admin.upload", _l("Upload"), ("clerk", "approver", "admin")),

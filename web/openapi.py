@@ -72,6 +72,12 @@ PATHS: dict[str, dict[str, Any]] = {
                                       "parameters": [{"name": "run_id", "in": "path",
                                                       "required": True,
                                                       "schema": {"type": "integer"}}]}},
+    "/api/v1/customers/{customer_id}/credit": {"get": {
+        **_op("A customer's credit: tier in force with reasons, override, limit, exposure, "
+              "available, hold (tier D or over the limit), suggested terms, payment measures; "
+              "404 for an unknown customer", "viewer"),
+        "parameters": [{"name": "customer_id", "in": "path", "required": True,
+                        "schema": {"type": "integer"}}]}},
 }
 
 _SCHEMAS = {

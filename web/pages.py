@@ -7,6 +7,7 @@ import datetime as dt
 
 from flask import Blueprint, render_template
 
+from recon.credit.views import latest_run_credit
 from recon.queue import overview
 from web.auth import require_login
 from web.charts import bar_chart, line_chart
@@ -33,4 +34,5 @@ def dashboard() -> str:
         unapplied=overview.unapplied_cash(session),
         payouts=overview.payout_differences(session),
         runs=overview.last_runs(session),
+        credit=latest_run_credit(session),
     )

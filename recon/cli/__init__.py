@@ -25,7 +25,9 @@ __all__ = ["COMMANDS", "main"]
 
 # name -> "module:attribute" of each subcommand of this package.
 COMMANDS: dict[str, str] = {
+    "credit": "recon.cli.credit:credit",
     "db": "recon.cli.db:db",
+    "forecast": "recon.cli.forecast:forecast_group",
     "gateways": "recon.cli.gateways:gateways",
     "invoices": "recon.cli.invoices:invoices",
     "match": "recon.cli.match:match",

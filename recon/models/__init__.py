@@ -1,6 +1,7 @@
 """The domain model, split by aggregate; importing this package registers every table."""
 
 from recon.models.audit import AuditEvent, AuditImmutableError
+from recon.models.credit import CreditProfile, FxRate
 from recon.models.customer import Customer, CustomerAlias
 from recon.models.gateway import SETTLED_CHARGE_STATUSES, GatewayEvent, GatewayTransaction
 from recon.models.invoice import INVOICE_STATUSES, OPEN_INVOICE_STATUSES, Invoice
@@ -37,8 +38,10 @@ __all__ = [
     "AuditEvent",
     "AuditImmutableError",
     "BankAccount",
+    "CreditProfile",
     "Customer",
     "CustomerAlias",
+    "FxRate",
     "GatewayEvent",
     "GatewayTransaction",
     "Invoice",

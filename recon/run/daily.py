@@ -26,6 +26,7 @@ from recon.models import Match, ReconRun
 from recon.reports.data import build_report
 from recon.reports.files import write_reports
 from recon.run import inbox
+from recon.run.credit_step import credit_step
 from recon.run.files import FileOutcome, process_file
 from recon.run.idle import nothing_to_do, recover_interrupted
 from recon.run.lock import run_lock
@@ -129,6 +130,8 @@ def _steps(
             suggest_threshold=options.suggest_threshold,
             fx_rules=options.fx_rules,
         )
+    progress("credit", len(items), len(items))
+    steps["credit"] = credit_step(factory, day=options.run_date, actor=actor)
     progress("reports", len(items), len(items))
     return _finish(factory, options, run_id, files, steps, actor)
 
@@ -146,6 +149,7 @@ def _finish(
         steps["open_suggestions"] = _open_suggestions(session)
         summary = summarize(data, files, steps, unapplied_cash(session))
         summary["provenance"] = provenance_counts(session)
+        summary["credit"] = steps["credit"]
     reasons = attention_reasons(summary, options, data)
     status = "attention" if reasons else "clean"
     folder = (options.reports / options.run_date.isoformat()).resolve()

@@ -145,6 +145,7 @@ def summary_text(summary: dict[str, Any]) -> str:
         f"  payout differences: {pay['count']}"
         + (f" ({_amounts(pay['amounts'])})" if pay["count"] else ""),
     ]
+    lines += _credit_lines(summary.get("credit") or {})
     if summary.get("report_dir"):
         lines.append(f"  reports: {summary['report_dir']}/index.html")
     for reason in summary.get("attention", []):
@@ -152,6 +153,22 @@ def summary_text(summary: dict[str, Any]) -> str:
     if summary.get("error"):
         lines.append(f"  FAILED: {summary['error']}")
     return "\n".join(lines)
+
+
+def _credit_lines(credit: dict[str, Any]) -> list[str]:
+    from recon.run.credit_step import alert_text
+
+    if not credit:
+        return []
+    if credit.get("error"):
+        return [f"  credit: not computed ({credit['error']})"]
+    k = credit.get("kpis", {})
+    tiers = ", ".join(f"{t}: {n}" for t, n in sorted(credit.get("tiers", {}).items()))
+    lines = [f"  credit: {tiers}; {credit.get('on_hold', 0)} on hold; DSO {k.get('dso')}, "
+             f"countback {k.get('dso_countback')}, CEI {k.get('cei')}, "
+             f"days delinquent {k.get('avg_days_delinquent')}"]
+    return lines + [f"    ALERT: {alert_text(a, k.get('base', ''))}"
+                    for a in credit.get("alerts", [])]
 
 
 def _step(step: dict[str, Any], *keys: str) -> str:

@@ -1,7 +1,8 @@
 """``recon demo``: the whole product on a fresh SQLite database in ./demo, in well under a minute.
 
 Steps: a fresh database (migrated) -> the ERP's open invoices (customers in English and
-Chinese) -> Stripe and Alipay webhooks signed with throw-away demo keys and posted through the
+Chinese) -> a few months of payment history for the credit tiers -> Stripe and Alipay
+webhooks signed with throw-away demo keys and posted through the
 real webhook endpoints -> a camt.053 (EUR) and an OFX (USD) statement and a Stripe payout
 report dropped into the inbox -> the daily run (``recon run``: import, match, reports) -> a
 demo user -> the web UI on localhost with its URL and login printed (``--no-serve`` stops
@@ -60,6 +61,7 @@ def demo(folder: Path, port: int, no_serve: bool) -> None:
         upgrade(obj.engine)
         files = scenario(dt.date.today())
         _step("invoices", _import_invoices(obj, files.files.pop("invoices-erp.csv")))
+        _step("credit", _credit_history(obj))
         app = _app(settings)
         for label, status in post_all(app.test_client(), deliveries(keys, dt.date.today())):
             _step("webhook", f"{label}: HTTP {status}")
@@ -102,6 +104,14 @@ def _import_invoices(obj: CliContext, data: bytes) -> str:
     with obj.session_factory.begin() as session:
         report = import_invoices(session, "invoices-erp.csv", data, actor="erp-export")
     return report.summary()
+
+
+def _credit_history(obj: CliContext) -> str:
+    from recon.samples.demo_credit import seed_history
+
+    with obj.session_factory.begin() as session:
+        count = seed_history(session, dt.date.today())
+    return f"{count} paid invoices of payment history, one manual credit limit"
 
 
 def _app(settings: AppSettings) -> Any:
