@@ -15,6 +15,7 @@ overpayments: the open amount, the rest unapplied). Figures:
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -77,7 +78,7 @@ def per_case(truth, noise, decided, case: dict[str, str]) -> list[tuple]:
 def reliability(truth: dict[str, Alloc], decided: dict[str, Decision]) -> list[tuple]:
     """(bucket low, bucket high, count, mean confidence, observed precision) per bucket."""
     rows = []
-    for lo, hi in zip(BUCKETS, BUCKETS[1:], strict=False):
+    for lo, hi in itertools.pairwise(BUCKETS):
         sel = [d for r, d in decided.items() if lo <= d.confidence < hi]
         ok = [r for r, d in decided.items() if lo <= d.confidence < hi
               and _norm(d.alloc) == truth.get(r)]  # fmt: skip

@@ -25,8 +25,10 @@ from benchmarks.bench_score import Decision, print_tables, score
 from benchmarks.gen_matching import Dataset
 
 # Runs the CLI and prints the process's own peak RSS (KiB) on the last stderr line.
-_WRAP = ("import resource, sys\nfrom recon.cli import main\ntry:\n    main()\nfinally:\n"
-         "    print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
+_WRAP = (
+    "import resource, sys\nfrom recon.cli import main\ntry:\n    main()\nfinally:\n"
+    "    print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+)
 RECON = [sys.executable, "-c", _WRAP]
 
 
@@ -124,7 +126,11 @@ def run_full(ds: Dataset, n: int) -> dict[str, float]:
     print(f"   whole CLI path n={n}: " + ", ".join(
         f"{k} {times[k]:.1f}s/{peaks[k]:.0f}MB" for k in steps))  # fmt: skip
     print(f"     recon match: {outs['match'].strip()}")
-    print("     from the export: " + "  ".join(
-        f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in quality.items()))
+    print(
+        "     from the export: "
+        + "  ".join(
+            f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in quality.items()
+        )
+    )
     print_tables(ds.truth, ds.noise, decided, ds.case)
     return {**times, **quality}

@@ -133,14 +133,17 @@ def recurring(b: Any, case: str) -> None:
     invs = [b.invoice(k, amount, first + timedelta(days=30 * j)) for j in range(3)]
     inv = invs[b.rng.randrange(3)]
     month = S.MONTHS[b.family][inv.issue_date.month - 1]
-    text = inv.number if b.rng.random() < 0.5 else b.rng.choice([f"Rechnung vom {month}",
-                                                               f"{month}服务费", f"fee {month}"])
+    text = (
+        inv.number
+        if b.rng.random() < 0.5
+        else b.rng.choice([f"Rechnung vom {month}", f"{month}服务费", f"fee {month}"])
+    )
     b.pay(k, amount, text, inv.issue_date + timedelta(days=b.rng.randint(3, 20)), case,
           {inv.id: amount})  # fmt: skip
 
 
 def noise(b: Any, case: str) -> None:
-    k, inv = _start(b)
+    _k, inv = _start(b)
     look = case == "lookalike"
     coincide = b.rng.random() < (0.6 if look else 0.3)
     amount = inv.open_amount if coincide else S.money(b.rng, b.family)

@@ -13,27 +13,125 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-EN_A = ["Acme", "Apex", "Summit", "Harbor", "Northwind", "Blue River", "Silver Oak", "Granite",
-        "Pioneer", "Crescent", "Evergreen", "Atlas", "Beacon", "Falcon", "Meridian", "Orchid",
-        "Redwood", "Sterling", "Horizon", "Liberty", "Cobalt", "Vertex", "Lumen", "Quantum",
-        "Nordlicht", "Rheintal", "Alpen", "Hansa"]  # fmt: skip
-EN_B = ["Trading", "Logistics", "Industries", "Foods", "Systems", "Partners", "Solutions",
-        "Manufacturing", "Holdings", "Supplies", "Technologies", "Consulting", "Retail",
-        "Handel", "Maschinenbau"]  # fmt: skip
-EN_FORMS = ["Ltd", "Limited", "Inc.", "LLC", "GmbH", "S.A.", "Pty Ltd", "Co., Ltd.", "PLC", "AG",
-            "GmbH & Co. KG", "B.V."]  # fmt: skip
+EN_A = [
+    "Acme",
+    "Apex",
+    "Summit",
+    "Harbor",
+    "Northwind",
+    "Blue River",
+    "Silver Oak",
+    "Granite",
+    "Pioneer",
+    "Crescent",
+    "Evergreen",
+    "Atlas",
+    "Beacon",
+    "Falcon",
+    "Meridian",
+    "Orchid",
+    "Redwood",
+    "Sterling",
+    "Horizon",
+    "Liberty",
+    "Cobalt",
+    "Vertex",
+    "Lumen",
+    "Quantum",
+    "Nordlicht",
+    "Rheintal",
+    "Alpen",
+    "Hansa",
+]
+EN_B = [
+    "Trading",
+    "Logistics",
+    "Industries",
+    "Foods",
+    "Systems",
+    "Partners",
+    "Solutions",
+    "Manufacturing",
+    "Holdings",
+    "Supplies",
+    "Technologies",
+    "Consulting",
+    "Retail",
+    "Handel",
+    "Maschinenbau",
+]
+EN_FORMS = [
+    "Ltd",
+    "Limited",
+    "Inc.",
+    "LLC",
+    "GmbH",
+    "S.A.",
+    "Pty Ltd",
+    "Co., Ltd.",
+    "PLC",
+    "AG",
+    "GmbH & Co. KG",
+    "B.V.",
+]
 CN_REGION = ["北京", "上海", "深圳市", "广州", "杭州", "(深圳)", "苏州", "成都"]
-CN_CORE = ["华为", "腾讯", "美的", "海尔", "格力", "比亚迪", "联想", "小米", "长城", "中兴", "万科",
-           "顺丰", "京东", "网易", "百度", "大华", "海康", "宁德", "立讯", "蓝思", "华南", "星河"]  # fmt: skip
+CN_CORE = [
+    "华为",
+    "腾讯",
+    "美的",
+    "海尔",
+    "格力",
+    "比亚迪",
+    "联想",
+    "小米",
+    "长城",
+    "中兴",
+    "万科",
+    "顺丰",
+    "京东",
+    "网易",
+    "百度",
+    "大华",
+    "海康",
+    "宁德",
+    "立讯",
+    "蓝思",
+    "华南",
+    "星河",
+]
 CN_BIZ = ["科技", "贸易", "电子", "物流", "实业", "食品", "机械", "软件"]
 CN_FORMS = ["有限公司", "股份有限公司", "有限责任公司"]
-AGENTS = {"EUR": ["GLOBAL CLEARING HOUSE AG", "EUROPA PAYMENT SERVICES SA", "WISE EUROPE SA",
-                  "HANSA FORWARDING GMBH"],
-          "CNY": ["上海跨境支付服务有限公司", "深圳市货代物流有限公司", "LIANLIAN PAY",
-                  "义乌市外贸代理有限公司"]}  # fmt: skip
-MONTHS = {"EUR": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-                  "September", "Oktober", "November", "Dezember"],
-          "CNY": [f"{k}月" for k in range(1, 13)]}  # fmt: skip
+AGENTS = {
+    "EUR": [
+        "GLOBAL CLEARING HOUSE AG",
+        "EUROPA PAYMENT SERVICES SA",
+        "WISE EUROPE SA",
+        "HANSA FORWARDING GMBH",
+    ],
+    "CNY": [
+        "上海跨境支付服务有限公司",
+        "深圳市货代物流有限公司",
+        "LIANLIAN PAY",
+        "义乌市外贸代理有限公司",
+    ],
+}
+MONTHS = {
+    "EUR": [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ],
+    "CNY": [f"{k}月" for k in range(1, 13)],
+}
 OCR = {"0": "O", "1": "I", "5": "S", "8": "B"}
 
 
@@ -54,18 +152,32 @@ def account(rng: random.Random, family: str) -> str:
 def ref_text(rng: random.Random, num: str, family: str) -> str:
     """A clean reference as people type it."""
     if family == "CNY":
-        return rng.choice([num, f"货款 {num}", f"发票号{num}", f"支付发票号:{num}货款", f"{num}货款",
-                           f"付{num}"])  # fmt: skip
-    return rng.choice([num, f"Invoice {num}", f"{num} payment", f"RE {num}", f"Rechnung {num}",
-                       f"Rg. {num} vielen Dank"])  # fmt: skip
+        return rng.choice(
+            [num, f"货款 {num}", f"发票号{num}", f"支付发票号:{num}货款", f"{num}货款", f"付{num}"]
+        )
+    return rng.choice(
+        [
+            num,
+            f"Invoice {num}",
+            f"{num} payment",
+            f"RE {num}",
+            f"Rechnung {num}",
+            f"Rg. {num} vielen Dank",
+        ]
+    )
 
 
 def glued(rng: random.Random, num: str, family: str) -> str:
     """Numbers inside words and several numbers in one text (customer no., PO, invoice)."""
     digits = "".join(c for c in num if c.isdigit())
     cust_no, po = rng.randint(10000, 99999), rng.randint(4500000000, 4509999999)
-    styles = [f"INV{digits}PAYMENT", f"Kd-Nr {cust_no} Rg-Nr {num} Auftrag {po}",
-              f"payment{num}thanks", f"RGNR{digits}/KD{cust_no}", f"PO {po} INV {num} CUST {cust_no}"]
+    styles = [
+        f"INV{digits}PAYMENT",
+        f"Kd-Nr {cust_no} Rg-Nr {num} Auftrag {po}",
+        f"payment{num}thanks",
+        f"RGNR{digits}/KD{cust_no}",
+        f"PO {po} INV {num} CUST {cust_no}",
+    ]
     if family == "CNY":
         styles += [f"客户{cust_no}发票{digits}", f"合同{po}发票号{num}"]
     return rng.choice(styles)
@@ -74,8 +186,16 @@ def glued(rng: random.Random, num: str, family: str) -> str:
 def partial_text(rng: random.Random, num: str, family: str, last: bool = False) -> str:
     if last:
         return rng.choice([f"balance of {num}", f"Restzahlung {num}", f"{num} 2/2", f"{num}尾款"])
-    return rng.choice([f"part payment {num}", f"Teilzahlung {num}", f"Anzahlung {num}",
-                       f"{num} partial", f"部分货款 {num}", f"{num} 1/2"])  # fmt: skip
+    return rng.choice(
+        [
+            f"part payment {num}",
+            f"Teilzahlung {num}",
+            f"Anzahlung {num}",
+            f"{num} partial",
+            f"部分货款 {num}",
+            f"{num} 1/2",
+        ]
+    )
 
 
 def ocr(rng: random.Random, num: str) -> str:
@@ -104,8 +224,11 @@ def mangle(rng: random.Random, number: str) -> tuple[str, str]:
     if r < 0.4:
         return f"Payment for {digits.lstrip('0')}", "zeros"
     if r < 0.6:
-        cand = [i for i in range(1, len(number))
-                if number[i].isdigit() and number[i - 1].isdigit() and number[i] != number[i - 1]]
+        cand = [
+            i
+            for i in range(1, len(number))
+            if number[i].isdigit() and number[i - 1].isdigit() and number[i] != number[i - 1]
+        ]
         if not cand:
             return number, "plain"
         i = rng.choice(cand[-4:])
@@ -119,12 +242,33 @@ def mangle(rng: random.Random, number: str) -> tuple[str, str]:
 def noise_text(rng: random.Random, family: str, lookalike: bool) -> str:
     n = rng.randint(1000, 99999)
     if lookalike:  # reads like a payment: a number, a payment-ish word, no invoice of ours
-        return rng.choice([f"TRANSFER {n}", f"Zahlung {n}", f"REF {rng.randint(10**7, 10**8)}",
-                           "DEPOSIT RETURN", "保证金退还", f"转账 {n}", "Kautionsrückzahlung",
-                           f"ORDER {n} REFUND"])  # fmt: skip
-    return rng.choice([f"CREDIT INTEREST Q{n % 4 + 1}", f"Zinsgutschrift {n % 4 + 1}", "结息",
-                       f"SUPPLIER REFUND {n}", f"Refund from vendor {n}", "OWN TRANSFER FROM SAVINGS",
-                       f"Internal transfer {n}", "CASH DEPOSIT", "", "利息收入", "内部转账"])  # fmt: skip
+        return rng.choice(
+            [
+                f"TRANSFER {n}",
+                f"Zahlung {n}",
+                f"REF {rng.randint(10**7, 10**8)}",
+                "DEPOSIT RETURN",
+                "保证金退还",
+                f"转账 {n}",
+                "Kautionsrückzahlung",
+                f"ORDER {n} REFUND",
+            ]
+        )
+    return rng.choice(
+        [
+            f"CREDIT INTEREST Q{n % 4 + 1}",
+            f"Zinsgutschrift {n % 4 + 1}",
+            "结息",
+            f"SUPPLIER REFUND {n}",
+            f"Refund from vendor {n}",
+            "OWN TRANSFER FROM SAVINGS",
+            f"Internal transfer {n}",
+            "CASH DEPOSIT",
+            "",
+            "利息收入",
+            "内部转账",
+        ]
+    )
 
 
 def pinyin_of(name: str) -> str:

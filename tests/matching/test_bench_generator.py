@@ -36,5 +36,6 @@ def test_truth_amounts_fit_the_receipts() -> None:
             assert by_id[rid].amount > total
         else:
             assert by_id[rid].amount == total, (rid, case)
-    assert all(by_id[r].amount <= 0 or ds.case[r].startswith(("noise", "lookalike"))
-               for r in ds.noise)
+    assert all(
+        by_id[r].amount <= 0 or ds.case[r].startswith(("noise", "lookalike")) for r in ds.noise
+    )
