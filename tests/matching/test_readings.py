@@ -1,0 +1,58 @@
+"""Readings the engine proposes when it cannot confirm: OCR'd numbers, groups, kinds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from matching import Customer
+from matching.refindex import ocr_digits
+
+from .conftest import ACME, allocs, inv, rec, run, status
+
+HUANAN = Customer("c7", "深圳华南电子有限公司")
+MAPLE = Customer("c6", "Maple Leaf Foods Inc")
+
+
+def test_ocr_letters_next_to_digits_read_as_digits() -> None:
+    assert ocr_digits("INV2026-2OO2") == "INV2026-2002"
+    assert ocr_digits("F000I01S") == "F0001015"
+    assert ocr_digits("INVOICE 2024 paid") == ""  # no look-alike touches a digit
+
+
+def test_demo_letter_o_for_zero_gets_the_open_invoice_as_a_suggestion() -> None:
+    invoices = [
+        inv("i1", "INV-2026-2002", "c7", "1375.00", cur="USD"),
+        inv("i2", "INV-2026-2001", "c6", "4200.00", cur="USD"),
+        inv("i3", "INV-2026-2004", "c6", "990.00", cur="USD"),
+    ]
+    receipts = [rec("r1", "1375.00", "SHENZHEN HUANAN ELECTRONICS", "INV2026-2OO2", cur="USD")]
+    res = run(invoices, receipts, [HUANAN, MAPLE])
+    assert allocs(res, "r1") == {"i1": Decimal("1375.00")}
+    prop = res.by_receipt()["r1"]
+    assert prop.kind == "single" and any(r.level == "typo" for r in prop.reasons)
+
+
+def test_ocr_number_with_another_amount_is_not_read_as_that_invoice() -> None:
+    invoices = [inv("i1", "INV-2026-2002", "c7", "1375.00")]
+    res = run(invoices, [rec("r1", "880.00", "J SMITH", "INV2026-2OO2")], [HUANAN])
+    assert status(res, "r1") == "unmatched"
+
+
+def test_receipts_that_together_pay_one_invoice_are_a_group() -> None:
+    invoices = [inv("i1", "SO-778899", "c1", "1000.00")]
+    receipts = [
+        rec("r1", "600.00", "Acme GmbH", "part payment SO-778899"),
+        rec("r2", "400.00", "Acme GmbH", "balance of SO-778899", days=20),
+    ]
+    res = run(invoices, receipts, [ACME])
+    props = res.by_receipt()
+    assert {props["r1"].kind, props["r2"].kind} == {"group"}
+    assert allocs(res, "r1") == {"i1": Decimal("600.00")}
+    assert allocs(res, "r2") == {"i1": Decimal("400.00")}
+    assert any(r.feature == "group" and "r2" in r.detail for r in props["r1"].reasons)
+
+
+def test_a_lone_part_payment_stays_partial() -> None:
+    res = run([inv("i1", "SO-778899", "c1", "1000.00")],
+              [rec("r1", "600.00", "Acme GmbH", "part payment SO-778899")], [ACME])  # fmt: skip
+    assert res.by_receipt()["r1"].kind == "partial"
