@@ -63,6 +63,10 @@ def single_reasons(t: Tables, p: PairTable, row: int, tok: str) -> list[Reason]:
         Reason("date", L.DATE.level(int(p.lv_date[row])).label, float(p.w_date[row]),
                f"paid {_days(rec.booking_date, inv.issue_date)} ({days} days)"),
     ]  # fmt: skip
+    if p.w_per[row]:
+        label = L.PERIOD.level(int(p.lv_per[row])).label
+        reasons.append(Reason("period", label, float(p.w_per[row]),
+                              f"text {rec.remittance!r}, invoice of {inv.issue_date:%B %Y}"))
     if p.w_noise[row]:
         label = L.NOISE.level(int(p.lv_noise[row])).label
         reasons.append(Reason("receipt", label, float(p.w_noise[row]), "not a customer payment"))

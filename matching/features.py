@@ -18,6 +18,7 @@ from matching.amounts import EXACT as AMOUNT_EXACT
 from matching.amounts import FEE, classify_amounts
 from matching.model import ItemId
 from matching.namematch import DIFFERENT, EXACT, MISSING, SIMILAR, WEAK, NamePairs
+from matching.period import period_levels
 from matching.prepare import Tables
 from matching.refindex import DIGITS, SHORT, RefHits
 from matching.settings import MatchSettings
@@ -39,6 +40,8 @@ class PairTable:
     w_amt: np.ndarray
     lv_date: np.ndarray
     w_date: np.ndarray
+    lv_per: np.ndarray
+    w_per: np.ndarray
     lv_noise: np.ndarray
     w_noise: np.ndarray
     lv_dec: np.ndarray
@@ -155,6 +158,7 @@ def compare(
     lv_name, w_name = _name(t, names, r, i, settings)
     lv_date, w_date = _date(t, r, i, settings)
     lv_noise = _noise(t, settings)[r]
+    lv_per = period_levels(t, r, i)
     agree = (lv_name >= WEAK) & (lv_name <= 8)
     lv_amt, w_amt, alloc, fee = classify_amounts(t, r, i, agree, settings)
     lv_ref, w_ref = _short_backed(lv_ref, w_ref, lv_name, lv_amt)
@@ -169,7 +173,8 @@ def compare(
         )
     parts = dict(
         lv_ref=lv_ref, w_ref=w_ref, lv_name=lv_name, w_name=w_name, lv_amt=lv_amt, w_amt=w_amt,
-        lv_date=lv_date, w_date=w_date, lv_noise=lv_noise, w_noise=_weights(L.NOISE, lv_noise),
+        lv_date=lv_date, w_date=w_date, lv_per=lv_per, w_per=_weights(L.PERIOD, lv_per),
+        lv_noise=lv_noise, w_noise=_weights(L.NOISE, lv_noise),
         lv_dec=lv_dec, w_dec=_weights(L.DECISION, lv_dec),
     )  # fmt: skip
     score = L.PRIOR + sum(v for k, v in parts.items() if k.startswith("w_"))

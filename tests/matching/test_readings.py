@@ -56,3 +56,17 @@ def test_a_lone_part_payment_stays_partial() -> None:
     res = run([inv("i1", "SO-778899", "c1", "1000.00")],
               [rec("r1", "600.00", "Acme GmbH", "part payment SO-778899")], [ACME])  # fmt: skip
     assert res.by_receipt()["r1"].kind == "partial"
+
+
+def test_month_named_in_the_text_picks_that_one_of_equal_monthly_invoices() -> None:
+    from matching.period import month_mask
+
+    assert month_mask("Rechnung vom Juni") == 1 << 5
+    assert month_mask("6月服务费 12月") == (1 << 5) | (1 << 11)
+    assert month_mask("Maintenance fee, Mayfair office") == 0  # no month inside a word
+    invoices = [inv(f"i{k}", f"RE-{k}", "c1", "450.00", days=35 * k) for k in range(3)]
+    res = run(invoices, [rec("r1", "450.00", "Acme GmbH", "Rechnung vom April", days=70)], [ACME])
+    assert allocs(res, "r1") == {"i1": Decimal("450.00")}  # issued 5 April
+    prop = res.by_receipt()["r1"]
+    assert any(r.feature == "period" and r.level == "same month" for r in prop.reasons)
+    assert abs(sum(r.weight for r in prop.reasons) - prop.score) < 1e-9
