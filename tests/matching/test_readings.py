@@ -70,3 +70,18 @@ def test_month_named_in_the_text_picks_that_one_of_equal_monthly_invoices() -> N
     prop = res.by_receipt()["r1"]
     assert any(r.feature == "period" and r.level == "same month" for r in prop.reasons)
     assert abs(sum(r.weight for r in prop.reasons) - prop.score) < 1e-9
+
+
+def test_agent_paying_for_a_customer_named_in_the_text() -> None:
+    from matching.prepare import text_name
+
+    assert text_name("FOR BEACON FOODS 4 PLC") == "BEACON FOODS 4 PLC"
+    assert text_name("代付 上海小米机械股份有限公司 INV-2024-001") == "上海小米机械股份有限公司"
+    assert text_name("INV-2024-000123 payment") == ""
+    beacon = Customer("c9", "Beacon Foods 4 PLC")
+    invoices = [inv("i1", "RE-1399", "c9", "5505.06"), inv("i2", "RE-1400", "c1", "5505.06")]
+    receipts = [rec("r1", "5505.06", "LIANLIAN PAY", "FOR BEACON FOODS 4 PLC")]
+    res = run(invoices, receipts, [beacon, ACME])
+    assert allocs(res, "r1") == {"i1": Decimal("5505.06")}
+    payer = next(r for r in res.by_receipt()["r1"].reasons if r.feature == "payer")
+    assert payer.level == "named in text" and "BEACON" in payer.detail
