@@ -50,6 +50,9 @@ def test_receipts_that_together_pay_one_invoice_are_a_group() -> None:
     assert allocs(res, "r1") == {"i1": Decimal("600.00")}
     assert allocs(res, "r2") == {"i1": Decimal("400.00")}
     assert any(r.feature == "group" and "r2" in r.detail for r in props["r1"].reasons)
+    for prop in props.values():  # the exact sum is evidence: the reasons still add up
+        assert abs(sum(r.weight for r in prop.reasons) - prop.score) < 1e-9
+        assert prop.status == "auto"
 
 
 def test_a_lone_part_payment_stays_partial() -> None:
