@@ -88,3 +88,16 @@ def test_agent_paying_for_a_customer_named_in_the_text() -> None:
     assert allocs(res, "r1") == {"i1": Decimal("5505.06")}
     payer = next(r for r in res.by_receipt()["r1"].reasons if r.feature == "payer")
     assert payer.level == "named in text" and "BEACON" in payer.detail
+
+
+def test_text_naming_two_invoices_is_read_as_their_sum_even_when_a_stranger_nearly_fits() -> None:
+    beta = Customer("c2", "Beta Trading Ltd")
+    invoices = [
+        inv("i1", "INV-2023-003063", "c1", "44997.10"),
+        inv("i2", "INV-2024-003064", "c1", "5000.00"),
+        inv("i3", "INV-2024-003084", "c2", "50000.00"),  # one digit off i2, fee-short amount
+    ]
+    text = "INV INV-2023-003063 INV-2024-003064"
+    res = run(invoices, [rec("r1", "49997.10", "Acme GmbH", text)], [ACME, beta])
+    assert allocs(res, "r1") == {"i1": Decimal("44997.10"), "i2": Decimal("5000.00")}
+    assert res.by_receipt()["r1"].kind == "subset"
