@@ -3,7 +3,8 @@
 A (receipt, invoice) pair becomes a candidate only when it shares a block:
 
 - `ref`: the receipt's text names the invoice (see refindex.py);
-- `payer`: the payer name or account points to the invoice's customer (see namematch.py);
+- `payer`: the payer name or account, or a name in the text, points to the invoice's customer
+  (see namematch.py);
 - `amount`: same currency and exactly the open amount, used only when that amount is rare
   (an amount block larger than `settings.max_block` carries no evidence and is skipped).
 
@@ -41,9 +42,13 @@ def _payer_block(t: Tables, names: NamePairs, fx_ok: np.ndarray) -> np.ndarray:
     keep = (names.level >= WEAK) & names.top
     pay, cust = names.payer[keep], names.cust[keep]
     acct_r, acct_c = names.acct_rec, names.acct_cust
-    r_order, r_start, r_count = _group(t.rec_payer.astype(np.int64), len(t.payer_forms))
+    # receipts by payer name, and by a name written in their text (an agent paying for them)
+    has_text = np.flatnonzero(t.rec_text >= 0)
+    rec_of = np.concatenate([np.arange(t.n_rec), has_text])
+    payer_of = np.concatenate([t.rec_payer.astype(np.int64), t.rec_text[has_text]])
+    r_order, r_start, r_count = _group(payer_of, len(t.payer_forms))
     pair_idx, rec_pos = _expand(np.arange(len(pay)), r_start[pay], r_count[pay])
-    rc_r = np.concatenate([r_order[rec_pos], acct_r])
+    rc_r = np.concatenate([rec_of[r_order[rec_pos]], acct_r])
     rc_c = np.concatenate([cust[pair_idx], acct_c])
     i_order, i_start, i_count = _group(t.inv_cust.astype(np.int64), len(t.customers))
     row, inv_pos = _expand(np.arange(len(rc_r)), i_start[rc_c], i_count[rc_c])

@@ -52,7 +52,8 @@ def _needy(t: Tables, p: PairTable, refs: RefHits) -> np.ndarray:
     has_fit[p.r[full | part | named]] = True
     has_evidence = np.zeros(t.n_rec, bool)
     has_evidence[p.r[evidence]] = True
-    return np.flatnonzero(has_evidence & ~has_fit)
+    # A text naming several open invoices is read as a combined payment whatever else fits.
+    return np.flatnonzero(has_evidence & (~has_fit | (refs.n_strong >= 2)))
 
 
 class _Tokens:

@@ -56,13 +56,19 @@ def single_reasons(t: Tables, p: PairTable, row: int, tok: str) -> list[Reason]:
         prior(),
         Reason("reference", ref, float(p.w_ref[row]),
                _REF_TEXT[ref].format(tok=tok, num=inv.number)),
-        Reason("payer", L.NAME.level(int(p.lv_name[row])).label, float(p.w_name[row]),
-               f"payer {rec.payer_name!r} vs customer {cust.name!r}"),
+        Reason("payer", "named in text" if p.name_text[row] else
+               L.NAME.level(int(p.lv_name[row])).label, float(p.w_name[row]),
+               f"payer {rec.payer_name!r} vs customer {cust.name!r}"
+               + (f", text {rec.remittance!r} names it" if p.name_text[row] else "")),
         Reason("amount", L.AMOUNT.level(int(p.lv_amt[row])).label, float(p.w_amt[row]),
                f"{rec.amount} {rec.currency} received, {inv.open_amount} {inv.currency} open"),
         Reason("date", L.DATE.level(int(p.lv_date[row])).label, float(p.w_date[row]),
                f"paid {_days(rec.booking_date, inv.issue_date)} ({days} days)"),
     ]  # fmt: skip
+    if p.w_per[row]:
+        label = L.PERIOD.level(int(p.lv_per[row])).label
+        reasons.append(Reason("period", label, float(p.w_per[row]),
+                              f"text {rec.remittance!r}, invoice of {inv.issue_date:%B %Y}"))
     if p.w_noise[row]:
         label = L.NOISE.level(int(p.lv_noise[row])).label
         reasons.append(Reason("receipt", label, float(p.w_noise[row]), "not a customer payment"))

@@ -17,7 +17,8 @@ from matching import levels as L
 from matching.amounts import EXACT as AMOUNT_EXACT
 from matching.amounts import FEE, classify_amounts
 from matching.model import ItemId
-from matching.namematch import DIFFERENT, EXACT, MISSING, SIMILAR, WEAK, NamePairs
+from matching.namematch import DIFFERENT, EXACT, MISSING, SIMILAR, STRONG, WEAK, NamePairs
+from matching.period import period_levels
 from matching.prepare import Tables
 from matching.refindex import DIGITS, SHORT, RefHits
 from matching.refs import account_key
@@ -40,12 +41,15 @@ class PairTable:
     w_amt: np.ndarray
     lv_date: np.ndarray
     w_date: np.ndarray
+    lv_per: np.ndarray
+    w_per: np.ndarray
     lv_noise: np.ndarray
     w_noise: np.ndarray
     lv_dec: np.ndarray
     w_dec: np.ndarray
     alloc: np.ndarray  # minor units of the invoice currency applied to the invoice
     fee: np.ndarray  # minor units written off as fee / FX difference
+    name_text: np.ndarray  # the payer level comes from a customer name in the text
     score: np.ndarray
 
     def take(self, mask: np.ndarray) -> PairTable:
@@ -116,7 +120,15 @@ def _name(t: Tables, names: NamePairs, r: np.ndarray, i: np.ndarray, settings: M
     weight = _weights(L.NAME, level)
     excess = np.log2(np.maximum(t.payer_count[payer] / settings.frequent_payer_min, 1.0))
     agree = (level >= WEAK) & (level <= EXACT)
-    return level, np.where(agree, np.maximum(weight - excess, np.minimum(weight, 2.0)), weight)
+    weight = np.where(agree, np.maximum(weight - excess, np.minimum(weight, 2.0)), weight)
+    # The customer written in the text (an agent paying for it) counts as a similar payer.
+    text = t.rec_text[r]
+    pos, found = _lookup(text * n_c + cust, names.payer * n_c + names.cust)
+    text_lv = np.where((text >= 0) & found, _gather(names.level, pos, found, DIFFERENT), DIFFERENT)
+    named = (text_lv >= STRONG) & (text_lv <= 8) & ((level <= WEAK) | (level == INTERMEDIARY))
+    level = np.where(named, SIMILAR, level)
+    weight = np.where(named, L.NAME.level(SIMILAR).weight, weight)
+    return level, weight, named
 
 
 def _date(t: Tables, r: np.ndarray, i: np.ndarray, settings: MatchSettings):
@@ -153,9 +165,10 @@ def compare(
 ) -> PairTable:
     """Score every candidate pair; see levels.py for the weights."""
     lv_ref, w_ref = _reference(t, refs, r, i)
-    lv_name, w_name = _name(t, names, r, i, settings)
+    lv_name, w_name, name_text = _name(t, names, r, i, settings)
     lv_date, w_date = _date(t, r, i, settings)
     lv_noise = _noise(t, settings)[r]
+    lv_per = period_levels(t, r, i)
     agree = (lv_name >= WEAK) & (lv_name <= 8)
     lv_amt, w_amt, alloc, fee = classify_amounts(t, r, i, agree, settings)
     lv_ref, w_ref = _short_backed(lv_ref, w_ref, lv_name, lv_amt)
@@ -170,8 +183,9 @@ def compare(
         )
     parts = dict(
         lv_ref=lv_ref, w_ref=w_ref, lv_name=lv_name, w_name=w_name, lv_amt=lv_amt, w_amt=w_amt,
-        lv_date=lv_date, w_date=w_date, lv_noise=lv_noise, w_noise=_weights(L.NOISE, lv_noise),
+        lv_date=lv_date, w_date=w_date, lv_per=lv_per, w_per=_weights(L.PERIOD, lv_per),
+        lv_noise=lv_noise, w_noise=_weights(L.NOISE, lv_noise),
         lv_dec=lv_dec, w_dec=_weights(L.DECISION, lv_dec),
     )  # fmt: skip
     score = L.PRIOR + sum(v for k, v in parts.items() if k.startswith("w_"))
-    return PairTable(r=r, i=i, alloc=alloc, fee=fee, score=score, **parts)
+    return PairTable(r=r, i=i, alloc=alloc, fee=fee, score=score, name_text=name_text, **parts)

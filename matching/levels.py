@@ -80,6 +80,12 @@ DATE = Feature("date", (
     Level(0, "before issue", -3.0),  # paid well before the invoice existed: suspicious
 ))  # fmt: skip
 
+PERIOD = Feature("period", (
+    Level(2, "same month", 3.0),  # text names the month the invoice was issued in
+    Level(1, "none", 0.0),  # no month in the text: most payments
+    Level(0, "other month", -2.0),  # text names another month (another of equal invoices?)
+))  # fmt: skip
+
 NOISE = Feature("receipt", (
     Level(2, "payment", 0.0),
     Level(1, "noise", -10.0),  # text or bank code says interest, refund, own transfer ...
@@ -91,6 +97,6 @@ DECISION = Feature("decision", (
     Level(0, "rejected", -40.0),  # a person rejected exactly this receipt/invoice pair
 ))  # fmt: skip
 
-FEATURES = (REFERENCE, NAME, AMOUNT, DATE, NOISE, DECISION)
+FEATURES = (REFERENCE, NAME, AMOUNT, DATE, PERIOD, NOISE, DECISION)
 AMOUNT_FLOOR = 2.0  # exact-amount weight never drops below this after term frequency
 ROUND_PENALTY = 1.0  # round amounts (multiples of 100) agree by chance more often

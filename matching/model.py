@@ -18,6 +18,7 @@ from matching.errors import InvalidInput
 
 ItemId = Hashable
 Status = Literal["auto", "suggested"]
+Kind = Literal["single", "subset", "partial", "overpayment", "fee_gap", "fx", "group"]
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ class Proposal:
     status: Status
     reasons: tuple[Reason, ...]
     alternatives: tuple[Alternative, ...] = ()
-    kind: Literal["single", "combined", "partial", "overpayment", "fee", "fx"] = "single"
+    kind: Kind = "single"  # which reading of the receipt this is (see proposals.py)
 
     @property
     def invoice_ids(self) -> tuple[ItemId, ...]:

@@ -2,12 +2,14 @@
 
 `prepare(data)` maps every invoice and receipt to integer minor units, day ordinals and small
 integer codes (currency, customer, payer), so that blocking and scoring work on whole columns
-instead of Python objects. Debits and zero amounts are kept out of the receipt table (they never
+instead of Python objects; what is left of a payment text without its numbers is kept as a
+possible name (`rec_text`). Debits and zero amounts are kept out of the receipt table (they never
 match invoices) and listed in `Tables.skipped`. Raises nothing beyond `check_input`'s errors.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,6 +18,57 @@ import numpy as np
 from matching.model import Customer, ItemId, MatchInput, OpenInvoice, Receipt
 from matching.names import NameForms, name_forms
 from matching.settings import exponent
+
+_NUMBERISH = re.compile(r"\S*[0-9]{4,}\S*|[^\w\s\u3400-\u9fff]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Words of payment texts that are no part of a name ("FOR ACME GMBH", "代付 上海...").
+_REMITTANCE_WORDS = frozenset(
+    [
+        "for",
+        "on",
+        "behalf",
+        "of",
+        "payment",
+        "pay",
+        "paid",
+        "zahlung",
+        "für",
+        "fuer",
+        "im",
+        "auftrag",
+        "von",
+        "i.a.",
+        "via",
+        "order",
+        "agent",
+        "inv",
+        "invoice",
+        "invoices",
+        "rechnung",
+        "rg",
+        "ref",
+        "re",
+        "thanks",
+        "thank",
+        "you",
+        "danke",
+        "transfer",
+    ]
+)
+_CJK_WORDS = re.compile(r"代付|代收|付款|货款|支付|发票号?|转账")
+
+
+def text_name(remittance: str) -> str:
+    """What is left of a payment text without its numbers: maybe a name ("FOR ACME GMBH").
+
+    An agent or a group treasury paying for a customer often writes the customer's name in
+    the text; it is compared with the customers like a payer name. '' when too little is left.
+    """
+    words = _NUMBERISH.sub(" ", remittance).split()
+    left = " ".join(w for w in words if w.casefold() not in _REMITTANCE_WORDS)
+    left = _CJK_WORDS.sub("", left).strip()
+    letters = sum(c.isalpha() for c in left)
+    return left if letters >= 8 or len(_CJK.findall(left)) >= 4 else ""
 
 
 def to_minor(amount: Decimal, currency: str) -> int:
@@ -39,6 +92,7 @@ class Tables:
     rec_cur: np.ndarray
     rec_date: np.ndarray
     rec_payer: np.ndarray
+    rec_text: np.ndarray  # payer-form index of a name written in the text, -1 when none
     payer_forms: list[NameForms]
     payer_count: np.ndarray
     skipped: tuple[ItemId, ...]
@@ -75,6 +129,8 @@ def prepare(data: MatchInput) -> Tables:
     skipped = tuple(r.id for r in data.receipts if r.amount <= 0)
     payers: dict[str, int] = {}
     rec_payer = [payers.setdefault(r.payer_name.strip(), len(payers)) for r in receipts]
+    texts = [text_name(r.remittance) for r in receipts]
+    rec_text = [payers.setdefault(x, len(payers)) if x else -1 for x in texts]
     payer_forms = [name_forms(p) for p in payers]
     inv_cur = np.array([cur(i.currency) for i in invoices], np.int32)
     rec_cur = np.array([cur(r.currency) for r in receipts], np.int32)
@@ -92,6 +148,7 @@ def prepare(data: MatchInput) -> Tables:
         rec_date=np.array([r.booking_date.toordinal() for r in receipts], np.int32),
         rec_payer=np.array(rec_payer, np.int32),
         payer_forms=payer_forms,
+        rec_text=np.array(rec_text, np.int64),
         payer_count=np.bincount(np.array(rec_payer, np.int64), minlength=len(payers)),
         skipped=skipped,
     )

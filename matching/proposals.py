@@ -7,11 +7,16 @@ In log odds that is the chosen score plus a `competition` term -log2(1 + sum 2^s
 added to the reasons so they still add up. Ambiguity therefore never auto-confirms: two
 equally good readings give P <= 1/2. Combined payments with a second fitting subset within
 `AMBIGUOUS_GAP` are forced to `suggested` as well.
+
+Each proposal names its reading in `kind`: single, subset (several invoices of one payment),
+partial, overpayment (rest unapplied), fee_gap (short by a fee), fx, or group (one of several
+receipts that only together close one invoice; see `_mark_groups`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -21,13 +26,14 @@ from matching import explain
 from matching.amounts import FAR, FEE, FX, OVER, PARTIAL
 from matching.assign import Opt
 from matching.features import PairTable
-from matching.model import Adjustment, Allocation, Alternative, Proposal
+from matching.model import Adjustment, Allocation, Alternative, Proposal, Reason
 from matching.prepare import Tables
 from matching.settings import MatchSettings
 from matching.subset import Option
 
 AMBIGUOUS_GAP = 3.0
-_KIND = {FEE: "fee", FX: "fx", PARTIAL: "partial", OVER: "overpayment"}
+GROUP_BONUS = 3.0  # several receipts adding up exactly to one invoice's open amount
+_KIND = {FEE: "fee_gap", FX: "fx", PARTIAL: "partial", OVER: "overpayment"}
 
 
 def _sigmoid2(x: float) -> float:
@@ -126,7 +132,7 @@ def _combined(ctx: _Context, key: int):
         for v, f in zip(invs, o.fee, strict=True)
         if f
     )
-    return allocs, adjs, Decimal(0), "combined", explain.subset_reasons(t, p, o)
+    return allocs, adjs, Decimal(0), "subset", explain.subset_reasons(t, p, o)
 
 
 def build_proposals(
@@ -157,7 +163,7 @@ def build_proposals(
             allocs, adjs, unapplied, kind, reasons = _combined(ctx, opt.key)
         if comp:
             reasons.append(explain.competition(comp, len(odds)))
-        ambiguous = kind == "combined" and any(
+        ambiguous = kind == "subset" and any(
             k >= len(p.r) and s >= opt.score - AMBIGUOUS_GAP for s, k in others
         )
         auto = conf >= settings.auto_threshold and not ambiguous
@@ -180,4 +186,33 @@ def build_proposals(
                 kind=kind,
             )
         )
-    return out
+    return _mark_groups(t, out, settings)
+
+
+def _mark_groups(t: Tables, proposals: list[Proposal], settings: MatchSettings) -> list[Proposal]:
+    """Partial payments of one invoice that together pay it exactly become kind `group`.
+
+    Parts that add up to the open amount to the cent are evidence of their own (an exact sum,
+    like an exact amount), worth `GROUP_BONUS` log2 odds on each member.
+    """
+    by_inv: dict[Any, list[int]] = defaultdict(list)
+    for n, prop in enumerate(proposals):
+        if prop.kind == "partial" and len(prop.allocations) == 1:
+            by_inv[prop.allocations[0].invoice_id].append(n)
+    open_amount = {inv.id: inv.open_amount for inv in t.invoices}
+    for inv_id, members in by_inv.items():
+        paid = sum((proposals[n].allocations[0].amount for n in members), Decimal(0))
+        if len(members) < 2 or paid != open_amount[inv_id]:
+            continue
+        ids = [proposals[n].receipt_id for n in members]
+        for n in members:
+            others = ", ".join(str(i) for i in ids if i != proposals[n].receipt_id)
+            note = Reason("group", "closes invoice", GROUP_BONUS, f"with receipt(s) {others} it "
+                          f"pays the invoice's {open_amount[inv_id]} in full")  # fmt: skip
+            prop = proposals[n]
+            score = prop.score + GROUP_BONUS
+            conf = _sigmoid2(score)
+            status = "auto" if conf >= settings.auto_threshold else "suggested"
+            proposals[n] = replace(prop, kind="group", reasons=(*prop.reasons, note), score=score,
+                                   confidence=conf, status=status)  # fmt: skip
+    return proposals

@@ -3,13 +3,15 @@
 `find_ref_hits(tables, settled)` indexes every invoice by its full key, digit core, order refs
 and (for typo tolerance) the one-deletion neighbourhood of its digit core, then looks up the
 keys of each receipt's text. Typo candidates are confirmed with a vectorised optimal-string-
-alignment distance (rapidfuzz `cpdist`, one transposition or substitution allowed). Returns
+alignment distance (rapidfuzz `cpdist`, one transposition or substitution allowed); letters
+OCR confuses with digits (O/0, I/1, S/5, B/8) are read back as digits for that step. Returns
 `RefHits`: one row per (receipt, invoice) with the best level, plus per-receipt flags.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -38,6 +40,17 @@ SHORT = -3  # only the last digits ("124" for INV-2024-00124): counts with amoun
 SHORT_MAX = 20  # a short number shared by more open invoices names none of them
 SETTLED = -1  # sentinel invoice index: an already paid invoice
 TYPO_SLACK_PERCENT = 5
+# Letters that OCR and people put for digits ("INV2026-2OO2"), read back as digits when they
+# touch a digit; the digits found that way count as a typo (with an amount that fits).
+_OCR = str.maketrans("OISBLZ", "015812")
+_OCR_LETTER = re.compile(r"(?<=[0-9])[OISBLZ]+|[OISBLZ]+(?=[0-9])")
+
+
+def ocr_digits(text: str) -> str:
+    """`text` with look-alike letters next to digits read as digits; "" when there are none."""
+    folded = text.upper()
+    out = _OCR_LETTER.sub(lambda m: m.group(0).translate(_OCR), folded)
+    return "" if out == folded else out
 
 
 @dataclass
@@ -134,7 +147,11 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
     explained = {v[2] for v in hits.values()}
     for k, v in hits.items():
         found[(r, k)] = v
-    for key in keys.digits:  # even a number naming an invoice exactly may be a typo of another
+    digits = set(keys.digits)
+    fixed = ocr_digits(rec.remittance)
+    if fixed:
+        digits |= text_keys(fixed).digits
+    for key in digits:  # even a number naming an invoice exactly may be a typo of another
         ids = [index.fuzzy_id[d] for d in deletions(key) if d in index.fuzzy_id]
         if ids:
             typo.append((r, key, ids))

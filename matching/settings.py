@@ -83,6 +83,7 @@ DEFAULT_NOISE = (
     "supplier refund", "vendor refund", "refund from", "rückerstattung", "gutschrift lieferant",
     "退款", "退货", "tax refund", "vat refund", "dividend", "reversal", "storno", "chargeback",
     "returned payment", "rücklastschrift", "cashback", "rebate",
+    "zinsgutschrift", "refund", "erstattung", "kaution", "deposit return", "保证金", "退还",
 )  # fmt: skip
 
 DEFAULT_NOISE_CODES = ("INTR", "INT", "ACMT", "CAPL", "SWEEP", "RRTN", "RPCR", "CHRG")

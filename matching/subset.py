@@ -77,7 +77,8 @@ def _score(
     if ref.all():
         ref_w, ref_label = float(base.min()), "all referenced"
     elif ref.any():
-        ref_w, ref_label = float(base[ref].sum() / len(rows)), "some referenced"
+        # the others carry the "other invoice named" weight, as in a single reading
+        ref_w, ref_label = float(base.mean()), "some referenced"
     else:
         ref_w, ref_label = 0.0, "none"
     if named > strong:  # the text names open invoices left out of this subset

@@ -32,9 +32,9 @@ _AMOUNT_CAUSE = {
     "fee": "fee_gap", "fx": "fee_gap", "partial": "partial_payment", "over": "overpayment",
     "sum": "several_invoices",
 }  # fmt: skip
-_KIND_CAUSE = {
-    "fee": "fee_gap", "fx": "fee_gap", "partial": "partial_payment",
-    "overpayment": "overpayment", "combined": "several_invoices",
+_KIND_CAUSE = {  # matching.model.Proposal.kind -> cause ("group": one of several receipts)
+    "fee_gap": "fee_gap", "fx": "fee_gap", "partial": "partial_payment", "group": "partial_payment",
+    "overpayment": "overpayment", "subset": "several_invoices",
 }  # fmt: skip
 _NO_NAME_EVIDENCE = frozenset({"missing", "weak", "different", "rejected", "intermediary"})
 COMPETING = -1.0  # log2 odds: rivals together at least as likely as no match

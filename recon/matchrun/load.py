@@ -4,9 +4,10 @@ Read-only. Open invoices (open or partial, money still owed), receipts still ava
 bank credits and succeeded gateway charges with money unapplied, no automatic match, no
 disposition, not a deposit already paired with a payout; a receipt a person matched in part
 is offered with its unapplied rest as the amount), customers with their learned aliases
-(positive -> `aliases`, negative -> `rejected`), pairs people rejected or undid, numbers of paid
-invoices, and the payout stage's payouts and deposits. Returns a `Loaded` bundle with the id
-maps recon needs to apply the engine's proposals. Raises nothing of its own.
+(positive -> `aliases`, negative -> `rejected`) and the payer accounts people confirmed for
+them (-> `accounts`), pairs people rejected or undid, numbers of paid invoices, and the payout
+stage's payouts and deposits. Returns a `Loaded` bundle with the id maps recon needs to apply
+the engine's proposals. Raises nothing of its own.
 """
 
 from __future__ import annotations
@@ -146,7 +147,34 @@ def _charge_receipt(txn: GatewayTransaction) -> m.Receipt:
     )  # fmt: skip
 
 
+def payer_accounts(session: Session) -> dict[int, list[str]]:
+    """Payer accounts people confirmed for exactly one customer: customer id -> accounts.
+
+    Taught by `manual` matches (a person's decision, never the matcher's own `auto` ones, so a
+    wrong automatic match cannot teach itself); an account confirmed for several customers (a
+    payment agent, a group treasury) names none of them. Normalised like the engine compares
+    them: no spaces, upper case.
+    """
+    acct = func.upper(func.replace(StatementLine.counterparty_account, " ", ""))
+    stmt = (
+        select(acct, func.min(Invoice.customer_id))
+        .select_from(Match)
+        .join(StatementLine, Match.statement_line_id == StatementLine.id)
+        .join(Allocation, Allocation.match_id == Match.id)
+        .join(Invoice, Allocation.invoice_id == Invoice.id)
+        .where(Match.status == "manual")
+        .where(func.coalesce(StatementLine.counterparty_account, "") != "")
+        .group_by(acct)
+        .having(func.count(func.distinct(Invoice.customer_id)) == 1)
+    )
+    out: dict[int, list[str]] = {}
+    for account, customer_id in session.execute(stmt):
+        out.setdefault(customer_id, []).append(account)
+    return out
+
+
 def customers(session: Session, ids: set[int]) -> list[m.Customer]:
+    accounts = payer_accounts(session)
     aliases: dict[int, dict[str, list[str]]] = {}
     for row in session.scalars(select(CustomerAlias).where(CustomerAlias.customer_id.in_(ids))):
         aliases.setdefault(row.customer_id, {}).setdefault(row.polarity, []).append(row.alias)
@@ -157,6 +185,7 @@ def customers(session: Session, ids: set[int]) -> list[m.Customer]:
         out.append(m.Customer(
             cust.id, cust.name, tuple(str(o) for o in other),
             aliases=tuple(learned.get("positive", ())), rejected=tuple(learned.get("negative", ())),
+            accounts=tuple(accounts.get(cust.id, ())),
         ))  # fmt: skip
     return out
 

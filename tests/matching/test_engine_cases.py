@@ -67,7 +67,7 @@ def test_fee_short_payment_closes_invoice_with_fee_adjustment():
         [BETA],
     )
     prop = res.by_receipt()["r1"]
-    assert prop.kind == "fee" and prop.status == "auto"
+    assert prop.kind == "fee_gap" and prop.status == "auto"
     assert allocs(res, "r1") == {"i1": Decimal("985.00")}
     assert [(a.kind, a.amount) for a in prop.adjustments] == [("bank_fee", Decimal("15.00"))]
     assert prop.unapplied == 0
@@ -116,7 +116,7 @@ def test_combined_payment_with_references_is_auto():
         inv("i4", "INV-5004", "c1", "999.00"),
     ]
     res = run(invoices, [rec("r1", "425.50", "ACME", "INV-5001 INV-5002 INV-5003")], [ACME])
-    assert status(res, "r1") == "auto" and res.by_receipt()["r1"].kind == "combined"
+    assert status(res, "r1") == "auto" and res.by_receipt()["r1"].kind == "subset"
     assert set(allocs(res, "r1")) == {"i1", "i2", "i3"}
 
 
@@ -129,7 +129,7 @@ def test_ambiguous_subset_sum_is_never_auto_and_offers_alternatives():
     ]
     res = run(invoices, [rec("r1", "300.00", "Acme GmbH", "Sammelzahlung")], [ACME])
     prop = res.by_receipt()["r1"]
-    assert prop.status == "suggested" and prop.kind == "combined"
+    assert prop.status == "suggested" and prop.kind == "subset"
     readings = [set(allocs(res, "r1"))] + [
         {a.invoice_id for a in alt.allocations} for alt in prop.alternatives
     ]
@@ -273,7 +273,7 @@ def test_combined_payment_without_reference_is_auto_only_when_its_exact_sum_is_u
     paid = rec("r1", "665.88", "Acme GmbH", "Sammelzahlung", days=20)  # i1 + i4 + i12, only sum
     res = run(invoices, [paid], [ACME])
     prop = res.by_receipt()["r1"]
-    assert prop.kind == "combined" and prop.status == "auto"
+    assert prop.kind == "subset" and prop.status == "auto"
     assert set(allocs(res, "r1")) == {"i1", "i4", "i12"}
     assert any("the only exact one" in r.level for r in prop.reasons)
     no_payer = run(invoices, [rec("r1", "665.88", "", "Sammelzahlung", days=20)], [ACME])

@@ -1,0 +1,41 @@
+"""The matching benchmark's generator: its docstring states its real shares, seeds and families."""
+
+from __future__ import annotations
+
+import re
+
+from benchmarks import gen_matching
+from benchmarks.gen_cases import CASES
+from benchmarks.gen_matching import SHARES, generate
+
+
+def test_docstring_lists_the_shares_table() -> None:
+    stated = dict(re.findall(r"(\w+) (\d+) %", gen_matching.__doc__ or ""))
+    assert {k: int(v) for k, v in stated.items()} == dict(SHARES)
+    assert sum(w for _, w in SHARES) == 100
+    assert set(CASES) == {c for c, _ in SHARES}
+
+
+def test_seed_and_family_decide_the_data() -> None:
+    a, b = generate(300, 1, "EUR"), generate(300, 1, "EUR")
+    assert [r.remittance for r in a.receipts] == [r.remittance for r in b.receipts]
+    c = generate(300, 2, "EUR")
+    assert [r.remittance for r in a.receipts] != [r.remittance for r in c.receipts]
+    cny = generate(300, 1, "CNY")
+    assert {r.currency for r in cny.receipts} == {"CNY"}
+    assert {i.currency for i in cny.invoices} >= {"CNY"}
+
+
+def test_truth_amounts_fit_the_receipts() -> None:
+    ds = generate(1500, 3, "EUR")
+    by_id = {r.id: r for r in ds.receipts}
+    for rid, alloc in ds.truth.items():
+        total = sum(alloc.values())
+        case = ds.case[rid]
+        if case == "over":
+            assert by_id[rid].amount > total
+        else:
+            assert by_id[rid].amount == total, (rid, case)
+    assert all(
+        by_id[r].amount <= 0 or ds.case[r].startswith(("noise", "lookalike")) for r in ds.noise
+    )

@@ -1,0 +1,103 @@
+"""Readings the engine proposes when it cannot confirm: OCR'd numbers, groups, kinds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from matching import Customer
+from matching.refindex import ocr_digits
+
+from .conftest import ACME, allocs, inv, rec, run, status
+
+HUANAN = Customer("c7", "深圳华南电子有限公司")
+MAPLE = Customer("c6", "Maple Leaf Foods Inc")
+
+
+def test_ocr_letters_next_to_digits_read_as_digits() -> None:
+    assert ocr_digits("INV2026-2OO2") == "INV2026-2002"
+    assert ocr_digits("F000I01S") == "F0001015"
+    assert ocr_digits("INVOICE 2024 paid") == ""  # no look-alike touches a digit
+
+
+def test_demo_letter_o_for_zero_gets_the_open_invoice_as_a_suggestion() -> None:
+    invoices = [
+        inv("i1", "INV-2026-2002", "c7", "1375.00", cur="USD"),
+        inv("i2", "INV-2026-2001", "c6", "4200.00", cur="USD"),
+        inv("i3", "INV-2026-2004", "c6", "990.00", cur="USD"),
+    ]
+    receipts = [rec("r1", "1375.00", "SHENZHEN HUANAN ELECTRONICS", "INV2026-2OO2", cur="USD")]
+    res = run(invoices, receipts, [HUANAN, MAPLE])
+    assert allocs(res, "r1") == {"i1": Decimal("1375.00")}
+    prop = res.by_receipt()["r1"]
+    assert prop.kind == "single" and any(r.level == "typo" for r in prop.reasons)
+
+
+def test_ocr_number_with_another_amount_is_not_read_as_that_invoice() -> None:
+    invoices = [inv("i1", "INV-2026-2002", "c7", "1375.00")]
+    res = run(invoices, [rec("r1", "880.00", "J SMITH", "INV2026-2OO2")], [HUANAN])
+    assert status(res, "r1") == "unmatched"
+
+
+def test_receipts_that_together_pay_one_invoice_are_a_group() -> None:
+    invoices = [inv("i1", "SO-778899", "c1", "1000.00")]
+    receipts = [
+        rec("r1", "600.00", "Acme GmbH", "part payment SO-778899"),
+        rec("r2", "400.00", "Acme GmbH", "balance of SO-778899", days=20),
+    ]
+    res = run(invoices, receipts, [ACME])
+    props = res.by_receipt()
+    assert {props["r1"].kind, props["r2"].kind} == {"group"}
+    assert allocs(res, "r1") == {"i1": Decimal("600.00")}
+    assert allocs(res, "r2") == {"i1": Decimal("400.00")}
+    assert any(r.feature == "group" and "r2" in r.detail for r in props["r1"].reasons)
+    for prop in props.values():  # the exact sum is evidence: the reasons still add up
+        assert abs(sum(r.weight for r in prop.reasons) - prop.score) < 1e-9
+        assert prop.status == "auto"
+
+
+def test_a_lone_part_payment_stays_partial() -> None:
+    res = run([inv("i1", "SO-778899", "c1", "1000.00")],
+              [rec("r1", "600.00", "Acme GmbH", "part payment SO-778899")], [ACME])  # fmt: skip
+    assert res.by_receipt()["r1"].kind == "partial"
+
+
+def test_month_named_in_the_text_picks_that_one_of_equal_monthly_invoices() -> None:
+    from matching.period import month_mask
+
+    assert month_mask("Rechnung vom Juni") == 1 << 5
+    assert month_mask("6月服务费 12月") == (1 << 5) | (1 << 11)
+    assert month_mask("Maintenance fee, Mayfair office") == 0  # no month inside a word
+    invoices = [inv(f"i{k}", f"RE-{k}", "c1", "450.00", days=35 * k) for k in range(3)]
+    res = run(invoices, [rec("r1", "450.00", "Acme GmbH", "Rechnung vom April", days=70)], [ACME])
+    assert allocs(res, "r1") == {"i1": Decimal("450.00")}  # issued 5 April
+    prop = res.by_receipt()["r1"]
+    assert any(r.feature == "period" and r.level == "same month" for r in prop.reasons)
+    assert abs(sum(r.weight for r in prop.reasons) - prop.score) < 1e-9
+
+
+def test_agent_paying_for_a_customer_named_in_the_text() -> None:
+    from matching.prepare import text_name
+
+    assert text_name("FOR BEACON FOODS 4 PLC") == "BEACON FOODS 4 PLC"
+    assert text_name("代付 上海小米机械股份有限公司 INV-2024-001") == "上海小米机械股份有限公司"
+    assert text_name("INV-2024-000123 payment") == ""
+    beacon = Customer("c9", "Beacon Foods 4 PLC")
+    invoices = [inv("i1", "RE-1399", "c9", "5505.06"), inv("i2", "RE-1400", "c1", "5505.06")]
+    receipts = [rec("r1", "5505.06", "LIANLIAN PAY", "FOR BEACON FOODS 4 PLC")]
+    res = run(invoices, receipts, [beacon, ACME])
+    assert allocs(res, "r1") == {"i1": Decimal("5505.06")}
+    payer = next(r for r in res.by_receipt()["r1"].reasons if r.feature == "payer")
+    assert payer.level == "named in text" and "BEACON" in payer.detail
+
+
+def test_text_naming_two_invoices_is_read_as_their_sum_even_when_a_stranger_nearly_fits() -> None:
+    beta = Customer("c2", "Beta Trading Ltd")
+    invoices = [
+        inv("i1", "INV-2023-003063", "c1", "44997.10"),
+        inv("i2", "INV-2024-003064", "c1", "5000.00"),
+        inv("i3", "INV-2024-003084", "c2", "50000.00"),  # one digit off i2, fee-short amount
+    ]
+    text = "INV INV-2023-003063 INV-2024-003064"
+    res = run(invoices, [rec("r1", "49997.10", "Acme GmbH", text)], [ACME, beta])
+    assert allocs(res, "r1") == {"i1": Decimal("44997.10"), "i2": Decimal("5000.00")}
+    assert res.by_receipt()["r1"].kind == "subset"
