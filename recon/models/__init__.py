@@ -1,7 +1,27 @@
 """The domain model, split by aggregate; importing this package registers every table."""
 
 from recon.models.audit import AuditEvent, AuditImmutableError
-from recon.models.customer import Customer, CustomerAlias
+from recon.models.collections import (
+    REMINDER_STATUSES,
+    ContactLog,
+    CustomerBankAccount,
+    Dispute,
+    DunningLevel,
+    DunningPolicy,
+    PayLink,
+    PromiseToPay,
+    Reminder,
+    ReminderItem,
+    ReminderTemplate,
+    Suppression,
+)
+from recon.models.customer import (
+    COLLECTION_STATUSES,
+    CONTACT_CHANNELS,
+    LANGUAGES,
+    Customer,
+    CustomerAlias,
+)
 from recon.models.gateway import SETTLED_CHARGE_STATUSES, GatewayEvent, GatewayTransaction
 from recon.models.invoice import INVOICE_STATUSES, OPEN_INVOICE_STATUSES, Invoice
 from recon.models.match import (
@@ -22,6 +42,21 @@ from recon.models.user import ROLES, ApiToken, User
 __all__ = [
     "ACTIVE_STATUSES",
     "ADJUSTMENT_KINDS",
+    "COLLECTION_STATUSES",
+    "CONTACT_CHANNELS",
+    "LANGUAGES",
+    "REMINDER_STATUSES",
+    "ContactLog",
+    "CustomerBankAccount",
+    "Dispute",
+    "DunningLevel",
+    "DunningPolicy",
+    "PayLink",
+    "PromiseToPay",
+    "Reminder",
+    "ReminderItem",
+    "ReminderTemplate",
+    "Suppression",
     "INVOICE_STATUSES",
     "MATCH_KINDS",
     "MATCH_STATUSES",
