@@ -12,7 +12,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from recon.collections.plan import PlannedReminder
-from recon.collections.templates import Rendered, format_money, render, template_source
+from recon.collections.templates import (
+    Rendered,
+    TemplateProblem,
+    format_money,
+    render,
+    template_source,
+)
 from recon.models import Customer
 from recon.paylinks import links_for
 
@@ -44,14 +50,22 @@ def compose(session: Session, customer: Customer, planned: PlannedReminder,
              links_for(session, [i.invoice_id for i in planned.invoices]).items()}
     statement = f"{public_url}/customers/{customer.id}/statement" if public_url else None
     source = template_source(session, planned.template, planned.language)
-    return render(source, context_for(customer, planned, links, statement))
+    context = context_for(customer, planned, links, statement)
+    try:
+        return render(source, context)
+    except TemplateProblem as exc:
+        if not str(exc).startswith("sms:") or not context["pay_link"]:
+            raise
+        # a long gateway URL does not fit one SMS: the message goes without it
+        return render(source, context | {"pay_link": None})
 
 
 def sample_context(language: str) -> dict[str, Any]:
     """A context to preview and check an edited template with."""
     amount = format_money(Decimal("1234.50"), "CNY", language)
     return {
-        "customer": {"name": "示例客户 Example Ltd", "contact_name": "Li Wei",
+        "customer": {"name": "示例客户" if language == "zh-CN" else "Example Ltd",
+                     "contact_name": "Li Wei",
                      "external_id": "C-0001"},
         "invoices": [{"number": "INV-0001", "amount": amount, "currency": "CNY",
                       "due_date": "2026-11-01", "days_overdue": 7,
