@@ -26,6 +26,7 @@ __all__ = ["COMMANDS", "main"]
 # name -> "module:attribute" of each subcommand of this package.
 COMMANDS: dict[str, str] = {
     "db": "recon.cli.db:db",
+    "dunning": "recon.cli.dunning:dunning",
     "gateways": "recon.cli.gateways:gateways",
     "invoices": "recon.cli.invoices:invoices",
     "match": "recon.cli.match:match",

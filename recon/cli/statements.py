@@ -131,3 +131,13 @@ def profiles_list(as_json: bool) -> None:
     for row in rows:
         click.echo(f"{row['format']:<28} {row['title']}")
         click.echo(f"{'':<28} columns: {', '.join(row['header'])}")
+
+
+def _customer_statement() -> None:
+    """``recon statements customer`` lives with the collections CLI (recon.cli.dunning)."""
+    from recon.cli.dunning import customer_statement
+
+    statements.add_command(customer_statement, "customer")
+
+
+_customer_statement()

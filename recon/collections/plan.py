@@ -159,9 +159,10 @@ def _broken_promises(session: Session, invoices: list[Invoice]) -> set[int]:
         PromiseToPay.status == "broken", PromiseToPay.customer_id.in_(customers))).all()
     if not broken:
         return set()
-    last = dict(session.execute(select(ReminderItem.invoice_id, func.max(Reminder.created_at))
-                                .join(Reminder).where(ReminderItem.invoice_id.in_(
-                                    [i.id for i in invoices])).group_by(ReminderItem.invoice_id)).all())
+    stmt = (select(ReminderItem.invoice_id, func.max(Reminder.created_at)).join(Reminder)
+            .where(ReminderItem.invoice_id.in_([i.id for i in invoices]))
+            .group_by(ReminderItem.invoice_id))
+    last = {iid: at for iid, at in session.execute(stmt)}
     out: set[int] = set()
     for cid, iid, resolved in broken:
         for inv in invoices:

@@ -6,7 +6,8 @@ makes a concurrent run's duplicate fail there, and that reminder is skipped, not
 then each delivery outside any transaction followed by one to record its outcome. A failed
 delivery is retried by later runs with back-off (5 min, 30 min, 2 h, 12 h) and given up
 (``dead``) after ``max_attempts``; a bounce or opt-out suppresses the address so nothing more
-goes to it. ``dry_run`` only plans. Returns a ``DunningResult`` for the run summary.
+goes to it. ``dry_run`` only plans (it may write the shipped
+policies once). Returns a ``DunningResult`` for the run summary.
 """
 
 from __future__ import annotations
@@ -55,9 +56,9 @@ def run_dunning(factory: sessionmaker[Session], day: dt.date, settings: DunningS
                 actor: str, dry_run: bool = False,
                 customer_ids: list[int] | None = None) -> DunningResult:
     """Plan the reminders of ``day`` and (unless ``dry_run``) send them; then retry failures."""
-    if not dry_run:
-        with factory.begin() as session:
-            ensure_policies(session, actor=actor)
+    with factory.begin() as session:
+        ensure_policies(session, actor=actor)  # the shipped policies, once per database
+        if not dry_run:
             review_promises(session, day, actor=actor)
     with factory() as session:
         plan = build_plan(session, day, customer_ids=customer_ids)

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import audit
+from recon.customers.master import apply_import_contact
 from recon.errors import ServiceError
 from recon.invoices.rows import InvoiceRow, RowError, parse_invoice_file
-from recon.customers.master import apply_import_contact
 from recon.models import Customer, Invoice
 from recon.money import from_minor
 

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from recon import audit
+from recon.collections import run_dunning
 from recon.db.types import utcnow
 from recon.models import Match, ReconRun
 from recon.reports.data import build_report
@@ -128,6 +129,10 @@ def _steps(
             suggest_threshold=options.suggest_threshold,
             fx_rules=options.fx_rules,
         )
+    if options.dunning is not None:  # reminders come after matching: nothing paid is dunned
+        progress("reminders", len(items), len(items))
+        steps["dunning"] = run_dunning(factory, options.run_date, options.dunning,
+                                       actor=actor).summary()
     progress("reports", len(items), len(items))
     return _finish(factory, options, run_id, files, steps, actor)
 
@@ -144,6 +149,8 @@ def _finish(
         data = build_report(session, options.run_date)
         steps["open_suggestions"] = _open_suggestions(session)
         summary = summarize(data, files, steps, unapplied_cash(session))
+    if "dunning" in steps:
+        summary["dunning"] = steps["dunning"]
     reasons = attention_reasons(summary, options, data)
     status = "attention" if reasons else "clean"
     folder = (options.reports / options.run_date.isoformat()).resolve()

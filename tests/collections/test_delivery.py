@@ -93,9 +93,9 @@ def test_unreachable_server_retries_with_back_off(session, session_factory, smtp
 class FakeTwilio(BaseHTTPRequestHandler):
     """Twilio's ``POST /2010-04-01/Accounts/{sid}/Messages.json`` as documented."""
 
-    received: list[dict] = []
+    received: list[dict] = []  # noqa: RUF012 - reset by the fixture
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
         auth = base64.b64decode(self.headers["Authorization"].split()[1]).decode()
         if auth != "AC123:tok" or not self.path.endswith("/Accounts/AC123/Messages.json"):

@@ -87,7 +87,7 @@ def test_someone_elses_receipt_does_not_hold(session, dunned):
 
 def test_promise_holds_until_due_and_a_broken_one_moves_dunning_on(
         session, session_factory, dunned, smtp):
-    inbox, url = smtp
+    _inbox, url = smtp
     customer, invoice = dunned
     settings = dunning_settings(url)
     assert run_dunning(session_factory, DUE, settings, actor="t").outcomes == {"sent": 1}

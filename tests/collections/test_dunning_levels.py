@@ -51,7 +51,7 @@ def test_a_late_first_reminder_jumps_to_the_highest_level_due_and_never_goes_bac
 
 
 def test_the_tier_chooses_the_policy(session, session_factory, smtp):
-    _inbox, url = smtp
+    _inbox, _url = smtp
     with session_factory.begin() as s:
         ensure_policies(s)
     good = customer_with_invoices(session, "10.00", credit_tier="A")
@@ -64,7 +64,7 @@ def test_the_tier_chooses_the_policy(session, session_factory, smtp):
 
 
 def test_minimum_amount_holds_a_small_reminder(session, session_factory, smtp):
-    _inbox, url = smtp
+    _inbox, _url = smtp
     with session_factory.begin() as s:
         ensure_policies(s)
         level = s.scalar(select(DunningLevel).join(DunningPolicy).where(
@@ -90,7 +90,7 @@ def test_concurrent_records_cannot_send_a_level_twice(session, session_factory, 
 
 
 def test_paid_invoice_is_not_reminded(session, session_factory, smtp):
-    _inbox, url = smtp
+    _inbox, _url = smtp
     customer = customer_with_invoices(session, "20.00")
     paid = make_invoice(session, "30.00", "CNY", customer=customer, due_date=DUE,
                         issue_date=DUE - D(30), status="paid", paid_minor=3000)
