@@ -18,6 +18,8 @@ NAV = (
     ("pages.dashboard", _l("Dashboard"), _ANY),
     ("queue.index", _l("Queue"), _ANY),
     ("records.invoices", _l("Invoices"), _ANY),
+    ("customers.index", _l("Customers"), _ANY),
+    ("collections.preview", _l("Collections"), _ANY),
     ("records.gateways", _l("Gateways"), _ANY),
     ("records.runs", _l("Runs"), _ANY),
     ("admin.upload", _l("Upload"), ("clerk", "approver", "admin")),

@@ -29,7 +29,7 @@ from recon.models import (
 )
 
 __all__ = ["AGING_BUCKETS", "CustomerStatement", "Entry", "Section", "build_statement",
-           "parse_period"]
+           "movements", "parse_period"]
 
 AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 
@@ -111,6 +111,11 @@ def build_statement(session: Session, customer: Customer, start: dt.date,
         section.entries.sort(key=lambda e: (e.day, e.kind != "invoice", e.reference))
     open_now = [i for i in invoices if i.open_minor > 0]
     return CustomerStatement(customer, start, end, dict(sorted(sections.items())), open_now)
+
+
+def movements(session: Session, invoices: list[Invoice]):
+    """(day, invoice, kind, reference, amount_minor) for every invoice, payment, adjustment."""
+    return _movements(session, invoices)
 
 
 def _movements(session: Session, invoices: list[Invoice]):
