@@ -32,8 +32,9 @@ from recon.customers import (
 from recon.customers.history import customer_history
 from recon.errors import ServiceError
 from recon.models import COLLECTION_STATUSES, OPEN_INVOICE_STATUSES, Customer, Invoice
+from recon.paylinks.create import PayLinkSettings, create_link
 from web.auth import require_login, roles_required
-from web.context import db_session, transaction
+from web.context import db_session, settings, transaction
 from web.paging import page_arg, paginate
 
 __all__ = ["CONTACT_ROLES", "bp"]
@@ -79,8 +80,23 @@ def page(customer_id: int) -> str:
     today = dt.date.today()
     history = customer_history(db_session(), customer, today)
     return render_template("customers/page.html", c=customer, h=history, today=today,
-                           statuses=COLLECTION_STATUSES,
-                           period=today.strftime("%Y-%m"))
+                           statuses=COLLECTION_STATUSES, period=today.strftime("%Y-%m"),
+                           paylink_gateways=PayLinkSettings.from_env(settings()).gateways)
+
+
+@bp.post("/customers/<int:customer_id>/invoices/<int:invoice_id>/paylink")
+@roles_required(*CONTACT_ROLES)
+def paylink(customer_id: int, invoice_id: int) -> Any:
+    try:
+        with transaction() as s:
+            invoice = s.get(Invoice, invoice_id)
+            if invoice is None or invoice.customer_id != customer_id:
+                abort(404)
+            create_link(s, invoice_id, request.form.get("gateway", ""),
+                        PayLinkSettings.from_env(settings()), actor=current_user.username)
+    except ServiceError as exc:
+        return _failed(customer_id, exc)
+    return _done(customer_id, _("Pay link created."))
 
 
 def _done(customer_id: int, message: str) -> Any:
