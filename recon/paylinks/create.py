@@ -29,7 +29,7 @@ from recon.errors import NotFound, ServiceError
 from recon.models import OPEN_INVOICE_STATUSES, Invoice, PayLink
 from recon.money import from_minor
 
-__all__ = ["PayLinkSettings", "create_link"]
+__all__ = ["PayLinkSettings", "create_link", "register_link"]
 
 
 @dataclass(frozen=True)
@@ -117,3 +117,23 @@ def _call(gateway: str, invoice: Invoice, settings: PayLinkSettings) -> CreatedL
                              total_minor=invoice.open_minor, currency=invoice.currency,
                              description=subject)
     raise ServiceError(f"gateway: {gateway!r} cannot make pay links")
+
+
+def register_link(session: Session, invoice_id: int, gateway: str, external_id: str, url: str,
+                  *, actor: str) -> PayLink:
+    """Record a link made outside the service (e.g. a Stripe Payment Link from the dashboard
+    whose metadata names the invoice); idempotent per invoice and gateway."""
+    invoice = session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise NotFound(f"invoice {invoice_id} does not exist")
+    if not url.startswith(("https://", "weixin://")):
+        raise ServiceError("url: a pay link must be an https:// (or weixin://) address")
+    existing = session.scalar(select(PayLink).filter_by(invoice_id=invoice_id, gateway=gateway))
+    if existing is not None:
+        return existing
+    link = PayLink(invoice_id=invoice_id, gateway=gateway, external_id=external_id, url=url,
+                   amount_minor=invoice.open_minor, currency=invoice.currency, created_by=actor)
+    session.add(link)
+    audit.record(session, actor=actor, action="paylink.register", obj=link,
+                 after={"invoice": invoice.invoice_no, "gateway": gateway, "url": url})
+    return link

@@ -22,7 +22,7 @@ class Fake(BaseHTTPRequestHandler):
     requests: list[dict] = []  # noqa: RUF012 - one server per test
     config: dict = {}  # noqa: RUF012
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
         if self.path == "/v1/checkout/sessions":
