@@ -23,6 +23,7 @@ from recon.customer_statements import build_statement, parse_period
 from recon.customer_statements.render import to_pdf, to_xlsx
 from recon.customers import (
     CustomerUpdate,
+    add_bank_account,
     erase_customer,
     export_customer,
     mask_email,
@@ -138,6 +139,18 @@ def _date(name: str) -> dt.date | None:
 def _int(name: str) -> int | None:
     raw = request.form.get(name, "")
     return int(raw) if raw.isdigit() else None
+
+
+@bp.post("/customers/<int:customer_id>/accounts")
+@roles_required(*CONTACT_ROLES)
+def account(customer_id: int) -> Any:
+    try:
+        with transaction() as s:
+            add_bank_account(s, s.get_one(Customer, customer_id),
+                             request.form.get("account", ""), actor=current_user.username)
+    except ServiceError as exc:
+        return _failed(customer_id, exc)
+    return _done(customer_id, _("Payer account added."))
 
 
 @bp.post("/customers/<int:customer_id>/promises")

@@ -18,6 +18,7 @@ from recon.models import (
     OPEN_INVOICE_STATUSES,
     ContactLog,
     Customer,
+    CustomerAlias,
     CustomerBankAccount,
     Dispute,
     Invoice,
@@ -41,6 +42,7 @@ class CustomerHistory:
     log: list[ContactLog] = field(default_factory=list)
     pay_links: dict[int, list[PayLink]] = field(default_factory=dict)
     accounts: list[str] = field(default_factory=list)  # masked
+    aliases: list[str] = field(default_factory=list)  # payer names the matcher learned
     invoices_by_id: dict[int, Invoice] = field(default_factory=dict)
 
     @property
@@ -72,6 +74,9 @@ def customer_history(session: Session, customer: Customer, today: dt.date) -> Cu
         h.pay_links.setdefault(link.invoice_id, []).append(link)
     h.accounts = [mask_account(a.account_key) for a in
                   _of(session, CustomerBankAccount, customer.id, CustomerBankAccount.id)]
+    h.aliases = list(session.scalars(select(CustomerAlias.alias).where(
+        CustomerAlias.customer_id == customer.id, CustomerAlias.polarity == "positive")
+        .order_by(CustomerAlias.alias)))
     return h
 
 

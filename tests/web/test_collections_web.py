@@ -130,3 +130,12 @@ def test_pages_in_chinese(client, login, session):
     page = client.get(f"/customers/{customer.id}").get_data(as_text=True)
     assert "未结项目" in page and "催款记录" in page
     assert "待发送催款" in client.get("/collections").get_data(as_text=True)
+
+
+def test_payer_account_is_shown_masked(client, login, session):
+    customer = _customer(session)
+    login(client, "carol", "clerk")
+    client.post(f"/customers/{customer.id}/accounts", data={"account": "6222 0212 3456 7890"})
+    html = client.get(f"/customers/{customer.id}").get_data(as_text=True)
+    assert "••••7890" in html and "6222021234567890" not in html
+    assert "62220212" not in str(session.scalars(select(AuditEvent.after)).all())
