@@ -69,13 +69,19 @@ def run_dunning(factory: sessionmaker[Session], day: dt.date, settings: DunningS
         if not settings.channel_ready(planned.channel):
             _count(result, "channel_not_configured")
             continue
-        reminder_id = record(factory, planned, day, settings, actor=actor)
+        try:
+            reminder_id = record(factory, planned, day, settings, actor=actor)
+        except TemplateProblem as exc:
+            log.warning("reminder for customer %s not recorded: %s", planned.customer_id, exc)
+            _count(result, "template_error")
+            continue
         if reminder_id is None:
             _count(result, "already_recorded")
             continue
         result.recorded.append(reminder_id)
         _count(result, deliver(factory, reminder_id, settings, actor=actor))
-    for status in retry_due(factory, settings, actor=actor, exclude=set(result.recorded)):
+    for status in retry_due(factory, settings, actor=actor, exclude=set(result.recorded),
+                            customer_ids=customer_ids):
         _count(result, f"retry_{status}")
     return result
 
@@ -86,7 +92,10 @@ def _count(result: DunningResult, key: str) -> None:
 
 def record(factory: sessionmaker[Session], planned: PlannedReminder, day: dt.date,
            settings: DunningSettings, *, actor: str) -> int | None:
-    """Write the reminder and its items in one transaction; None when already recorded."""
+    """Write the reminder and its items in one transaction; None when already recorded.
+
+    Raises ``TemplateProblem`` when the template in force cannot render it (nothing written).
+    """
     try:
         with factory.begin() as session:
             customer = session.get_one(Customer, planned.customer_id)
@@ -113,9 +122,6 @@ def record(factory: sessionmaker[Session], planned: PlannedReminder, day: dt.dat
     except IntegrityError:
         log.info("reminder for customer %s level %s already recorded", planned.customer_id,
                  planned.level)
-        return None
-    except TemplateProblem as exc:
-        log.warning("reminder for customer %s not recorded: %s", planned.customer_id, exc)
         return None
 
 
@@ -178,12 +184,15 @@ def _failed(factory: sessionmaker[Session], reminder_id: int, exc: SendFailure,
 
 
 def retry_due(factory: sessionmaker[Session], settings: DunningSettings, *, actor: str,
-              now: dt.datetime | None = None, exclude: set[int] | None = None) -> list[str]:
-    """Deliver again the failed reminders whose back-off has passed."""
+              now: dt.datetime | None = None, exclude: set[int] | None = None,
+              customer_ids: list[int] | None = None) -> list[str]:
+    """Deliver again the failed reminders whose back-off has passed (of some customers)."""
     now = now or utcnow()
+    stmt = select(Reminder).where(Reminder.status == "failed").order_by(Reminder.id)
+    if customer_ids is not None:
+        stmt = stmt.where(Reminder.customer_id.in_(customer_ids))
     with factory() as session:
-        due = [r.id for r in session.scalars(select(Reminder).where(
-            Reminder.status == "failed").order_by(Reminder.id))
+        due = [r.id for r in session.scalars(stmt)
             if r.next_attempt_at is None or as_utc(r.next_attempt_at) <= now]
     return [deliver(factory, rid, settings, actor=actor) for rid in due
             if rid not in (exclude or set())]

@@ -182,3 +182,17 @@ def test_sms_longer_than_one_message_is_refused(session):
         render(source, sample_context("zh-CN"))
     with pytest.raises(TemplateProblem):
         save_template(session, "due", "zh-CN", source, sample_context("zh-CN"), actor="admin")
+
+
+def test_a_template_that_cannot_render_is_counted_not_sent(session, session_factory, smtp):
+    from recon.models import ReminderTemplate
+
+    inbox, url = smtp
+    ensure_policies(session)
+    customer_with_invoices(session, "10.00")
+    session.add(ReminderTemplate(key="due", language="en", subject="{{ total.nope() }}",
+                                 text="t", html="h", sms="s", updated_by="admin"))
+    session.commit()
+    result = run_dunning(session_factory, DUE, dunning_settings(url), actor="t")
+    assert result.outcomes == {"template_error": 1} and inbox.messages == []
+    assert session.scalar(select(Reminder.id)) is None
