@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from recon.collections import DunningSettings, build_plan, run_dunning
-from recon.collections.messages import sample_context
+from recon.collections.messages import compose, sample_context
 from recon.collections.policies import ensure_policies, policies_by_tier
 from recon.collections.promises import suppress
 from recon.collections.templates import (
@@ -56,9 +56,24 @@ def preview() -> str:
     day = _day()
     with transaction() as s:
         ensure_policies(s, actor=current_user.username)
-    plan = build_plan(db_session(), day)
+    session = db_session()
+    plan = build_plan(session, day)
     ready = {c: dunning_settings().channel_ready(c) for c in ("email", "sms")}
-    return render_template("collections/preview.html", plan=plan, day=day, ready=ready)
+    return render_template("collections/preview.html", plan=plan, day=day, ready=ready,
+                           messages=_messages(session, plan.to_send))
+
+
+def _messages(session: Any, planned: list[Any]) -> dict[tuple[int, int], Any]:
+    """The words each reminder would carry (or the template's problem), for the preview."""
+    out: dict[tuple[int, int], Any] = {}
+    for r in planned:
+        try:
+            out[(r.customer_id, r.level)] = compose(
+                session, session.get_one(Customer, r.customer_id), r,
+                public_url=dunning_settings().public_url)
+        except TemplateProblem as exc:
+            out[(r.customer_id, r.level)] = str(exc)
+    return out
 
 
 @bp.post("/send")

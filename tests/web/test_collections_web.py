@@ -76,6 +76,7 @@ def test_preview_send_now_and_the_log(app, client, login, session):
         login(client, "carol", "clerk")
         html = client.get("/collections").get_data(as_text=True)
         assert "Acme Trading" in html and "overdue 7" in html and "no_address" in html
+        assert "Overdue: 1 invoice(s)" in html and "8 days overdue" in html  # the words
         r = client.post("/collections/send", data={"customer_id": customer.id,
                                                    "date": TODAY.isoformat()})
         assert r.status_code == 302 and len(inbox.messages) == 1
