@@ -42,6 +42,7 @@ BLUEPRINTS: list[str] = [
     "web.webhooks:bp",
     "web.customers:bp",
     "web.collections:bp",
+    "web.statement_links:bp",
 ]
 
 # Blueprints (by name) that authenticate without cookies: bearer tokens, gateway signatures.

@@ -60,17 +60,18 @@ def preview() -> str:
     plan = build_plan(session, day)
     ready = {c: dunning_settings().channel_ready(c) for c in ("email", "sms")}
     return render_template("collections/preview.html", plan=plan, day=day, ready=ready,
-                           messages=_messages(session, plan.to_send))
+                           messages=_messages(session, plan.to_send, day))
 
 
-def _messages(session: Any, planned: list[Any]) -> dict[tuple[int, int], Any]:
+def _messages(session: Any, planned: list[Any], day: dt.date) -> dict[tuple[int, int], Any]:
     """The words each reminder would carry (or the template's problem), for the preview."""
     out: dict[tuple[int, int], Any] = {}
     for r in planned:
         try:
             out[(r.customer_id, r.level)] = compose(
                 session, session.get_one(Customer, r.customer_id), r,
-                public_url=dunning_settings().public_url)
+                statement_link=dunning_settings().statement_link(r.customer_id,
+                                                                 day.strftime("%Y-%m")))
         except TemplateProblem as exc:
             out[(r.customer_id, r.level)] = str(exc)
     return out

@@ -44,11 +44,11 @@ def context_for(customer: Customer, planned: PlannedReminder, pay_links: dict[in
 
 
 def compose(session: Session, customer: Customer, planned: PlannedReminder,
-            *, public_url: str | None = None) -> Rendered:
+            *, statement_link: str | None = None) -> Rendered:
     """Render ``planned`` with the template in force for its level and language."""
     links = {iid: link.url for iid, link in
              links_for(session, [i.invoice_id for i in planned.invoices]).items()}
-    statement = f"{public_url}/customers/{customer.id}/statement" if public_url else None
+    statement = statement_link
     source = template_source(session, planned.template, planned.language)
     context = context_for(customer, planned, links, statement)
     try:

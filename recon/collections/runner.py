@@ -99,7 +99,8 @@ def record(factory: sessionmaker[Session], planned: PlannedReminder, day: dt.dat
     try:
         with factory.begin() as session:
             customer = session.get_one(Customer, planned.customer_id)
-            rendered = compose(session, customer, planned, public_url=settings.public_url)
+            link = settings.statement_link(customer.id, day.strftime("%Y-%m"))
+            rendered = compose(session, customer, planned, statement_link=link)
             reminder = Reminder(
                 customer_id=customer.id, level=planned.level, level_name=planned.level_name,
                 channel=planned.channel, address=planned.address, language=planned.language,

@@ -13,7 +13,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from recon.config import AppSettings
+from recon.config import AppSettings, ConfigError
+from recon.customer_statements.links import statement_token
 
 __all__ = ["DunningSettings"]
 
@@ -27,6 +28,7 @@ class DunningSettings:
     sms_from: str | None = None
     twilio_api_base: str = "https://api.twilio.com"
     public_url: str | None = None
+    link_secret: str | None = field(default=None, repr=False)  # signs statement links
     max_attempts: int = 5
 
     @classmethod
@@ -41,9 +43,16 @@ class DunningSettings:
             sms_from=env.get("RECON_SMS_FROM") or None,
             twilio_api_base=env.get("RECON_TWILIO_API_BASE") or "https://api.twilio.com",
             public_url=(env.get("RECON_PUBLIC_URL") or "").rstrip("/") or None,
+            link_secret=_secret(app),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **clean) if clean else settings
+
+    def statement_link(self, customer_id: int, period: str) -> str | None:
+        """The customer's signed link to its statement, when the public address is known."""
+        if not (self.public_url and self.link_secret):
+            return None
+        return f"{self.public_url}/s/{statement_token(self.link_secret, customer_id, period)}"
 
     @property
     def sms_configured(self) -> bool:
@@ -51,3 +60,10 @@ class DunningSettings:
 
     def channel_ready(self, channel: str) -> bool:
         return bool(self.smtp_url) if channel == "email" else self.sms_configured
+
+
+def _secret(app: AppSettings) -> str | None:
+    try:
+        return app.require_secret_key()
+    except ConfigError:
+        return None

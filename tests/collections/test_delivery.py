@@ -44,7 +44,8 @@ def test_email_has_headers_both_parts_and_the_statement(session, session_factory
     ensure_policies(session)
     customer_with_invoices(session, "1234.50", language="zh-CN", name="上海示例贸易有限公司")
     session.commit()
-    result = run_dunning(session_factory, DUE + D(15), dunning_settings(url), actor="cron")
+    settings = dunning_settings(url, public_url="https://recon.example", link_secret="k")
+    result = run_dunning(session_factory, DUE + D(15), settings, actor="cron")
     assert result.outcomes == {"sent": 1}
     rcpts, message = inbox.messages[0]
     assert rcpts == ["ap@buyer.example"]
@@ -53,6 +54,7 @@ def test_email_has_headers_both_parts_and_the_statement(session, session_factory
     parts = _parts(message)
     text = parts["text/plain"].get_content()
     assert "逾期 15 天" in text and "¥1,234.50" in text
+    assert "对账单：https://recon.example/s/" in text  # the signed statement link
     assert "<table>" in parts["text/html"].get_content()
     pdf = parts["application/pdf"]
     assert pdf.get_filename().startswith("statement-") and pdf.get_content()[:5] == b"%PDF-"

@@ -160,3 +160,19 @@ def test_every_collections_string_has_a_chinese_translation():
             translated |= {m.id for m in read_po(fh) if m.string}
     assert len(wanted) > 100  # the extraction found the pages
     assert {w for w in wanted if isinstance(w, str)} - translated == set()
+
+
+def test_signed_statement_link_opens_without_login_and_refuses_forgeries(app, client, session):
+    from recon.collections.settings import DunningSettings as DS
+
+    customer = _customer(session)
+    link = DS(public_url="https://recon.example",
+              link_secret=app.config["SECRET_KEY"]).statement_link(customer.id, "2026-11")
+    assert link.startswith("https://recon.example/s/")
+    path = link.removeprefix("https://recon.example")
+    page = client.get(path)  # nobody logged in
+    assert page.status_code == 200 and "Acme Trading" in page.get_data(as_text=True)
+    assert client.get(path[:-2] + "xx").status_code == 404
+    other = DS(public_url="https://x", link_secret="another key").statement_link(
+        customer.id, "2026-11")
+    assert client.get(other.removeprefix("https://x")).status_code == 404
