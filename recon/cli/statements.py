@@ -134,8 +134,8 @@ def profiles_list(as_json: bool) -> None:
 
 
 def _customer_statement() -> None:
-    """``recon statements customer`` lives with the collections CLI (recon.cli.dunning)."""
-    from recon.cli.dunning import customer_statement
+    """``recon statements customer`` lives in its own module (recon.cli.customer_statement)."""
+    from recon.cli.customer_statement import customer_statement
 
     statements.add_command(customer_statement, "customer")
 
