@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from recon.collections import DunningSettings, build_plan, run_dunning
 from recon.collections.messages import compose, sample_context
-from recon.collections.policies import ensure_policies, policies_by_tier
+from recon.collections.policies import ensure_policies, policies_by_tier, update_level
 from recon.collections.promises import suppress
 from recon.collections.templates import (
     PARTS,
@@ -26,6 +26,7 @@ from recon.collections.templates import (
     shipped,
     template_source,
 )
+from recon.errors import ServiceError
 from recon.models import LANGUAGES, Customer, Reminder, Suppression
 from web.auth import require_login, roles_required
 from web.context import db_session, settings, transaction
@@ -109,7 +110,27 @@ def policies() -> str:
     with transaction() as s:
         ensure_policies(s, actor=current_user.username)
     return render_template("collections/policies.html",
-                           policies=sorted(policies_by_tier(db_session()).items()))
+                           policies=sorted(policies_by_tier(db_session()).items()),
+                           templates=sorted(shipped("en")))
+
+
+@bp.post("/policies/levels/<int:level_id>")
+@roles_required("admin")
+def level_edit(level_id: int) -> Any:
+    form = request.form
+    try:
+        with transaction() as s:
+            update_level(s, level_id, days=int(form.get("days", "x")),
+                         channel=form.get("channel", ""), template=form.get("template", ""),
+                         attach_statement=form.get("attach_statement") == "on",
+                         min_amount=form.get("min_amount", "0"), actor=current_user.username)
+    except ValueError:
+        flash(_("Days must be a whole number."), "error")
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Level saved."), "success")
+    return redirect(url_for("collections.policies"))
 
 
 @bp.route("/templates")

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 from recon import audit
 from recon.models import DunningLevel, DunningPolicy
 
-__all__ = ["DEFAULT_TIER", "SHIPPED", "LevelSpec", "ensure_policies", "policies_by_tier",
-           "policy_for"]
+__all__ = ["DEFAULT_TIER", "SHIPPED", "LevelSpec", "ensure_policies", "levels_of",
+           "policies_by_tier", "policy_for", "update_level"]
 
 DEFAULT_TIER = "default"
 
@@ -93,3 +93,37 @@ def policy_for(policies: dict[str, DunningPolicy], tier: str | None) -> DunningP
 
 def levels_of(policy: DunningPolicy) -> list[DunningLevel]:
     return sorted(policy.levels, key=lambda lv: lv.level)
+
+
+def update_level(session: Session, level_id: int, *, days: int, channel: str, template: str,
+                 attach_statement: bool, min_amount: str, actor: str) -> DunningLevel:
+    """An admin's change to one level (audited). Levels stay in order of their days."""
+    from decimal import Decimal, InvalidOperation
+
+    from recon.collections.templates import shipped
+    from recon.errors import NotFound, ServiceError
+
+    level = session.get(DunningLevel, level_id)
+    if level is None:
+        raise NotFound(f"dunning level {level_id} does not exist")
+    if channel not in ("email", "sms", "preferred"):
+        raise ServiceError(f"channel: {channel!r} is not email, sms or preferred")
+    if template not in shipped("en"):
+        raise ServiceError(f"template: {template!r} is not one of {', '.join(shipped('en'))}")
+    try:
+        minimum = Decimal(min_amount or "0")
+    except InvalidOperation as exc:
+        raise ServiceError(f"min_amount: {min_amount!r} is not a number") from exc
+    if not minimum.is_finite() or minimum < 0:
+        raise ServiceError("min_amount: must be zero or more")
+    for other in level.policy.levels:
+        if other.id != level.id and (other.level < level.level) != (other.days < days):
+            raise ServiceError(f"days: level {level.level} must stay between its neighbours")
+    before = {"days": level.days, "channel": level.channel, "template": level.template,
+              "attach_statement": level.attach_statement, "min_amount": level.min_amount}
+    level.days, level.channel, level.template = days, channel, template
+    level.attach_statement, level.min_amount = attach_statement, str(minimum)
+    audit.record(session, actor=actor, action="dunning_level.update", obj=level, before=before,
+                 after={"days": days, "channel": channel, "template": template,
+                        "attach_statement": attach_statement, "min_amount": str(minimum)})
+    return level

@@ -176,3 +176,28 @@ def test_signed_statement_link_opens_without_login_and_refuses_forgeries(app, cl
     other = DS(public_url="https://x", link_secret="another key").statement_link(
         customer.id, "2026-11")
     assert client.get(other.removeprefix("https://x")).status_code == 404
+
+
+def test_admin_edits_a_level_and_the_plan_follows(client, login, session):
+    from recon.models import DunningLevel, DunningPolicy
+
+    _customer(session)  # 8 days overdue
+    login(client, "root", "admin")
+    assert "overdue 7" in client.get("/collections").get_data(as_text=True)
+    level = session.scalar(select(DunningLevel).join(DunningPolicy).where(
+        DunningPolicy.tier == "default", DunningLevel.name == "overdue 7"))
+    bad = client.post(f"/collections/policies/levels/{level.id}", data={
+        "days": "40", "channel": "email", "template": "overdue", "min_amount": "0"},
+        follow_redirects=True)
+    assert "must stay between its neighbours" in bad.get_data(as_text=True)
+    client.post(f"/collections/policies/levels/{level.id}", data={
+        "days": "9", "channel": "email", "template": "overdue", "min_amount": "0",
+        "attach_statement": "on"})
+    session.expire_all()
+    assert (level.days, level.attach_statement) == (9, True)
+    html = client.get("/collections").get_data(as_text=True)
+    assert "3 · overdue 7" not in html and "2 · due" in html  # day 8: "due" is the highest
+    viewer = client.application.test_client()
+    login(viewer, "vic", "viewer")
+    assert viewer.post(f"/collections/policies/levels/{level.id}", data={"days": "8"}
+                       ).status_code == 403
