@@ -112,3 +112,21 @@ def test_export_then_erase_keeps_the_accounting_records(session):
     actions = set(session.scalars(select(AuditEvent.action)))
     assert {"customer.export", "customer.erase"} <= actions
     assert "6222021234567890" not in str(session.scalars(select(AuditEvent.after)).all())
+
+
+def test_customer_history_average_days_to_pay_and_open_items(session):
+    from recon.customers.history import customer_history
+
+    customer = _ledger(session)
+    first = session.scalars(select(Invoice).where(Invoice.customer_id == customer.id)
+                            .order_by(Invoice.issue_date)).first()
+    line = make_line(session, "40.00", "CNY", booking_date=dt.date(2026, 11, 20))
+    allocations.create_match(session, receipt=line, status="manual", actor="t", allocations=[
+        allocations.AllocationSpec(first.id, Decimal("40.00"))])
+    session.commit()
+    history = customer_history(session, customer, dt.date(2026, 12, 10))
+    assert history.avg_days_to_pay == 46.0  # issued 10-05, last payment 11-20
+    assert [(i.invoice_no, late) for i, late in history.open_items] == [
+        (i.invoice_no, 7) for i in session.scalars(select(Invoice).where(
+            Invoice.customer_id == customer.id, Invoice.status.in_(("open", "partial"))))]
+    assert [p[0] for p in history.payments] == [dt.date(2026, 11, 20), dt.date(2026, 11, 10)]
