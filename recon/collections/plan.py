@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from recon.collections.holds import hold_reasons
 from recon.collections.policies import levels_of, policies_by_tier, policy_for
-from recon.customers.masking import mask_email, mask_phone
+from recon.customers.masking import address_hash, mask_email, mask_phone
 from recon.models import (
     OPEN_INVOICE_STATUSES,
     Customer,
@@ -212,7 +212,7 @@ def _reminder_holds(customer: Customer, planned: PlannedReminder, level: Dunning
         reasons.append(f"customer_{customer.collection_status}")
     if not planned.address:
         reasons.append("no_address")
-    elif planned.address.lower() in suppressed:
+    elif {planned.address.strip().lower(), address_hash(planned.address)} & suppressed:
         reasons.append("opted_out")
     minimum = Decimal(level.min_amount or "0")
     if minimum and all(total < minimum for total in planned.totals.values()):

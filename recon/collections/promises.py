@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from recon import audit
+from recon.customers.masking import address_hash
 from recon.db.types import utcnow
 from recon.errors import NotFound, ServiceError
 from recon.models import (
@@ -159,7 +160,8 @@ def suppress(session: Session, address: str, reason: str, *, actor: str,
              detail: str | None = None) -> None:
     """Stop every further send to ``address`` (idempotent)."""
     key = address.strip().lower()
-    if session.scalar(select(Suppression.id).filter_by(address=key)) is not None:
+    if session.scalar(select(Suppression.id).where(
+            Suppression.address.in_([key, address_hash(key)]))) is not None:
         return
     session.add(Suppression(address=key, reason=reason, detail=detail, created_by=actor))
     audit.record(session, actor=actor, action=f"suppression.{reason}",

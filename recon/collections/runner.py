@@ -30,6 +30,7 @@ from recon.collections.policies import ensure_policies
 from recon.collections.promises import review_promises, suppress
 from recon.collections.settings import DunningSettings
 from recon.collections.templates import TemplateProblem
+from recon.customers.masking import address_hash
 from recon.db.types import as_utc, utcnow
 from recon.models import Customer, Reminder, ReminderItem, Suppression
 
@@ -131,8 +132,9 @@ def deliver(factory: sessionmaker[Session], reminder_id: int, settings: DunningS
     """Send one recorded reminder and record the outcome: sent, failed, dead or suppressed."""
     with factory() as session:
         reminder = session.get_one(Reminder, reminder_id)
-        blocked = reminder.address and session.scalar(select(Suppression.id).filter_by(
-            address=reminder.address.strip().lower()))
+        blocked = reminder.address and session.scalar(select(Suppression.id).where(
+            Suppression.address.in_([reminder.address.strip().lower(),
+                                     address_hash(reminder.address)])))
         files = attachments_for(session, reminder) if (
             reminder.attach_statement and not blocked) else ()
         session.expunge(reminder)

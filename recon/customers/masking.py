@@ -6,7 +6,9 @@ four characters. E-mail and phone masks are for roles that may not see contact d
 
 from __future__ import annotations
 
-__all__ = ["mask_account", "mask_email", "mask_phone"]
+import hashlib
+
+__all__ = ["address_hash", "mask_account", "mask_email", "mask_phone"]
 
 
 def mask_account(number: str | None) -> str:
@@ -29,3 +31,8 @@ def mask_phone(number: str | None) -> str:
     """``+8613800138000`` -> ``•••8000``."""
     digits = "".join(ch for ch in number or "" if ch.isdigit())
     return "•••" + digits[-4:] if digits else ""
+
+
+def address_hash(address: str) -> str:
+    """What an erased customer's opt-out keeps of its address: enough to keep honouring it."""
+    return "sha256:" + hashlib.sha256(address.strip().lower().encode()).hexdigest()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import audit
-from recon.customers.masking import mask_account
+from recon.customers.masking import address_hash, mask_account
 from recon.db.types import utcnow
 from recon.models import (
     ContactLog,
@@ -22,6 +22,7 @@ from recon.models import (
     Invoice,
     PromiseToPay,
     Reminder,
+    Suppression,
 )
 
 __all__ = ["ERASED", "erase_customer", "export_customer"]
@@ -59,6 +60,11 @@ def export_customer(session: Session, customer: Customer, *, actor: str) -> dict
 def erase_customer(session: Session, customer: Customer, *, actor: str, reason: str) -> None:
     """Anonymise ``customer``'s personal data; the accounting records are kept."""
     before = {"contact": bool(customer.email or customer.phone or customer.contact_name)}
+    for address in (customer.email, customer.phone):
+        if address:  # an opt-out stays honoured, but no longer names the address
+            for row in session.scalars(select(Suppression).filter_by(
+                    address=address.strip().lower())):
+                row.address, row.detail = address_hash(address), None
     customer.contact_name = customer.email = customer.phone = customer.notes = None
     customer.erased_at = utcnow()
     for reminder in _rows(session, Reminder, customer.id):

@@ -130,3 +130,22 @@ def test_customer_history_average_days_to_pay_and_open_items(session):
         (i.invoice_no, 7) for i in session.scalars(select(Invoice).where(
             Invoice.customer_id == customer.id, Invoice.status.in_(("open", "partial"))))]
     assert [p[0] for p in history.payments] == [dt.date(2026, 11, 20), dt.date(2026, 11, 10)]
+
+
+def test_erase_keeps_an_opt_out_without_the_address(session):
+    from recon.collections import build_plan
+    from recon.collections.policies import ensure_policies
+    from recon.collections.promises import suppress
+    from recon.customers import update_customer
+    from recon.customers.master import CustomerUpdate
+    from recon.models import Suppression
+
+    ensure_policies(session)
+    customer = customer_with_invoices(session, "10.00", due=dt.date(2026, 11, 10))
+    suppress(session, "ap@buyer.example", "opt_out", actor="customer")
+    erase_customer(session, customer, actor="dpo", reason="request")
+    session.commit()
+    assert "buyer" not in session.scalar(select(Suppression.address))
+    update_customer(session, customer, CustomerUpdate(email="AP@buyer.example"), actor="c")
+    session.commit()  # the same address entered again: the opt-out still holds
+    assert build_plan(session, dt.date(2026, 11, 10)).reminders[0].held == ("opted_out",)
