@@ -41,6 +41,9 @@ BLUEPRINTS: list[str] = [
     "web.queue:bp",
     "web.webhooks:bp",
     "web.credit:bp",
+    "web.customers:bp",
+    "web.collections:bp",
+    "web.statement_links:bp",
 ]
 
 # Message catalogs (folders of web/): the platform's, then one per area, each area appends its own.
@@ -49,6 +52,7 @@ TRANSLATION_DIRS: list[str] = [
     "translations_queue",
     "translations_controls",
     "translations_credit",
+    "translations_collections",
 ]
 
 # Blueprints (by name) that authenticate without cookies: bearer tokens, gateway signatures.

@@ -26,6 +26,8 @@ NAV = (
     ("queue.approvals", _l("Approvals"), ("clerk", "approver", "admin")),
     ("records.invoices", _l("Invoices"), _ANY),
     ("credit.index", _l("Credit"), _ANY),
+    ("customers.index", _l("Customers"), _ANY),
+    ("collections.preview", _l("Collections"), _ANY),
     ("records.gateways", _l("Gateways"), _ANY),
     ("records.runs", _l("Runs"), _ANY),
     ("admin.upload", _l("Upload"), ("clerk", "approver", "admin")),

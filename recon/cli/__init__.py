@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "credit": "recon.cli.credit:credit",
     "db": "recon.cli.db:db",
     "forecast": "recon.cli.forecast:forecast_group",
+    "dunning": "recon.cli.dunning:dunning",
     "gateways": "recon.cli.gateways:gateways",
     "invoices": "recon.cli.invoices:invoices",
     "match": "recon.cli.match:match",

@@ -130,3 +130,13 @@ def profiles_list(as_json: bool) -> None:
     for row in rows:
         click.echo(f"{row['format']:<28} {row['title']}")
         click.echo(f"{'':<28} columns: {', '.join(row['header'])}")
+
+
+def _customer_statement() -> None:
+    """``recon statements customer`` lives in its own module (recon.cli.customer_statement)."""
+    from recon.cli.customer_statement import customer_statement
+
+    statements.add_command(customer_statement, "customer")
+
+
+_customer_statement()

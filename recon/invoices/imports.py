@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import audit
+from recon.customers.master import apply_import_contact
 from recon.errors import ServiceError
 from recon.invoices.rows import InvoiceRow, RowError, parse_invoice_file
 from recon.models import Customer, Invoice
@@ -127,6 +128,7 @@ def _conflict(name: str, row: InvoiceRow, invoice: Invoice | None) -> RowError |
 def _customers(
     session: Session, rows: Iterable[InvoiceRow], actor: str, report: InvoiceImportReport
 ) -> dict[str, Customer]:
+    rows = list(rows)
     wanted = {r.customer_id: r.customer_name for r in rows}
     found: dict[str, Customer] = {}
     ids = list(wanted)
@@ -150,6 +152,9 @@ def _customers(
             )
             customer.name = name
     session.flush()
+    for row in rows:
+        if row.contact:
+            apply_import_contact(session, found[row.customer_id], row.contact, actor=actor)
     return found
 
 

@@ -16,12 +16,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from recon.customers.master import CONTACT_COLUMNS, check_contact, parse_terms
+from recon.errors import ServiceError
 from recon.money import MoneyError, is_iso4217, to_minor
 
 __all__ = ["REQUIRED", "InvoiceRow", "RowError", "parse_invoice_file"]
 
 REQUIRED = ("invoice_no", "customer_id", "customer_name", "amount", "currency", "issue_date")
 OPTIONAL = ("due_date",)
+# optional customer columns (email, phone, language, terms): they update the customer master
+# (``recon.customers.apply_import_contact``), not the invoice
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class InvoiceRow:
     due_date: dt.date | None
     meta: dict[str, Any]
     raw: Mapping[str, Any]
+    contact: Mapping[str, str] = field(default_factory=dict)
 
 
 def parse_invoice_file(name: str, data: bytes) -> tuple[list[InvoiceRow], list[RowError]]:
@@ -146,6 +151,24 @@ def _row_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     else:
         problems.extend(_amount_problems(record["amount"], currency))
     problems.extend(_date_problems(record))
+    problems.extend(_contact_problems(record))
+    return problems
+
+
+def _contact_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The optional contact columns, checked by the customer master's own rules."""
+    problems: list[tuple[str, str]] = []
+    for column in CONTACT_COLUMNS:
+        value = (record.get(column) or "").strip()
+        if not value:
+            continue
+        try:
+            if column == "terms":
+                check_contact({"terms_days": parse_terms(value)})
+            else:
+                check_contact({column: value})
+        except ServiceError as exc:
+            problems.append((column, str(exc).split(": ", 1)[-1]))
     return problems
 
 
@@ -193,6 +216,8 @@ def _row(line: int, record: Mapping[str, Any]) -> InvoiceRow:
         currency=currency,
         issue_date=dt.date.fromisoformat(record["issue_date"].strip()),
         due_date=dt.date.fromisoformat(due) if due else None,
-        meta={k: v for k, v in record.items() if k not in REQUIRED + OPTIONAL and k},
+        meta={k: v for k, v in record.items()
+              if k and k not in REQUIRED + OPTIONAL + CONTACT_COLUMNS},
         raw=record,
+        contact={k: record[k].strip() for k in CONTACT_COLUMNS if (record.get(k) or "").strip()},
     )

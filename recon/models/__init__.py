@@ -1,8 +1,28 @@
 """The domain model, split by aggregate; importing this package registers every table."""
 
 from recon.models.audit import AuditEvent, AuditImmutableError
+from recon.models.collections import (
+    REMINDER_STATUSES,
+    ContactLog,
+    CustomerBankAccount,
+    Dispute,
+    DunningLevel,
+    DunningPolicy,
+    PayLink,
+    PromiseToPay,
+    Reminder,
+    ReminderItem,
+    ReminderTemplate,
+    Suppression,
+)
 from recon.models.credit import CreditProfile, FxRate
-from recon.models.customer import Customer, CustomerAlias
+from recon.models.customer import (
+    COLLECTION_STATUSES,
+    CONTACT_CHANNELS,
+    LANGUAGES,
+    Customer,
+    CustomerAlias,
+)
 from recon.models.gateway import SETTLED_CHARGE_STATUSES, GatewayEvent, GatewayTransaction
 from recon.models.invoice import INVOICE_STATUSES, OPEN_INVOICE_STATUSES, Invoice
 from recon.models.match import (
@@ -24,12 +44,16 @@ from recon.models.user import ROLES, ApiToken, User
 __all__ = [
     "ACTIVE_STATUSES",
     "ADJUSTMENT_KINDS",
+    "COLLECTION_STATUSES",
+    "CONTACT_CHANNELS",
     "INVOICE_STATUSES",
+    "LANGUAGES",
     "MATCH_KINDS",
     "MATCH_STATUSES",
     "OPEN_INVOICE_STATUSES",
     "ORIGINS",
     "QUEUE_CAUSES",
+    "REMINDER_STATUSES",
     "ROLES",
     "SETTLED_CHARGE_STATUSES",
     "Adjustment",
@@ -38,18 +62,29 @@ __all__ = [
     "AuditEvent",
     "AuditImmutableError",
     "BankAccount",
+    "ContactLog",
     "CreditProfile",
     "Customer",
     "CustomerAlias",
+    "CustomerBankAccount",
+    "Dispute",
+    "DunningLevel",
+    "DunningPolicy",
     "FxRate",
     "GatewayEvent",
     "GatewayTransaction",
     "Invoice",
     "Match",
+    "PayLink",
+    "PromiseToPay",
     "ReconRun",
+    "Reminder",
+    "ReminderItem",
+    "ReminderTemplate",
     "Setting",
     "Statement",
     "StatementImport",
     "StatementLine",
+    "Suppression",
     "User",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recon.db.types import Base, created_at, intpk, json_dict
@@ -13,11 +13,26 @@ from recon.db.types import Base, created_at, intpk, json_dict
 if TYPE_CHECKING:
     from recon.models.invoice import Invoice
 
-__all__ = ["Customer", "CustomerAlias"]
+__all__ = ["COLLECTION_STATUSES", "CONTACT_CHANNELS", "LANGUAGES", "Customer", "CustomerAlias"]
+
+# The collection status of a customer: only ``normal`` customers are reminded automatically.
+COLLECTION_STATUSES = ("normal", "paused", "dispute", "legal")
+LANGUAGES = ("en", "zh-CN")  # of the customer's documents: reminders and statements
+CONTACT_CHANNELS = ("email", "sms")
 
 
 class Customer(Base):
+    """A customer and its master data: one contact (name, e-mail, phone, language, preferred
+    channel), payment terms, collection status and notes (migration 0014, the collections area).
+    ``erased_at`` is set when its personal data was anonymised; its invoices stay."""
+
     __tablename__ = "customer"
+    __table_args__ = (
+        CheckConstraint("collection_status IN ('normal', 'paused', 'dispute', 'legal')",
+                        name="collection_status"),
+        CheckConstraint("language IN ('en', 'zh-CN')", name="language"),
+        CheckConstraint("channel IN ('email', 'sms')", name="channel"),
+    )
 
     id: Mapped[intpk]
     external_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -26,6 +41,16 @@ class Customer(Base):
     # Credit tier (A-D) in force, written by the credit area; NULL = the default tier. Dunning
     # policies and suggested payment terms are chosen by it.
     credit_tier: Mapped[str | None] = mapped_column(String(8))
+    contact_name: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    channel: Mapped[str] = mapped_column(String(8), default="email", server_default="email")
+    terms_days: Mapped[int | None] = mapped_column(Integer)
+    collection_status: Mapped[str] = mapped_column(
+        String(12), default="normal", server_default="normal")
+    notes: Mapped[str | None] = mapped_column(Text)
+    erased_at: Mapped[dt.datetime | None]
     created_at: Mapped[created_at]
 
     aliases: Mapped[list[CustomerAlias]] = relationship(back_populates="customer")

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from recon import audit
+from recon.collections import run_dunning
 from recon.db.types import utcnow
 from recon.models import Match, ReconRun
 from recon.reports.data import build_report
@@ -132,6 +133,10 @@ def _steps(
         )
     progress("credit", len(items), len(items))
     steps["credit"] = credit_step(factory, day=options.run_date, actor=actor)
+    if options.dunning is not None:  # reminders come after matching: nothing paid is dunned
+        progress("reminders", len(items), len(items))
+        steps["dunning"] = run_dunning(factory, options.run_date, options.dunning,
+                                       actor=actor).summary()
     progress("reports", len(items), len(items))
     return _finish(factory, options, run_id, files, steps, actor)
 
@@ -150,6 +155,8 @@ def _finish(
         summary = summarize(data, files, steps, unapplied_cash(session))
         summary["provenance"] = provenance_counts(session)
         summary["credit"] = steps["credit"]
+    if "dunning" in steps:
+        summary["dunning"] = steps["dunning"]
     reasons = attention_reasons(summary, options, data)
     status = "attention" if reasons else "clean"
     folder = (options.reports / options.run_date.isoformat()).resolve()

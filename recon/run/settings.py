@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
+from recon.collections.settings import DunningSettings
 from recon.config import AppSettings, ConfigError, FxRateRule
 
 __all__ = ["DEFAULT_INVOICE_PATTERNS", "RunSettings"]
@@ -65,6 +66,8 @@ class RunSettings:
     auto_threshold: Decimal | None = None
     suggest_threshold: Decimal | None = None
     fx_rules: tuple[FxRateRule, ...] = ()  # RECON_FX_RULES
+    # the reminder step after matching (RECON_RUN_DUNNING=0 turns it off); None = not run
+    dunning: DunningSettings | None = None
 
     @classmethod
     def from_env(
@@ -87,6 +90,8 @@ class RunSettings:
             auto_threshold=app.auto_threshold,
             suggest_threshold=app.suggest_threshold,
             fx_rules=app.fx_rules,
+            dunning=DunningSettings.from_env(app, env)
+            if _flag(env, "RECON_RUN_DUNNING", True) else None,
         )
         return settings.with_(**overrides)
 

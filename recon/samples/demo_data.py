@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from recon.samples.demo_collections import contact_columns
 from recon.samples.demo_formats import BankLine, camt053, invoices_csv, ofx, stripe_report
 
 __all__ = ["EUR_IBAN", "STRIPE_CHARGES", "STRIPE_PAYOUT", "USD_ACCOUNT", "Scenario", "scenario"]
@@ -126,6 +127,7 @@ def _invoice_rows(today: dt.date) -> list[dict[str, str]]:
                 "currency": currency,
                 "issue_date": issued.isoformat(),
                 "due_date": (issued + dt.timedelta(days=terms)).isoformat(),
+                **contact_columns(customer),
             }
         )
     return rows

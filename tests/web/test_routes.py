@@ -36,7 +36,8 @@ POSTS = {  # state-changing platform routes: who is refused
     "/settings/aliases/{alias}": ("admin",),
     "/settings/aliases/{alias}/delete": ("admin",),
 }
-PUBLIC = {"/login", "/locale", "/logout", "/static/<path:filename>"}
+# /s/<token>: a customer opens its statement through a signed link (web.statement_links)
+PUBLIC = {"/login", "/locale", "/logout", "/static/<path:filename>", "/s/<token>"}
 
 
 @pytest.fixture

@@ -62,6 +62,7 @@ def demo(folder: Path, port: int, no_serve: bool) -> None:
         files = scenario(dt.date.today())
         _step("invoices", _import_invoices(obj, files.files.pop("invoices-erp.csv")))
         _step("credit", _credit_history(obj))
+        _step("pay link", _pay_link(obj))
         app = _app(settings)
         for label, status in post_all(app.test_client(), deliveries(keys, dt.date.today())):
             _step("webhook", f"{label}: HTTP {status}")
@@ -112,6 +113,20 @@ def _credit_history(obj: CliContext) -> str:
     with obj.session_factory.begin() as session:
         count = seed_history(session, dt.date.today())
     return f"{count} paid invoices of payment history, one manual credit limit"
+
+
+def _pay_link(obj: CliContext) -> str:
+    from sqlalchemy import select
+
+    from recon.models import Invoice
+    from recon.paylinks.create import register_link
+    from recon.samples.demo_collections import PAYMENT_LINK
+
+    number, external_id, url = PAYMENT_LINK
+    with obj.session_factory.begin() as session:
+        invoice = session.scalars(select(Invoice).filter_by(invoice_no=number)).one()
+        register_link(session, invoice.id, "stripe", external_id, url, actor="demo")
+    return f"{number}: {url}"
 
 
 def _app(settings: AppSettings) -> Any:
