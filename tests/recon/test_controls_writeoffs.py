@@ -87,10 +87,10 @@ def test_a_bank_fee_is_not_counted_as_a_write_off(session) -> None:
 
 def test_queue_counts_follow_a_reservation(session) -> None:
     line = make_line(session, "80.00")
-    before = queue_counts(session, fresh=True)["unknown_payer"]["totals"]["EUR"]
+    before = queue_counts(session, fresh=True)["no_candidate"]["totals"]["EUR"]
     write_off(session, line_id=line.id, actor="c", limit=LIMITS, reason="x",
               amount=Decimal("70"))
-    after = queue_counts(session)["unknown_payer"]["totals"]["EUR"]
+    after = queue_counts(session)["no_candidate"]["totals"]["EUR"]
     assert before - after == Decimal("70")
 
 
