@@ -15,13 +15,13 @@ Reasons (closed list, in display order):
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from matching.refs import account_key, text_keys
 from recon.allocation.aliases import alias_key
 from recon.models import (
     Allocation,
@@ -41,8 +41,6 @@ __all__ = ["HOLD_REASONS", "hold_reasons"]
 
 HOLD_REASONS = ("open_suggestion", "pending_charge", "queued_receipt", "promise", "dispute")
 _NOT_COMING = ("failed", "canceled", "cancelled", "refunded", "closed")
-_TOKEN = re.compile(r"[A-Z0-9][A-Z0-9_/.\-]*[A-Z0-9]")  # "2026/001", "INV-7"
-_PART = re.compile(r"[A-Z0-9][A-Z0-9_\-]*[A-Z0-9]")  # each of "INV-1/INV-2"
 
 
 def hold_reasons(
@@ -99,16 +97,15 @@ def _queued_receipts(session: Session, invoices: list[Invoice]) -> set[int]:
     account_of = dict(session.execute(select(
         CustomerBankAccount.account_key, CustomerBankAccount.customer_id).where(
         CustomerBankAccount.customer_id.in_(customers))).all())
-    owner_of = {i.invoice_no.upper(): i.customer_id for i in invoices}
+    owner_of = {i.ref_key: i.customer_id for i in invoices}
     waiting: set[int] = set()
     for name, account, remittance in lines:
-        if account and (cid := account_of.get("".join(account.split()).upper())):
+        if account and (cid := account_of.get(account_key(account))):
             waiting.add(cid)
         if name and (cid := payer_of.get(alias_key(name))):
             waiting.add(cid)
-        text = (remittance or "").upper()
-        for token in {*_TOKEN.findall(text), *_PART.findall(text)}:  # invoice numbers in it
-            if (cid := owner_of.get(token)) is not None:
+        for key in text_keys(remittance or "").full:  # invoice numbers in it, as the matcher reads
+            if (cid := owner_of.get(key)) is not None:
                 waiting.add(cid)
     return {i.id for i in invoices if i.customer_id in waiting}
 

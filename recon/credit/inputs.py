@@ -1,12 +1,10 @@
 """What the collections area knows about promises-to-pay and disputes, as plain arrays.
 
 The credit measures (broken promises, dispute frequency) and the forecast (a promised date, a
-disputed invoice held back) read promises and disputes only through ``collection_inputs``. The
-``PromiseToPay`` and ``Dispute`` tables are built by the collections area (issue #17) on another
-branch, so today this returns empty inputs and every count is zero. Where they plug in: replace
-the body of ``collection_inputs`` with two queries, promises as (invoice id, promised date,
-amount minor, kept: True/False/None while pending) and disputes as (invoice id, opened date,
-still open), mapped to ledger positions with ``Ledger.inv_id``; nothing else changes.
+disputed invoice held back) read promises and disputes only through ``collection_inputs``: the
+collections area's ``PromiseToPay`` and ``Dispute`` rows (two queries), mapped to positions in
+the ``Ledger`` by invoice id. A promise made for a customer as a whole (no invoice) is not an
+invoice's promise and is left out here; the dunning plan still honours it.
 """
 
 from __future__ import annotations
@@ -14,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon.credit.ledger import Ledger
+from recon.models import Dispute, PromiseToPay
 
 __all__ = ["CollectionInputs", "collection_inputs"]
 
@@ -41,7 +41,30 @@ class CollectionInputs:
     dispute_open: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
+_KEPT = {"kept": 1, "broken": 0, "open": -1}
+
+
 def collection_inputs(session: Session, ledger: Ledger) -> CollectionInputs:
-    """Promises and disputes recorded by the collections area (none until #17 is merged)."""
-    del session, ledger  # the tables do not exist on this branch; see the module docstring
-    return CollectionInputs()
+    """Promises and disputes on the ledger's invoices, recorded by the collections area."""
+    pos = {int(i): k for k, i in enumerate(ledger.inv_id.tolist())}
+    promises = [
+        (pos[inv], day.toordinal(), made.date().toordinal(), _KEPT.get(status, -1))
+        for inv, day, made, status in session.execute(
+            select(PromiseToPay.invoice_id, PromiseToPay.promised_date,
+                   PromiseToPay.created_at, PromiseToPay.status)
+            .where(PromiseToPay.invoice_id.is_not(None)))
+        if inv in pos
+    ]
+    disputes = [
+        (pos[inv], opened.date().toordinal(), status == "open")
+        for inv, opened, status in session.execute(
+            select(Dispute.invoice_id, Dispute.created_at, Dispute.status))
+        if inv in pos
+    ]
+    p = np.array(promises, dtype=np.int64).reshape(-1, 4)
+    d = np.array([(a, b) for a, b, _ in disputes], dtype=np.int64).reshape(-1, 2)
+    return CollectionInputs(
+        promise_invoice=p[:, 0], promise_day=p[:, 1], promise_made=p[:, 2],
+        promise_kept=p[:, 3], dispute_invoice=d[:, 0], dispute_day=d[:, 1],
+        dispute_open=np.array([o for *_, o in disputes], dtype=bool),
+    )

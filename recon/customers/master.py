@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matching.refs import account_key
 from recon import audit
 from recon.customers.masking import mask_account
 from recon.errors import ServiceError
@@ -144,7 +145,7 @@ def add_bank_account(
     session: Session, customer: Customer, number: str, *, actor: str
 ) -> CustomerBankAccount:
     """Record an account the customer pays from; the audit row holds only its masked form."""
-    key = "".join(number.split()).upper()
+    key = account_key(number)
     if not re.fullmatch(r"[A-Z0-9]{5,64}", key):
         raise ServiceError("account: not an account number (letters and digits, 5-64)")
     owner = session.scalar(select(CustomerBankAccount).filter_by(account_key=key))

@@ -27,6 +27,7 @@ from recon.models import (
     Allocation,
     Customer,
     CustomerAlias,
+    CustomerBankAccount,
     GatewayTransaction,
     Invoice,
     Match,
@@ -148,7 +149,8 @@ def _charge_receipt(txn: GatewayTransaction) -> m.Receipt:
 
 
 def payer_accounts(session: Session) -> dict[int, list[str]]:
-    """Payer accounts people confirmed for exactly one customer: customer id -> accounts.
+    """Payer accounts people confirmed for exactly one customer, and those registered on the
+    customer page: customer id -> accounts.
 
     Taught by `manual` matches (a person's decision, never the matcher's own `auto` ones, so a
     wrong automatic match cannot teach itself); an account confirmed for several customers (a
@@ -170,6 +172,10 @@ def payer_accounts(session: Session) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for account, customer_id in session.execute(stmt):
         out.setdefault(customer_id, []).append(account)
+    registered = select(CustomerBankAccount.customer_id, CustomerBankAccount.account_key)
+    for customer_id, account in session.execute(registered):  # the customer master's (unique)
+        if account not in out.get(customer_id, []):
+            out.setdefault(customer_id, []).append(account)
     return out
 
 

@@ -16,7 +16,7 @@ from recon.credit.ledger import load_ledger
 from recon.credit.profiles import recompute, tier_worse
 from recon.credit.views import customer_credit, portfolio
 from recon.errors import NotFound, ServiceError
-from recon.models import AuditEvent, CreditProfile, Customer
+from recon.models import AuditEvent, CreditProfile, Customer, Invoice
 from tests.recon.factories import make_charge, make_customer, make_invoice, make_line
 
 TODAY = dt.date(2026, 6, 30)
@@ -196,3 +196,32 @@ def test_rates_import_all_or_nothing_and_latest_rate(session):
 def test_tier_order_for_alerts():
     assert tier_worse("C", "B") and tier_worse("C", None) and not tier_worse("B", None)
     assert not tier_worse("A", "D")
+
+
+def test_promises_and_disputes_of_the_collections_area_reach_the_measures(session):
+    """The collections area's rows (not hand-built arrays) feed broken promises and disputes."""
+    from recon.credit.inputs import collection_inputs
+    from recon.models import Dispute, PromiseToPay
+
+    cust = late_payer(session, n=1)
+    inv = session.scalars(select(Invoice).where(Invoice.customer_id == cust.id,
+                                                Invoice.status == "open")).one()
+    made = dt.datetime.combine(TODAY - dt.timedelta(days=20), dt.time(9), tzinfo=dt.UTC)
+    session.add_all([
+        PromiseToPay(customer_id=cust.id, invoice_id=inv.id, amount_minor=25000,
+                     currency="EUR", promised_date=TODAY - dt.timedelta(days=5),
+                     status="broken", created_by="c", created_at=made),
+        PromiseToPay(customer_id=cust.id, invoice_id=None, amount_minor=100,
+                     currency="EUR", promised_date=TODAY, created_by="c"),
+        Dispute(customer_id=cust.id, invoice_id=inv.id, reason="goods damaged",
+                created_by="c", created_at=made),
+    ])
+    session.flush()
+    inputs = collection_inputs(session, load_ledger(session))
+    assert inputs.promise_kept.tolist() == [0]
+    assert inputs.promise_day.tolist() == [(TODAY - dt.timedelta(days=5)).toordinal()]
+    assert inputs.dispute_open.tolist() == [True]
+    recompute(session, as_of=TODAY, actor="run", settings=CFG)
+    profile = session.scalar(select(CreditProfile).where(CreditProfile.customer_id == cust.id))
+    assert profile.measures["broken_promises_6m"] == 1
+    assert profile.measures["disputes_12m"] == 1

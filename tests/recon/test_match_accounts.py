@@ -53,3 +53,18 @@ def test_known_account_finds_the_customer_when_name_and_text_do_not(session):
     ]
     assert decoy.open_amount == Decimal("1234.56")
     assert any(r["feature"] == "payer" and r["level"] == "alias" for r in match.reasons)
+
+
+def test_an_account_registered_on_the_customer_page_finds_the_customer(session):
+    from recon.customers.master import add_bank_account
+
+    acme = make_customer(session, name="Acme GmbH")
+    add_bank_account(session, acme, "de44 5001 0517 5407 3249 31", actor="clerk")
+    assert payer_accounts(session) == {acme.id: ["DE44500105175407324931"]}
+    target = make_invoice(session, "1234.56", customer=acme)
+    make_invoice(session, "1234.56", customer=make_customer(session, name="Zeta AG"))
+    line = make_line(session, "1234.56", counterparty_name="J. MUELLER", remittance="Zahlung",
+                     counterparty_account=IBAN)
+    run_matching(session, actor="tester")
+    (match,) = [m for m in session.query(Match).all() if m.statement_line_id == line.id]
+    assert [a.invoice_id for a in match.allocations] == [target.id]
