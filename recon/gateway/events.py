@@ -8,7 +8,8 @@ Flow (DESIGN.md, webhook): the edge verifies a delivery with `gateways`, then
    else.  The edge commits this (`store`) before answering, so an acknowledged event is durable.
 2. `process_event`, in its own transaction (`process_stored`: inline by `receive`, or by the
    worker's background thread, `recon.runtime.event_worker`), normalises the stored payload
-   into gateway transactions (`gateway_txns.upsert`) and settles the invoices they name.  A
+   into gateway transactions (`gateway_txns.upsert`), settles the invoices they name and lets
+   refunds, chargebacks and disputes reopen or flag them (`gateway_reversals.reconcile`).  A
    verified event naming an unknown order or another amount is still processed and
    acknowledged -- the money moved -- and flagged in ``exception`` for a person.
 3. If processing raises, `record_failure` (yet another transaction) counts the attempt and keeps
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from gateways import GatewayTxn, VerifiedEvent, alipay, stripe_events, wechatpay
 from recon import audit
 from recon.db.types import utcnow
+from recon.gateway import reversals as gateway_reversals
 from recon.gateway import txns as gateway_txns
 from recon.gateway.upsert import audited_insert_pg, insert_ignore_audited
 from recon.models import GatewayEvent
@@ -140,6 +142,7 @@ def process_event(session: Session, event_row_id: int, *, actor: str) -> Process
         stored = gateway_txns.upsert(session, txn, source="webhook", actor=actor,
                                      event_id=row.id)
         code = gateway_txns.settle(session, stored.row, actor=actor)
+        gateway_reversals.reconcile(session, stored.row, actor=actor)
         if code:
             exceptions.append(code)
     before = {"status": row.status, "attempts": row.attempts}
