@@ -135,7 +135,7 @@ class CertStore:
         raise _reject("bad_signature", "certificate chain not trusted, expired or not PayPal's")
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
+def header(headers: Mapping[str, str], name: str) -> str:
     lowered = {k.lower(): v for k, v in headers.items()}
     value = (lowered.get(name.lower()) or "").strip()
     if not value:
@@ -192,19 +192,19 @@ class PaypalConfig:
     def verify(self, headers: Mapping[str, str], raw: bytes) -> VerifiedEvent:
         if len(raw) > self.max_bytes:
             raise _reject("too_large", f"body larger than {self.max_bytes} bytes")
-        if _header(headers, "PAYPAL-AUTH-ALGO") != AUTH_ALGO:
+        if header(headers, "PAYPAL-AUTH-ALGO") != AUTH_ALGO:
             raise _reject("bad_signature", "PAYPAL-AUTH-ALGO is not SHA256withRSA")
-        tid = _header(headers, "PAYPAL-TRANSMISSION-ID")
-        stamp = _header(headers, "PAYPAL-TRANSMISSION-TIME")
+        tid = header(headers, "PAYPAL-TRANSMISSION-ID")
+        stamp = header(headers, "PAYPAL-TRANSMISSION-TIME")
         now = self.clock()
         if abs(now - transmission_time(stamp).timestamp()) > self.tolerance:
             raise _reject("stale", "PAYPAL-TRANSMISSION-TIME outside the window")
         try:
-            signature = base64.b64decode(_header(headers, "PAYPAL-TRANSMISSION-SIG"),
+            signature = base64.b64decode(header(headers, "PAYPAL-TRANSMISSION-SIG"),
                                          validate=True)
         except (binascii.Error, ValueError):
             raise _reject("bad_signature", "PAYPAL-TRANSMISSION-SIG is not base64") from None
-        key = self.certs.key(_header(headers, "PAYPAL-CERT-URL"), now=now)
+        key = self.certs.key(header(headers, "PAYPAL-CERT-URL"), now=now)
         try:
             key.verify(signature, signed_message(tid, stamp, self.webhook_id, raw),
                        padding.PKCS1v15(), hashes.SHA256())

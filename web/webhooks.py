@@ -1,4 +1,4 @@
-"""Gateway webhook endpoints: ``POST /webhooks/stripe|alipay|wechatpay`` (web edge, thin).
+"""Gateway webhook endpoints: ``POST /webhooks/stripe|alipay|wechatpay|paypal`` (web edge, thin).
 
 Each view reads the raw body (never ``request.form``/``request.json``, which would re-decode it),
 verifies it with `gateways`, stores it with `recon.gateway.events.store` -- one committed
@@ -7,8 +7,8 @@ done.  Processing runs in a transaction of its own: by default
 (``RECON_WEBHOOK_PROCESSING=background``) on the worker's
 `recon.runtime.event_worker.EventProcessor` thread, after the answer; with ``inline`` before
 it; with ``process`` in a separate, lower-priority process (`recon.runtime.event_process`,
-``recon gateways worker``) that takes the stored rows.  Answers: Stripe 200 JSON, WeChat Pay
-204, Alipay exactly ``success`` (only after the row is durably stored, else ``fail``).  A
+``recon gateways worker``) that takes the stored rows.  Answers: Stripe and PayPal 200 JSON,
+WeChat Pay 204, Alipay exactly ``success`` (only after the row is durably stored, else ``fail``).  A
 delivery that fails verification is refused and not stored: 400 (``fail`` for Alipay), 413
 above the size limit.  Duplicates are answered as success.  The blueprint is CSRF-exempt
 (listed in ``web.CSRF_EXEMPT``) and needs no login: the signature is the authentication.  Log
@@ -29,6 +29,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateways import VerifiedEvent, WebhookRejected
 from gateways.alipay import AlipayConfig
+from gateways.paypal import PaypalConfig
+from gateways.paypal_api import LIVE, PaypalApiVerifier
 from gateways.stripe import StripeWebhookConfig
 from gateways.wechatpay import WechatPayConfig
 from recon.config import GatewaySettings
@@ -50,6 +52,7 @@ class Verifiers:
     stripe: StripeWebhookConfig | None = None
     alipay: AlipayConfig | None = None
     wechatpay: WechatPayConfig | None = None
+    paypal: PaypalConfig | PaypalApiVerifier | None = None
 
 
 def build_verifiers(gs: GatewaySettings) -> Verifiers:
@@ -65,7 +68,20 @@ def build_verifiers(gs: GatewaySettings) -> Verifiers:
             mchid=gs.wechatpay_mchid, apiv3_key=gs.wechatpay_apiv3_key,
             platform_keys={gs.wechatpay_platform_serial or "": gs.wechatpay_platform_public_key},
         )
-    return Verifiers(stripe=stripe, alipay=alipay, wechatpay=wechat)
+    return Verifiers(stripe=stripe, alipay=alipay, wechatpay=wechat, paypal=_paypal(gs))
+
+
+def _paypal(gs: GatewaySettings) -> PaypalConfig | PaypalApiVerifier | None:
+    """Offline verification by default; ``PAYPAL_VERIFY=api`` asks PayPal's API instead."""
+    if not gs.paypal_webhook_id:
+        return None
+    if gs.paypal_verify != "api":
+        return PaypalConfig(webhook_id=gs.paypal_webhook_id)
+    if not (gs.paypal_client_id and gs.paypal_client_secret):
+        raise ValueError("PAYPAL_VERIFY=api needs PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET")
+    return PaypalApiVerifier(webhook_id=gs.paypal_webhook_id, client_id=gs.paypal_client_id,
+                             client_secret=gs.paypal_client_secret,
+                             base_url=gs.paypal_api_base or LIVE)
 
 
 @bp.record_once
@@ -186,6 +202,18 @@ def wechatpay_webhook() -> Response:
         "wechatpay", cfg.max_bytes, lambda raw: cfg.verify(request.headers, raw),
         lambda _dup: Response(status=204),
         lambda status, reason: _json({"code": "FAIL", "message": reason}, status),
+    )
+
+
+@bp.post("/paypal")
+def paypal_webhook() -> Response:
+    cfg = _verifiers().paypal
+    if cfg is None:
+        return _json({"error": "not_configured"}, 404)
+    return _handle(
+        "paypal", cfg.max_bytes, lambda raw: cfg.verify(request.headers, raw),
+        lambda duplicate: _json({"received": True, "duplicate": duplicate}, 200),
+        lambda status, reason: _json({"error": reason}, status),
     )
 
 

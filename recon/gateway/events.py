@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from gateways import GatewayTxn, VerifiedEvent, alipay, stripe_events, wechatpay
+from gateways import GatewayTxn, VerifiedEvent, alipay, paypal_events, stripe_events, wechatpay
 from recon import audit
 from recon.db.types import utcnow
 from recon.gateway import reversals as gateway_reversals
@@ -54,6 +54,7 @@ NORMALIZERS: dict[str, Callable[[VerifiedEvent], tuple[GatewayTxn, ...]]] = {
     "stripe": stripe_events.normalize,
     "alipay": alipay.normalize,
     "wechatpay": wechatpay.normalize,
+    "paypal": paypal_events.normalize,
 }
 
 
@@ -68,6 +69,7 @@ OCCURRED_AT: dict[str, Callable[[Mapping[str, Any]], dt.datetime | None]] = {
     "stripe": lambda p: stripe_events.when(p.get("created")),
     "alipay": lambda p: alipay.beijing_time(p.get("notify_time")),
     "wechatpay": lambda p: _iso(p.get("create_time")),
+    "paypal": lambda p: _iso(str(p.get("create_time") or "").replace("Z", "+00:00") or None),
 }
 
 
