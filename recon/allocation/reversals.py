@@ -50,17 +50,16 @@ def _gross(receipt: _Receipt) -> int:
     return receipt.amount_minor if isinstance(receipt, StatementLine) else receipt.gross_minor
 
 
-def _booked(session: Session, receipt: _Receipt) -> list[Adjustment]:
+def _booked(session: Session, receipt: _Receipt, *, lock: bool = True) -> list[Adjustment]:
     (column, value), = _fk(receipt).items()
-    return list(session.scalars(
-        select(Adjustment).filter_by(**{column: value}, kind="refund", status="applied")
-        .where(Adjustment.reason.like(f"{REASON}%")).order_by(Adjustment.id)
-        .with_for_update()))
+    query = (select(Adjustment).filter_by(**{column: value}, kind="refund", status="applied")
+             .where(Adjustment.reason.like(f"{REASON}%")).order_by(Adjustment.id))
+    return list(session.scalars(query.with_for_update() if lock else query))
 
 
 def taken_back(session: Session, receipt: _Receipt) -> int:
-    """How much of the receipt is booked as gone back to the payer (minor units)."""
-    return sum(a.amount_minor for a in _booked(session, receipt))
+    """How much of the receipt is booked as gone back to the payer (minor units; no lock)."""
+    return sum(a.amount_minor for a in _booked(session, receipt, lock=False))
 
 
 def _matches(session: Session, receipt: _Receipt, statuses: tuple[str, ...]) -> list[Match]:

@@ -46,8 +46,10 @@ def _state(session, n: int) -> tuple:
             GatewayTransaction, GatewayTransaction.id == Adjustment.gateway_txn_id)
         .where(GatewayTransaction.gateway_id == f"dp_{n}", Adjustment.status == "applied")
     ).all()
-    return (inv.paid_minor, inv.refunded_minor, inv.status, inv.disputed,
-            charge.allocated_minor, reversals.taken_back(session, charge), fees)
+    state = (inv.paid_minor, inv.refunded_minor, inv.status, inv.disputed,
+             charge.allocated_minor, reversals.taken_back(session, charge), fees)
+    session.rollback()  # end the read transaction: the next delivery's locks must not wait
+    return state
 
 
 EXPECTED = {
