@@ -28,13 +28,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateways import VerifiedEvent, WebhookRejected
+from gateways.accounts import AlipayAccounts, StripeAccounts, WechatPayAccounts
 from gateways.alipay import AlipayConfig
 from gateways.paypal import PaypalConfig
 from gateways.paypal_api import LIVE, PaypalApiVerifier
 from gateways.stripe import StripeWebhookConfig
 from gateways.wechatpay import WechatPayConfig
 from recon.config import GatewaySettings
-from recon.gateway.events import process_stored, store
+from recon.gateway import accounts as gateway_accounts
+from recon.gateway.events import process_stored, store, store_foreign
 from recon.runtime.event_worker import EventProcessor
 
 __all__ = ["PROCESSOR_KEY", "Verifiers", "bp", "build_verifiers", "processor"]
@@ -47,28 +49,44 @@ PROCESSOR_KEY = "recon.event_processor"
 
 @dataclass(frozen=True)
 class Verifiers:
-    """The configured verifiers; ``None`` for a gateway without credentials (404)."""
+    """The configured verifiers; ``None`` for a gateway without credentials (404).  Stripe,
+    Alipay and WeChat Pay route to the merchant account a delivery names
+    (`recon.gateway.accounts`)."""
 
-    stripe: StripeWebhookConfig | None = None
-    alipay: AlipayConfig | None = None
-    wechatpay: WechatPayConfig | None = None
+    stripe: StripeAccounts | None = None
+    alipay: AlipayAccounts | None = None
+    wechatpay: WechatPayAccounts | None = None
     paypal: PaypalConfig | PaypalApiVerifier | None = None
 
 
-def build_verifiers(gs: GatewaySettings) -> Verifiers:
-    """Verifiers from the settings; a malformed key fails here, at start-up, not per request."""
-    stripe = StripeWebhookConfig(secrets=gs.stripe_webhook_secrets) if (
+def build_verifiers(
+    gs: GatewaySettings, factory: sessionmaker[Session] | None = None
+) -> Verifiers:
+    """Verifiers from the settings and (with `factory`) the gateway_account table; a malformed
+    key or an unresolvable secret reference fails here, at start-up, not per request."""
+    if factory is None:
+        routers = _env_only(gs)
+    else:
+        with factory() as session:
+            routers = gateway_accounts.verifiers(session, gs)
+    return Verifiers(stripe=routers.stripe, alipay=routers.alipay, wechatpay=routers.wechatpay,
+                     paypal=_paypal(gs))
+
+
+def _env_only(gs: GatewaySettings) -> gateway_accounts.Routers:
+    """The environment's default accounts alone (no database at hand)."""
+    stripe = StripeAccounts([StripeWebhookConfig(secrets=gs.stripe_webhook_secrets)]) if (
         gs.stripe_webhook_secrets) else None
-    alipay = AlipayConfig(app_id=gs.alipay_app_id, seller_id=gs.alipay_seller_id,
-                          public_key=gs.alipay_public_key) if (
-        gs.alipay_app_id and gs.alipay_public_key) else None
+    alipay = AlipayAccounts({gs.alipay_app_id: AlipayConfig(
+        app_id=gs.alipay_app_id, seller_id=gs.alipay_seller_id,
+        public_key=gs.alipay_public_key)}) if gs.alipay_app_id and gs.alipay_public_key else None
     wechat = None
     if gs.wechatpay_mchid and gs.wechatpay_apiv3_key and gs.wechatpay_platform_public_key:
-        wechat = WechatPayConfig(
+        wechat = WechatPayAccounts([WechatPayConfig(
             mchid=gs.wechatpay_mchid, apiv3_key=gs.wechatpay_apiv3_key,
             platform_keys={gs.wechatpay_platform_serial or "": gs.wechatpay_platform_public_key},
-        )
-    return Verifiers(stripe=stripe, alipay=alipay, wechatpay=wechat, paypal=_paypal(gs))
+        )])
+    return gateway_accounts.Routers(stripe=stripe, alipay=alipay, wechatpay=wechat)
 
 
 def _paypal(gs: GatewaySettings) -> PaypalConfig | PaypalApiVerifier | None:
@@ -89,7 +107,8 @@ def _setup(state: BlueprintSetupState) -> None:
     app: Flask = state.app
     settings = app.extensions["recon.settings"]
     if _KEY not in app.extensions:
-        app.extensions[_KEY] = build_verifiers(settings.gateways)
+        app.extensions[_KEY] = build_verifiers(settings.gateways,
+                                               app.extensions["recon.session_factory"])
     if PROCESSOR_KEY not in app.extensions and settings.webhook_processing == "background":
         app.extensions[PROCESSOR_KEY] = EventProcessor(app.extensions["recon.session_factory"])
 
@@ -133,15 +152,21 @@ def _verify_and_store(
     ok: Callable[[bool], Response],
     refuse: Callable[[int, str], Response],
 ) -> Response:
+    factory, actor = current_app.extensions["recon.session_factory"], f"gateway:{gateway}"
     try:
-        event = verify(_raw_body(limit))
+        raw = _raw_body(limit)
+        event = verify(raw)
     except RequestEntityTooLarge:
         log.warning("webhook %s refused: too_large", gateway)
         return refuse(413, "too_large")
     except WebhookRejected as exc:
         log.warning("webhook %s refused: %s event=%s", gateway, exc.reason, exc.event_id or "-")
+        if exc.reason == "foreign":  # names no account of ours: kept for a person, unprocessed
+            try:
+                store_foreign(factory, gateway, raw, actor=actor)
+            except Exception:
+                log.exception("webhook %s: a foreign delivery could not be kept", gateway)
         return refuse(exc.http_status, exc.reason)
-    factory, actor = current_app.extensions["recon.session_factory"], f"gateway:{gateway}"
     try:
         stored = store(factory, event, actor=actor)
     except Exception:

@@ -25,6 +25,7 @@ by design.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -45,7 +46,7 @@ from recon.models import GatewayEvent
 __all__ = [
     "MAX_ATTEMPTS", "NORMALIZERS", "Processed", "RetryReport", "Stored", "list_events",
     "process_event", "process_stored", "receive", "record_failure", "retry_pending", "store",
-    "store_event",
+    "store_event", "store_foreign",
 ]
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,26 @@ def store_event(session: Session, event: VerifiedEvent, *, actor: str) -> Stored
         session, GatewayEvent, _event_values(event), _EVENT_KEY, actor=actor,
         action="gateway_event.receive", after=_receive_audit(event),
     )
+    return Stored(new_id, new_id is not None)
+
+
+def store_foreign(
+    factory: sessionmaker[Session], gateway: str, raw: bytes, *, actor: str
+) -> Stored:
+    """Keep a delivery that names no configured account, status ``foreign``: for a person to
+    see, never processed (`retry_pending` takes only pending/failed).  It could not be verified
+    -- no keys are ours -- so nothing is derived from it; one row per distinct body."""
+    digest = hashlib.sha256(raw).hexdigest()
+    values = {
+        "gateway": gateway, "event_id": f"foreign:{digest}", "event_type": "foreign",
+        "status": "foreign", "attempts": 0, "exception": "foreign_account",
+        "body": json.dumps({"raw": raw.decode("utf-8", errors="replace")}, ensure_ascii=False),
+        "received_at": utcnow(),
+    }
+    with factory.begin() as session:
+        new_id = insert_ignore_audited(
+            session, GatewayEvent, values, _EVENT_KEY, actor=actor,
+            action="gateway_event.foreign", after={"gateway": gateway, "sha256": digest})
     return Stored(new_id, new_id is not None)
 
 

@@ -2,7 +2,12 @@
 
 from recon.models.audit import AuditEvent, AuditImmutableError
 from recon.models.customer import Customer, CustomerAlias
-from recon.models.gateway import SETTLED_CHARGE_STATUSES, GatewayEvent, GatewayTransaction
+from recon.models.gateway import (
+    SETTLED_CHARGE_STATUSES,
+    GatewayAccount,
+    GatewayEvent,
+    GatewayTransaction,
+)
 from recon.models.invoice import INVOICE_STATUSES, OPEN_INVOICE_STATUSES, Invoice
 from recon.models.match import (
     ACTIVE_STATUSES,
@@ -37,6 +42,7 @@ __all__ = [
     "BankAccount",
     "Customer",
     "CustomerAlias",
+    "GatewayAccount",
     "GatewayEvent",
     "GatewayTransaction",
     "Invoice",

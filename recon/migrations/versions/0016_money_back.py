@@ -1,5 +1,6 @@
-"""Money flowing back: an invoice's disputed flag (collections pause dunning on it) and the
-amount refunds/chargebacks reopened after payment (shown as "refunded after payment").
+"""Money flowing back and several merchant accounts (issue 19): an invoice's disputed flag
+(collections pause dunning on it) and the amount refunds/chargebacks reopened after payment;
+the gateway_account table; gateway_event status ``foreign`` (a delivery naming no account).
 
 Revision ID: 0016_money_back
 Revises: 0008_cause_and_tier
@@ -25,9 +26,35 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("refunded_minor", sa.BigInteger(), nullable=False,
                                       server_default="0"))
         batch_op.create_check_constraint("refunded_nonnegative", "refunded_minor >= 0")
+    op.create_table(
+        "gateway_account",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("gateway", sa.String(length=16), nullable=False),
+        sa.Column("account_id", sa.String(length=64), nullable=False),
+        sa.Column("label", sa.String(length=128), nullable=True),
+        sa.Column("credentials", sa.JSON(), nullable=False),
+        sa.Column("default_currency", sa.String(length=3), nullable=True),
+        sa.Column("payout_bank_account_id", sa.Integer(), nullable=True),
+        sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(),
+                  nullable=False),
+        sa.ForeignKeyConstraint(["payout_bank_account_id"], ["bank_account.id"],
+                                name=op.f("fk_gateway_account_payout_bank_account_id_bank_account")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_gateway_account")),
+        sa.UniqueConstraint("gateway", "account_id",
+                            name=op.f("uq_gateway_account_gateway_account_id")),
+    )
+    with op.batch_alter_table("gateway_event", schema=None) as batch_op:
+        batch_op.drop_constraint("status", type_="check")
+        batch_op.create_check_constraint(
+            "status", "status IN ('pending', 'processed', 'failed', 'foreign')")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("gateway_event", schema=None) as batch_op:
+        batch_op.drop_constraint("status", type_="check")
+        batch_op.create_check_constraint("status", "status IN ('pending', 'processed', 'failed')")
+    op.drop_table("gateway_account")
     with op.batch_alter_table("invoice", schema=None) as batch_op:
         batch_op.drop_constraint("refunded_nonnegative", type_="check")
         batch_op.drop_column("refunded_minor")
