@@ -120,3 +120,16 @@ def test_secrets_are_only_accepted_by_reference(session):
     assert row.id and routers.stripe is not None and routers.alipay is None
     body, header = g.sign_stripe(g.stripe_event("charge.succeeded", {"id": "ch_9"}))
     assert routers.stripe.verify(body, header).event_id == "evt_1"
+
+
+def test_cli_adds_and_lists_accounts_without_secret_values(cli):
+    ok = cli("gateways", "accounts", "add", "alipay", APP2, "--set", "public_key=file:/k.pem",
+             "--set", "seller_id=2088000000000002", "--currency", "cny")
+    assert ok.exit_code == 0 and f"added alipay account {APP2}" in ok.output
+    refused = cli("gateways", "accounts", "add", "wechatpay", MCH2, "--set", "apiv3_key=abc",
+                  "--set", "platform_public_key=file:/p.pem", "--set", "platform_serial=S")
+    assert refused.exit_code == 1 and "never the value" in refused.output
+    again = cli("gateways", "accounts", "add", "alipay", APP2, "--set", "public_key=file:/x")
+    assert again.exit_code == 1
+    listed = cli("gateways", "accounts", "list").output
+    assert APP2 in listed and "CNY" in listed and "public_key,seller_id" in listed
