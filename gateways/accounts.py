@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gateways.alipay import AlipayConfig, parse_form
+from gateways.alipay_cert import AlipayCertConfig
 from gateways.errors import WebhookRejected
 from gateways.model import VerifiedEvent
 from gateways.stripe import StripeWebhookConfig
@@ -23,9 +24,9 @@ from gateways.wechatpay import WechatPayConfig
 
 @dataclass(frozen=True)
 class AlipayAccounts:
-    """Alipay apps by ``app_id``."""
+    """Alipay apps by ``app_id``, each in public-key or certificate mode."""
 
-    apps: Mapping[str, AlipayConfig]
+    apps: Mapping[str, AlipayConfig | AlipayCertConfig]
     max_bytes: int = field(default=0)
 
     def __post_init__(self) -> None:

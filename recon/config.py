@@ -125,6 +125,8 @@ class GatewaySettings:
     alipay_app_id: str | None = None
     alipay_seller_id: str | None = None
     alipay_public_key: str | None = field(default=None, repr=False)
+    alipay_cert: str | None = None  # certificate mode: alipayCertPublicKey_RSA2.crt path
+    alipay_root_cert: str | None = None  # and alipayRootCert.crt path
     wechatpay_mchid: str | None = None
     wechatpay_apiv3_key: str | None = field(default=None, repr=False)
     wechatpay_platform_public_key: str | None = field(default=None, repr=False)
@@ -148,6 +150,8 @@ class GatewaySettings:
             alipay_app_id=env.get("ALIPAY_APP_ID") or None,
             alipay_seller_id=env.get("ALIPAY_SELLER_ID") or None,
             alipay_public_key=env.get("ALIPAY_PUBLIC_KEY") or None,
+            alipay_cert=env.get("ALIPAY_CERT_PATH") or None,
+            alipay_root_cert=env.get("ALIPAY_ROOT_CERT_PATH") or None,
             wechatpay_mchid=env.get("WECHATPAY_MCHID") or None,
             wechatpay_apiv3_key=env.get("WECHATPAY_APIV3_KEY") or None,
             wechatpay_platform_public_key=env.get("WECHATPAY_PLATFORM_PUBLIC_KEY") or None,

@@ -29,11 +29,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateways import VerifiedEvent, WebhookRejected
 from gateways.accounts import AlipayAccounts, StripeAccounts, WechatPayAccounts
-from gateways.alipay import AlipayConfig
 from gateways.paypal import PaypalConfig
 from gateways.paypal_api import LIVE, PaypalApiVerifier
-from gateways.stripe import StripeWebhookConfig
-from gateways.wechatpay import WechatPayConfig
 from recon.config import GatewaySettings
 from recon.gateway import accounts as gateway_accounts
 from recon.gateway.events import process_stored, store, store_foreign
@@ -65,28 +62,12 @@ def build_verifiers(
     """Verifiers from the settings and (with `factory`) the gateway_account table; a malformed
     key or an unresolvable secret reference fails here, at start-up, not per request."""
     if factory is None:
-        routers = _env_only(gs)
+        routers = gateway_accounts.verifiers(None, gs)
     else:
         with factory() as session:
             routers = gateway_accounts.verifiers(session, gs)
     return Verifiers(stripe=routers.stripe, alipay=routers.alipay, wechatpay=routers.wechatpay,
                      paypal=_paypal(gs))
-
-
-def _env_only(gs: GatewaySettings) -> gateway_accounts.Routers:
-    """The environment's default accounts alone (no database at hand)."""
-    stripe = StripeAccounts([StripeWebhookConfig(secrets=gs.stripe_webhook_secrets)]) if (
-        gs.stripe_webhook_secrets) else None
-    alipay = AlipayAccounts({gs.alipay_app_id: AlipayConfig(
-        app_id=gs.alipay_app_id, seller_id=gs.alipay_seller_id,
-        public_key=gs.alipay_public_key)}) if gs.alipay_app_id and gs.alipay_public_key else None
-    wechat = None
-    if gs.wechatpay_mchid and gs.wechatpay_apiv3_key and gs.wechatpay_platform_public_key:
-        wechat = WechatPayAccounts([WechatPayConfig(
-            mchid=gs.wechatpay_mchid, apiv3_key=gs.wechatpay_apiv3_key,
-            platform_keys={gs.wechatpay_platform_serial or "": gs.wechatpay_platform_public_key},
-        )])
-    return gateway_accounts.Routers(stripe=stripe, alipay=alipay, wechatpay=wechat)
 
 
 def _paypal(gs: GatewaySettings) -> PaypalConfig | PaypalApiVerifier | None:

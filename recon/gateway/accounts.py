@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from gateways.accounts import AlipayAccounts, StripeAccounts, WechatPayAccounts
 from gateways.alipay import AlipayConfig
+from gateways.alipay_cert import AlipayCertConfig
 from gateways.stripe import StripeWebhookConfig
 from gateways.wechatpay import WechatPayConfig
 from recon import audit
@@ -34,10 +35,10 @@ __all__ = ["FIELDS", "Routers", "add_account", "resolve", "verifiers"]
 # gateway -> {field: secret?}; the account id is the app id / mchid / webhook id / acct id
 FIELDS: Mapping[str, Mapping[str, bool]] = {
     "stripe": {"webhook_secret": True},
-    "alipay": {"public_key": False, "seller_id": False},
+    "alipay": {"public_key": False, "seller_id": False, "alipay_cert": False, "root_cert": False},
     "wechatpay": {"apiv3_key": True, "platform_public_key": False, "platform_serial": False},
 }
-REQUIRED = {"stripe": ("webhook_secret",), "alipay": ("public_key",),
+REQUIRED = {"stripe": ("webhook_secret",), "alipay": (),
             "wechatpay": ("apiv3_key", "platform_public_key", "platform_serial")}
 
 
@@ -70,6 +71,9 @@ def add_account(
     if unknown:
         raise InvariantError(f"{gateway} account: unknown field(s) {', '.join(unknown)}")
     missing = [f for f in REQUIRED[gateway] if not credentials.get(f)]
+    if gateway == "alipay" and not (credentials.get("public_key") or (
+            credentials.get("alipay_cert") and credentials.get("root_cert"))):
+        missing = ["public_key (or alipay_cert and root_cert)"]
     if missing:
         raise InvariantError(f"{gateway} account: missing {', '.join(missing)}")
     for name, value in credentials.items():
@@ -103,33 +107,43 @@ def _creds(account: GatewayAccount, env: Mapping[str, str] | None) -> dict[str, 
             for k, v in (account.credentials or {}).items()}
 
 
-def verifiers(session: Session, gs: GatewaySettings,
+def _alipay(app_id: str, c: Mapping[str, str]) -> AlipayConfig | AlipayCertConfig:
+    """Certificate mode (公钥证书) when both certificates are given, else public-key mode."""
+    seller = c.get("seller_id") or None
+    if c.get("alipay_cert") and c.get("root_cert"):
+        return AlipayCertConfig(app_id=app_id, alipay_cert=c["alipay_cert"],
+                                root_cert=c["root_cert"], seller_id=seller)
+    return AlipayConfig(app_id=app_id, seller_id=seller, public_key=c["public_key"])
+
+
+def verifiers(session: Session | None, gs: GatewaySettings,
               env: Mapping[str, str] | None = None) -> Routers:
-    """The environment's default account plus every active row, side by side."""
+    """The environment's default account plus (with a session) every active row."""
     stripe: list[StripeWebhookConfig] = []
     alipay: dict[str, AlipayConfig] = {}
     wechat: list[WechatPayConfig] = []
     if gs.stripe_webhook_secrets:
         stripe.append(StripeWebhookConfig(secrets=gs.stripe_webhook_secrets))
-    if gs.alipay_app_id and gs.alipay_public_key:
-        alipay[gs.alipay_app_id] = AlipayConfig(app_id=gs.alipay_app_id,
-                                                seller_id=gs.alipay_seller_id,
-                                                public_key=gs.alipay_public_key)
+    if gs.alipay_app_id and (gs.alipay_public_key or gs.alipay_cert):
+        alipay[gs.alipay_app_id] = _alipay(gs.alipay_app_id, {
+            "seller_id": gs.alipay_seller_id or "", "public_key": gs.alipay_public_key or "",
+            "alipay_cert": resolve(f"file:{gs.alipay_cert}", where="ALIPAY_CERT_PATH")
+            if gs.alipay_cert else "",
+            "root_cert": resolve(f"file:{gs.alipay_root_cert}", where="ALIPAY_ROOT_CERT_PATH")
+            if gs.alipay_root_cert else ""})
     if gs.wechatpay_mchid and gs.wechatpay_apiv3_key and gs.wechatpay_platform_public_key:
         wechat.append(WechatPayConfig(
             mchid=gs.wechatpay_mchid, apiv3_key=gs.wechatpay_apiv3_key,
             platform_keys={gs.wechatpay_platform_serial or "": gs.wechatpay_platform_public_key}))
-    rows = session.scalars(select(GatewayAccount).where(GatewayAccount.active.is_(True))
-                           .order_by(GatewayAccount.id))
+    rows = [] if session is None else session.scalars(
+        select(GatewayAccount).where(GatewayAccount.active.is_(True)).order_by(GatewayAccount.id))
     for row in rows:
         c = _creds(row, env)
         if row.gateway == "stripe":
             secrets = tuple(s.strip() for s in c["webhook_secret"].split(",") if s.strip())
             stripe.append(StripeWebhookConfig(secrets=secrets))
         elif row.gateway == "alipay":
-            alipay[row.account_id] = AlipayConfig(app_id=row.account_id,
-                                                  seller_id=c.get("seller_id") or None,
-                                                  public_key=c["public_key"])
+            alipay[row.account_id] = _alipay(row.account_id, c)
         elif row.gateway == "wechatpay":
             wechat.append(WechatPayConfig(mchid=row.account_id, apiv3_key=c["apiv3_key"],
                                           platform_keys={c["platform_serial"]:
