@@ -27,6 +27,7 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS: dict[str, str] = {
     "db": "recon.cli.db:db",
     "gateways": "recon.cli.gateways:gateways",
+    "inbox": "recon.cli.inbox:inbox",
     "invoices": "recon.cli.invoices:invoices",
     "match": "recon.cli.match:match",
     "matches": "recon.cli.matches:matches",

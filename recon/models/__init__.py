@@ -2,6 +2,7 @@
 
 from recon.models.audit import AuditEvent, AuditImmutableError
 from recon.models.customer import Customer, CustomerAlias
+from recon.models.fetched import FetchedFile
 from recon.models.gateway import (
     SETTLED_CHARGE_STATUSES,
     GatewayAccount,
@@ -42,6 +43,7 @@ __all__ = [
     "BankAccount",
     "Customer",
     "CustomerAlias",
+    "FetchedFile",
     "GatewayAccount",
     "GatewayEvent",
     "GatewayTransaction",

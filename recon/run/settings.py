@@ -65,6 +65,7 @@ class RunSettings:
     auto_threshold: Decimal | None = None
     suggest_threshold: Decimal | None = None
     fx_rules: tuple[FxRateRule, ...] = ()  # RECON_FX_RULES
+    sftp_sources: Path | None = None  # RECON_SFTP_SOURCES: fetched into the inbox first
 
     @classmethod
     def from_env(
@@ -87,6 +88,8 @@ class RunSettings:
             auto_threshold=app.auto_threshold,
             suggest_threshold=app.suggest_threshold,
             fx_rules=app.fx_rules,
+            sftp_sources=Path(env["RECON_SFTP_SOURCES"]) if env.get("RECON_SFTP_SOURCES")
+            else None,
         )
         return settings.with_(**overrides)
 

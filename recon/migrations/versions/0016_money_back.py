@@ -1,6 +1,7 @@
 """Money flowing back and several merchant accounts (issue 19): an invoice's disputed flag
 (collections pause dunning on it) and the amount refunds/chargebacks reopened after payment;
-the gateway_account table; gateway_event status ``foreign`` (a delivery naming no account).
+the gateway_account table; gateway_event status ``foreign`` (a delivery naming no account); the
+fetched_file table (SFTP downloads remembered).
 
 Revision ID: 0016_money_back
 Revises: 0008_cause_and_tier
@@ -48,9 +49,27 @@ def upgrade() -> None:
         batch_op.drop_constraint("status", type_="check")
         batch_op.create_check_constraint(
             "status", "status IN ('pending', 'processed', 'failed', 'foreign')")
+    op.create_table(
+        "fetched_file",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=64), nullable=False),
+        sa.Column("remote_name", sa.String(length=512), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("mtime", sa.BigInteger(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("local_name", sa.String(length=512), nullable=True),
+        sa.Column("fetched_at", sa.DateTime(timezone=True), server_default=sa.func.now(),
+                  nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fetched_file")),
+        sa.UniqueConstraint("source", "remote_name", "size", "mtime",
+                            name=op.f("uq_fetched_file_source_remote_name_size_mtime")),
+    )
+    op.create_index(op.f("ix_fetched_file_sha256"), "fetched_file", ["sha256"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_fetched_file_sha256"), table_name="fetched_file")
+    op.drop_table("fetched_file")
     with op.batch_alter_table("gateway_event", schema=None) as batch_op:
         batch_op.drop_constraint("status", type_="check")
         batch_op.create_check_constraint("status", "status IN ('pending', 'processed', 'failed')")
