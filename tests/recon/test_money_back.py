@@ -11,7 +11,14 @@ from sqlalchemy import select
 from gateways.stripe import verify
 from recon.allocation import reversals
 from recon.gateway import events as gateway_events
-from recon.models import Adjustment, AuditEvent, GatewayTransaction, Invoice, Match
+from recon.models import (
+    Adjustment,
+    AuditEvent,
+    GatewayEvent,
+    GatewayTransaction,
+    Invoice,
+    Match,
+)
 from tests.gateways.gw_signing import STRIPE_SECRET, sign_stripe, stripe_event
 from tests.recon.factories import make_invoice
 
@@ -128,3 +135,36 @@ def test_taking_less_back_restores_the_invoice(session_factory, session):
         assert (invoice.paid_minor, invoice.refunded_minor) == (paid, 10000 - paid)
         assert charge.allocated_minor == 10000
     session.commit()
+
+
+@pytest.mark.postgres
+def test_charge_refund_dispute_resolution_racing_on_postgresql(pg_engine):
+    """All four deliveries at once, several times each: one converged state, no deadlock."""
+    import threading
+
+    from recon.db import make_session_factory
+
+    factory = make_session_factory(pg_engine)
+    with factory.begin() as s:
+        make_invoice(s, "100.00", "USD", invoice_no="INV-90")
+    events = _events(90, "lost")
+    jobs = [(step, k) for step in events for k in range(3)]
+    barrier, errors = threading.Barrier(len(jobs)), []
+
+    def deliver(step: str, k: int) -> None:
+        try:
+            barrier.wait()
+            _send(factory, *events[step], f"evt_90_{step}_{k}")
+        except Exception as exc:  # pragma: no cover - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=deliver, args=job) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    with factory() as s:  # every delivery processed at once: the charge lock serialises them
+        statuses = s.scalars(select(GatewayEvent.status)).all()
+        assert statuses == ["processed"] * len(jobs)
+        assert _state(s, 90) == EXPECTED["lost"]
