@@ -51,9 +51,13 @@ def _gross(receipt: _Receipt) -> int:
 
 
 def _booked(session: Session, receipt: _Receipt, *, lock: bool = True) -> list[Adjustment]:
-    (column, value), = _fk(receipt).items()
-    query = (select(Adjustment).filter_by(**{column: value}, kind="refund", status="applied")
-             .where(Adjustment.reason.like(f"{REASON}%")).order_by(Adjustment.id))
+    ((column, value),) = _fk(receipt).items()
+    query = (
+        select(Adjustment)
+        .filter_by(**{column: value}, kind="refund", status="applied")
+        .where(Adjustment.reason.like(f"{REASON}%"))
+        .order_by(Adjustment.id)
+    )
     return list(session.scalars(query.with_for_update() if lock else query))
 
 
@@ -63,22 +67,35 @@ def taken_back(session: Session, receipt: _Receipt) -> int:
 
 
 def _matches(session: Session, receipt: _Receipt, statuses: tuple[str, ...]) -> list[Match]:
-    column = (Match.statement_line_id if isinstance(receipt, StatementLine)
-              else Match.gateway_txn_id)
-    return list(session.scalars(
-        select(Match).where(column == receipt.id, Match.status.in_(statuses))
-        .order_by(Match.id.desc()).with_for_update()))
+    column = Match.statement_line_id if isinstance(receipt, StatementLine) else Match.gateway_txn_id
+    return list(
+        session.scalars(
+            select(Match)
+            .where(column == receipt.id, Match.status.in_(statuses))
+            .order_by(Match.id.desc())
+            .with_for_update()
+        )
+    )
 
 
 def invoices_of(session: Session, receipt: _Receipt) -> list[Invoice]:
     """Invoices the receipt pays or paid before money was taken back (locked, by id)."""
     matches = _matches(session, receipt, (*ACTIVE_STATUSES, "undone"))
-    ids = sorted({a.invoice_id for m in matches for a in m.allocations
-                  if m.status in ACTIVE_STATUSES or m.close_reason == REASON})
+    ids = sorted(
+        {
+            a.invoice_id
+            for m in matches
+            for a in m.allocations
+            if m.status in ACTIVE_STATUSES or m.close_reason == REASON
+        }
+    )
     if not ids:
         return []
-    return list(session.scalars(
-        select(Invoice).where(Invoice.id.in_(ids)).order_by(Invoice.id).with_for_update()))
+    return list(
+        session.scalars(
+            select(Invoice).where(Invoice.id.in_(ids)).order_by(Invoice.id).with_for_update()
+        )
+    )
 
 
 def take_back(
@@ -95,14 +112,23 @@ def take_back(
         adjustments.reverse(session, adj, actor, reason)
     if target < current:
         _restore(session, receipt, current - target, actor=actor)
-    missing = target - (receipt.unapplied_minor if isinstance(receipt, GatewayTransaction)
-                        else receipt.amount_minor - receipt.allocated_minor)
+    missing = target - (
+        receipt.unapplied_minor
+        if isinstance(receipt, GatewayTransaction)
+        else receipt.amount_minor - receipt.allocated_minor
+    )
     if missing > 0:
         _reopen(session, receipt, missing, actor=actor)
     if target:
         adjustments.add_adjustment(
-            session, kind="refund", amount=from_minor(target, receipt.currency), actor=actor,
-            limit=Decimal(0), reason=reason, **_fk(receipt))
+            session,
+            kind="refund",
+            amount=from_minor(target, receipt.currency),
+            actor=actor,
+            limit=Decimal(0),
+            reason=reason,
+            **_fk(receipt),
+        )
     return True
 
 
@@ -123,14 +149,22 @@ def _reopen(session: Session, receipt: _Receipt, amount: int, *, actor: str) -> 
                 assert invoice is not None
                 invoice.refunded_minor += cut
             if minor - cut:
-                specs.append(allocations.AllocationSpec(invoice_id,
-                                                        from_minor(minor - cut, currency)))
+                specs.append(
+                    allocations.AllocationSpec(invoice_id, from_minor(minor - cut, currency))
+                )
         if specs:
             allocations.create_match(
-                session, receipt=receipt, status=status, actor=actor, kind=kind,
+                session,
+                receipt=receipt,
+                status=status,
+                actor=actor,
+                kind=kind,
                 allocations=list(reversed(specs)),
-                reasons=[*reasons, {"feature": "money_back", "level": "reopened",
-                                    "detail": REASON}])
+                reasons=[
+                    *reasons,
+                    {"feature": "money_back", "level": "reopened", "detail": REASON},
+                ],
+            )
 
 
 def _restore(session: Session, receipt: _Receipt, amount: int, *, actor: str) -> None:
@@ -145,18 +179,28 @@ def _restore(session: Session, receipt: _Receipt, amount: int, *, actor: str) ->
         specs.append(allocations.AllocationSpec(invoice.id, from_minor(give, invoice.currency)))
     if specs:
         allocations.create_match(
-            session, receipt=receipt, status="auto", actor=actor,
+            session,
+            receipt=receipt,
+            status="auto",
+            actor=actor,
             kind="receipt_invoice" if isinstance(receipt, StatementLine) else "gateway_invoice",
             allocations=specs,
-            reasons=[{"feature": "money_back", "level": "restored", "detail": REASON}])
+            reasons=[{"feature": "money_back", "level": "restored", "detail": REASON}],
+        )
 
 
 def set_disputed(session: Session, receipt: _Receipt, disputed: bool, *, actor: str) -> None:
     """Flag (or clear) the invoices the receipt paid as disputed; audited when it changes."""
     for invoice in invoices_of(session, receipt):
         if invoice.disputed != disputed:
-            audit.record(session, actor=actor, action="invoice.disputed", obj=invoice,
-                         before={"disputed": invoice.disputed}, after={"disputed": disputed})
+            audit.record(
+                session,
+                actor=actor,
+                action="invoice.disputed",
+                obj=invoice,
+                before={"disputed": invoice.disputed},
+                after={"disputed": disputed},
+            )
             invoice.disputed = disputed
 
 
@@ -167,11 +211,16 @@ def book_fee(
     if fee_minor <= 0:
         return None
     existing = session.scalars(
-        select(Adjustment).filter_by(gateway_txn_id=dispute.id, kind="bank_fee",
-                                     status="applied")).first()
+        select(Adjustment).filter_by(gateway_txn_id=dispute.id, kind="bank_fee", status="applied")
+    ).first()
     if existing is not None:
         return existing
     return adjustments.add_adjustment(
-        session, kind="bank_fee", amount=from_minor(fee_minor, dispute.currency), actor=actor,
-        limit=Decimal(0), gateway_txn_id=dispute.id,
-        reason=f"dispute fee: {dispute.gateway_id} lost")
+        session,
+        kind="bank_fee",
+        amount=from_minor(fee_minor, dispute.currency),
+        actor=actor,
+        limit=Decimal(0),
+        gateway_txn_id=dispute.id,
+        reason=f"dispute fee: {dispute.gateway_id} lost",
+    )

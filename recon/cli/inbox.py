@@ -22,24 +22,29 @@ def inbox() -> None:
 
 
 @inbox.command("fetch")
-@click.option("--sources", type=click.Path(dir_okay=False, path_type=Path),
-              help="SFTP sources JSON (default: RECON_SFTP_SOURCES)")
+@click.option(
+    "--sources",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SFTP sources JSON (default: RECON_SFTP_SOURCES)",
+)
 @pass_ctx
 def fetch_cmd(obj: CliContext, sources: Path | None) -> None:
     """Download files not fetched before (name, size, mtime and content remembered)."""
     from recon.inbox_fetch.sftp import fetch_all
     from recon.inbox_fetch.sources import SourceError, load_sources
 
-    path = sources or (Path(os.environ["RECON_SFTP_SOURCES"])
-                       if os.environ.get("RECON_SFTP_SOURCES") else None)
+    path = sources or (
+        Path(os.environ["RECON_SFTP_SOURCES"]) if os.environ.get("RECON_SFTP_SOURCES") else None
+    )
     if path is None:
         raise click.ClickException("no SFTP sources: give --sources or set RECON_SFTP_SOURCES")
     try:
         configured = load_sources(path)
     except SourceError as exc:
         raise click.ClickException(str(exc)) from None
-    reports, errors = fetch_all(obj.session_factory, configured, obj.settings.inbox_dir,
-                                actor=obj.actor)
+    reports, errors = fetch_all(
+        obj.session_factory, configured, obj.settings.inbox_dir, actor=obj.actor
+    )
     for report in reports:
         click.echo(report.summary())
     for error in errors:

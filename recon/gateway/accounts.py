@@ -38,8 +38,11 @@ FIELDS: Mapping[str, Mapping[str, bool]] = {
     "alipay": {"public_key": False, "seller_id": False, "alipay_cert": False, "root_cert": False},
     "wechatpay": {"apiv3_key": True, "platform_public_key": False, "platform_serial": False},
 }
-REQUIRED = {"stripe": ("webhook_secret",), "alipay": (),
-            "wechatpay": ("apiv3_key", "platform_public_key", "platform_serial")}
+REQUIRED = {
+    "stripe": ("webhook_secret",),
+    "alipay": (),
+    "wechatpay": ("apiv3_key", "platform_public_key", "platform_serial"),
+}
 
 
 def resolve(value: str, *, env: Mapping[str, str] | None = None, where: str) -> str:
@@ -59,8 +62,14 @@ def resolve(value: str, *, env: Mapping[str, str] | None = None, where: str) -> 
 
 
 def add_account(
-    session: Session, *, gateway: str, account_id: str, credentials: Mapping[str, str],
-    actor: str, label: str | None = None, default_currency: str | None = None,
+    session: Session,
+    *,
+    gateway: str,
+    account_id: str,
+    credentials: Mapping[str, str],
+    actor: str,
+    label: str | None = None,
+    default_currency: str | None = None,
     payout_bank_account_id: int | None = None,
 ) -> GatewayAccount:
     """Store one merchant account; secrets must be ``env:``/``file:`` references."""
@@ -71,24 +80,37 @@ def add_account(
     if unknown:
         raise InvariantError(f"{gateway} account: unknown field(s) {', '.join(unknown)}")
     missing = [f for f in REQUIRED[gateway] if not credentials.get(f)]
-    if gateway == "alipay" and not (credentials.get("public_key") or (
-            credentials.get("alipay_cert") and credentials.get("root_cert"))):
+    if gateway == "alipay" and not (
+        credentials.get("public_key")
+        or (credentials.get("alipay_cert") and credentials.get("root_cert"))
+    ):
         missing = ["public_key (or alipay_cert and root_cert)"]
     if missing:
         raise InvariantError(f"{gateway} account: missing {', '.join(missing)}")
     for name, value in credentials.items():
         if fields[name] and not value.startswith(("env:", "file:")):
-            raise InvariantError(f"{gateway} account: {name} is a secret; give env:NAME or "
-                                 "file:/path, never the value")
-    account = GatewayAccount(gateway=gateway, account_id=account_id.strip(), label=label,
-                             credentials=dict(credentials), active=True,
-                             default_currency=default_currency.upper() if default_currency
-                             else None, payout_bank_account_id=payout_bank_account_id)
+            raise InvariantError(
+                f"{gateway} account: {name} is a secret; give env:NAME or "
+                "file:/path, never the value"
+            )
+    account = GatewayAccount(
+        gateway=gateway,
+        account_id=account_id.strip(),
+        label=label,
+        credentials=dict(credentials),
+        active=True,
+        default_currency=default_currency.upper() if default_currency else None,
+        payout_bank_account_id=payout_bank_account_id,
+    )
     session.add(account)
     session.flush()
-    audit.record(session, actor=actor, action="gateway_account.add", obj=account,
-                 after={"gateway": gateway, "account_id": account.account_id,
-                        "fields": sorted(credentials)})
+    audit.record(
+        session,
+        actor=actor,
+        action="gateway_account.add",
+        obj=account,
+        after={"gateway": gateway, "account_id": account.account_id, "fields": sorted(credentials)},
+    )
     return account
 
 
@@ -103,21 +125,25 @@ class Routers:
 
 def _creds(account: GatewayAccount, env: Mapping[str, str] | None) -> dict[str, Any]:
     where = f"{account.gateway} account {account.account_id}"
-    return {k: resolve(str(v), env=env, where=f"{where} {k}")
-            for k, v in (account.credentials or {}).items()}
+    return {
+        k: resolve(str(v), env=env, where=f"{where} {k}")
+        for k, v in (account.credentials or {}).items()
+    }
 
 
 def _alipay(app_id: str, c: Mapping[str, str]) -> AlipayConfig | AlipayCertConfig:
     """Certificate mode (公钥证书) when both certificates are given, else public-key mode."""
     seller = c.get("seller_id") or None
     if c.get("alipay_cert") and c.get("root_cert"):
-        return AlipayCertConfig(app_id=app_id, alipay_cert=c["alipay_cert"],
-                                root_cert=c["root_cert"], seller_id=seller)
+        return AlipayCertConfig(
+            app_id=app_id, alipay_cert=c["alipay_cert"], root_cert=c["root_cert"], seller_id=seller
+        )
     return AlipayConfig(app_id=app_id, seller_id=seller, public_key=c["public_key"])
 
 
-def verifiers(session: Session | None, gs: GatewaySettings,
-              env: Mapping[str, str] | None = None) -> Routers:
+def verifiers(
+    session: Session | None, gs: GatewaySettings, env: Mapping[str, str] | None = None
+) -> Routers:
     """The environment's default account plus (with a session) every active row."""
     stripe: list[StripeWebhookConfig] = []
     alipay: dict[str, AlipayConfig] = {}
@@ -125,18 +151,38 @@ def verifiers(session: Session | None, gs: GatewaySettings,
     if gs.stripe_webhook_secrets:
         stripe.append(StripeWebhookConfig(secrets=gs.stripe_webhook_secrets))
     if gs.alipay_app_id and (gs.alipay_public_key or gs.alipay_cert):
-        alipay[gs.alipay_app_id] = _alipay(gs.alipay_app_id, {
-            "seller_id": gs.alipay_seller_id or "", "public_key": gs.alipay_public_key or "",
-            "alipay_cert": resolve(f"file:{gs.alipay_cert}", where="ALIPAY_CERT_PATH")
-            if gs.alipay_cert else "",
-            "root_cert": resolve(f"file:{gs.alipay_root_cert}", where="ALIPAY_ROOT_CERT_PATH")
-            if gs.alipay_root_cert else ""})
+        alipay[gs.alipay_app_id] = _alipay(
+            gs.alipay_app_id,
+            {
+                "seller_id": gs.alipay_seller_id or "",
+                "public_key": gs.alipay_public_key or "",
+                "alipay_cert": resolve(f"file:{gs.alipay_cert}", where="ALIPAY_CERT_PATH")
+                if gs.alipay_cert
+                else "",
+                "root_cert": resolve(f"file:{gs.alipay_root_cert}", where="ALIPAY_ROOT_CERT_PATH")
+                if gs.alipay_root_cert
+                else "",
+            },
+        )
     if gs.wechatpay_mchid and gs.wechatpay_apiv3_key and gs.wechatpay_platform_public_key:
-        wechat.append(WechatPayConfig(
-            mchid=gs.wechatpay_mchid, apiv3_key=gs.wechatpay_apiv3_key,
-            platform_keys={gs.wechatpay_platform_serial or "": gs.wechatpay_platform_public_key}))
-    rows = [] if session is None else session.scalars(
-        select(GatewayAccount).where(GatewayAccount.active.is_(True)).order_by(GatewayAccount.id))
+        wechat.append(
+            WechatPayConfig(
+                mchid=gs.wechatpay_mchid,
+                apiv3_key=gs.wechatpay_apiv3_key,
+                platform_keys={
+                    gs.wechatpay_platform_serial or "": gs.wechatpay_platform_public_key
+                },
+            )
+        )
+    rows = (
+        []
+        if session is None
+        else session.scalars(
+            select(GatewayAccount)
+            .where(GatewayAccount.active.is_(True))
+            .order_by(GatewayAccount.id)
+        )
+    )
     for row in rows:
         c = _creds(row, env)
         if row.gateway == "stripe":
@@ -145,9 +191,15 @@ def verifiers(session: Session | None, gs: GatewaySettings,
         elif row.gateway == "alipay":
             alipay[row.account_id] = _alipay(row.account_id, c)
         elif row.gateway == "wechatpay":
-            wechat.append(WechatPayConfig(mchid=row.account_id, apiv3_key=c["apiv3_key"],
-                                          platform_keys={c["platform_serial"]:
-                                                         c["platform_public_key"]}))
-    return Routers(stripe=StripeAccounts(stripe) if stripe else None,
-                   alipay=AlipayAccounts(alipay) if alipay else None,
-                   wechatpay=WechatPayAccounts(wechat) if wechat else None)
+            wechat.append(
+                WechatPayConfig(
+                    mchid=row.account_id,
+                    apiv3_key=c["apiv3_key"],
+                    platform_keys={c["platform_serial"]: c["platform_public_key"]},
+                )
+            )
+    return Routers(
+        stripe=StripeAccounts(stripe) if stripe else None,
+        alipay=AlipayAccounts(alipay) if alipay else None,
+        wechatpay=WechatPayAccounts(wechat) if wechat else None,
+    )

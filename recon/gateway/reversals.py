@@ -38,9 +38,14 @@ def _charge_of(session: Session, row: Txn) -> Txn | None:
     if row.kind not in ("refund", "dispute") or not row.related_id:
         return None
     return session.scalars(
-        select(Txn).where(Txn.gateway == row.gateway, Txn.kind == "charge",
-                          (Txn.gateway_id == row.related_id) | (Txn.related_id == row.related_id))
-        .order_by(Txn.id).with_for_update()
+        select(Txn)
+        .where(
+            Txn.gateway == row.gateway,
+            Txn.kind == "charge",
+            (Txn.gateway_id == row.related_id) | (Txn.related_id == row.related_id),
+        )
+        .order_by(Txn.id)
+        .with_for_update()
     ).first()
 
 
@@ -51,9 +56,15 @@ def reconcile(session: Session, row: Txn, *, actor: str) -> None:
         return
     keys = sorted({charge.gateway_id, *([charge.related_id] if charge.related_id else [])})
     related = session.scalars(
-        select(Txn).where(Txn.gateway == charge.gateway, Txn.kind.in_(("refund", "dispute")),
-                          Txn.related_id.in_(keys), Txn.currency == charge.currency)
-        .order_by(Txn.id)).all()
+        select(Txn)
+        .where(
+            Txn.gateway == charge.gateway,
+            Txn.kind.in_(("refund", "dispute")),
+            Txn.related_id.in_(keys),
+            Txn.currency == charge.currency,
+        )
+        .order_by(Txn.id)
+    ).all()
     refunds = [t for t in related if t.kind == "refund" and t.status in COUNTED_REFUNDS]
     disputes = [t for t in related if t.kind == "dispute"]
     taken = sum(-t.gross_minor for t in refunds)
@@ -64,7 +75,8 @@ def reconcile(session: Session, row: Txn, *, actor: str) -> None:
         sources += [t.gateway_id for t in lost]
     reversals.take_back(session, charge, taken, actor=actor, detail=", ".join(sources))
     reversals.set_disputed(
-        session, charge, any(t.status not in CLOSED_DISPUTE for t in disputes), actor=actor)
+        session, charge, any(t.status not in CLOSED_DISPUTE for t in disputes), actor=actor
+    )
     for dispute in disputes:
         if dispute.status in LOST:
             reversals.book_fee(session, dispute, dispute.fee_minor, actor=actor)

@@ -49,17 +49,21 @@ class FetchReport:
     duplicates: int = 0
 
     def summary(self) -> str:
-        return (f"{self.source}: {len(self.fetched)} fetched, {self.skipped} already fetched, "
-                f"{self.duplicates} duplicate content")
+        return (
+            f"{self.source}: {len(self.fetched)} fetched, {self.skipped} already fetched, "
+            f"{self.duplicates} duplicate content"
+        )
 
 
 def _check_host_key(transport: paramiko.Transport, source: SftpSource) -> None:
     kind, blob = source.host_key.split()[:2]
     key = transport.get_remote_server_key()
     if key.get_name() != kind or key.asbytes() != base64.b64decode(blob):
-        raise HostKeyMismatch(f"{source.name}: host key of {source.host}:{source.port} is not "
-                              f"the pinned one (got {key.get_name()} "
-                              f"{key.fingerprint})")
+        raise HostKeyMismatch(
+            f"{source.name}: host key of {source.host}:{source.port} is not "
+            f"the pinned one (got {key.get_name()} "
+            f"{key.fingerprint})"
+        )
 
 
 def _connect(source: SftpSource) -> tuple[paramiko.Transport, paramiko.SFTPClient]:
@@ -79,8 +83,14 @@ def _connect(source: SftpSource) -> tuple[paramiko.Transport, paramiko.SFTPClien
 
 
 def _known(session: Session, source: str, name: str, size: int, mtime: int) -> bool:
-    return session.scalar(select(FetchedFile.id).filter_by(
-        source=source, remote_name=name, size=size, mtime=mtime)) is not None
+    return (
+        session.scalar(
+            select(FetchedFile.id).filter_by(
+                source=source, remote_name=name, size=size, mtime=mtime
+            )
+        )
+        is not None
+    )
 
 
 def _target(inbox: Path, name: str) -> Path:
@@ -101,7 +111,8 @@ def fetch(
     try:
         for entry in sorted(sftp.listdir_attr(source.folder), key=lambda e: e.filename):
             if not stat.S_ISREG(entry.st_mode or 0) or not fnmatch.fnmatch(
-                    entry.filename, source.pattern):
+                entry.filename, source.pattern
+            ):
                 continue
             size, mtime = int(entry.st_size or 0), int(entry.st_mtime or 0)
             with factory() as session:
@@ -115,8 +126,17 @@ def fetch(
     return report
 
 
-def _one(factory: sessionmaker[Session], sftp: paramiko.SFTPClient, source: SftpSource,
-         inbox: Path, name: str, size: int, mtime: int, report: FetchReport, actor: str) -> None:
+def _one(
+    factory: sessionmaker[Session],
+    sftp: paramiko.SFTPClient,
+    source: SftpSource,
+    inbox: Path,
+    name: str,
+    size: int,
+    mtime: int,
+    report: FetchReport,
+    actor: str,
+) -> None:
     remote = f"{source.folder.rstrip('/')}/{name}"
     handle, temp = tempfile.mkstemp(prefix=".fetch-", dir=inbox)
     os.close(handle)
@@ -124,18 +144,37 @@ def _one(factory: sessionmaker[Session], sftp: paramiko.SFTPClient, source: Sftp
         sftp.get(remote, temp)
         digest = hashlib.sha256(Path(temp).read_bytes()).hexdigest()
         with factory.begin() as session:
-            seen = session.scalar(select(FetchedFile.id).filter_by(source=source.name,
-                                                                   sha256=digest))
+            seen = session.scalar(
+                select(FetchedFile.id).filter_by(source=source.name, sha256=digest)
+            )
             target = None if seen else _target(inbox, name)
-            row = insert_ignore_returning(session, FetchedFile, {
-                "source": source.name, "remote_name": name, "size": size, "mtime": mtime,
-                "sha256": digest, "local_name": target.name if target else None},
-                ("source", "remote_name", "size", "mtime"))
+            row = insert_ignore_returning(
+                session,
+                FetchedFile,
+                {
+                    "source": source.name,
+                    "remote_name": name,
+                    "size": size,
+                    "mtime": mtime,
+                    "sha256": digest,
+                    "local_name": target.name if target else None,
+                },
+                ("source", "remote_name", "size", "mtime"),
+            )
             if row is None:  # another fetch recorded it meanwhile
                 return
-            audit.record(session, actor=actor, action="inbox.fetch", obj=row,
-                         after={"source": source.name, "remote": name, "sha256": digest,
-                                "duplicate": bool(seen)})
+            audit.record(
+                session,
+                actor=actor,
+                action="inbox.fetch",
+                obj=row,
+                after={
+                    "source": source.name,
+                    "remote": name,
+                    "sha256": digest,
+                    "duplicate": bool(seen),
+                },
+            )
             if target is not None:
                 os.replace(temp, target)  # atomic: the inbox never holds half a file
                 report.fetched.append(target.name)

@@ -53,10 +53,17 @@ def _source(entry: object, n: int) -> SftpSource:
         port = int(entry.get("port") or 22)
     except (TypeError, ValueError):
         raise SourceError(f"source {name}: port is not a number") from None
-    return SftpSource(name=name, host=entry["host"], user=entry["user"],
-                      key_file=Path(entry["key_file"]), host_key=entry["host_key"].strip(),
-                      folder=str(entry.get("folder") or "."),
-                      pattern=str(entry.get("pattern") or "*"), port=port, after=after)
+    return SftpSource(
+        name=name,
+        host=entry["host"],
+        user=entry["user"],
+        key_file=Path(entry["key_file"]),
+        host_key=entry["host_key"].strip(),
+        folder=str(entry.get("folder") or "."),
+        pattern=str(entry.get("pattern") or "*"),
+        port=port,
+        after=after,
+    )
 
 
 def load_sources(path: Path) -> list[SftpSource]:

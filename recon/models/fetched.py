@@ -27,5 +27,3 @@ class FetchedFile(Base):
 
     def __repr__(self) -> str:
         return f"FetchedFile({self.source}:{self.remote_name})"
-
-
