@@ -100,13 +100,14 @@ def invoices_of(session: Session, receipt: _Receipt) -> list[Invoice]:
 
 def take_back(
     session: Session, receipt: _Receipt, target_minor: int, *, actor: str, detail: str = ""
-) -> bool:
-    """Make exactly ``target_minor`` of the receipt count as returned; ``True`` if it moved."""
+) -> int:
+    """Make exactly ``target_minor`` of the receipt count as returned; returns how much of the
+    invoices it paid this call reopened (minor units, 0 when nothing was paid or moved)."""
     target = max(0, min(target_minor, _gross(receipt)))
     booked = _booked(session, receipt)
     current = sum(a.amount_minor for a in booked)
     if target == current:
-        return False
+        return 0
     reason = f"{REASON}: {detail}" if detail else REASON
     for adj in booked:  # start from nothing taken back, then book the new target once
         adjustments.reverse(session, adj, actor, reason)
@@ -117,8 +118,7 @@ def take_back(
         if isinstance(receipt, GatewayTransaction)
         else receipt.amount_minor - receipt.allocated_minor
     )
-    if missing > 0:
-        _reopen(session, receipt, missing, actor=actor)
+    reopened = _reopen(session, receipt, missing, actor=actor) if missing > 0 else 0
     if target:
         adjustments.add_adjustment(
             session,
@@ -129,14 +129,16 @@ def take_back(
             reason=reason,
             **_fk(receipt),
         )
-    return True
+    return reopened
 
 
-def _reopen(session: Session, receipt: _Receipt, amount: int, *, actor: str) -> None:
-    """Undo the receipt's confirmed matches (newest first) and re-create them ``amount`` less."""
+def _reopen(session: Session, receipt: _Receipt, amount: int, *, actor: str) -> int:
+    """Undo the receipt's confirmed matches (newest first) and re-create them ``amount`` less;
+    returns the amount the invoices reopened by."""
+    wanted = amount
     for match in _matches(session, receipt, ACTIVE_STATUSES):
         if amount <= 0:
-            return
+            break
         kept = [(a.invoice_id, a.amount_minor, a.currency) for a in match.allocations]
         status, kind, reasons = match.status, match.kind, list(match.reasons or [])
         allocations.undo_match(session, match.id, actor=actor, reason=REASON)
@@ -165,6 +167,7 @@ def _reopen(session: Session, receipt: _Receipt, amount: int, *, actor: str) -> 
                     {"feature": "money_back", "level": "reopened", "detail": REASON},
                 ],
             )
+    return wanted - max(amount, 0)
 
 
 def _restore(session: Session, receipt: _Receipt, amount: int, *, actor: str) -> None:

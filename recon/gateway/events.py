@@ -165,7 +165,7 @@ def process_event(session: Session, event_row_id: int, *, actor: str) -> Process
         stored = gateway_txns.upsert(session, txn, source="webhook", actor=actor,
                                      event_id=row.id)
         code = gateway_txns.settle(session, stored.row, actor=actor)
-        gateway_reversals.reconcile(session, stored.row, actor=actor)
+        code = gateway_reversals.reconcile(session, stored.row, actor=actor) or code
         if code:
             exceptions.append(code)
     before = {"status": row.status, "attempts": row.attempts}

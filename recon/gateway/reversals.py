@@ -24,8 +24,9 @@ from recon.allocation import reversals
 from recon.models import SETTLED_CHARGE_STATUSES
 from recon.models import GatewayTransaction as Txn
 
-__all__ = ["CLOSED_DISPUTE", "DISPUTE_WITHDRAWS", "LOST", "reconcile"]
+__all__ = ["CLOSED_DISPUTE", "DISPUTE_WITHDRAWS", "LOST", "REOPENED", "reconcile"]
 
+REOPENED = "refunded_after_payment"  # exception code of an event that reopened an invoice
 COUNTED_REFUNDS = ("succeeded", "pending", "finished")
 LOST = ("lost",)
 CLOSED_DISPUTE = ("won", "lost", "prevented", "warning_closed", "closed", "canceled")
@@ -49,11 +50,13 @@ def _charge_of(session: Session, row: Txn) -> Txn | None:
     ).first()
 
 
-def reconcile(session: Session, row: Txn, *, actor: str) -> None:
-    """Converge the charge that `row` belongs to on what its records now say."""
+def reconcile(session: Session, row: Txn, *, actor: str) -> str | None:
+    """Converge the charge that `row` belongs to on what its records now say; returns
+    ``refunded_after_payment`` when this reopened an invoice (the event is flagged for a
+    person), else ``None``."""
     charge = _charge_of(session, row)
     if charge is None or charge.status not in SETTLED_CHARGE_STATUSES:
-        return
+        return None
     keys = sorted({charge.gateway_id, *([charge.related_id] if charge.related_id else [])})
     related = session.scalars(
         select(Txn)
@@ -73,10 +76,11 @@ def reconcile(session: Session, row: Txn, *, actor: str) -> None:
         lost = [t for t in disputes if t.status in LOST]
         taken += sum(-t.gross_minor for t in lost)
         sources += [t.gateway_id for t in lost]
-    reversals.take_back(session, charge, taken, actor=actor, detail=", ".join(sources))
+    reopened = reversals.take_back(session, charge, taken, actor=actor, detail=", ".join(sources))
     reversals.set_disputed(
         session, charge, any(t.status not in CLOSED_DISPUTE for t in disputes), actor=actor
     )
     for dispute in disputes:
         if dispute.status in LOST:
             reversals.book_fee(session, dispute, dispute.fee_minor, actor=actor)
+    return REOPENED if reopened else None

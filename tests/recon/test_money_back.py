@@ -93,6 +93,8 @@ def test_refund_after_payment_reopens_through_the_allocation_service(session_fac
     assert _state(session, 1)[:4] == (7500, 2500, "partial", False)
     undone = session.scalars(select(Match).filter_by(status="undone")).one()
     assert undone.close_reason == reversals.REASON  # visible why the invoice reopened
+    flagged = session.scalars(select(GatewayEvent).filter_by(event_id="e2")).one()
+    assert flagged.exception == "refunded_after_payment"  # the event needs a person
     actions = set(session.scalars(select(AuditEvent.action)))
     assert {"match.undo", "adjustment.apply", "match.auto"} <= actions
     _send(session_factory, "charge.refunded", dict(events["refund"][1], amount_refunded=2500),
