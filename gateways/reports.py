@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gateways import alipay_bill, personal, stripe_reports, wechat_bill
+from gateways import alipay_bill, paypal_report, personal, stripe_reports, wechat_bill
 from gateways.errors import UnknownReport
 from gateways.tabular import SettlementReport, decode
 
@@ -20,6 +20,7 @@ Parser = Callable[[str, bytes], SettlementReport]
 # (column names that must all appear in the first 8 KiB, parser); first match wins.
 SIGNATURES: tuple[tuple[tuple[str, ...], Parser], ...] = (
     (("balance_transaction_id", "reporting_category"), stripe_reports.parse),
+    (("Transaction Event Code", "Gross Transaction Amount"), paypal_report.parse),
     (("微信订单号", "商户订单号"), wechat_bill.parse),
     (("支付宝交易号", "业务类型"), alipay_bill.parse),
     (("账务流水号", "业务流水号"), alipay_bill.parse),

@@ -18,7 +18,7 @@ __all__ = ["AppSettings", "ConfigError", "FxRateRule", "GatewaySettings", "defau
 
 WebhookProcessing = Literal["background", "inline", "process"]
 
-_GATEWAY_PREFIXES = ("STRIPE_", "ALIPAY_", "WECHATPAY_")
+_GATEWAY_PREFIXES = ("STRIPE_", "ALIPAY_", "WECHATPAY_", "PAYPAL_")
 
 
 class ConfigError(RuntimeError):
@@ -114,7 +114,8 @@ def _webhook_processing(env: Mapping[str, str]) -> WebhookProcessing:
 
 @dataclass(frozen=True)
 class GatewaySettings:
-    """Gateway credentials from ``STRIPE_*``, ``ALIPAY_*``, ``WECHATPAY_*`` (secrets hidden).
+    """Gateway credentials from ``STRIPE_*``, ``ALIPAY_*``, ``WECHATPAY_*``, ``PAYPAL_*``
+    (secrets hidden).
 
     A gateway whose variables are absent is simply not configured: its webhook answers 404.
     """
@@ -124,10 +125,19 @@ class GatewaySettings:
     alipay_app_id: str | None = None
     alipay_seller_id: str | None = None
     alipay_public_key: str | None = field(default=None, repr=False)
+    alipay_cert: str | None = None  # certificate mode: alipayCertPublicKey_RSA2.crt path
+    alipay_root_cert: str | None = None  # and alipayRootCert.crt path
     wechatpay_mchid: str | None = None
     wechatpay_apiv3_key: str | None = field(default=None, repr=False)
     wechatpay_platform_public_key: str | None = field(default=None, repr=False)
     wechatpay_platform_serial: str | None = None
+    # PayPal (issue 19): offline verification needs only the webhook id; ``PAYPAL_VERIFY=api``
+    # asks PayPal's verify-webhook-signature API with the REST client id and secret instead.
+    paypal_webhook_id: str | None = None
+    paypal_verify: str = "offline"
+    paypal_api_base: str | None = None
+    paypal_client_id: str | None = None
+    paypal_client_secret: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> GatewaySettings:
@@ -140,10 +150,17 @@ class GatewaySettings:
             alipay_app_id=env.get("ALIPAY_APP_ID") or None,
             alipay_seller_id=env.get("ALIPAY_SELLER_ID") or None,
             alipay_public_key=env.get("ALIPAY_PUBLIC_KEY") or None,
+            alipay_cert=env.get("ALIPAY_CERT_PATH") or None,
+            alipay_root_cert=env.get("ALIPAY_ROOT_CERT_PATH") or None,
             wechatpay_mchid=env.get("WECHATPAY_MCHID") or None,
             wechatpay_apiv3_key=env.get("WECHATPAY_APIV3_KEY") or None,
             wechatpay_platform_public_key=env.get("WECHATPAY_PLATFORM_PUBLIC_KEY") or None,
             wechatpay_platform_serial=env.get("WECHATPAY_PLATFORM_SERIAL") or None,
+            paypal_webhook_id=env.get("PAYPAL_WEBHOOK_ID") or None,
+            paypal_verify=(env.get("PAYPAL_VERIFY") or "offline").strip().lower(),
+            paypal_api_base=env.get("PAYPAL_API_BASE") or None,
+            paypal_client_id=env.get("PAYPAL_CLIENT_ID") or None,
+            paypal_client_secret=env.get("PAYPAL_CLIENT_SECRET") or None,
         )
 
 

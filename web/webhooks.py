@@ -1,4 +1,4 @@
-"""Gateway webhook endpoints: ``POST /webhooks/stripe|alipay|wechatpay`` (web edge, thin).
+"""Gateway webhook endpoints: ``POST /webhooks/stripe|alipay|wechatpay|paypal`` (web edge, thin).
 
 Each view reads the raw body (never ``request.form``/``request.json``, which would re-decode it),
 verifies it with `gateways`, stores it with `recon.gateway.events.store` -- one committed
@@ -7,8 +7,8 @@ done.  Processing runs in a transaction of its own: by default
 (``RECON_WEBHOOK_PROCESSING=background``) on the worker's
 `recon.runtime.event_worker.EventProcessor` thread, after the answer; with ``inline`` before
 it; with ``process`` in a separate, lower-priority process (`recon.runtime.event_process`,
-``recon gateways worker``) that takes the stored rows.  Answers: Stripe 200 JSON, WeChat Pay
-204, Alipay exactly ``success`` (only after the row is durably stored, else ``fail``).  A
+``recon gateways worker``) that takes the stored rows.  Answers: Stripe and PayPal 200 JSON,
+WeChat Pay 204, Alipay exactly ``success`` (only after the row is durably stored, else ``fail``).  A
 delivery that fails verification is refused and not stored: 400 (``fail`` for Alipay), 413
 above the size limit.  Duplicates are answered as success.  The blueprint is CSRF-exempt
 (listed in ``web.CSRF_EXEMPT``) and needs no login: the signature is the authentication.  Log
@@ -28,11 +28,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateways import VerifiedEvent, WebhookRejected
-from gateways.alipay import AlipayConfig
-from gateways.stripe import StripeWebhookConfig
-from gateways.wechatpay import WechatPayConfig
+from gateways.accounts import AlipayAccounts, StripeAccounts, WechatPayAccounts
+from gateways.paypal import PaypalConfig
+from gateways.paypal_api import LIVE, PaypalApiVerifier
 from recon.config import GatewaySettings
-from recon.gateway.events import process_stored, store
+from recon.gateway import accounts as gateway_accounts
+from recon.gateway.events import process_stored, store, store_foreign
 from recon.runtime.event_worker import EventProcessor
 
 __all__ = ["PROCESSOR_KEY", "Verifiers", "bp", "build_verifiers", "processor"]
@@ -45,27 +46,41 @@ PROCESSOR_KEY = "recon.event_processor"
 
 @dataclass(frozen=True)
 class Verifiers:
-    """The configured verifiers; ``None`` for a gateway without credentials (404)."""
+    """The configured verifiers; ``None`` for a gateway without credentials (404).  Stripe,
+    Alipay and WeChat Pay route to the merchant account a delivery names
+    (`recon.gateway.accounts`)."""
 
-    stripe: StripeWebhookConfig | None = None
-    alipay: AlipayConfig | None = None
-    wechatpay: WechatPayConfig | None = None
+    stripe: StripeAccounts | None = None
+    alipay: AlipayAccounts | None = None
+    wechatpay: WechatPayAccounts | None = None
+    paypal: PaypalConfig | PaypalApiVerifier | None = None
 
 
-def build_verifiers(gs: GatewaySettings) -> Verifiers:
-    """Verifiers from the settings; a malformed key fails here, at start-up, not per request."""
-    stripe = StripeWebhookConfig(secrets=gs.stripe_webhook_secrets) if (
-        gs.stripe_webhook_secrets) else None
-    alipay = AlipayConfig(app_id=gs.alipay_app_id, seller_id=gs.alipay_seller_id,
-                          public_key=gs.alipay_public_key) if (
-        gs.alipay_app_id and gs.alipay_public_key) else None
-    wechat = None
-    if gs.wechatpay_mchid and gs.wechatpay_apiv3_key and gs.wechatpay_platform_public_key:
-        wechat = WechatPayConfig(
-            mchid=gs.wechatpay_mchid, apiv3_key=gs.wechatpay_apiv3_key,
-            platform_keys={gs.wechatpay_platform_serial or "": gs.wechatpay_platform_public_key},
-        )
-    return Verifiers(stripe=stripe, alipay=alipay, wechatpay=wechat)
+def build_verifiers(
+    gs: GatewaySettings, factory: sessionmaker[Session] | None = None
+) -> Verifiers:
+    """Verifiers from the settings and (with `factory`) the gateway_account table; a malformed
+    key or an unresolvable secret reference fails here, at start-up, not per request."""
+    if factory is None:
+        routers = gateway_accounts.verifiers(None, gs)
+    else:
+        with factory() as session:
+            routers = gateway_accounts.verifiers(session, gs)
+    return Verifiers(stripe=routers.stripe, alipay=routers.alipay, wechatpay=routers.wechatpay,
+                     paypal=_paypal(gs))
+
+
+def _paypal(gs: GatewaySettings) -> PaypalConfig | PaypalApiVerifier | None:
+    """Offline verification by default; ``PAYPAL_VERIFY=api`` asks PayPal's API instead."""
+    if not gs.paypal_webhook_id:
+        return None
+    if gs.paypal_verify != "api":
+        return PaypalConfig(webhook_id=gs.paypal_webhook_id)
+    if not (gs.paypal_client_id and gs.paypal_client_secret):
+        raise ValueError("PAYPAL_VERIFY=api needs PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET")
+    return PaypalApiVerifier(webhook_id=gs.paypal_webhook_id, client_id=gs.paypal_client_id,
+                             client_secret=gs.paypal_client_secret,
+                             base_url=gs.paypal_api_base or LIVE)
 
 
 @bp.record_once
@@ -73,7 +88,8 @@ def _setup(state: BlueprintSetupState) -> None:
     app: Flask = state.app
     settings = app.extensions["recon.settings"]
     if _KEY not in app.extensions:
-        app.extensions[_KEY] = build_verifiers(settings.gateways)
+        app.extensions[_KEY] = build_verifiers(settings.gateways,
+                                               app.extensions["recon.session_factory"])
     if PROCESSOR_KEY not in app.extensions and settings.webhook_processing == "background":
         app.extensions[PROCESSOR_KEY] = EventProcessor(app.extensions["recon.session_factory"])
 
@@ -117,15 +133,21 @@ def _verify_and_store(
     ok: Callable[[bool], Response],
     refuse: Callable[[int, str], Response],
 ) -> Response:
+    factory, actor = current_app.extensions["recon.session_factory"], f"gateway:{gateway}"
     try:
-        event = verify(_raw_body(limit))
+        raw = _raw_body(limit)
+        event = verify(raw)
     except RequestEntityTooLarge:
         log.warning("webhook %s refused: too_large", gateway)
         return refuse(413, "too_large")
     except WebhookRejected as exc:
         log.warning("webhook %s refused: %s event=%s", gateway, exc.reason, exc.event_id or "-")
+        if exc.reason == "foreign":  # names no account of ours: kept for a person, unprocessed
+            try:
+                store_foreign(factory, gateway, raw, actor=actor)
+            except Exception:
+                log.exception("webhook %s: a foreign delivery could not be kept", gateway)
         return refuse(exc.http_status, exc.reason)
-    factory, actor = current_app.extensions["recon.session_factory"], f"gateway:{gateway}"
     try:
         stored = store(factory, event, actor=actor)
     except Exception:
@@ -186,6 +208,18 @@ def wechatpay_webhook() -> Response:
         "wechatpay", cfg.max_bytes, lambda raw: cfg.verify(request.headers, raw),
         lambda _dup: Response(status=204),
         lambda status, reason: _json({"code": "FAIL", "message": reason}, status),
+    )
+
+
+@bp.post("/paypal")
+def paypal_webhook() -> Response:
+    cfg = _verifiers().paypal
+    if cfg is None:
+        return _json({"error": "not_configured"}, 404)
+    return _handle(
+        "paypal", cfg.max_bytes, lambda raw: cfg.verify(request.headers, raw),
+        lambda duplicate: _json({"received": True, "duplicate": duplicate}, 200),
+        lambda status, reason: _json({"error": reason}, status),
     )
 
 

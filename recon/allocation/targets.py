@@ -38,10 +38,11 @@ def target(
 
 
 def charge(session: Session, txn_id: int) -> GatewayTransaction:
-    """A gateway charge (the only gateway record that is a receipt), locked."""
+    """A gateway charge (the only gateway record that is a receipt) or a dispute (its fee,
+    ``recon.allocation.reversals.book_fee``), locked."""
     txn = session.get(GatewayTransaction, txn_id, with_for_update=True,
                       execution_options=_FRESH)
-    if txn is None or txn.kind != "charge":
+    if txn is None or txn.kind not in ("charge", "dispute"):
         raise NotFound(f"gateway charge id {txn_id} does not exist")
     return txn
 

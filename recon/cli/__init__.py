@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "forecast": "recon.cli.forecast:forecast_group",
     "dunning": "recon.cli.dunning:dunning",
     "gateways": "recon.cli.gateways:gateways",
+    "inbox": "recon.cli.inbox:inbox",
     "invoices": "recon.cli.invoices:invoices",
     "match": "recon.cli.match:match",
     "matches": "recon.cli.matches:matches",

@@ -4,7 +4,8 @@ Commands: ``import FILE`` (Stripe report CSV, Alipay bill zip/CSV, WeChat Pay bi
 export; one transaction), ``events [--status S] [--json]``, ``transactions [--json]``,
 ``retry [--all]`` (pending events, each in its own transaction; exit 1 if any still fails),
 ``worker`` (the long-running event processor of ``RECON_WEBHOOK_PROCESSING=process``) and
-``fetch-payout PAYOUT_ID`` (Stripe API, needs ``STRIPE_API_KEY``).
+``fetch-payout PAYOUT_ID`` (Stripe API, needs ``STRIPE_API_KEY``), ``accounts add|list``
+(merchant accounts side by side, `recon.gateway.accounts`).
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from typing import Any
 
 import click
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from gateways import GatewayError, ReportError
 from recon.cli.context import CliContext, pass_ctx
+from recon.errors import ServiceError
+from recon.gateway import accounts as gateway_accounts
 from recon.gateway import events as gateway_events
 from recon.gateway import reports as gateway_reports
-from recon.models import GatewayEvent, GatewayTransaction
+from recon.models import GatewayAccount, GatewayEvent, GatewayTransaction
 
 __all__ = ["gateways"]
 
@@ -197,3 +201,46 @@ def fetch_payout_cmd(obj: CliContext, payout_id: str) -> None:
     with obj.session_factory.begin() as session:
         summary = gateway_reports.fetch_payout(session, txns, payout_id, actor=obj.actor)
     click.echo(summary.summary())
+
+
+@gateways.group("accounts")
+def accounts_group() -> None:
+    """Merchant accounts side by side (several Stripe accounts, Alipay apps, WeChat merchants)."""
+
+
+@accounts_group.command("add")
+@click.argument("gateway", type=click.Choice(sorted(gateway_accounts.FIELDS)))
+@click.argument("account_id")
+@click.option("--set", "values", multiple=True, metavar="FIELD=VALUE",
+              help="a credential; secrets only as env:NAME or file:/path")
+@click.option("--label")
+@click.option("--currency", help="default currency (ISO 4217)")
+@click.option("--payout-account", type=int, help="bank_account id the payouts arrive on")
+@pass_ctx
+def accounts_add_cmd(obj: CliContext, gateway: str, account_id: str, values: tuple[str, ...],
+                     label: str | None, currency: str | None,
+                     payout_account: int | None) -> None:
+    """Add an account; it is verified side by side with the others from the next start."""
+    creds = dict(v.split("=", 1) for v in values if "=" in v)
+    if len(creds) != len(values):
+        raise click.ClickException("--set takes FIELD=VALUE")
+    try:
+        with obj.session_factory.begin() as session:
+            row = gateway_accounts.add_account(
+                session, gateway=gateway, account_id=account_id, credentials=creds,
+                actor=obj.actor, label=label, default_currency=currency,
+                payout_bank_account_id=payout_account)
+            click.echo(f"added {gateway} account {row.account_id} (id {row.id})")
+    except (ServiceError, IntegrityError) as exc:
+        raise click.ClickException(str(exc).splitlines()[0]) from None
+
+
+@accounts_group.command("list")
+@pass_ctx
+def accounts_list_cmd(obj: CliContext) -> None:
+    """Configured accounts (credential field names only, never values)."""
+    with obj.session_factory() as session:
+        for row in session.scalars(select(GatewayAccount).order_by(GatewayAccount.id)):
+            click.echo(f"{row.gateway:<10} {row.account_id:<24} "
+                       f"{'active' if row.active else 'inactive':<8} "
+                       f"{row.default_currency or '-':<4} {','.join(sorted(row.credentials))}")

@@ -8,7 +8,8 @@ Flow (DESIGN.md, webhook): the edge verifies a delivery with `gateways`, then
    else.  The edge commits this (`store`) before answering, so an acknowledged event is durable.
 2. `process_event`, in its own transaction (`process_stored`: inline by `receive`, or by the
    worker's background thread, `recon.runtime.event_worker`), normalises the stored payload
-   into gateway transactions (`gateway_txns.upsert`) and settles the invoices they name.  A
+   into gateway transactions (`gateway_txns.upsert`), settles the invoices they name and lets
+   refunds, chargebacks and disputes reopen or flag them (`gateway_reversals.reconcile`).  A
    verified event naming an unknown order or another amount is still processed and
    acknowledged -- the money moved -- and flagged in ``exception`` for a person.
 3. If processing raises, `record_failure` (yet another transaction) counts the attempt and keeps
@@ -24,6 +25,7 @@ by design.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -33,9 +35,10 @@ from typing import Any
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from gateways import GatewayTxn, VerifiedEvent, alipay, stripe_events, wechatpay
+from gateways import GatewayTxn, VerifiedEvent, alipay, paypal_events, stripe_events, wechatpay
 from recon import audit
 from recon.db.types import utcnow
+from recon.gateway import reversals as gateway_reversals
 from recon.gateway import txns as gateway_txns
 from recon.gateway.upsert import audited_insert_pg, insert_ignore_audited
 from recon.models import GatewayEvent
@@ -43,7 +46,7 @@ from recon.models import GatewayEvent
 __all__ = [
     "MAX_ATTEMPTS", "NORMALIZERS", "Processed", "RetryReport", "Stored", "list_events",
     "process_event", "process_stored", "receive", "record_failure", "retry_pending", "store",
-    "store_event",
+    "store_event", "store_foreign",
 ]
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,7 @@ NORMALIZERS: dict[str, Callable[[VerifiedEvent], tuple[GatewayTxn, ...]]] = {
     "stripe": stripe_events.normalize,
     "alipay": alipay.normalize,
     "wechatpay": wechatpay.normalize,
+    "paypal": paypal_events.normalize,
 }
 
 
@@ -66,6 +70,7 @@ OCCURRED_AT: dict[str, Callable[[Mapping[str, Any]], dt.datetime | None]] = {
     "stripe": lambda p: stripe_events.when(p.get("created")),
     "alipay": lambda p: alipay.beijing_time(p.get("notify_time")),
     "wechatpay": lambda p: _iso(p.get("create_time")),
+    "paypal": lambda p: _iso(str(p.get("create_time") or "").replace("Z", "+00:00") or None),
 }
 
 
@@ -119,6 +124,26 @@ def store_event(session: Session, event: VerifiedEvent, *, actor: str) -> Stored
     return Stored(new_id, new_id is not None)
 
 
+def store_foreign(
+    factory: sessionmaker[Session], gateway: str, raw: bytes, *, actor: str
+) -> Stored:
+    """Keep a delivery that names no configured account, status ``foreign``: for a person to
+    see, never processed (`retry_pending` takes only pending/failed).  It could not be verified
+    -- no keys are ours -- so nothing is derived from it; one row per distinct body."""
+    digest = hashlib.sha256(raw).hexdigest()
+    values = {
+        "gateway": gateway, "event_id": f"foreign:{digest}", "event_type": "foreign",
+        "status": "foreign", "attempts": 0, "exception": "foreign_account",
+        "body": json.dumps({"raw": raw.decode("utf-8", errors="replace")}, ensure_ascii=False),
+        "received_at": utcnow(),
+    }
+    with factory.begin() as session:
+        new_id = insert_ignore_audited(
+            session, GatewayEvent, values, _EVENT_KEY, actor=actor,
+            action="gateway_event.foreign", after={"gateway": gateway, "sha256": digest})
+    return Stored(new_id, new_id is not None)
+
+
 def rebuild(row: GatewayEvent) -> VerifiedEvent:
     """The stored event as the `VerifiedEvent` the normalisers take."""
     payload = json.loads(row.body)
@@ -140,6 +165,7 @@ def process_event(session: Session, event_row_id: int, *, actor: str) -> Process
         stored = gateway_txns.upsert(session, txn, source="webhook", actor=actor,
                                      event_id=row.id)
         code = gateway_txns.settle(session, stored.row, actor=actor)
+        code = gateway_reversals.reconcile(session, stored.row, actor=actor) or code
         if code:
             exceptions.append(code)
     before = {"status": row.status, "attempts": row.attempts}

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from gateways import GatewayTxn, SettlementReport, parse_report
 from recon import audit
+from recon.gateway import reversals as gateway_reversals
 from recon.gateway import txns as gateway_txns
 
 __all__ = ["ImportSummary", "fetch_payout", "import_report", "store_records"]
@@ -56,6 +57,7 @@ def store_records(
             result.row.allocated_minor > allocated
         ):
             summary.settled += 1
+        gateway_reversals.reconcile(session, result.row, actor=actor)
     return summary
 
 

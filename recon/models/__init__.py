@@ -23,7 +23,13 @@ from recon.models.customer import (
     Customer,
     CustomerAlias,
 )
-from recon.models.gateway import SETTLED_CHARGE_STATUSES, GatewayEvent, GatewayTransaction
+from recon.models.fetched import FetchedFile
+from recon.models.gateway import (
+    SETTLED_CHARGE_STATUSES,
+    GatewayAccount,
+    GatewayEvent,
+    GatewayTransaction,
+)
 from recon.models.invoice import INVOICE_STATUSES, OPEN_INVOICE_STATUSES, Invoice
 from recon.models.match import (
     ACTIVE_STATUSES,
@@ -70,7 +76,9 @@ __all__ = [
     "Dispute",
     "DunningLevel",
     "DunningPolicy",
+    "FetchedFile",
     "FxRate",
+    "GatewayAccount",
     "GatewayEvent",
     "GatewayTransaction",
     "Invoice",

@@ -6,20 +6,23 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recon.db.types import Base, created_at, currency_code, intpk, minor, utcnow
 from recon.models._money import MoneyAttr
 
-__all__ = ["SETTLED_CHARGE_STATUSES", "GatewayEvent", "GatewayTransaction"]
+__all__ = ["SETTLED_CHARGE_STATUSES", "GatewayAccount", "GatewayEvent", "GatewayTransaction"]
 
 # Statuses of a gateway charge whose money has arrived (the gateways normalise theirs to these:
 # Stripe/WeChat "succeeded", Alipay TRADE_SUCCESS "succeeded" and TRADE_FINISHED "finished"):
@@ -30,6 +33,9 @@ SETTLED_CHARGE_STATUSES = ("succeeded", "finished")
 class GatewayEvent(Base):
     """A verified event exactly as received; unique per gateway and event id.
 
+    ``foreign``: a delivery naming no configured merchant account, kept (raw) for a person and
+    never processed (`recon.gateway.events.store_foreign`).
+
     Stored before any processing, so a processing failure leaves it ``pending`` for a retry and
     nothing is lost; a duplicate delivery hits the unique constraint and is answered as success.
     """
@@ -37,7 +43,7 @@ class GatewayEvent(Base):
     __tablename__ = "gateway_event"
     __table_args__ = (
         UniqueConstraint("gateway", "event_id"),
-        CheckConstraint("status IN ('pending', 'processed', 'failed')", name="status"),
+        CheckConstraint("status IN ('pending', 'processed', 'failed', 'foreign')", name="status"),
     )
 
     id: Mapped[intpk]
@@ -102,3 +108,27 @@ class GatewayTransaction(Base):
 
     def __repr__(self) -> str:
         return f"GatewayTransaction({self.gateway}:{self.kind}:{self.gateway_id}, {self.gross})"
+
+
+class GatewayAccount(Base):
+    """One merchant account of a gateway: a Stripe account, an Alipay app id, a WeChat Pay
+    merchant id, a PayPal webhook.  ``credentials`` holds non-secret values (seller id, platform
+    serial) and secrets only by reference (``env:NAME`` or ``file:/path``), resolved at start-up
+    by `recon.gateway.accounts`; the environment's single-account variables stay the default.
+    """
+
+    __tablename__ = "gateway_account"
+    __table_args__ = (UniqueConstraint("gateway", "account_id"),)
+
+    id: Mapped[intpk]
+    gateway: Mapped[str] = mapped_column(String(16))
+    account_id: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str | None] = mapped_column(String(128))
+    credentials: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    default_currency: Mapped[str | None] = mapped_column(String(3))
+    payout_bank_account_id: Mapped[int | None] = mapped_column(ForeignKey("bank_account.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[created_at]
+
+    def __repr__(self) -> str:
+        return f"GatewayAccount({self.gateway}:{self.account_id})"

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matching.refs import full_key
@@ -44,6 +44,7 @@ class Invoice(Base):
         CheckConstraint("paid_minor >= 0 AND adjusted_minor >= 0", name="settled_nonnegative"),
         CheckConstraint("paid_minor + adjusted_minor <= amount_minor", name="not_overallocated"),
         CheckConstraint("status IN ('open', 'partial', 'paid', 'cancelled')", name="status"),
+        CheckConstraint("refunded_minor >= 0", name="refunded_nonnegative"),
     )
 
     id: Mapped[intpk]
@@ -57,6 +58,10 @@ class Invoice(Base):
     paid_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     adjusted_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    # money flowing back (migration 0016, recon.allocation.reversals): an open dispute on a
+    # charge that paid it (collections pause dunning), and what refunds/chargebacks reopened
+    disputed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    refunded_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     issue_date: Mapped[dt.date]
     due_date: Mapped[dt.date | None]
     meta: Mapped[json_dict]
@@ -69,6 +74,7 @@ class Invoice(Base):
     amount = MoneyAttr("amount_minor")
     paid = MoneyAttr("paid_minor")
     adjusted = MoneyAttr("adjusted_minor")
+    refunded = MoneyAttr("refunded_minor")
 
     @property
     def open_minor(self) -> int:

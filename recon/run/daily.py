@@ -1,4 +1,5 @@
-"""The daily run (``recon run``): import the inbox, retry events, match, record, report.
+"""The daily run (``recon run``): fetch SFTP files, import the inbox, retry events, match,
+record, report.
 
 ``daily_run(factory, engine, options, actor=..., max_bytes=...)`` holds the run lock
 (``RunLockBusy`` if another run has it), marks runs a killed process left ``running`` as
@@ -76,6 +77,7 @@ def daily_run(
     """Run the whole job once under the run lock (see the module docstring)."""
     with run_lock(engine):
         recover_interrupted(factory, actor=actor)
+        _fetch(factory, options, actor)
         items = inbox.scan(options.inbox)
         idle = None if items else nothing_to_do(factory, options.run_date)
         if idle is not None:
@@ -86,6 +88,23 @@ def daily_run(
         except Exception as exc:
             log.exception("recon run %s failed", run_id)
             return _fail(factory, run_id, options, exc, actor)
+
+
+def _fetch(factory: sessionmaker[Session], options: RunSettings, actor: str) -> None:
+    """First step: new bank files from the SFTP sources (a failing source is logged; the run
+    goes on with what is in the inbox)."""
+    if options.sftp_sources is None:
+        return
+    from recon.inbox_fetch.sftp import fetch_all
+    from recon.inbox_fetch.sources import SourceError, load_sources
+
+    try:
+        sources = load_sources(options.sftp_sources)
+    except SourceError as exc:
+        log.error("SFTP sources not usable: %s", exc)
+        return
+    for error in fetch_all(factory, sources, options.inbox, actor=actor)[1]:
+        log.error("SFTP fetch failed: %s", error)
 
 
 def _start(factory: sessionmaker[Session], day: dt.date, actor: str) -> int:

@@ -68,6 +68,7 @@ class RunSettings:
     fx_rules: tuple[FxRateRule, ...] = ()  # RECON_FX_RULES
     # the reminder step after matching (RECON_RUN_DUNNING=0 turns it off); None = not run
     dunning: DunningSettings | None = None
+    sftp_sources: Path | None = None  # RECON_SFTP_SOURCES: fetched into the inbox first
 
     @classmethod
     def from_env(
@@ -92,6 +93,8 @@ class RunSettings:
             fx_rules=app.fx_rules,
             dunning=DunningSettings.from_env(app, env)
             if _flag(env, "RECON_RUN_DUNNING", True) else None,
+            sftp_sources=Path(env["RECON_SFTP_SOURCES"]) if env.get("RECON_SFTP_SOURCES")
+            else None,
         )
         return settings.with_(**overrides)
 

@@ -201,7 +201,9 @@ def test_alipay_gbk_body(gw, session):
 def test_alipay_foreign_notification_fails(gw, session, overrides):
     response = post_alipay(gw, sign_alipay(alipay_params(**overrides), alipay_keys()[0]))
     assert (response.status_code, response.data) == (400, b"fail")
-    assert count(session, GatewayEvent) == 0
+    # refused, and kept as foreign for a person: never processed, no transaction (issue 19)
+    assert count(session, GatewayEvent) == count(session, GatewayEvent, status="foreign") == 1
+    assert count(session, GatewayTransaction) == 0
 
 
 def test_alipay_tampered_amount_fails(gw, session):
