@@ -40,6 +40,7 @@ BLUEPRINTS: list[str] = [
     "web.api:bp",
     "web.queue:bp",
     "web.webhooks:bp",
+    "web.triage:bp",
 ]
 
 # Blueprints (by name) that authenticate without cookies: bearer tokens, gateway signatures.
@@ -67,7 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="en",
         BABEL_DEFAULT_TIMEZONE="UTC",
         # web/translations is the platform's catalog; the queue area keeps its own beside it.
-        BABEL_TRANSLATION_DIRECTORIES="translations;translations_queue",
+        BABEL_TRANSLATION_DIRECTORIES="translations;translations_queue;translations_triage",
     )
     app.config.update(config)
     app.extensions["recon.settings"] = settings

@@ -47,8 +47,8 @@ def _labels() -> dict[str, Any]:
     return {"cause_labels": {k: str(v) for k, v in CAUSE_LABELS.items()}, "reasons_of": reasons_of}
 
 
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "").strip()
+def _int_arg(name: str, args: Any = None) -> int | None:
+    raw = (request.args if args is None else args).get(name, "").strip()
     if not raw:
         return None
     if not raw.isdigit():
@@ -56,16 +56,16 @@ def _int_arg(name: str) -> int | None:
     return int(raw)
 
 
-def read_filters() -> q.QueueFilter:
-    """The queue filter from the query string (400 on nonsense)."""
-    args = request.args
+def read_filters(args: Any = None) -> q.QueueFilter:
+    """The queue filter from the query string, or ``args`` (400 on nonsense)."""
+    args = request.args if args is None else args
     try:
         return q.QueueFilter(
             cause=args.get("cause") or None,
             account=args.get("account") or None,
             currency=args.get("currency") or None,
-            min_age=_int_arg("min_age"),
-            max_age=_int_arg("max_age"),
+            min_age=_int_arg("min_age", args),
+            max_age=_int_arg("max_age", args),
             text=args.get("q") or None,
             today=dt.date.today(),
         )
