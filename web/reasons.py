@@ -109,6 +109,8 @@ _OTHER: dict[tuple[str, str], _Say] = {
     ("receipt", "noise"): lambda c: _(
         "the text says this is not a customer payment (interest, refund, transfer)"
     ),
+    ("receipt", "payment"): lambda c: _("looks like a customer payment"),
+    ("decision", "none"): lambda c: _("no earlier decision on this pairing"),
     ("receipt", "own account"): lambda c: _("the money comes from one of our own accounts"),
     ("decision", "rejected"): lambda c: _("a person rejected this pairing before"),
     ("manual", "by hand"): lambda c: _("matched by hand"),

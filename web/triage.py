@@ -31,8 +31,8 @@ from web.auth import require_login, roles_required
 from web.context import db_session, settings, transaction
 from web.i18n import money
 from web.labels import label, plain
-from web.reasons import ReasonContext, explain
 from web.queue import CAUSE_LABELS, read_filters
+from web.reasons import ReasonContext, explain
 from web.triage_forms import FormError, HandMatch, parse_hand_match, parse_write_off
 
 __all__ = ["bp"]
@@ -98,7 +98,7 @@ def index() -> Any:
     return _render(_view_args(request.args), request.args.get("item"))
 
 
-def _act(kind: str, receipt_id: int, fn, done) -> Any:  # noqa: ANN001
+def _act(kind: str, receipt_id: int, fn, done) -> Any:
     """Run ``fn(session)`` in one transaction; then the next item, or this one with the error."""
     view_args = _view_args(request.form)
     try:
@@ -107,8 +107,13 @@ def _act(kind: str, receipt_id: int, fn, done) -> Any:  # noqa: ANN001
     except NotFound as exc:
         return _render(view_args, None, notice=("error", plain(str(exc))), status=404)
     except FormError as exc:
-        return _render(view_args, f"{kind}-{receipt_id}", notice=("error", exc.message),
-                       form={**request.form.to_dict(), "field": exc.field}, status=422)
+        return _render(
+            view_args,
+            f"{kind}-{receipt_id}",
+            notice=("error", exc.message),
+            form={**request.form.to_dict(), "field": exc.field},
+            status=422,
+        )
     except ServiceError as exc:
         return _render(view_args, f"{kind}-{receipt_id}", notice=("error", plain(str(exc))),
                        form=request.form.to_dict(), status=422)  # fmt: skip
@@ -149,7 +154,7 @@ def _match_id() -> int:
 def match(kind: str, receipt_id: int) -> Any:
     actor, limit = current_user.username, settings().writeoff_limit
 
-    def run(session) -> Any:  # noqa: ANN001
+    def run(session) -> Any:
         hm: HandMatch = parse_hand_match(session, request.form, kind, receipt_id)
         return act.manual_match(
             session, kind=kind, receipt_id=receipt_id, actor=actor, limit=limit,
@@ -164,7 +169,7 @@ def match(kind: str, receipt_id: int) -> Any:
 def write_off(kind: str, receipt_id: int) -> Any:
     actor, limit = current_user.username, settings().writeoff_limit
 
-    def run(session) -> Any:  # noqa: ANN001
+    def run(session) -> Any:
         amount, reason = parse_write_off(request.form)
         return act.write_off(session, line_id=receipt_id, receipt_kind=kind, actor=actor,
                              limit=limit, reason=reason, amount=amount)  # fmt: skip

@@ -41,7 +41,9 @@ class HandMatch:
     difference: str | None
 
 
-def parse_amount(raw: str | None, field: str = "amount", *, required: bool = True) -> Decimal | None:
+def parse_amount(
+    raw: str | None, field: str = "amount", *, required: bool = True
+) -> Decimal | None:
     text = (raw or "").strip()
     if not text:
         if required:

@@ -22,7 +22,12 @@ from recon.queue import listing as q
 from recon.queue.detail import ReceiptDetail, receipt_detail
 
 __all__ = [
-    "TriageView", "alternative_invoice_ids", "next_key", "open_total", "parse_key", "triage_view",
+    "TriageView",
+    "alternative_invoice_ids",
+    "next_key",
+    "open_total",
+    "parse_key",
+    "triage_view",
 ]
 
 
@@ -62,9 +67,7 @@ def triage_view(
                       _invoices(session, ids), remaining)  # fmt: skip
 
 
-def next_key(
-    session: Session, filters: q.QueueFilter, sort: str, item: q.QueueItem
-) -> str | None:
+def next_key(session: Session, filters: q.QueueFilter, sort: str, item: q.QueueItem) -> str | None:
     """The item after ``item`` in the view (wrapping round); None when no other is open."""
     cursor = q.cursor_after(item, sort)
     for page in (q.queue_page(session, filters, sort=sort, cursor=cursor, limit=1),
