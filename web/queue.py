@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from recon.queue import listing as q
 from recon.queue.detail import pending_writeoffs, reasons_of, receipt_detail
 from recon.queue.detail import search_open_invoices as search_invoices
+from recon.queue.suggestions import suggestion_briefs
 from web import queue_actions  # noqa: F401  (registers the POST routes on ``bp``)
 from web.context import db_session
 from web.queue_base import KINDS, bp, render_detail
@@ -85,9 +86,11 @@ def index() -> str:
     except ValueError as exc:
         abort(400, description=str(exc))
     counts = q.queue_counts(db_session(), filters)
+    briefs = suggestion_briefs(db_session(), (i.suggestion_id for i in page.items))
     return render_template(
         "queue/index.html",
         page=page,
+        briefs=briefs,
         counts=counts,
         filters=filters,
         sort_labels=SORT_LABELS,

@@ -134,3 +134,13 @@ def test_chinese_page(client, login, three) -> None:
     html = client.get("/triage").get_data(as_text=True)
     assert "发票号码出现在附言中，有一位数字不同" in html
     assert "金额比发票少 €20.00：在银行手续费容差之内" in html and "分拣" in html
+
+
+def test_queue_rows_say_what_accept_does(client, login, three) -> None:
+    login(client, "clara", "clerk")
+    html = client.get("/queue").get_data(as_text=True)
+    row = html[html.index(f'id="row-line-{three[0][0]}"') :]
+    row = row[: row.index("</tr>")]
+    assert "INV-900" in row and "Acme Trading GmbH" in row and "€80.00" in row
+    assert 'data-amount="80.00"' in row and 'data-currency="EUR"' in row
+    assert f"/triage?item=line-{three[0][0]}" in row
