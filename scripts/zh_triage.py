@@ -85,6 +85,7 @@ ZH: dict[str | tuple[str, str], str | tuple[str, ...]] = {
      "%(num)d other invoices or receipts fit this money too"):
         ("另有 %(num)d 张发票或收款也与这笔款项相符",),
     "other evidence": "其他依据",
+    "a rule you wrote says this payer pays for this customer": "您设定的规则表明该付款人为此客户付款",
     "looks like a customer payment": "看起来是客户付款",
     "no earlier decision on this pairing": "此配对此前没有人工决定",
     "Suggestion accepted.": "已接受建议。",

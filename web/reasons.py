@@ -113,6 +113,7 @@ _OTHER: dict[tuple[str, str], _Say] = {
     ("decision", "none"): lambda c: _("no earlier decision on this pairing"),
     ("receipt", "own account"): lambda c: _("the money comes from one of our own accounts"),
     ("decision", "rejected"): lambda c: _("a person rejected this pairing before"),
+    ("rule", "customer"): lambda c: _("a rule you wrote says this payer pays for this customer"),
     ("manual", "by hand"): lambda c: _("matched by hand"),
 }
 _BY_FEATURE = {"reference": _REFERENCE, "payer": _PAYER, "amount": _AMOUNT, "date": _DATE}

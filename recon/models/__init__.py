@@ -15,6 +15,14 @@ from recon.models.match import (
     Match,
 )
 from recon.models.queue_indexes import QUEUE_INDEXES  # noqa: F401  (registers indexes)
+from recon.models.rule import (
+    RULE_CATEGORIES,
+    RULE_OUTCOMES,
+    ItemAssignment,
+    ItemNote,
+    Rule,
+    SavedView,
+)
 from recon.models.run import ReconRun, Setting
 from recon.models.statement import BankAccount, Statement, StatementImport, StatementLine
 from recon.models.user import ROLES, ApiToken, User
@@ -28,6 +36,8 @@ __all__ = [
     "OPEN_INVOICE_STATUSES",
     "QUEUE_CAUSES",
     "ROLES",
+    "RULE_CATEGORIES",
+    "RULE_OUTCOMES",
     "SETTLED_CHARGE_STATUSES",
     "Adjustment",
     "Allocation",
@@ -40,8 +50,12 @@ __all__ = [
     "GatewayEvent",
     "GatewayTransaction",
     "Invoice",
+    "ItemAssignment",
+    "ItemNote",
     "Match",
     "ReconRun",
+    "Rule",
+    "SavedView",
     "Setting",
     "Statement",
     "StatementImport",
