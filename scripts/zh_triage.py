@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a table of translations: one sentence per line reads best)
 """Writes the triage catalog (web/translations_triage/zh_Hans) from the table below and
 compiles it. Run after adding strings: ``.venv/bin/python scripts/zh_triage.py``.
 ``tests/web/test_triage_i18n.py`` fails when an extracted string has no entry here."""
@@ -35,13 +36,10 @@ ZH: dict[str | tuple[str, str], str | tuple[str, ...]] = {
     "unknown payer": "付款人未知",
     "invoice number %(num)s found in the text": "附言中有发票号码 %(num)s",
     "the digits of invoice %(num)s found in the text": "附言中有发票 %(num)s 的数字",
-    "invoice number found in the text, which also names other open invoices":
-        "附言中有发票号码，但也提到了其他未付发票",
-    "the invoice's digits found in the text, which also names other open invoices":
-        "附言中有发票的数字，但也提到了其他未付发票",
+    "invoice number found in the text, which also names other open invoices": "附言中有发票号码，但也提到了其他未付发票",
+    "the invoice's digits found in the text, which also names other open invoices": "附言中有发票的数字，但也提到了其他未付发票",
     "invoice number found in the text, one digit different": "发票号码出现在附言中，有一位数字不同",
-    "the text, cut off at the bank's field limit, ends with the start of the invoice number":
-        "附言在银行字段长度处被截断，结尾是发票号码的开头",
+    "the text, cut off at the bank's field limit, ends with the start of the invoice number": "附言在银行字段长度处被截断，结尾是发票号码的开头",
     "the text ends with the start of the invoice number": "附言结尾是发票号码的开头",
     "no invoice number in the text": "附言中没有发票号码",
     "the last digits of the invoice number found in the text": "附言中有发票号码的末几位",
@@ -62,13 +60,12 @@ ZH: dict[str | tuple[str, str], str | tuple[str, ...]] = {
     "the deposit does not name the payment gateway": "到账记录未提到支付网关",
     "amount equals the open amount": "金额等于未付金额",
     "amount equals the invoice after currency conversion": "按汇率换算后金额等于发票金额",
-    "amount is %(gap)s less than the invoice: within the bank-fee tolerance":
-        "金额比发票少 %(gap)s：在银行手续费容差之内",
-    ("amount equals %(num)d invoice", "amount equals the sum of %(num)d invoices"):
-        ("金额等于 %(num)d 张发票的合计",),
+    "amount is %(gap)s less than the invoice: within the bank-fee tolerance": "金额比发票少 %(gap)s：在银行手续费容差之内",
+    ("amount equals %(num)d invoice", "amount equals the sum of %(num)d invoices"): (
+        "金额等于 %(num)d 张发票的合计",
+    ),
     "amount is %(gap)s less than the invoice: a part payment": "金额比发票少 %(gap)s：部分付款",
-    "amount is %(gap)s more than the invoice: the rest stays unapplied":
-        "金额比发票多 %(gap)s：多出部分暂不核销",
+    "amount is %(gap)s more than the invoice: the rest stays unapplied": "金额比发票多 %(gap)s：多出部分暂不核销",
     "amount is far from the invoice's open amount": "金额与发票未付金额相差很大",
     "amount differs from the payout": "金额与结算金额不同",
     "paid in the usual time after the invoice": "在开票后的正常期限内付款",
@@ -77,13 +74,13 @@ ZH: dict[str | tuple[str, str], str | tuple[str, ...]] = {
     "paid before the invoice was issued": "在开票之前付款",
     "arrived when the payout was due": "在结算应到日到账",
     "arrived long before or after the payout was due": "到账时间与结算应到日相差很远",
-    "the text says this is not a customer payment (interest, refund, transfer)":
-        "附言显示这不是客户付款（利息、退款或转账）",
+    "the text says this is not a customer payment (interest, refund, transfer)": "附言显示这不是客户付款（利息、退款或转账）",
     "the money comes from one of our own accounts": "款项来自我方自己的账户",
     "a person rejected this pairing before": "此前已有人拒绝过这一配对",
-    ("%(num)d other invoice or receipt fits this money too",
-     "%(num)d other invoices or receipts fit this money too"):
-        ("另有 %(num)d 张发票或收款也与这笔款项相符",),
+    (
+        "%(num)d other invoice or receipt fits this money too",
+        "%(num)d other invoices or receipts fit this money too",
+    ): ("另有 %(num)d 张发票或收款也与这笔款项相符",),
     "other evidence": "其他依据",
     "a rule you wrote says this payer pays for this customer": "您设定的规则表明该付款人为此客户付款",
     "looks like a customer payment": "看起来是客户付款",
@@ -91,18 +88,15 @@ ZH: dict[str | tuple[str, str], str | tuple[str, ...]] = {
     "Suggestion accepted.": "已接受建议。",
     "Suggestion rejected; it will not be proposed again.": "已拒绝建议；不会再次提议。",
     "Matched by hand.": "已手工匹配。",
-    "Above the limit: the write-off waits for a second person's approval.":
-        "超过限额：核销需等待另一人审批。",
+    "Above the limit: the write-off waits for a second person's approval.": "超过限额：核销需等待另一人审批。",
     "Written off.": "已核销。",
     "Enter an amount, for example 99.00.": "请输入金额，例如 99.00。",
-    "“%(text)s” is not an amount: use digits and a decimal point, for example 99.00.":
-        "“%(text)s”不是金额：请用数字和小数点，例如 99.00。",
+    "“%(text)s” is not an amount: use digits and a decimal point, for example 99.00.": "“%(text)s”不是金额：请用数字和小数点，例如 99.00。",
     "The amount must be more than zero.": "金额必须大于零。",
     "Enter the invoice number.": "请输入发票号码。",
     "There is no invoice numbered “%(no)s”.": "没有号码为“%(no)s”的发票。",
     "Invoice %(no)s is already settled.": "发票 %(no)s 已结清。",
-    "Invoice %(no)s is in %(cur)s, the receipt in %(rc)s.":
-        "发票 %(no)s 的币种是 %(cur)s，收款的币种是 %(rc)s。",
+    "Invoice %(no)s is in %(cur)s, the receipt in %(rc)s.": "发票 %(no)s 的币种是 %(cur)s，收款的币种是 %(rc)s。",
     "Choose how to book the difference.": "请选择差额的记账方式。",
     "Say why the amount is written off.": "请说明核销原因。",
     "Match by hand": "手工匹配",
@@ -114,8 +108,7 @@ ZH: dict[str | tuple[str, str], str | tuple[str, ...]] = {
     "book the rest as bank charges": "差额记为银行手续费",
     "Match": "匹配",
     "Write off": "核销",
-    "Above %(limit)s a second person with the approver role must approve.":
-        "超过 %(limit)s 时，须由另一位审批人批准。",
+    "Above %(limit)s a second person with the approver role must approve.": "超过 %(limit)s 时，须由另一位审批人批准。",
     "Reason": "原因",
     "Keys": "快捷键",
     "OK, accept the proposal": "确定，接受提议",
@@ -125,23 +118,20 @@ ZH: dict[str | tuple[str, str], str | tuple[str, ...]] = {
     "Show or hide the weights": "显示或隐藏权重",
     "Leave a field, close this help": "离开输入框，关闭此帮助",
     "This help": "此帮助",
-    "In a field, Enter submits that field's form; letters type as usual.":
-        "在输入框中，回车提交该表单；字母照常输入。",
+    "In a field, Enter submits that field's form; letters type as usual.": "在输入框中，回车提交该表单；字母照常输入。",
     "Close": "关闭",
     "Next": "下一项",
     "Triage": "分拣",
     "Your session has ended. Log in again in another tab, then press the button again: "
-    "what you typed is still here.":
-        "会话已结束。请在另一个标签页重新登录，然后再按一次按钮：您输入的内容仍然保留。",
+    "what you typed is still here.": "会话已结束。请在另一个标签页重新登录，然后再按一次按钮：您输入的内容仍然保留。",
     "This page is out of date (its security token expired). Copy what you typed, then reload "
     "the page.": "此页面已过期（安全令牌失效）。请先复制您输入的内容，再刷新页面。",
     "Your role may not do this.": "您的角色无权执行此操作。",
-    "That did not work (the server answered %(code)s). Nothing was changed.":
-        "操作未成功（服务器返回 %(code)s）。没有任何更改。",
-    "The server cannot be reached. Nothing was changed; try again.":
-        "无法连接服务器。没有任何更改；请重试。",
-    ("%(num)d item needs you in this view", "%(num)d items need you in this view"):
-        ("本视图中有 %(num)d 项待您处理",),
+    "That did not work (the server answered %(code)s). Nothing was changed.": "操作未成功（服务器返回 %(code)s）。没有任何更改。",
+    "The server cannot be reached. Nothing was changed; try again.": "无法连接服务器。没有任何更改；请重试。",
+    ("%(num)d item needs you in this view", "%(num)d items need you in this view"): (
+        "本视图中有 %(num)d 项待您处理",
+    ),
     "Back to the list": "返回列表",
     "Nothing left to clear in this view.": "本视图中已没有待处理的项目。",
     "As the bank sent it": "银行原始记录",
@@ -179,8 +169,69 @@ ZH: dict[str | tuple[str, str], str | tuple[str, ...]] = {
     "Reject": "拒绝",
     "Or one of these": "或选择以下之一",
     "No proposal": "没有提议",
-    "The matcher found no invoice that fits. Match it by hand below, or write it off.":
-        "匹配程序没有找到相符的发票。请在下方手工匹配，或将其核销。",
+    "The matcher found no invoice that fits. Match it by hand below, or write it off.": "匹配程序没有找到相符的发票。请在下方手工匹配，或将其核销。",
+    # rules page
+    "A rule books what nothing else claimed: each matching run, and the daily run, applies the "
+    "rules after the matcher.": "规则只处理其他环节未认领的款项：每次匹配运行和每日运行都会在匹配程序之后应用规则。",
+    "After a hand match: make it a rule": "手工匹配之后：设为规则",
+    "Always do this for payer “%(payer)s”? Make it a rule": "以后对付款人“%(payer)s”都这样处理？设为规则",
+    "Category": "类别",
+    "Clearing account": "清算账户",
+    "History": "历史",
+    "Hits": "命中次数",
+    "Last hit": "最近命中",
+    "Name of the rule": "规则名称",
+    "Name the customer.": "请填写客户。",
+    "New rule": "新建规则",
+    "No rules yet.": "尚无规则。",
+    "No single customer is named “%(name)s”.": "没有唯一名为“%(name)s”的客户。",
+    "Rule": "规则",
+    "Rule switched off.": "规则已停用。",
+    "Rule switched on.": "规则已启用。",
+    "Rule “%(name)s” saved: the next matching run applies it.": "规则“%(name)s”已保存：下一次匹配运行时生效。",
+    "Rules": "规则",
+    "Rules in use": "现有规则",
+    "Save rule": "保存规则",
+    "State": "状态",
+    "Switch off": "停用",
+    "Switch on": "启用",
+    "Then": "则",
+    "When": "条件",
+    "When a bank credit…": "当一笔银行收款……",
+    "amount from": "金额不低于",
+    "amount up to": "金额不高于",
+    "and": "且",
+    "book as %(what)s": "记为%(what)s",
+    "book it as": "记为",
+    "by %(who)s, %(when)s": "%(who)s，%(when)s",
+    "changed": "已修改",
+    "clearing account %(acct)s": "清算账户 %(acct)s",
+    "created": "已创建",
+    "currency": "币种",
+    "has a payer name containing": "付款人名称包含",
+    "has a text containing": "附言包含",
+    "move it to the clearing account": "转入清算账户",
+    "off": "停用",
+    "on": "启用",
+    "payer contains “%(t)s”": "付款人包含“%(t)s”",
+    "propose an invoice of %(c)s": "提议 %(c)s 的发票",
+    "propose an invoice of customer": "提议该客户的发票",
+    "switched off": "已停用",
+    "switched on": "已启用",
+    "text contains “%(t)s”": "附言包含“%(t)s”",
+    "…then": "……则",
+    # fixed service messages
+    "the preparer of a write-off cannot approve it (four eyes)": "核销的经办人不能自己审批（四眼原则）",
+    "a debit or refund cannot pay customer invoices": "付款或退款不能用于支付客户发票",
+    "a match needs at least one allocation or adjustment": "匹配至少需要一项分配或调整",
+    "undo needs a reason": "撤销需要填写原因",
+    "a write-off needs a reason": "核销需要填写原因",
+    "select at least one suggestion": "请至少选择一条建议",
+    "a rule needs a payer or a text to look for": "规则需要填写付款人或附言中要查找的文字",
+    "the rule's customer does not exist": "规则中的客户不存在",
+    "name the clearing account": "请填写清算账户",
+    "the lowest amount is above the highest": "最低金额高于最高金额",
+    "an amount range needs a currency": "金额范围需要指定币种",
 }
 
 

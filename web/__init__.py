@@ -41,6 +41,7 @@ BLUEPRINTS: list[str] = [
     "web.queue:bp",
     "web.webhooks:bp",
     "web.triage:bp",
+    "web.rules:bp",
 ]
 
 # Blueprints (by name) that authenticate without cookies: bearer tokens, gateway signatures.

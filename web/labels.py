@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from flask import Flask
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 __all__ = ["LABELS", "init_app", "label", "plain"]
@@ -37,6 +38,26 @@ LABELS = {
     "fee_gap": _l("bank charges gap"),
     "unknown_payer": _l("unknown payer"),
 }
+# Fixed service messages (recon raises them in English, for logs): said in the person's language.
+def _mark(text: str) -> str:
+    """Marks a string for extraction (``pybabel extract -k _mark``); translated later."""
+    return text
+
+
+SERVICE_MESSAGES = (
+    _mark("the preparer of a write-off cannot approve it (four eyes)"),
+    _mark("a debit or refund cannot pay customer invoices"),
+    _mark("a match needs at least one allocation or adjustment"),
+    _mark("undo needs a reason"),
+    _mark("a write-off needs a reason"),
+    _mark("select at least one suggestion"),
+    _mark("a rule needs a payer or a text to look for"),
+    _mark("the rule's customer does not exist"),
+    _mark("name the clearing account"),
+    _mark("the lowest amount is above the highest"),
+    _mark("an amount range needs a currency"),
+)
+_KNOWN = frozenset(SERVICE_MESSAGES)
 _CODE = re.compile(r"\b(" + "|".join(re.escape(k) for k in LABELS if "_" in k) + r")\b")
 
 
@@ -49,7 +70,10 @@ def label(code: str | None) -> str:
 
 
 def plain(message: str) -> str:
-    """A service error's text with every known code replaced by its word."""
+    """A service error's text in the person's language when it is a fixed message, else with
+    every known code replaced by its word."""
+    if message in _KNOWN:
+        return gettext(message)
     return _CODE.sub(lambda m: label(m.group(1)), message)
 
 

@@ -17,10 +17,12 @@ _ANY = ("viewer", "clerk", "approver", "admin")
 NAV = (
     ("pages.dashboard", _l("Dashboard"), _ANY),
     ("queue.index", _l("Queue"), _ANY),
+    ("triage.index", _l("Triage"), _ANY),
     ("records.invoices", _l("Invoices"), _ANY),
     ("records.gateways", _l("Gateways"), _ANY),
     ("records.runs", _l("Runs"), _ANY),
     ("admin.upload", _l("Upload"), ("clerk", "approver", "admin")),
+    ("rules.index", _l("Rules"), _ANY),
     ("records.audit", _l("Audit log"), _ANY),
     ("admin.settings_page", _l("Settings"), ("admin",)),
 )

@@ -24,8 +24,9 @@ from werkzeug.datastructures import MultiDict
 
 from recon.allocation import allocations
 from recon.errors import NotFound, ServiceError
+from recon.models import Invoice
 from recon.queue import actions as act
-from recon.queue.detail import search_open_invoices
+from recon.queue.detail import receipt_of, search_open_invoices
 from recon.queue.triage import TriageView, open_total, triage_view
 from web.auth import require_login, roles_required
 from web.context import db_session, settings, transaction
@@ -50,7 +51,7 @@ def _view_args(source: Any) -> dict[str, str]:
 
 
 def _render(view_args: dict[str, str], key: str | None, *, notice=None, form=None,
-            status: int = 200) -> Any:  # fmt: skip
+            status: int = 200, offer: dict[str, str] | None = None) -> Any:  # fmt: skip
     filters = read_filters(MultiDict(view_args))
     sort = view_args.get("sort", "-age")
     try:
@@ -59,7 +60,7 @@ def _render(view_args: dict[str, str], key: str | None, *, notice=None, form=Non
         abort(400, description=str(exc))
     html = render_template(
         "triage/index.html", v=view, view_args=view_args, view_query=urlencode(view_args),
-        notice=notice, form=form or {}, candidates=_candidates(view),
+        notice=notice, form=form or {}, offer=offer or {}, candidates=_candidates(view),
         limit=settings().writeoff_limit, cause_words={k: str(w) for k, w in CAUSE_LABELS.items()},
         explain_match=lambda m: _explain(view, m),
     )  # fmt: skip
@@ -98,7 +99,7 @@ def index() -> Any:
     return _render(_view_args(request.args), request.args.get("item"))
 
 
-def _act(kind: str, receipt_id: int, fn, done) -> Any:
+def _act(kind: str, receipt_id: int, fn, done, offer: dict[str, str] | None = None) -> Any:
     """Run ``fn(session)`` in one transaction; then the next item, or this one with the error."""
     view_args = _view_args(request.form)
     try:
@@ -121,7 +122,7 @@ def _act(kind: str, receipt_id: int, fn, done) -> Any:
     if request.headers.get("HX-Request") != "true":
         flash(message, "success")
         return redirect(url_for("triage.index", item=nxt, **view_args))
-    return _render(view_args, nxt, notice=("success", message))
+    return _render(view_args, nxt, notice=("success", message), offer=offer)
 
 
 @bp.post("/<kind>/<int:receipt_id>/accept")
@@ -154,14 +155,28 @@ def _match_id() -> int:
 def match(kind: str, receipt_id: int) -> Any:
     actor, limit = current_user.username, settings().writeoff_limit
 
+    offer: dict[str, str] = {}
+
     def run(session) -> Any:
         hm: HandMatch = parse_hand_match(session, request.form, kind, receipt_id)
+        offer.update(_rule_offer(session, kind, receipt_id, hm))
         return act.manual_match(
             session, kind=kind, receipt_id=receipt_id, actor=actor, limit=limit,
             rows=[act.ManualRow(i, a) for i, a in hm.rows], difference=hm.difference,
         )  # fmt: skip
 
-    return _act(kind, receipt_id, run, lambda _m: _("Matched by hand."))
+    return _act(kind, receipt_id, run, lambda _m: _("Matched by hand."), offer=offer)
+
+
+def _rule_offer(session: Any, kind: str, receipt_id: int, hm: HandMatch) -> dict[str, str]:
+    """What a rule from this hand match would say: this payer → this customer."""
+    receipt = receipt_of(session, kind, receipt_id)
+    payer = getattr(receipt, "counterparty_name", None)
+    invoice = session.get(Invoice, hm.rows[0][0]) if hm.rows else None
+    if kind != "line" or not payer or invoice is None:
+        return {}
+    return {"payer": payer, "customer": invoice.customer.name, "outcome": "customer",
+            "name": f"{payer} → {invoice.customer.name}"}  # fmt: skip
 
 
 @bp.post("/<kind>/<int:receipt_id>/write-off")

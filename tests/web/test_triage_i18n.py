@@ -21,7 +21,7 @@ def extracted() -> set:
         (ROOT / "web" / "babel_triage.cfg").read_text()))  # fmt: skip
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords={"_": None, "_l": None, "gettext": None,
+        str(ROOT), method_map, options_map, keywords={"_": None, "_l": None, "_mark": None, "gettext": None,
                                                      "ngettext": (1, 2)},
     ):  # fmt: skip
         found.add(message if isinstance(message, str) else tuple(message))
