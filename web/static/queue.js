@@ -98,6 +98,10 @@
     event.preventDefault();
   });
 
+  // Filters are folded away on a phone and open on a wide screen.
+  var filtersBox = document.getElementById("filters-box");
+  if (filtersBox && window.matchMedia("(min-width: 761px)").matches) { filtersBox.open = true; }
+
   document.addEventListener("change", function (event) {
     if (event.target.id === "select-all") {
       document.querySelectorAll("input[form=bulk][name=match_id]").forEach(function (box) {

@@ -15,7 +15,8 @@
   function activate(el) {
     if (el.tagName === "SUMMARY") {
       var box = el.parentElement;
-      box.open = !box.open;
+      var hasFields = !!box.querySelector("input:not([type=hidden]), select");
+      box.open = hasFields ? true : !box.open;  // a form opens (and stays open); details toggle
       if (box.open) { var field = box.querySelector("input:not([type=hidden]), select"); if (field) { field.focus(); field.select && field.select(); } }
       return;
     }
@@ -85,8 +86,14 @@
     show(event.detail.elt, xhr.status, xhr.responseText);
   });
   document.addEventListener("htmx:sendError", function (event) { show(event.detail.elt, 0, ""); });
-  document.addEventListener("htmx:afterSwap", function () {
-    var bad = document.querySelector("#triage [aria-invalid=true]");
-    if (bad) { bad.focus(); }
+  // After a swap, focus goes to the field that needs fixing, else to the new item itself (htmx
+  // would put it back into the field with the same id, where the next key press would type).
+  document.addEventListener("htmx:afterSettle", function () {
+    var root = document.getElementById("triage");
+    if (!root) { return; }
+    var bad = root.querySelector("[aria-invalid=true]");
+    if (bad) { bad.focus(); return; }
+    root.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
   });
 })();
