@@ -42,6 +42,8 @@ BLUEPRINTS: list[str] = [
     "web.webhooks:bp",
     "web.triage:bp",
     "web.rules:bp",
+    "web.work:bp",
+    "web.queue_work:bp",
 ]
 
 # Blueprints (by name) that authenticate without cookies: bearer tokens, gateway signatures.

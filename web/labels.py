@@ -56,6 +56,9 @@ SERVICE_MESSAGES = (
     _mark("name the clearing account"),
     _mark("the lowest amount is above the highest"),
     _mark("an amount range needs a currency"),
+    _mark("a note needs some text"),
+    _mark("a view needs a name"),
+    _mark("that view is not yours"),
 )
 _KNOWN = frozenset(SERVICE_MESSAGES)
 _CODE = re.compile(r"\b(" + "|".join(re.escape(k) for k in LABELS if "_" in k) + r")\b")

@@ -23,6 +23,7 @@ NAV = (
     ("records.runs", _l("Runs"), _ANY),
     ("admin.upload", _l("Upload"), ("clerk", "approver", "admin")),
     ("rules.index", _l("Rules"), _ANY),
+    ("queue.approvals", _l("Approvals"), ("approver",)),
     ("records.audit", _l("Audit log"), _ANY),
     ("admin.settings_page", _l("Settings"), ("admin",)),
 )
@@ -32,11 +33,22 @@ def nav_items() -> list[tuple[str, str]]:
     if not current_user.is_authenticated:
         return []
     views = current_app.view_functions
-    return [
+    items = [
         (endpoint, str(label))
         for endpoint, label, roles in NAV
         if endpoint in views and current_user.has_role(*roles)
     ]
+    return [(e, _with_count(e, label)) for e, label in items]
+
+
+def _with_count(endpoint: str, label: str) -> str:
+    """The approvals entry carries how many write-offs wait for a second person."""
+    if endpoint != "queue.approvals":
+        return label
+    from web.work import approvals_waiting
+
+    n = approvals_waiting()
+    return f"{label} ({n})" if n else label
 
 
 def init_app(app: Flask) -> None:

@@ -8,6 +8,7 @@ import datetime as dt
 from flask import Blueprint, render_template
 
 from recon.queue import overview
+from web import work
 from web.auth import require_login
 from web.charts import bar_chart, line_chart
 from web.context import db_session
@@ -33,4 +34,5 @@ def dashboard() -> str:
         unapplied=overview.unapplied_cash(session),
         payouts=overview.payout_differences(session),
         runs=overview.last_runs(session),
+        lead=work.lead(),
     )

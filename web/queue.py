@@ -10,10 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from recon.models import User
 from recon.queue import listing as q
+from recon.queue import work
 from recon.queue.detail import pending_writeoffs, reasons_of, receipt_detail
 from recon.queue.detail import search_open_invoices as search_invoices
 from recon.queue.suggestions import suggestion_briefs
@@ -87,10 +91,18 @@ def index() -> str:
         abort(400, description=str(exc))
     counts = q.queue_counts(db_session(), filters)
     briefs = suggestion_briefs(db_session(), (i.suggestion_id for i in page.items))
+    people = db_session().scalars(
+        sa.select(User.username)
+        .where(User.active, User.role.in_(("clerk", "approver", "admin")))
+        .order_by(User.username)
+    )
     return render_template(
         "queue/index.html",
         page=page,
         briefs=briefs,
+        assigned=work.assignees(db_session(), ((i.kind, i.id) for i in page.items)),
+        views=work.views_of(db_session(), current_user.username),
+        people=list(people),
         counts=counts,
         filters=filters,
         sort_labels=SORT_LABELS,
@@ -121,4 +133,3 @@ def invoices(kind: str, receipt_id: int) -> str:
 @bp.route("/approvals")
 def approvals() -> str:
     return render_template("queue/approvals.html", pending=pending_writeoffs(db_session()))
-

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,8 +25,9 @@ from werkzeug.datastructures import MultiDict
 
 from recon.allocation import allocations
 from recon.errors import NotFound, ServiceError
-from recon.models import Invoice
+from recon.models import Invoice, User
 from recon.queue import actions as act
+from recon.queue import work
 from recon.queue.detail import receipt_of, search_open_invoices
 from recon.queue.triage import TriageView, open_total, triage_view
 from web.auth import require_login, roles_required
@@ -62,12 +64,27 @@ def _render(view_args: dict[str, str], key: str | None, *, notice=None, form=Non
         "triage/index.html", v=view, view_args=view_args, view_query=urlencode(view_args),
         notice=notice, form=form or {}, offer=offer or {}, candidates=_candidates(view),
         limit=settings().writeoff_limit, cause_words={k: str(w) for k, w in CAUSE_LABELS.items()},
-        explain_match=lambda m: _explain(view, m),
+        explain_match=lambda m: _explain(view, m), **_work(view),
     )  # fmt: skip
     headers = {}
     if view.item is not None and request.headers.get("HX-Request") == "true":
         headers["HX-Push-Url"] = url_for("triage.index", item=view.item.key, **view_args)
     return html, status, headers
+
+
+def _work(view: TriageView) -> dict[str, Any]:
+    """Who works the item, its notes, and the people it can be given to."""
+    if view.item is None:
+        return {"assignee": None, "notes": [], "people": []}
+    session = db_session()
+    key = (view.item.kind, view.item.id)
+    people = session.scalars(
+        sa.select(User.username)
+        .where(User.active, User.role.in_(("clerk", "approver", "admin")))
+        .order_by(User.username)
+    )
+    return {"assignee": work.assignees(session, [key]).get(view.item.key),
+            "notes": work.notes_of(session, *key), "people": list(people)}  # fmt: skip
 
 
 def _explain(view: TriageView, m: Any) -> dict[str, Any]:
@@ -99,7 +116,9 @@ def index() -> Any:
     return _render(_view_args(request.args), request.args.get("item"))
 
 
-def _act(kind: str, receipt_id: int, fn, done, offer: dict[str, str] | None = None) -> Any:
+def _act(
+    kind: str, receipt_id: int, fn, done, offer: dict[str, str] | None = None, stay: bool = False
+) -> Any:
     """Run ``fn(session)`` in one transaction; then the next item, or this one with the error."""
     view_args = _view_args(request.form)
     try:
@@ -116,9 +135,10 @@ def _act(kind: str, receipt_id: int, fn, done, offer: dict[str, str] | None = No
             status=422,
         )
     except ServiceError as exc:
+        form = {**request.form.to_dict(), "field": (request.endpoint or "").rpartition(".")[2]}
         return _render(view_args, f"{kind}-{receipt_id}", notice=("error", plain(str(exc))),
-                       form=request.form.to_dict(), status=422)  # fmt: skip
-    nxt = request.form.get("next") or None
+                       form=form, status=422)  # fmt: skip
+    nxt = f"{kind}-{receipt_id}" if stay else (request.form.get("next") or None)
     if request.headers.get("HX-Request") != "true":
         flash(message, "success")
         return redirect(url_for("triage.index", item=nxt, **view_args))
@@ -190,6 +210,23 @@ def write_off(kind: str, receipt_id: int) -> Any:
                              limit=limit, reason=reason, amount=amount)  # fmt: skip
 
     return _act(kind, receipt_id, run, _written_off)
+
+
+@bp.post("/<kind>/<int:receipt_id>/assign")
+@roles_required(*ACTORS)
+def assign(kind: str, receipt_id: int) -> Any:
+    who, actor = request.form.get("assignee") or None, current_user.username
+    return _act(kind, receipt_id, lambda s: work.assign(s, kind, receipt_id, who, actor=actor),
+                lambda _r: _("Assigned to %(who)s.", who=who) if who else _("Unassigned."),
+                stay=True)  # fmt: skip
+
+
+@bp.post("/<kind>/<int:receipt_id>/note")
+@roles_required(*ACTORS)
+def note(kind: str, receipt_id: int) -> Any:
+    text, actor = request.form.get("note", ""), current_user.username
+    return _act(kind, receipt_id, lambda s: work.add_note(s, kind, receipt_id, text, actor=actor),
+                lambda _n: _("Note added."), stay=True)  # fmt: skip
 
 
 def _written_off(adj: Any) -> str:

@@ -54,7 +54,7 @@ def triage_view(
     session: Session, filters: q.QueueFilter, *, sort: str = "-age", key: str | None = None
 ) -> TriageView:
     """The item ``key`` (if still open in the view) or the view's first, with its neighbour."""
-    item = _open_item(session, filters, sort, parse_key(key))
+    item, nxt = _current_and_next(session, filters, sort, parse_key(key))
     counts = q.queue_counts(session, filters)
     remaining = (counts[filters.cause]["count"] if filters.cause
                  else sum(c["count"] for c in counts.values()))  # fmt: skip
@@ -63,8 +63,21 @@ def triage_view(
     detail = receipt_detail(session, item.kind, item.id)
     ids = {a.invoice_id for m in detail.suggestions for a in m.allocations}
     ids |= {i for m in detail.suggestions for i in alternative_invoice_ids(m)}
-    return TriageView(item, detail, next_key(session, filters, sort, item),
-                      _invoices(session, ids), remaining)  # fmt: skip
+    return TriageView(item, detail, nxt, _invoices(session, ids), remaining)
+
+
+def _current_and_next(
+    session: Session, filters: q.QueueFilter, sort: str, wanted: tuple[str, int] | None
+) -> tuple[q.QueueItem | None, str | None]:
+    """The item shown and the key of the one after it, in as few scans of the view as can be:
+    the view's first two items in one query; for a named item, one keyset query after it."""
+    item = _still_open(session, filters, wanted)
+    if item is not None:
+        return item, next_key(session, filters, sort, item)
+    first = q.queue_page(session, filters, sort=sort, limit=2).items
+    if not first:
+        return None, None
+    return first[0], first[1].key if len(first) > 1 else None
 
 
 def next_key(session: Session, filters: q.QueueFilter, sort: str, item: q.QueueItem) -> str | None:
@@ -78,18 +91,16 @@ def next_key(session: Session, filters: q.QueueFilter, sort: str, item: q.QueueI
     return None
 
 
-def _open_item(
-    session: Session, filters: q.QueueFilter, sort: str, wanted: tuple[str, int] | None
+def _still_open(
+    session: Session, filters: q.QueueFilter, wanted: tuple[str, int] | None
 ) -> q.QueueItem | None:
-    if wanted is not None:
-        try:
-            item = q.queue_item(session, *wanted, today=filters.today)
-        except NotFound:  # a stale link falls back to the view's first item
-            item = None
-        if item is not None and item.unapplied > 0:
-            return item
-    first = q.queue_page(session, filters, sort=sort, limit=1).items
-    return first[0] if first else None
+    if wanted is None:
+        return None
+    try:
+        item = q.queue_item(session, *wanted, today=filters.today)
+    except NotFound:  # a stale link falls back to the view's first item
+        return None
+    return item if item.unapplied > 0 else None
 
 
 def alternative_invoice_ids(match: Match) -> set[int]:

@@ -36,7 +36,7 @@ POSTS = {  # state-changing platform routes: who is refused
     "/settings/aliases/{alias}": ("admin",),
     "/settings/aliases/{alias}/delete": ("admin",),
 }
-PUBLIC = {"/login", "/locale", "/logout", "/static/<path:filename>"}
+PUBLIC = {"/login", "/locale", "/logout", "/static/<path:filename>", "/favicon.ico"}
 
 
 @pytest.fixture

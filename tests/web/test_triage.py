@@ -144,3 +144,15 @@ def test_queue_rows_say_what_accept_does(client, login, three) -> None:
     assert "INV-900" in row and "Acme Trading GmbH" in row and "€80.00" in row
     assert 'data-amount="80.00"' in row and 'data-currency="EUR"' in row
     assert f"/triage?item=line-{three[0][0]}" in row
+
+
+def test_a_refused_hand_match_is_said_beside_its_form(client, login, three) -> None:
+    login(client, "clara", "clerk")
+    # 80 on a 100 invoice with the rest as bank charges: 20 is within the 50 limit, so make it
+    # 10 on 100 (90 above the limit): the service refuses and says so beside the form
+    answer = client.post(f"/triage/line/{three[0][0]}/match",
+                         data={"invoice_no": "INV-900", "amount": "10.00",
+                               "difference": "bank_fee"})
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and 'id="hand-error"' in body
+    assert "is above the limit" in body and "bank_fee" not in body.split('id="hand-error"')[1][:300]

@@ -19,9 +19,10 @@
   function selection() {
     var out = document.getElementById("selection");
     if (!out) { return; }
-    var boxes = document.querySelectorAll("input[form=bulk][name=match_id]:checked");
+    var boxes = document.querySelectorAll("input[form=bulk][name=item]:checked");
     var totals = {};
     boxes.forEach(function (box) {
+      if (!box.dataset.amount) { return; }
       var cur = box.dataset.currency || "";
       var exp = (box.dataset.amount || "").split(".")[1];
       var digits = exp ? exp.length : 0;
@@ -38,9 +39,10 @@
     });
     var n = boxes.length;
     var text = n === 0 ? out.dataset.none : (n === 1 ? out.dataset.one : out.dataset.many);
-    out.textContent = text.replace("{n}", String(n)).replace("{total}", parts.join(" + "));
+    out.textContent = text.replace("{n}", String(n)).replace("{total}", parts.join(" + ") || "0");
     var button = document.getElementById("bulk-accept");
-    if (button) { button.disabled = n === 0; }
+    if (button) { button.disabled = parts.length === 0; }
+    document.querySelectorAll("#bulk button.needs-selection").forEach(function (b) { b.disabled = n === 0; });
   }
 
   // ---- the queue list -------------------------------------------------------------------
@@ -104,11 +106,11 @@
 
   document.addEventListener("change", function (event) {
     if (event.target.id === "select-all") {
-      document.querySelectorAll("input[form=bulk][name=match_id]").forEach(function (box) {
+      document.querySelectorAll("input[form=bulk][name=item]").forEach(function (box) {
         box.checked = event.target.checked;
       });
     }
-    if (event.target.id === "select-all" || (event.target.name === "match_id" && event.target.getAttribute("form") === "bulk")) {
+    if (event.target.id === "select-all" || (event.target.name === "item" && event.target.getAttribute("form") === "bulk")) {
       selection();
     }
   });

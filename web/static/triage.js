@@ -91,6 +91,8 @@
   document.addEventListener("htmx:afterSettle", function () {
     var root = document.getElementById("triage");
     if (!root) { return; }
+    // a message from the page load belongs to an earlier item: the notice area speaks now
+    document.querySelectorAll("main > p.flash").forEach(function (p) { p.remove(); });
     var bad = root.querySelector("[aria-invalid=true]");
     if (bad) { bad.focus(); return; }
     root.focus({ preventScroll: true });
