@@ -240,7 +240,7 @@ def run(url: str, n: int) -> int:
         "cold: queue right after a change": "/queue",
         "cold: sort by amount right after a change": "/queue?group=0&sort=-amount",
         "triage: first item of the default view": "/triage",
-        "triage: an item 2,000 deep (sort by amount)": f"/triage?sort=-amount&item={_deep_item(first)}",
+        "triage: an item 2,000 deep": f"/triage?sort=-amount&item={_deep_item(first)}",
         "triage: cause view fee_gap": "/triage?cause=fee_gap",
         "cold: triage right after a change": "/triage",
     }

@@ -287,6 +287,24 @@ ZH: dict[str | tuple[str, str], str | tuple[str, ...]] = {
     "View saved.": "视图已保存。",
     "View removed.": "视图已删除。",
     "Approvals": "审批",
+    # run matching now
+    ("%(num)d new suggestion to review", "%(num)d new suggestions to review"): (
+        "%(num)d 条新建议待审核",
+    ),
+    (
+        "%(num)d receipt could not be matched because of an error",
+        "%(num)d receipts could not be matched because of errors",
+    ): ("%(num)d 笔收款因出错未能匹配",),
+    ("%(num)d receipt matched automatically", "%(num)d receipts matched automatically"): (
+        "%(num)d 笔收款已自动匹配",
+    ),
+    ("%(num)d second so far", "%(num)d seconds so far"): ("已进行 %(num)d 秒",),
+    "Matching": "匹配",
+    "Matching finished.": "匹配完成。",
+    "Matching is already running (or the daily run is). Try again in a minute.": "匹配（或每日运行）正在进行中。请一分钟后再试。",
+    "Matching is running…": "正在匹配……",
+    "Matching stopped with an error; nothing of it was saved.": "匹配因错误中止；未保存任何结果。",
+    "Run matching now": "立即运行匹配",
 }
 
 

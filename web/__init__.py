@@ -44,6 +44,7 @@ BLUEPRINTS: list[str] = [
     "web.rules:bp",
     "web.work:bp",
     "web.queue_work:bp",
+    "web.matching_now:bp",
 ]
 
 # Blueprints (by name) that authenticate without cookies: bearer tokens, gateway signatures.
