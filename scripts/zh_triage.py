@@ -305,6 +305,42 @@ ZH: dict[str | tuple[str, str], str | tuple[str, ...]] = {
     "Matching is running…": "正在匹配……",
     "Matching stopped with an error; nothing of it was saved.": "匹配因错误中止；未保存任何结果。",
     "Run matching now": "立即运行匹配",
+    # run detail
+    ("%(num)d already known", "%(num)d already known"): ("%(num)d 个已导入过",),
+    ("%(num)d event processed", "%(num)d events processed"): ("已处理 %(num)d 个事件",),
+    ("%(num)d file imported", "%(num)d files imported"): ("已导入 %(num)d 个文件",),
+    ("%(num)d new bank line", "%(num)d new bank lines"): ("%(num)d 条新银行流水",),
+    ("%(num)d payout differs from its deposit", "%(num)d payouts differ from their deposits"): (
+        "%(num)d 笔结算与到账金额不符",
+    ),
+    ("%(num)d receipt not matched", "%(num)d receipts not matched"): ("%(num)d 笔收款未匹配",),
+    ("%(num)d set aside (quarantined)", "%(num)d set aside (quarantined)"): ("%(num)d 个已隔离",),
+    ("%(num)d statement does not add up", "%(num)d statements do not add up"): (
+        "%(num)d 份对账单余额不符",
+    ),
+    ("%(num)d still failing", "%(num)d still failing"): ("%(num)d 个仍然失败",),
+    ("%(num)d suggestion waits for a person", "%(num)d suggestions wait for a person"): (
+        "%(num)d 条建议等待人工处理",
+    ),
+    "(still running)": "（仍在运行）",
+    "File": "文件",
+    "Files": "文件",
+    "Gateway events": "网关事件",
+    "Lines": "行数",
+    "Matching was not part of this run.": "本次运行不包括匹配。",
+    "Needs attention because": "需要关注的原因",
+    "No report files.": "没有报告文件。",
+    "Note": "说明",
+    "Reports": "报告",
+    "Result": "结果",
+    "Run": "运行",
+    "Started by %(who)s at %(start)s; finished at %(end)s.": "由 %(who)s 于 %(start)s 启动；%(end)s 结束。",
+    "There was nothing to do.": "没有需要处理的内容。",
+    "Unapplied cash": "未核销现金",
+    "What is left": "剩余事项",
+    "already known": "已导入过",
+    "imported": "已导入",
+    "set aside": "已隔离",
 }
 
 
