@@ -16,19 +16,25 @@ from flask_login import current_user
 
 from recon.models import Adjustment, ItemAssignment
 from recon.queue.listing import queue_counts
+from web import audit_words
 from web.context import db_session
 
 __all__ = ["approvals_waiting", "bp", "lead"]
 
 bp = Blueprint("site", __name__)
+for _name, _fn in audit_words.GLOBALS.items():  # the audit page's words, for every template
+    bp.add_app_template_global(_fn, _name)
 
 
 @bp.get("/favicon.ico")
 def favicon() -> Any:
     """Browsers ask for /favicon.ico before reading any page; answer with the SVG icon."""
     icon = Path(current_app.static_folder or "static") / "favicon.svg"
-    return Response(icon.read_bytes(), mimetype="image/svg+xml",
-                    headers={"Cache-Control": "public, max-age=86400"})
+    return Response(
+        icon.read_bytes(),
+        mimetype="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 def approvals_waiting() -> int:

@@ -32,3 +32,27 @@ def test_run_detail_is_a_page_not_a_dump(client, login, session_factory) -> None
     assert "3 suggestions wait for a person" in html and "€120.50" in html
     assert "broken.csv" in html and "3 receipt(s) unmatched" in html
     assert "{'" not in html and "&#39;file&#39;" not in html  # no Python dict text
+
+
+def test_audit_log_reads_in_words_with_links(client, login, session_factory) -> None:
+    from recon.allocation.allocations import AllocationSpec, create_match
+    from recon.allocation.allocations import confirm_match
+    from recon.rules.store import RuleSpec, create_rule
+    from tests.recon.factories import make_invoice, make_line
+
+    with session_factory.begin() as s:
+        inv = make_invoice(s, "5.00")
+        line = make_line(s, "5.00")
+        m = create_match(s, receipt=line, allocations=[AllocationSpec(inv.id, inv.amount)],
+                         status="suggested", actor="matcher", confidence=0.7)  # fmt: skip
+        confirm_match(s, m.id, actor="clara")
+        rule = create_rule(s, RuleSpec("fees", "category", text_contains="fee",
+                                       category="bank_fee"), actor="clara")  # fmt: skip
+        rule_id = rule.id
+    login(client, "vic", "viewer")
+    html = client.get("/audit").get_data(as_text=True)
+    assert "accepted a suggestion" in html
+    assert f'href="/rules#rule-{rule_id}"' in html and "created a rule" in html
+    assert "category: bank charges" in html  # codes in words
+    table = html[html.index('<table class="cards audit">'):]
+    assert "{&#34;" not in table and '{"' not in table  # no raw JSON
