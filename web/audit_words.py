@@ -4,8 +4,8 @@ The audit table stores codes (``match.accept``, ``statement_line:12``, before/af
 machines and auditors' exports; the audit page shows ``says(event)`` ("accepted a suggestion"),
 ``object_link(event)`` (where the object can be opened, and its name in words) and
 ``changes(event)`` (only what changed, one "field: before → after" per line, codes in words).
-Templates get the three as globals (registered by ``web.work``). Raises nothing: an unknown action reads with its dots as
-spaces, an unknown object as its type and id.
+Templates get the three as globals (registered by ``web.work``). Raises nothing: an unknown
+action reads with its dots as spaces, an unknown object as its type and id.
 """
 
 from __future__ import annotations
