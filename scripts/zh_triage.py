@@ -390,6 +390,9 @@ ZH: dict[str | tuple[str, str], str | tuple[str, ...]] = {
     "took an item back": "收回了项目",
     "undid a match": "撤销了匹配",
     "undid an adjustment": "撤销了调整",
+    # strings this area added to the queue's own templates (web/templates/queue/index.html)
+    "Review": "审核",
+    "Filters": "筛选",
 }
 
 

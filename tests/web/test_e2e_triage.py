@@ -193,9 +193,12 @@ def test_the_morning_keyboard_only(server, browser, morning, session_factory, la
         adj = s.scalars(select(Adjustment).where(Adjustment.kind == "write_off")).one()
         assert adj.status == "pending_approval"
         assert s.scalars(select(Rule)).one().payer_contains == "DELTA PAYER"
-    for path in ("/", "/queue", "/triage", "/rules", "/queue/approvals"):
+    for path in ("/", "/queue", "/triage", "/rules", "/queue/approvals", "/invoices",
+                 "/gateways", "/runs", "/audit"):
         page.goto(f"{server}{path}")
         no_overflow(page, width)
+        if path in ("/", "/queue", "/audit"):
+            shot(page, f"{tag}-page{path.replace('/', '-') or '-dashboard'}")
     shot(page, f"{tag}-08-approvals-clerk")
     log_out(page)
     log_in(page, server, "boris")
@@ -207,6 +210,7 @@ def test_the_morning_keyboard_only(server, browser, morning, session_factory, la
         done = s.get(Adjustment, adj.id)
         assert (done.status, done.approved_by) == ("applied", "boris")
         assert s.scalars(select(StatementLine).where(StatementLine.counterparty_name == "EPSILON")).one().unapplied_minor == 0
-    axe_check(page, server, ["/", "/queue", "/triage", "/rules", "/queue/approvals"])
+    axe_check(page, server, ["/", "/queue", "/triage", "/rules", "/queue/approvals", "/audit",
+                             "/invoices", "/runs"])
     assert errors == []
     context.close()
