@@ -88,7 +88,7 @@
   document.addEventListener("htmx:sendError", function (event) { show(event.detail.elt, 0, ""); });
   // After a swap, focus goes to the field that needs fixing, else to the new item itself (htmx
   // would put it back into the field with the same id, where the next key press would type).
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSwap", function () {
     var root = document.getElementById("triage");
     if (!root) { return; }
     // a message from the page load belongs to an earlier item: the notice area speaks now
