@@ -2,9 +2,9 @@
 notes on it, a person's saved views.
 
 An item is named as the queue names it (``kind`` "line"/"charge" and the receipt id). Assigning
-replaces the item's assignee (one row per item, row-locked, so two people assigning at once
-end with one of them, both audited); notes are only added. Every change writes an audit event.
-Raises ``InvariantError`` for an empty note, an unknown or inactive assignee, a bad view name,
+replaces the item's assignee (one row per item under a unique index, row-locked; two people
+assigning at once end with one of them and both are audited); notes are only added. Every
+change writes an audit event. Raises ``InvariantError`` for an empty note, an unknown or inactive assignee, a bad view name,
 and ``NotFound`` for a receipt that does not exist.
 """
 
@@ -42,13 +42,28 @@ def assign(session: Session, kind: str, receipt_id: int, assignee: str | None, *
     if session.scalar(sa.select(User.id).where(User.username == assignee, User.active)) is None:
         raise InvariantError(f"{assignee!r} is not an active user")
     if row is None:
-        row = ItemAssignment(kind=kind, receipt_id=receipt_id, assignee=assignee,
-                             assigned_by=actor)  # fmt: skip
-        session.add(row)
-    else:
-        row.assignee, row.assigned_by = assignee, actor
+        row = _insert_or_lock(session, kind, receipt_id, assignee, actor)
+    row.assignee, row.assigned_by = assignee, actor
     _audit(session, actor, "item.assign", kind, receipt_id, before, {"assignee": assignee})
     return row
+
+
+def _insert_or_lock(session: Session, kind: str, receipt_id: int, assignee: str,
+                    actor: str) -> ItemAssignment:  # fmt: skip
+    """The item's row, new; if someone inserted it meanwhile (unique index), theirs, locked."""
+    try:
+        with session.begin_nested():
+            row = ItemAssignment(kind=kind, receipt_id=receipt_id, assignee=assignee,
+                                 assigned_by=actor)  # fmt: skip
+            session.add(row)
+            session.flush()
+        return row
+    except sa.exc.IntegrityError:
+        return session.scalars(
+            sa.select(ItemAssignment)
+            .where(ItemAssignment.kind == kind, ItemAssignment.receipt_id == receipt_id)
+            .with_for_update()
+        ).one()
 
 
 def assignees(session: Session, keys: Iterable[tuple[str, int]]) -> dict[str, str]:

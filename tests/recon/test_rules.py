@@ -86,3 +86,40 @@ def test_the_matcher_run_applies_rules(session) -> None:
     report = run_matching(session, actor="matcher")
     assert report.rules["hits"] == 1
     assert session.scalar(select(Rule.hits)) == 1
+
+
+@pytest.mark.usefixtures("pg_engine")
+def test_two_people_assigning_one_item_at_once_on_postgresql(pg_engine) -> None:
+    """Both requests succeed, one row remains, both are in the audit log."""
+    import threading
+
+    from sqlalchemy.orm import sessionmaker
+
+    from recon.models import ItemAssignment, User
+    from recon.queue.work import assign
+
+    factory = sessionmaker(pg_engine, expire_on_commit=False)
+    with factory.begin() as s:
+        line_id = make_line(s, "1.00").id
+        for name in ("ann", "ben"):
+            s.add(User(username=f"{name}{line_id}", password_hash="x", role="clerk"))
+    barrier, errors = threading.Barrier(2), []
+
+    def work(name: str) -> None:
+        try:
+            with factory.begin() as s:
+                barrier.wait(timeout=10)
+                assign(s, "line", line_id, f"{name}{line_id}", actor=name)
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in ("ann", "ben")]
+    [t.start() for t in threads]
+    [t.join(30) for t in threads]
+    assert errors == []
+    with factory() as s:
+        rows = s.scalars(select(ItemAssignment).where(ItemAssignment.receipt_id == line_id)).all()
+        assert len(rows) == 1
+        acts = s.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(line_id),
+                                                         AuditEvent.action == "item.assign"))
+        assert len(list(acts)) == 2
