@@ -82,13 +82,11 @@ def _current_and_next(
 
 def next_key(session: Session, filters: q.QueueFilter, sort: str, item: q.QueueItem) -> str | None:
     """The item after ``item`` in the view (wrapping round); None when no other is open."""
-    cursor = q.cursor_after(item, sort)
-    for page in (q.queue_page(session, filters, sort=sort, cursor=cursor, limit=1),
-                 q.queue_page(session, filters, sort=sort, limit=2)):  # fmt: skip
-        for other in page.items:
-            if other.key != item.key:
-                return other.key
-    return None
+    after = q.queue_page(session, filters, sort=sort, cursor=q.cursor_after(item, sort), limit=1)
+    if after.items:
+        return after.items[0].key
+    first = q.queue_page(session, filters, sort=sort, limit=2)  # wrap round to the view's start
+    return next((o.key for o in first.items if o.key != item.key), None)
 
 
 def _still_open(

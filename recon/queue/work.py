@@ -4,8 +4,8 @@ notes on it, a person's saved views.
 An item is named as the queue names it (``kind`` "line"/"charge" and the receipt id). Assigning
 replaces the item's assignee (one row per item under a unique index, row-locked; two people
 assigning at once end with one of them and both are audited); notes are only added. Every
-change writes an audit event. Raises ``InvariantError`` for an empty note, an unknown or inactive assignee, a bad view name,
-and ``NotFound`` for a receipt that does not exist.
+change writes an audit event. Raises ``InvariantError`` for an empty note, an unknown or
+inactive assignee, a bad view name, and ``NotFound`` for a receipt that does not exist.
 """
 
 from __future__ import annotations

@@ -156,3 +156,15 @@ def test_a_refused_hand_match_is_said_beside_its_form(client, login, three) -> N
     body = answer.get_data(as_text=True)
     assert answer.status_code == 422 and 'id="hand-error"' in body
     assert "is above the limit" in body and "bank_fee" not in body.split('id="hand-error"')[1][:300]
+
+
+def test_next_wraps_round_to_the_first_item_of_the_view(session_factory, three) -> None:
+    from recon.queue import listing as q
+    from recon.queue.triage import triage_view
+
+    with session_factory() as s:
+        order = [i.key for i in q.queue_page(s, q.QueueFilter()).items]
+        assert sorted(order) == sorted(f"line-{t[0]}" for t in three)
+        assert triage_view(s, q.QueueFilter(), key=order[0]).next_key == order[1]
+        assert triage_view(s, q.QueueFilter(), key=order[-1]).next_key == order[0]
+        assert triage_view(s, q.QueueFilter(), key="line-999999").item.key == order[0]
