@@ -214,3 +214,26 @@ def test_the_morning_keyboard_only(server, browser, morning, session_factory, la
                              "/invoices", "/runs"])
     assert errors == []
     context.close()
+
+
+def test_the_queue_page_shows_a_refused_hand_match(server, browser, session_factory) -> None:  # noqa: F811
+    """The receipt page's own hand match with a typo (400): the message appears next to the
+    form and the typed amount stays."""
+    ensure_user(session_factory, "clara", "clerk")
+    with session_factory.begin() as s:
+        make_invoice(s, "50.00", customer=make_customer(s, name="Omega"), invoice_no="INV-O1")
+        line_id = make_line(s, "50.00", counterparty_name="OMEGA").id
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    log_in(page, server, "clara")
+    page.goto(f"{server}/queue/line/{line_id}")
+    page.fill("#invoice-search", "INV-O1")
+    page.wait_for_selector("button.add-invoice[data-number='INV-O1']")
+    page.click("button.add-invoice[data-number='INV-O1']")
+    page.fill("#alloc-rows input[name=amount]", "99O.00")
+    page.click("#match-submit")
+    page.wait_for_selector("p.action-error")
+    assert "99O.00" in page.text_content("p.action-error")
+    assert page.input_value("#alloc-rows input[name=amount]") == "99O.00"
+    shot(page, "queue-detail-typo-error")
+    context.close()

@@ -194,3 +194,38 @@
     }
   });
 })();
+
+// A failed htmx action (bad amount 400, refused 422, expired session 401, CSRF 400, 403, 5xx,
+// no network) never fails silently: the server's message goes next to the form that was sent,
+// and what was typed stays (nothing is swapped).
+(function () {
+  "use strict";
+  function messageOf(xhr) {
+    try {
+      var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+      var p = doc.querySelector("main .card p") || doc.querySelector("main p");
+      if (p && p.textContent.trim()) { return p.textContent.trim(); }
+    } catch (e) { /* fall through */ }
+    return "HTTP " + xhr.status;
+  }
+  function show(elt, text) {
+    var form = elt && elt.closest ? (elt.closest("form") || elt) : null;
+    if (!form || !form.parentNode) { return; }
+    var slot = form.previousElementSibling;
+    if (!slot || !slot.classList.contains("action-error")) {
+      slot = document.createElement("p");
+      slot.className = "flash error action-error";
+      slot.setAttribute("role", "alert");
+      form.parentNode.insertBefore(slot, form);
+    }
+    slot.textContent = text;
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    if (document.getElementById("triage")) { return; }  // the triage screen has its own
+    show(event.detail.elt, messageOf(event.detail.xhr));
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    if (document.getElementById("triage")) { return; }
+    show(event.detail.elt, "No connection to the server. Nothing was changed.");
+  });
+})();
