@@ -44,6 +44,11 @@ BLUEPRINTS: list[str] = [
     "web.customers:bp",
     "web.collections:bp",
     "web.statement_links:bp",
+    "web.triage:bp",
+    "web.rules:bp",
+    "web.work:bp",
+    "web.queue_work:bp",
+    "web.matching_now:bp",
 ]
 
 # Message catalogs (folders of web/): the platform's, then one per area, each area appends its own.
@@ -53,6 +58,7 @@ TRANSLATION_DIRS: list[str] = [
     "translations_controls",
     "translations_credit",
     "translations_collections",
+    "translations_triage",
 ]
 
 # Blueprints (by name) that authenticate without cookies: bearer tokens, gateway signatures.

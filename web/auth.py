@@ -79,8 +79,8 @@ def _load_user(user_id: str) -> WebUser | None:
 
 
 def _unauthorized() -> Any:
-    if wants_json():
-        abort(401)
+    if wants_json() or request.headers.get("HX-Request") == "true":
+        abort(401)  # an htmx request must not swap the login page into a form
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

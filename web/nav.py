@@ -24,6 +24,7 @@ NAV = (
     ("pages.dashboard", _l("Dashboard"), _ANY),
     ("queue.index", _l("Queue"), _ANY),
     ("queue.approvals", _l("Approvals"), ("clerk", "approver", "admin")),
+    ("triage.index", _l("Triage"), _ANY),
     ("records.invoices", _l("Invoices"), _ANY),
     ("credit.index", _l("Credit"), _ANY),
     ("customers.index", _l("Customers"), _ANY),
@@ -31,6 +32,7 @@ NAV = (
     ("records.gateways", _l("Gateways"), _ANY),
     ("records.runs", _l("Runs"), _ANY),
     ("admin.upload", _l("Upload"), ("clerk", "approver", "admin")),
+    ("rules.index", _l("Rules"), _ANY),
     ("records.audit", _l("Audit log"), _ANY),
     ("admin.settings_page", _l("Settings"), ("admin",)),
 )
@@ -48,6 +50,7 @@ def nav_items() -> list[tuple[str, str]]:
 
 
 def _label(endpoint: str, label: str) -> str:
+    """The approvals entry carries how many write-offs wait for a second person."""
     if endpoint != "queue.approvals":
         return label
     waiting = pending_count(db_session())

@@ -9,6 +9,7 @@ from flask import Blueprint, render_template
 
 from recon.credit.views import latest_run_credit
 from recon.queue import overview
+from web import work
 from web.auth import require_login
 from web.charts import bar_chart, line_chart
 from web.context import db_session
@@ -35,4 +36,5 @@ def dashboard() -> str:
         payouts=overview.payout_differences(session),
         runs=overview.last_runs(session),
         credit=latest_run_credit(session),
+        lead=work.lead(),
     )

@@ -10,12 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from recon.models import User
 from recon.queue import listing as q
+from recon.queue import work
 from recon.queue.detail import pending_receipts, pending_writeoffs, reasons_of, receipt_detail
 from recon.queue.detail import search_open_invoices as search_invoices
+from recon.queue.suggestions import suggestion_briefs
 from web import queue_actions  # noqa: F401  (registers the POST routes on ``bp``)
 from web.context import db_session
 from web.queue_base import KINDS, bp, render_detail
@@ -51,8 +56,8 @@ def _labels() -> dict[str, Any]:
     return {"cause_labels": {k: str(v) for k, v in CAUSE_LABELS.items()}, "reasons_of": reasons_of}
 
 
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "").strip()
+def _int_arg(name: str, args: Any = None) -> int | None:
+    raw = (request.args if args is None else args).get(name, "").strip()
     if not raw:
         return None
     if not raw.isdigit():
@@ -60,16 +65,16 @@ def _int_arg(name: str) -> int | None:
     return int(raw)
 
 
-def read_filters() -> q.QueueFilter:
-    """The queue filter from the query string (400 on nonsense)."""
-    args = request.args
+def read_filters(args: Any = None) -> q.QueueFilter:
+    """The queue filter from the query string, or ``args`` (400 on nonsense)."""
+    args = request.args if args is None else args
     try:
         return q.QueueFilter(
             cause=args.get("cause") or None,
             account=args.get("account") or None,
             currency=args.get("currency") or None,
-            min_age=_int_arg("min_age"),
-            max_age=_int_arg("max_age"),
+            min_age=_int_arg("min_age", args),
+            max_age=_int_arg("max_age", args),
             text=args.get("q") or None,
             today=dt.date.today(),
         )
@@ -89,9 +94,19 @@ def index() -> str:
     except ValueError as exc:
         abort(400, description=str(exc))
     counts = q.queue_counts(db_session(), filters)
+    briefs = suggestion_briefs(db_session(), (i.suggestion_id for i in page.items))
+    people = db_session().scalars(
+        sa.select(User.username)
+        .where(User.active, User.role.in_(("clerk", "approver", "admin")))
+        .order_by(User.username)
+    )
     return render_template(
         "queue/index.html",
         page=page,
+        briefs=briefs,
+        assigned=work.assignees(db_session(), ((i.kind, i.id) for i in page.items)),
+        views=work.views_of(db_session(), current_user.username),
+        people=list(people),
         counts=counts,
         pending=pending_receipts(db_session(), [(i.kind, i.id) for i in page.items]),
         filters=filters,
@@ -123,4 +138,3 @@ def invoices(kind: str, receipt_id: int) -> str:
 @bp.route("/approvals")
 def approvals() -> str:
     return render_template("queue/approvals.html", pending=pending_writeoffs(db_session()))
-

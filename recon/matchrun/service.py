@@ -37,6 +37,7 @@ from recon.allocation import batch as allocation_batch
 from recon.matchrun.apply import apply_receipt_proposals
 from recon.matchrun.load import LINE, Loaded, load
 from recon.models import Match
+from recon.rules.apply import apply_rules
 
 __all__ = ["MatchRunReport", "engine_settings", "run_matching"]
 
@@ -58,6 +59,7 @@ class MatchRunReport:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     proposals: list[dict[str, Any]] = field(default_factory=list)
+    rules: dict[str, Any] = field(default_factory=dict)  # recon.rules.apply.RuleReport
 
     def summary(self) -> str:
         verb = "would apply" if self.dry_run else "applied"
@@ -172,6 +174,8 @@ def run_matching(
     existing = _open_suggestions(session, loaded)
     apply_receipt_proposals(session, loaded, result, report, existing, actor, run_id)
     report.proposals = [_brief(p) for p in result.proposals[:200]]
+    if not dry_run:  # people's rules take what the matcher left unclaimed
+        report.rules = dataclasses.asdict(apply_rules(session, actor=actor))
     report.seconds = time.perf_counter() - start
     return report
 

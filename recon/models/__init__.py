@@ -43,6 +43,14 @@ from recon.models.match import (
     Match,
 )
 from recon.models.queue_indexes import QUEUE_INDEXES  # noqa: F401  (registers indexes)
+from recon.models.rule import (
+    RULE_CATEGORIES,
+    RULE_OUTCOMES,
+    ItemAssignment,
+    ItemNote,
+    Rule,
+    SavedView,
+)
 from recon.models.run import ReconRun, Setting
 from recon.models.statement import BankAccount, Statement, StatementImport, StatementLine
 from recon.models.user import ROLES, ApiToken, User
@@ -61,6 +69,8 @@ __all__ = [
     "QUEUE_CAUSES",
     "REMINDER_STATUSES",
     "ROLES",
+    "RULE_CATEGORIES",
+    "RULE_OUTCOMES",
     "SETTLED_CHARGE_STATUSES",
     "Adjustment",
     "Allocation",
@@ -82,6 +92,8 @@ __all__ = [
     "GatewayEvent",
     "GatewayTransaction",
     "Invoice",
+    "ItemAssignment",
+    "ItemNote",
     "Match",
     "PayLink",
     "PromiseToPay",
@@ -89,6 +101,8 @@ __all__ = [
     "Reminder",
     "ReminderItem",
     "ReminderTemplate",
+    "Rule",
+    "SavedView",
     "Setting",
     "Statement",
     "StatementImport",

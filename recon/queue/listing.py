@@ -31,7 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from recon.money import from_minor
+from recon.money import from_minor, to_minor
 from recon.queue import cache as queue_cache
 from recon.queue.sql import CAUSES, exponent_of, items_subquery
 
@@ -41,6 +41,7 @@ __all__ = [
     "QueueFilter",
     "QueueItem",
     "QueuePage",
+    "cursor_after",
     "queue_counts",
     "queue_item",
     "queue_page",
@@ -225,6 +226,17 @@ def _after(
         cmp = q.c[name] < values[i] if desc else q.c[name] > values[i]
         ors.append(sa.and_(*eqs, cmp))
     return sa.or_(*ors)
+
+
+def cursor_after(item: QueueItem, sort: str = "-age", grouped: bool = True) -> str:
+    """The cursor of the page that starts right after ``item`` in that view's order (the
+    triage screen's "next item of the same view"). Raises ``ValueError`` for an unknown sort."""
+    row = {
+        "cause_rank": CAUSES.index(item.cause), "booked": item.booked, "kind": item.kind,
+        "id": item.id, "account": item.account,
+        "unapplied_minor": to_minor(item.unapplied, item.currency),
+    }  # fmt: skip
+    return _encode(row, _order(sort, grouped))
 
 
 def _encode(row: Any, order: Sequence[tuple[str, bool]]) -> str:

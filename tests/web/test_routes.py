@@ -37,7 +37,8 @@ POSTS = {  # state-changing platform routes: who is refused
     "/settings/aliases/{alias}/delete": ("admin",),
 }
 # /s/<token>: a customer opens its statement through a signed link (web.statement_links)
-PUBLIC = {"/login", "/locale", "/logout", "/static/<path:filename>", "/s/<token>"}
+PUBLIC = {"/login", "/locale", "/logout", "/static/<path:filename>", "/s/<token>",
+          "/favicon.ico"}
 
 
 @pytest.fixture

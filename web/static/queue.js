@@ -1,4 +1,5 @@
-// Exception queue: keyboard (j/k move, a accept, Enter open, x select, / search), select-all,
+// Exception queue: keyboard (j/k move, a accept, o or Enter open, x select, / search), select-all,
+// the count and total of the selection,
 // and the live "remaining" of a manual match. Event delegation only, so it keeps working after
 // htmx swaps parts of the page. No inline scripts: the CSP allows 'self' only.
 (function () {
@@ -7,6 +8,41 @@
   function typing(target) {
     var tag = target && target.tagName;
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+  }
+
+  function control(target) {
+    var tag = target && target.tagName;
+    return tag === "BUTTON" || tag === "A" || tag === "SUMMARY" || (target && target.getAttribute && target.getAttribute("role") === "button");
+  }
+
+  // ---- the selection: count and total before a bulk accept -------------------------------
+  function selection() {
+    var out = document.getElementById("selection");
+    if (!out) { return; }
+    var boxes = document.querySelectorAll("input[form=bulk][name=item]:checked");
+    var totals = {};
+    boxes.forEach(function (box) {
+      if (!box.dataset.amount) { return; }
+      var cur = box.dataset.currency || "";
+      var exp = (box.dataset.amount || "").split(".")[1];
+      var digits = exp ? exp.length : 0;
+      var t = totals[cur] || { minor: 0, digits: digits };
+      t.minor += toMinor(box.dataset.amount || "0", t.digits);  // integers, never float money
+      totals[cur] = t;
+    });
+    var parts = Object.keys(totals).sort().map(function (cur) {
+      var t = totals[cur];
+      var s = String(Math.abs(t.minor)).padStart(t.digits + 1, "0");
+      var whole = t.digits ? s.slice(0, -t.digits) : s;
+      whole = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+      return cur + " " + whole + (t.digits ? "." + s.slice(-t.digits) : "");
+    });
+    var n = boxes.length;
+    var text = n === 0 ? out.dataset.none : (n === 1 ? out.dataset.one : out.dataset.many);
+    out.textContent = text.replace("{n}", String(n)).replace("{total}", parts.join(" + ") || "0");
+    var button = document.getElementById("bulk-accept");
+    if (button) { button.disabled = parts.length === 0; }
+    document.querySelectorAll("#bulk button.needs-selection").forEach(function (b) { b.disabled = n === 0; });
   }
 
   // ---- the queue list -------------------------------------------------------------------
@@ -52,8 +88,11 @@
     switch (event.key) {
       case "j": if (inList) { select(current + 1); } break;
       case "k": if (inList) { select(current <= 0 ? 0 : current - 1); } break;
-      case "Enter": if (inList && row) { window.location.href = row.dataset.href; } else { return; } break;
-      case "x": if (inList && row) { var box = row.querySelector("input[type=checkbox]"); if (box) { box.checked = !box.checked; } } break;
+      // Enter opens the highlighted row only when focus is on no control: on a button, link or
+      // checkbox it is that control's own Enter (e.g. submit "Accept selected suggestions").
+      case "Enter": if (inList && row && !control(event.target)) { window.location.href = row.dataset.href; } else { return; } break;
+      case "o": if (inList && row) { window.location.href = row.dataset.href; } else { return; } break;
+      case "x": if (inList && row) { var box = row.querySelector("input[type=checkbox]"); if (box) { box.checked = !box.checked; selection(); } } break;
       case "a": if (inList) { acceptRow(row); } else { acceptSuggestion(); } break;
       case "/": focusSearch(); break;
       default: return;
@@ -61,11 +100,18 @@
     event.preventDefault();
   });
 
+  // Filters are folded away on a phone and open on a wide screen.
+  var filtersBox = document.getElementById("filters-box");
+  if (filtersBox && window.matchMedia("(min-width: 761px)").matches) { filtersBox.open = true; }
+
   document.addEventListener("change", function (event) {
     if (event.target.id === "select-all") {
-      document.querySelectorAll("input[form=bulk][name=match_id]").forEach(function (box) {
+      document.querySelectorAll("input[form=bulk][name=item]").forEach(function (box) {
         box.checked = event.target.checked;
       });
+    }
+    if (event.target.id === "select-all" || (event.target.name === "item" && event.target.getAttribute("form") === "bulk")) {
+      selection();
     }
   });
 
@@ -146,5 +192,40 @@
     if (event.target.classList && event.target.classList.contains("alloc-amount")) {
       recalc(event.target.closest("form"));
     }
+  });
+})();
+
+// A failed htmx action (bad amount 400, refused 422, expired session 401, CSRF 400, 403, 5xx,
+// no network) never fails silently: the server's message goes next to the form that was sent,
+// and what was typed stays (nothing is swapped).
+(function () {
+  "use strict";
+  function messageOf(xhr) {
+    try {
+      var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+      var p = doc.querySelector("main .card p") || doc.querySelector("main p");
+      if (p && p.textContent.trim()) { return p.textContent.trim(); }
+    } catch (e) { /* fall through */ }
+    return "HTTP " + xhr.status;
+  }
+  function show(elt, text) {
+    var form = elt && elt.closest ? (elt.closest("form") || elt) : null;
+    if (!form || !form.parentNode) { return; }
+    var slot = form.previousElementSibling;
+    if (!slot || !slot.classList.contains("action-error")) {
+      slot = document.createElement("p");
+      slot.className = "flash error action-error";
+      slot.setAttribute("role", "alert");
+      form.parentNode.insertBefore(slot, form);
+    }
+    slot.textContent = text;
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    if (document.getElementById("triage")) { return; }  // the triage screen has its own
+    show(event.detail.elt, messageOf(event.detail.xhr));
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    if (document.getElementById("triage")) { return; }
+    show(event.detail.elt, "No connection to the server. Nothing was changed.");
   });
 })();

@@ -1,0 +1,72 @@
+"""Web layer: "Run matching now" (clerk and up) and the page that shows how it goes.
+
+``POST /matching/run`` checks the run lock (a daily run or another "run now" going on: the
+person is told so), starts ``recon.run.on_demand.match_now`` on a background thread of this
+process (the embedded default needs no broker; a task queue can call the same one function),
+and opens ``/matching/<job>``. That page polls itself with htmx every second while the job
+runs and then shows what it did; the outcome is read from the audit log, so any web worker
+can answer. A job this process started and that failed before recording anything shows its
+error from memory.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from recon.run.lock import RunLockBusy, run_lock
+from recon.run.on_demand import job_outcome, match_now
+from web.auth import require_login, roles_required
+from web.context import db_session
+
+__all__ = ["bp"]
+
+bp = Blueprint("matching", __name__, url_prefix="/matching")
+require_login(bp)
+_STARTED: dict[str, float] = {}  # job -> start time, for the elapsed seconds shown
+_FAILED: dict[str, str] = {}
+
+
+@bp.post("/run")
+@roles_required("clerk", "approver")
+def run() -> Any:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        with run_lock(app.extensions["recon.engine"]):
+            pass  # only a check; the job takes the lock itself
+    except RunLockBusy:
+        flash(_("Matching is already running (or the daily run is). Try again in a minute."),
+              "error")  # fmt: skip
+        return redirect(request.referrer or url_for("queue.index"))
+    job = uuid.uuid4().hex[:16]
+    _STARTED[job] = time.monotonic()
+    args = (app.extensions["recon.session_factory"], app.extensions["recon.settings"],
+            current_user.username, job)  # fmt: skip
+    threading.Thread(target=_job, args=args, name=f"match-{job}", daemon=True).start()
+    return redirect(url_for("matching.status", job=job))
+
+
+def _job(factory: Any, settings: Any, actor: str, job: str) -> None:
+    try:
+        match_now(factory, settings, actor=actor, job=job)
+    except Exception as exc:
+        _FAILED[job] = str(exc)[:300]
+
+
+@bp.get("/<job>")
+def status(job: str) -> Any:
+    outcome = job_outcome(db_session(), job)
+    if outcome is None and job in _FAILED:
+        outcome = {"state": "failed", "error": _FAILED[job]}
+    started = _STARTED.get(job)
+    elapsed = int(time.monotonic() - started) if started else None
+    template = (
+        "triage/_matching.html" if request.headers.get("HX-Request") else "triage/matching.html"
+    )
+    return render_template(template, job=job, outcome=outcome, elapsed=elapsed)
