@@ -2,8 +2,8 @@
 
 ``db_session()`` opens the request's session on first use; ``transaction()`` frames the one
 service call of an action (commit on success, rollback on error); ``settings()`` is the app's
-``AppSettings``. Kept out of ``web/__init__`` so views import this module, not the package that
-imports them.
+``AppSettings``; ``celery()`` the Celery app that takes background work (`recon.tasks`).
+Kept out of ``web/__init__`` so views import this module, not the package that imports them.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from celery import Celery
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
 from recon.config import AppSettings
 
-__all__ = ["db_session", "settings", "transaction"]
+__all__ = ["celery", "db_session", "settings", "transaction"]
 
 
 def db_session() -> Session:
@@ -43,6 +44,11 @@ def transaction() -> Iterator[Session]:
 
 def settings() -> AppSettings:
     return current_app.extensions["recon.settings"]
+
+
+def celery() -> Celery:
+    """The app's Celery app: publish tasks with it (they run in-process without a broker)."""
+    return current_app.extensions["recon.celery"]
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -1,0 +1,62 @@
+"""The daily run as a Celery task (task definition): beat's schedule and the API's "run now".
+
+``recon.daily_run`` calls `recon.run.daily.daily_run` exactly as ``recon run`` does: the run
+lock (`recon.run.lock`) keeps one run at a time across every worker and host (a second
+delivery -- a duplicate beat, a redelivery after a lost worker -- finds it taken and stops with
+"busy"), the run and its summary are recorded in ``recon_run``, and the summary is mailed when
+mail is configured. Acknowledged late: a worker lost mid-run has the message redelivered, and
+the new run marks the interrupted one failed before it starts (`recon.run.idle`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from celery import Celery, Task
+
+from recon.run.daily import daily_run
+from recon.run.lock import RunLockBusy
+from recon.run.notify import mail_summary
+from recon.run.settings import RunSettings
+from recon.tasks.runtime import runtime
+
+__all__ = ["DAILY_RUN", "publish_daily_run", "register", "run_now"]
+
+log = logging.getLogger(__name__)
+DAILY_RUN = "recon.daily_run"
+
+
+def run_now(app: Celery, actor: str, run_date: str | None = None) -> dict[str, Any]:
+    """The daily run in this process; its exit code and summary, or ``status: busy``."""
+    recon_runtime = runtime(app)
+    settings = recon_runtime.settings
+    day = dt.date.fromisoformat(run_date) if run_date else None
+    options = RunSettings.from_env(settings, run_date=day)
+    try:
+        result = daily_run(recon_runtime.factory, recon_runtime.engine, options, actor=actor,
+                           max_bytes=settings.max_upload_bytes)
+    except RunLockBusy as exc:
+        log.warning("daily run (%s) not started: %s", actor, exc)
+        return {"status": "busy", "error": str(exc)}
+    warning = mail_summary(options, result)
+    if warning:
+        log.warning("daily run %s: %s", result.summary.get("run_id"), warning)
+    log.info("daily run (%s): exit %s", actor, result.exit_code)
+    return {"status": result.summary.get("status"), "exit_code": result.exit_code,
+            "run_id": result.summary.get("run_id")}
+
+
+def publish_daily_run(app: Celery, actor: str) -> None:
+    """Queue a daily run now (runs in-process, before returning, without a broker)."""
+    app.tasks[DAILY_RUN].apply_async(kwargs={"actor": actor[:64]})
+
+
+def register(app: Celery) -> None:
+    """Define the run tasks on ``app``."""
+
+    @app.task(name=DAILY_RUN, bind=True, shared=False)
+    def daily(self: Task, actor: str = "beat", run_date: str | None = None) -> dict[str, Any]:
+        """The daily run (one at a time across all workers: the run lock)."""
+        return run_now(self.app, actor, run_date)
