@@ -36,7 +36,8 @@ def beat_schedule(tasks: TaskSettings) -> dict[str, dict[str, object]]:
     ``daily_run_at`` (``HH:MM`` in ``timezone``; none when ``off``)."""
     schedule: dict[str, dict[str, object]] = {
         "sweep-pending-events": {"task": events.SWEEP, "schedule": dt.timedelta(
-            seconds=tasks.sweep_every_s), "options": {"expires": tasks.sweep_every_s}},
+            seconds=tasks.sweep_every_s), "kwargs": {"age_s": tasks.sweep_age_s},
+            "options": {"expires": tasks.sweep_every_s}},
     }
     if tasks.daily_run_at:
         hour, minute = tasks.daily_run_at.split(":")
@@ -60,7 +61,8 @@ def make_celery(settings: AppSettings, engine: Engine | None = None) -> Celery:
         accept_content=["json"],
         task_queues=(Queue(EVENTS_QUEUE), Queue(RUNS_QUEUE)),
         task_default_queue=EVENTS_QUEUE,
-        task_routes={runs.DAILY_RUN: {"queue": RUNS_QUEUE}},
+        # the sweep goes beside the runs: it must not count itself as an events backlog
+        task_routes={runs.DAILY_RUN: {"queue": RUNS_QUEUE}, events.SWEEP: {"queue": RUNS_QUEUE}},
         task_publish_retry_policy={"max_retries": 1, "interval_start": 0,
                                    "interval_step": 0.2, "interval_max": 0.2},
         broker_connection_timeout=2.0,

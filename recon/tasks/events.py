@@ -63,13 +63,15 @@ def _process(task: Task, row_id: int, actor: str) -> str:
     raise task.retry(countdown=max(countdown, 0.5))
 
 
-def sweep_pending(app: Celery) -> int:
-    """Republish never-tried events older than the sweep age; how many (0 while the events
-    queue still has ready messages)."""
+def sweep_pending(app: Celery, age_s: float | None = None) -> int:
+    """Republish never-tried events older than ``age_s`` (default: this process's
+    ``RECON_SWEEP_AGE``; beat sends its own); how many (0 while the events queue still has
+    ready messages)."""
     recon_runtime = runtime(app)
     if not app.conf.task_always_eager and _ready_messages(app) > 0:
         return 0
-    cutoff = utcnow() - dt.timedelta(seconds=recon_runtime.settings.tasks.sweep_age_s)
+    age = recon_runtime.settings.tasks.sweep_age_s if age_s is None else age_s
+    cutoff = utcnow() - dt.timedelta(seconds=age)
     with recon_runtime.factory() as session:
         ids = list(session.scalars(
             select(GatewayEvent.id)
@@ -102,6 +104,6 @@ def register(app: Celery) -> None:
         return _process(self, row_id, actor)
 
     @app.task(name=SWEEP, bind=True, shared=False, acks_late=False)
-    def sweep(self: Task) -> int:
-        """Republish events left pending (beat): at most once per schedule tick matters."""
-        return sweep_pending(self.app)
+    def sweep(self: Task, age_s: float | None = None) -> int:
+        """Republish events left pending (beat; expires after one tick, never piles up)."""
+        return sweep_pending(self.app, age_s)

@@ -19,7 +19,7 @@ from recon.db import make_engine, make_session_factory
 __all__ = ["EVENTS_QUEUE", "RUNS_QUEUE", "Runtime", "runtime"]
 
 EVENTS_QUEUE = "recon.events"  # webhook events: many, short
-RUNS_QUEUE = "recon.runs"  # the daily run and other long jobs
+RUNS_QUEUE = "recon.runs"  # the daily run, the sweep: scheduled work
 
 
 @dataclass

@@ -145,5 +145,6 @@ def test_beat_schedule_follows_the_settings():
     daily = schedule["daily-run"]
     assert daily["task"] == "recon.daily_run" and daily["kwargs"] == {"actor": "beat"}
     assert (daily["schedule"].hour, daily["schedule"].minute) == ({6}, {5})
-    assert schedule["sweep-pending-events"]["schedule"] == dt.timedelta(seconds=15)
+    sweep = schedule["sweep-pending-events"]
+    assert sweep["schedule"] == dt.timedelta(seconds=15) and sweep["kwargs"] == {"age_s": 60.0}
     assert "daily-run" not in beat_schedule(TaskSettings(daily_run_at=None))
