@@ -67,8 +67,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         BABEL_DEFAULT_LOCALE="en",
         BABEL_DEFAULT_TIMEZONE="UTC",
-        # web/translations is the platform's catalog; the queue area keeps its own beside it.
-        BABEL_TRANSLATION_DIRECTORIES="translations;translations_queue",
+        # web/translations is the platform's catalog; the queue and tasks areas keep their own.
+        BABEL_TRANSLATION_DIRECTORIES="translations;translations_queue;translations_tasks",
     )
     app.config.update(config)
     app.extensions["recon.settings"] = settings
