@@ -29,7 +29,7 @@ from recon.run.daily import daily_run
 from recon.run.files import EXPECTED
 from recon.run.lock import RunLockBusy, run_lock
 from recon.run.settings import RunSettings
-from recon.tasks import publish_daily_run
+from recon.tasks import publish_daily_run, publish_match_now
 from web.admin import import_upload
 from web.auth import WebUser
 from web.context import celery, db_session, settings, transaction
@@ -202,11 +202,25 @@ def trigger_run() -> Any:
     return jsonify(exit_code=result.exit_code, summary=result.summary), 200
 
 
-def _publish_run(actor: str) -> None:
+def _publish_run(actor: str, publish: Callable[..., None] = publish_daily_run) -> None:
     try:
-        publish_daily_run(celery(), actor)
+        publish(celery(), actor)
     except Exception as exc:  # broker away: nothing was queued, say so
         raise ApiError("the task broker is unavailable; try again", 503) from exc
+
+
+@bp.post("/matching")
+@token_roles("clerk", "approver")
+def match_now() -> Any:
+    """Run matching now, on a worker (in-process without a broker): 202; 409 while a run or
+    another matching holds the lock. New matches show in ``GET /matches`` and the queue."""
+    try:
+        with run_lock(current_app.extensions["recon.engine"]):  # a check; the task locks too
+            pass
+    except RunLockBusy as exc:
+        raise ApiError(f"a run or matching is already in progress: {exc}", 409) from exc
+    _publish_run(f"api:{g.api_user.username}", publish_match_now)
+    return jsonify(status="started", matches="/api/v1/matches"), 202
 
 
 @bp.get("/runs")

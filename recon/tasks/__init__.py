@@ -12,18 +12,20 @@ skipped) and acknowledged late, so a lost worker or broker costs a retry, never 
 
 from recon.tasks.app import make_celery
 from recon.tasks.events import PROCESS_EVENT, SWEEP, publish_event, sweep_pending
-from recon.tasks.runs import DAILY_RUN, publish_daily_run
+from recon.tasks.runs import DAILY_RUN, MATCH_NOW, publish_daily_run, publish_match_now
 from recon.tasks.runtime import EVENTS_QUEUE, RUNS_QUEUE, runtime
 
 __all__ = [
     "DAILY_RUN",
     "EVENTS_QUEUE",
+    "MATCH_NOW",
     "PROCESS_EVENT",
     "RUNS_QUEUE",
     "SWEEP",
     "make_celery",
     "publish_daily_run",
     "publish_event",
+    "publish_match_now",
     "runtime",
     "sweep_pending",
 ]

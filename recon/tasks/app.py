@@ -51,7 +51,7 @@ def make_celery(settings: AppSettings, engine: Engine | None = None) -> Celery:
     tasks = settings.tasks
     app = Celery("recon", set_as_current=False)
     app.conf.update(
-        broker_url=tasks.broker_url or "memory://",
+        broker_url=tasks.broker_url or "memory://localhost/",  # unused: tasks run eagerly
         task_always_eager=tasks.broker_url is None,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -62,7 +62,8 @@ def make_celery(settings: AppSettings, engine: Engine | None = None) -> Celery:
         task_queues=(Queue(EVENTS_QUEUE), Queue(RUNS_QUEUE)),
         task_default_queue=EVENTS_QUEUE,
         # the sweep goes beside the runs: it must not count itself as an events backlog
-        task_routes={runs.DAILY_RUN: {"queue": RUNS_QUEUE}, events.SWEEP: {"queue": RUNS_QUEUE}},
+        task_routes={name: {"queue": RUNS_QUEUE}
+                     for name in (runs.DAILY_RUN, runs.MATCH_NOW, events.SWEEP)},
         task_publish_retry_policy={"max_retries": 1, "interval_start": 0,
                                    "interval_step": 0.2, "interval_max": 0.2},
         broker_connection_timeout=2.0,

@@ -1,4 +1,9 @@
-"""The daily run as a Celery task (task definition): beat's schedule and the API's "run now".
+"""The daily run and matching on demand as Celery tasks (task definitions).
+
+``recon.match_now`` ("run matching now", ``POST /api/v1/matching``) runs every matching stage in
+one transaction with the thresholds staff set (the settings table, else the environment),
+under the same run lock: it never runs beside a daily run (which matches anyway) or another
+matching, and a second request while one is running finds the lock taken and does nothing.
 
 ``recon.daily_run`` calls `recon.run.daily.daily_run` exactly as ``recon run`` does: the run
 lock (`recon.run.lock`) keeps one run at a time across every worker and host (a second
@@ -16,16 +21,20 @@ from typing import Any
 
 from celery import Celery, Task
 
+from recon.access.settings_store import effective
+from recon.matchrun.service import run_matching
 from recon.run.daily import daily_run
-from recon.run.lock import RunLockBusy
+from recon.run.lock import RunLockBusy, run_lock
 from recon.run.notify import mail_summary
 from recon.run.settings import RunSettings
 from recon.tasks.runtime import runtime
 
-__all__ = ["DAILY_RUN", "publish_daily_run", "register", "run_now"]
+__all__ = ["DAILY_RUN", "MATCH_NOW", "match_now", "publish_daily_run", "publish_match_now",
+           "register", "run_now"]
 
 log = logging.getLogger(__name__)
 DAILY_RUN = "recon.daily_run"
+MATCH_NOW = "recon.match_now"
 
 
 def run_now(app: Celery, actor: str, run_date: str | None = None) -> dict[str, Any]:
@@ -48,6 +57,28 @@ def run_now(app: Celery, actor: str, run_date: str | None = None) -> dict[str, A
             "run_id": result.summary.get("run_id")}
 
 
+def match_now(app: Celery, actor: str) -> dict[str, Any]:
+    """Every matching stage now, in one transaction; its summary, or ``status: busy``."""
+    recon_runtime = runtime(app)
+    try:
+        with run_lock(recon_runtime.engine), recon_runtime.factory.begin() as session:
+            values = effective(session, recon_runtime.settings)
+            report = run_matching(session, actor=actor,
+                                  auto_threshold=values["auto_threshold"],
+                                  suggest_threshold=values["suggest_threshold"],
+                                  fx_rules=recon_runtime.settings.fx_rules)
+    except RunLockBusy as exc:
+        log.warning("matching (%s) not started: %s", actor, exc)
+        return {"status": "busy", "error": str(exc)}
+    log.info("matching (%s): %s", actor, report.summary())
+    return {"status": "done", "summary": report.summary()}
+
+
+def publish_match_now(app: Celery, actor: str) -> None:
+    """Queue matching now (runs in-process, before returning, without a broker)."""
+    app.tasks[MATCH_NOW].apply_async(kwargs={"actor": actor[:64]})
+
+
 def publish_daily_run(app: Celery, actor: str) -> None:
     """Queue a daily run now (runs in-process, before returning, without a broker)."""
     app.tasks[DAILY_RUN].apply_async(kwargs={"actor": actor[:64]})
@@ -60,3 +91,8 @@ def register(app: Celery) -> None:
     def daily(self: Task, actor: str = "beat", run_date: str | None = None) -> dict[str, Any]:
         """The daily run (one at a time across all workers: the run lock)."""
         return run_now(self.app, actor, run_date)
+
+    @app.task(name=MATCH_NOW, bind=True, shared=False)
+    def match(self: Task, actor: str) -> dict[str, Any]:
+        """Matching on demand (not beside a daily run: the run lock)."""
+        return match_now(self.app, actor)
