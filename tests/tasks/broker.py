@@ -3,7 +3,9 @@
 The broker tests run when ``RECON_TEST_BROKER_URL`` is set (always under ``CI=true``, which
 defaults it to the local RabbitMQ, ``.ci/run`` starts it) and are skipped cleanly otherwise; an
 unreachable broker fails them. Each pytest process works in a vhost of its own (made with
-``rabbitmqctl`` when it is at hand), so parallel runs never take each other's messages.
+``rabbitmqctl`` when it is at hand), so parallel runs never take each other's messages, or --
+where it can (root, ``rabbitmq-server`` installed, as in CI) -- on a RabbitMQ node of its own
+that the restart test restarts.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -57,6 +60,63 @@ def private_vhost() -> Iterator[str]:
         yield urlunsplit((parts.scheme, parts.netloc, f"/{vhost}", "", ""))
     finally:
         _ctl("delete_vhost", vhost)
+
+
+class OwnNode:
+    """A RabbitMQ node of this test run on ports of its own, to restart at will (the machine's
+    shared node is never touched). Needs ``rabbitmq-server`` and root (it runs as rabbitmq)."""
+
+    def __init__(self, base: Path) -> None:
+        self.port, dist = _free_port(), _free_port()
+        self.name = f"recon_test_{os.getpid()}@localhost"
+        base.mkdir(parents=True, exist_ok=True)
+        (base / "rabbitmq.conf").write_text(f"listeners.tcp.local = 127.0.0.1:{self.port}\n")
+        (base / "plugins").write_text("[].\n")
+        subprocess.run(["chown", "-R", "rabbitmq:rabbitmq", str(base)], check=True)
+        self.env = {**os.environ, "RABBITMQ_NODENAME": self.name,
+                    "RABBITMQ_NODE_PORT": str(self.port), "RABBITMQ_DIST_PORT": str(dist),
+                    "RABBITMQ_CONFIG_FILE": str(base / "rabbitmq.conf"),
+                    "RABBITMQ_ENABLED_PLUGINS_FILE": str(base / "plugins"),
+                    "RABBITMQ_MNESIA_BASE": str(base / "mnesia"),
+                    "RABBITMQ_LOG_BASE": str(base / "log"),
+                    "RABBITMQ_PID_FILE": str(base / "pid")}
+        self.url = f"amqp://guest:guest@127.0.0.1:{self.port}//"
+
+    @staticmethod
+    def available() -> bool:
+        return shutil.which("rabbitmq-server") is not None and os.geteuid() == 0
+
+    def ctl(self, *args: str) -> None:
+        subprocess.run(["rabbitmqctl", "-n", self.name, "-q", "--timeout", "120", *args],
+                       check=True, capture_output=True, timeout=180, env=self.env)
+
+    def start(self) -> None:
+        subprocess.run(["rabbitmq-server", "-detached"], check=True, env=self.env,
+                       capture_output=True, timeout=60)
+        wait_until(self._listening, 180, f"RabbitMQ node {self.name} did not start")
+        self.ctl("await_startup")
+
+    def restart(self) -> None:
+        """Stop and start the broker application (connections dropped, durable queues and
+        persistent messages kept), as a broker restart does."""
+        self.ctl("stop_app")
+        self.ctl("start_app")
+
+    def stop(self) -> None:
+        with contextlib.suppress(subprocess.SubprocessError):
+            self.ctl("stop")
+
+    def _listening(self) -> bool:
+        with contextlib.suppress(OSError), socket.create_connection(
+                ("127.0.0.1", self.port), timeout=0.5):
+            return True
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def via(url: str, port: int) -> str:
