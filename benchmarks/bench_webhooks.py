@@ -17,9 +17,10 @@ processed more than once (``gateway_event.process`` audit rows) are counted from
 any of them, a non-2xx answer or an unprocessed event makes the exit status 1.
 
 A **fault run** (2 workers, ``--fault``) repeats the load while one worker is SIGKILLed (and
-restarted) a third of the way in, and RabbitMQ is cut off from everyone (a loopback proxy drops
-every connection and refuses new ones for ``--outage`` seconds, as a broker restart looks from
-outside -- the machine's shared RabbitMQ is never stopped) two thirds in; ``recon beat``'s sweep
+restarted) a third of the way in, and RabbitMQ is restarted two thirds in -- a node of the
+benchmark's own on ports of its own (run as root with ``rabbitmq-server`` installed; else a
+loopback proxy drops every connection to the shared node and refuses new ones for
+``--outage`` seconds; the machine's shared RabbitMQ is never stopped). ``recon beat``'s sweep
 republishes what could not be published. It reports the same counts.
 
 Load: ``--events`` Stripe events (charges, payment intents, refunds, payouts, unknown types)
@@ -62,6 +63,7 @@ from recon.db import make_engine, make_session_factory  # noqa: E402
 from recon.db.migrate import upgrade  # noqa: E402
 from recon.models import Customer, Invoice  # noqa: E402
 from recon.tasks import EVENTS_QUEUE  # noqa: E402
+from tests.tasks.broker import OwnNode  # noqa: E402
 from tests.tasks.tcp_proxy import TcpProxy  # noqa: E402
 
 SECRET = "whsec_benchmark_secret"
@@ -452,7 +454,11 @@ def one(args: argparse.Namespace, broker: str | None, *, workers: int,
     schema, url = make_schema(args.pg_url)
     logs = Path(f"/tmp/bench_webhooks_{os.getpid()}_{schema}")
     logs.mkdir()
-    proxy = TcpProxy(_host_port(broker)) if (broker and fault) else None
+    node = OwnNode(logs / "rabbitmq") if (fault and OwnNode.available()) else None
+    if node:  # a broker of our own, to restart (the shared one is never stopped)
+        node.start()
+        broker = node.url
+    proxy = TcpProxy(_host_port(broker)) if (broker and fault and not node) else None
     celery = Celery(url, broker, logs, proxy) if broker else None
     server = None
     try:
@@ -468,7 +474,7 @@ def one(args: argparse.Namespace, broker: str | None, *, workers: int,
         server = start_gunicorn(url, port, args, celery.broker if celery else None)
         warmup, _ = run_load(port, plan[:args.warmup], 8)  # imports, pools; its events count
         wait_processed(url, 0, args.drain_timeout)  # the warm-up's events are processed
-        faults = _faults(celery, proxy, args, len(plan) - args.warmup) if fault else None
+        faults = _faults(celery, node, proxy, args, len(plan) - args.warmup) if fault else None
         web_pids, _ = server_pids(server, url)
         before = (cpu_seconds(web_pids), cpu_seconds(celery.pids() if celery else []),
                   machine_busy_seconds())
@@ -492,6 +498,8 @@ def one(args: argparse.Namespace, broker: str | None, *, workers: int,
             celery.stop()
         if proxy:
             proxy.close()
+        if node:
+            node.stop()
         admin = make_engine(args.pg_url)
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -503,8 +511,10 @@ def _host_port(broker: str) -> tuple[str, int]:
     return parts.hostname or "127.0.0.1", parts.port or 5672
 
 
-def _faults(celery: Celery, proxy: TcpProxy, args: argparse.Namespace, n: int):
-    """A callback for the load: worker SIGKILL at 1/3, broker cut at 2/3 of the requests."""
+def _faults(celery: Celery, node: OwnNode | None, proxy: TcpProxy | None,
+            args: argparse.Namespace, n: int):
+    """A callback for the load: worker SIGKILL at 1/3, broker restart (our own node; else
+    every connection to it cut for ``--outage`` s) at 2/3 of the requests."""
     done = {"kill": False, "cut": False}
 
     def at(sent: int) -> None:
@@ -514,8 +524,11 @@ def _faults(celery: Celery, proxy: TcpProxy, args: argparse.Namespace, n: int):
             celery.start_worker()  # systemd's Restart=always
         if sent >= 2 * n // 3 and not done["cut"]:
             done["cut"] = True
-            proxy.cut()
-            threading.Timer(args.outage, proxy.resume).start()
+            if node:
+                threading.Thread(target=node.restart).start()
+            else:
+                proxy.cut()
+                threading.Timer(args.outage, proxy.resume).start()
 
     return at
 
