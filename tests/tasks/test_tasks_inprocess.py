@@ -148,3 +148,9 @@ def test_beat_schedule_follows_the_settings():
     sweep = schedule["sweep-pending-events"]
     assert sweep["schedule"] == dt.timedelta(seconds=15) and sweep["kwargs"] == {"age_s": 60.0}
     assert "daily-run" not in beat_schedule(TaskSettings(daily_run_at=None))
+
+
+def test_worker_and_beat_need_a_broker(cli):
+    for command in ("worker", "beat"):
+        result = cli(command)
+        assert result.exit_code == 1 and "RECON_BROKER_URL is not set" in result.output
