@@ -38,10 +38,10 @@ def processed_audits(session, row_id: int) -> int:
         AuditEvent.object_id == str(row_id))).all())
 
 
-def test_without_a_broker_tasks_run_in_process(settings, session_factory, session):
+def test_without_a_broker_tasks_run_in_process(settings, engine, session_factory, session):
     make_invoice(session, "120.50", "EUR", invoice_no="INV-T1")
     session.commit()
-    app = make_celery(settings)
+    app = make_celery(settings, engine)
     assert settings.tasks.broker_url is None and app.conf.task_always_eager
     row_id = store(session_factory, charge_event(), actor="gateway:stripe").id
     assert publish_event(app, row_id) is True
@@ -52,20 +52,21 @@ def test_without_a_broker_tasks_run_in_process(settings, session_factory, sessio
     assert processed_audits(session, row_id) == 1
 
 
-def test_in_process_failure_is_recorded_once_not_retried_at_once(settings, session_factory,
-                                                                  session, monkeypatch):
+def test_in_process_failure_is_recorded_once_not_retried_at_once(settings, engine,
+                                                                  session_factory, session,
+                                                                  monkeypatch):
     monkeypatch.setitem(gateway_events.NORMALIZERS, "stripe", lambda _e: 1 / 0)
     row_id = store(session_factory, charge_event(), actor="gateway:stripe").id
-    publish_event(make_celery(settings), row_id)
+    publish_event(make_celery(settings, engine), row_id)
     row = session.get(GatewayEvent, row_id)
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.last_error.startswith("ZeroDivisionError")
 
 
 @pytest.fixture
-def queued_app(settings):
+def queued_app(settings, engine):
     """An app on kombu's in-memory transport: tasks are published, nothing consumes them."""
-    return make_celery(settings.with_(tasks=TaskSettings(broker_url="memory://")))
+    return make_celery(settings.with_(tasks=TaskSettings(broker_url="memory://")), engine)
 
 
 def test_a_failing_event_is_retried_with_exponential_backoff(queued_app, session_factory,
@@ -99,8 +100,8 @@ def test_a_failing_event_is_retried_with_exponential_backoff(queued_app, session
         task.pop_request()
 
 
-def test_sweep_republishes_only_old_never_tried_pending_events(settings, session_factory,
-                                                               session):
+def test_sweep_republishes_only_old_never_tried_pending_events(settings, engine,
+                                                               session_factory, session):
     ids = [store(session_factory, charge_event(f"evt_s{n}", f"INV-S{n}"), actor="t").id
            for n in range(4)]
     old = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=settings.tasks.sweep_age_s + 5)
@@ -109,7 +110,7 @@ def test_sweep_republishes_only_old_never_tried_pending_events(settings, session
                   .values(received_at=old))
         s.execute(update(GatewayEvent).where(GatewayEvent.id == ids[2])
                   .values(attempts=1, last_error="earlier failure"))
-    assert sweep_pending(make_celery(settings)) == 2
+    assert sweep_pending(make_celery(settings, engine)) == 2
     session.expire_all()
     status = {r.id: (r.status, r.attempts) for r in session.scalars(select(GatewayEvent))}
     assert status == {ids[0]: ("processed", 1), ids[1]: ("processed", 1),
