@@ -480,15 +480,16 @@ def one(args: argparse.Namespace, broker: str | None, *, workers: int,
                   machine_busy_seconds())
         first = time.perf_counter()
         results, wall = run_load(port, plan[args.warmup:], args.concurrency, faults)
+        cpu = {"web": round(cpu_seconds(web_pids) - before[0], 2),
+               "celery_workers": round(cpu_seconds(celery.pids() if celery else []) - before[1],
+                                       2),
+               "machine_busy_cores": round((machine_busy_seconds() - before[2]) / wall, 2)}
         end_of_load = count_rows(url)
         last, _ = wait_processed(url, unique, args.drain_timeout)
         report = _report(args, url, unique, plan, warmup, results, wall, first, last,
                          end_of_load, workers, broker is not None, fault)
-        report["cpu_s_during_load"] = {
-            "web": round(cpu_seconds(web_pids) - before[0], 2),
-            "celery_workers": round(cpu_seconds(celery.pids() if celery else []) - before[1],
-                                    2),
-            "machine_busy_cores": round((machine_busy_seconds() - before[2]) / wall, 2)}
+        report["cpu_s_during_load"] = cpu  # a worker killed in the fault run is not counted
+        report["cpu_ms_per_request_web"] = round(cpu["web"] * 1000 / len(results), 2)
         return report
     finally:
         if server is not None:
