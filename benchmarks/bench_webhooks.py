@@ -1,38 +1,40 @@
-"""Webhook load benchmark: gunicorn workers + PostgreSQL on loopback, signed Stripe events.
+"""Webhook benchmark: gunicorn + Celery workers on RabbitMQ + PostgreSQL, signed Stripe events.
 
-What it does:
-1. creates a private schema on the PostgreSQL server (``BENCH_PG_URL``, default the CI server),
-   migrates it and seeds open invoices that a third of the charges will settle;
-2. starts ``gunicorn "web:create_app()"`` with ``--workers`` workers of ``--worker-class``
-   (``gthread`` with ``--threads`` threads keeps client connections alive; ``sync`` closes
-   each one) on a free loopback port, with ``RECON_WEBHOOK_PROCESSING=--processing``; in
-   ``process`` mode (the default, what ``recon serve`` runs on PostgreSQL) also
-   ``--event-workers`` ``recon gateways worker`` processes (sharded by event id) beside it, as
-   ``recon serve`` would;
-3. pre-signs ``--events`` Stripe events with the stripe library (charges, payment intents,
-   refunds, payouts, unknown types) and interleaves ``--dup-rate`` re-deliveries, each placed
-   right after its original so duplicates race on different workers;
-4. posts them with ``--concurrency`` client threads (one keep-alive connection each), recording
-   the status and latency of every request;
-5. counts rows afterwards: every unique event stored exactly once, none lost; then waits until
-   every stored event is processed (background mode processes after the answer) and reports
-   that drain time;
-6. then the naive baseline on the same server set-up and load: ``--baseline-events`` events
-   processed inline, inside the request (verify, store, settle, answer), and the ratios.
+What is compared -- the same work on both sides, in one run on one machine:
 
-Prints events/s, p50/p99 latency and the row counts as JSON; exits 1 if an event is lost or
-duplicated, a request failed, or not every event was processed.  Latency and rate are measured
-after a warm-up of ``--warmup`` requests (imports, pools), which are counted separately
-(``requests`` + ``warmup_requests`` = every request sent).  Targets (issue 5): >= 500 events/s,
-p99 <= 100 ms on 2 cores.
+- **Celery (the product)**: ``gunicorn "web:create_app()"`` (``--workers`` x ``--threads``
+  gthread) verifies, stores and commits each event, publishes its task to RabbitMQ and answers;
+  ``recon worker`` processes (one pool slot each, ``nice 10`` as in docs/deploy.md) settle the
+  invoices. Measured once with 1 and once with 2 workers (``--event-workers``).
+- **Naive baseline**: the same gunicorn with no broker, so the task runs inside the request
+  (verify, store, settle, answer) -- on the **same event count** and the same load.
 
-    .venv/bin/python benchmarks/bench_webhooks.py --events 6000 --workers 2 --threads 8 \
-        --concurrency 32
+For each: acknowledgments/s and p50/p99 latency of the answers (after ``--warmup`` requests),
+the drain rate (events processed per second after the load ended), and the end-to-end figure
+that compares like with like: **unique events processed per second from the first request to
+the last event processed**. Lost (acknowledged but not stored), duplicated rows, and events
+processed more than once (``gateway_event.process`` audit rows) are counted from the database;
+any of them, a non-2xx answer or an unprocessed event makes the exit status 1.
+
+A **fault run** (2 workers, ``--fault``) repeats the load while one worker is SIGKILLed (and
+restarted) a third of the way in, and RabbitMQ is restarted two thirds in -- a node of the
+benchmark's own on ports of its own (run as root with ``rabbitmq-server`` installed; else a
+loopback proxy drops every connection to the shared node and refuses new ones for
+``--outage`` seconds; the machine's shared RabbitMQ is never stopped). ``recon beat``'s sweep
+republishes what could not be published. It reports the same counts.
+
+Load: ``--events`` Stripe events (charges, payment intents, refunds, payouts, unknown types)
+pre-signed with the stripe library, plus ``--dup-rate`` re-deliveries placed right after their
+original, posted by ``--concurrency`` keep-alive client threads. The machine's load average is
+printed with every measurement (the machine is shared).
+
+    .venv/bin/python benchmarks/bench_webhooks.py --events 6000 --concurrency 32
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import http.client
 import json
@@ -48,9 +50,11 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
 import stripe
+from kombu import Connection
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -58,9 +62,13 @@ sys.path.insert(0, str(ROOT))
 from recon.db import make_engine, make_session_factory  # noqa: E402
 from recon.db.migrate import upgrade  # noqa: E402
 from recon.models import Customer, Invoice  # noqa: E402
+from recon.tasks import EVENTS_QUEUE  # noqa: E402
+from tests.tasks.broker import OwnNode  # noqa: E402
+from tests.tasks.tcp_proxy import TcpProxy  # noqa: E402
 
 SECRET = "whsec_benchmark_secret"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DEFAULT_BROKER = "amqp://guest:guest@127.0.0.1:5672//"
 APP = f"bench_webhooks_{os.getpid()}"  # PostgreSQL application_name of the server's sessions
 
 
@@ -174,32 +182,6 @@ def server_pids(server: subprocess.Popen, url: str) -> tuple[list[int], list[int
     return [server.pid, *map(int, children)], backends
 
 
-def start_gunicorn(url: str, port: int, args: argparse.Namespace) -> subprocess.Popen:
-    url = f"{url}&application_name={APP}"
-    env = dict(os.environ, RECON_DATABASE_URL=url, RECON_SECRET_KEY=uuid.uuid4().hex * 2,
-               RECON_ENV="production", STRIPE_WEBHOOK_SECRET=SECRET,
-               RECON_WEBHOOK_PROCESSING=args.processing)
-    if args.processing == "process":
-        n = args.event_workers
-        args.worker_procs = [subprocess.Popen(
-            [sys.executable, "-m", "recon", "gateways", "worker", "--shard", f"{k}/{n}"],
-            cwd=ROOT, env=env) for k in range(n)]
-    cmd = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
-           "--worker-class", args.worker_class, "--threads", str(args.threads), "--bind",
-           f"127.0.0.1:{port}", "--log-level", "warning", "--keep-alive", "5",
-           "--backlog", "256", "web:create_app()"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("gunicorn did not start")
-
-
 def client(port: int, work: queue.Queue, out: list) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     while True:
@@ -222,7 +204,8 @@ def client(port: int, work: queue.Queue, out: list) -> None:
         out.append((status, time.perf_counter() - start))
 
 
-def run_load(port: int, plan: list, concurrency: int) -> tuple[list, float]:
+def run_load(port: int, plan: list, concurrency: int, at=None) -> tuple[list, float]:
+    """Post the plan; ``at(sent)`` (the fault run) is called as requests complete."""
     work: queue.Queue = queue.Queue()
     for item in plan:
         work.put(item)
@@ -234,6 +217,9 @@ def run_load(port: int, plan: list, concurrency: int) -> tuple[list, float]:
     start = time.perf_counter()
     for t in threads:
         t.start()
+    while at is not None and any(t.is_alive() for t in threads):
+        at(len(results))
+        time.sleep(0.01)
     for t in threads:
         t.join()
     return results, time.perf_counter() - start
@@ -261,10 +247,134 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def wait_processed(url: str, timeout: float) -> tuple[float, int, int]:
-    """Poll until every stored event is processed (or failed); (seconds, stored, processed)."""
+def start_gunicorn(url: str, port: int, args: argparse.Namespace,
+                   broker: str | None) -> subprocess.Popen:
+    env = dict(os.environ, RECON_DATABASE_URL=f"{url}&application_name={APP}",
+               RECON_SECRET_KEY=uuid.uuid4().hex * 2, RECON_ENV="production",
+               STRIPE_WEBHOOK_SECRET=SECRET)
+    env.pop("RECON_BROKER_URL", None)
+    if broker:
+        env["RECON_BROKER_URL"] = broker
+    cmd = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
+           "--worker-class", "gthread", "--threads", str(args.threads), "--bind",
+           f"127.0.0.1:{port}", "--log-level", "warning", "--keep-alive", "5",
+           "--backlog", "256", "web:create_app()"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+class Celery:
+    """The Celery side of one measurement: workers (and beat in the fault run), a broker vhost
+    of its own, optionally behind a proxy that can be cut."""
+
+    def __init__(self, url: str, broker: str, logs: Path, proxy: TcpProxy | None) -> None:
+        self.broker = via(broker, proxy.port) if proxy else broker
+        self.direct, self.proxy = broker, proxy
+        self.env = dict(os.environ, RECON_DATABASE_URL=f"{url}&application_name={APP}_w",
+                        RECON_BROKER_URL=self.broker, RECON_ENV="production",
+                        RECON_SECRET_KEY="x" * 40, RECON_SWEEP_EVERY="2", RECON_SWEEP_AGE="5",
+                        RECON_DAILY_RUN_AT="off")
+        self.logs, self.workers, self.beat = logs, [], None
+        self.count = 0
+
+    def start_worker(self) -> subprocess.Popen:
+        self.count += 1
+        with (self.logs / f"worker{self.count}.log").open("ab") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "recon", "worker", "--concurrency", "1", "--hostname",
+                 f"bench{self.count}@%h", "--without-gossip", "--without-mingle",
+                 "--loglevel", "WARNING"], cwd=self.logs, env=self.env, stdout=out,
+                stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=lambda: os.nice(10))
+        self.workers.append(proc)
+        return proc
+
+    def start_beat(self) -> None:
+        with (self.logs / "beat.log").open("ab") as out:
+            self.beat = subprocess.Popen(
+                [sys.executable, "-m", "recon", "beat", "--schedule",
+                 str(self.logs / "beat-schedule"), "--loglevel", "WARNING"], cwd=self.logs,
+                env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_consumers(self, n: int, timeout: float = 90) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.consumers() >= n:
+                return
+            time.sleep(0.3)
+        raise SystemExit(f"{n} Celery worker(s) did not start; see {self.logs}")
+
+    def consumers(self) -> int:
+        with Connection(self.direct, connect_timeout=5) as conn:
+            try:
+                return conn.default_channel.queue_declare(EVENTS_QUEUE, passive=True)[2]
+            except conn.channel_errors:
+                return 0
+
+    def pids(self) -> list[int]:
+        return [pid for proc in self.workers for pid in family(proc.pid)]
+
+    def kill_one(self) -> None:
+        victim = self.workers.pop(0)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(victim.pid, signal.SIGKILL)
+        victim.wait(30)
+
+    def stop(self) -> None:
+        for proc in [*self.workers, *([self.beat] if self.beat else [])]:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in [*self.workers, *([self.beat] if self.beat else [])]:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def family(pid: int) -> list[int]:
+    """A process and all its descendants (Linux /proc)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [pid, *[p for c in children for p in family(int(c))]]
+
+
+def via(url: str, port: int) -> str:
+    parts = urlsplit(url)
+    auth = parts.netloc.rpartition("@")[0]
+    return urlunsplit((parts.scheme, f"{auth}@127.0.0.1:{port}", parts.path, "", ""))
+
+
+@contextlib.contextmanager
+def private_vhost(broker: str):
+    """A vhost of our own on the shared RabbitMQ (rabbitmqctl), deleted afterwards."""
+    vhost = f"bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    user = urlsplit(broker).username or "guest"
+    ctl = ["rabbitmqctl", "-q"]
+    subprocess.run([*ctl, "add_vhost", vhost], check=True, capture_output=True)
+    subprocess.run([*ctl, "set_permissions", "-p", vhost, user, ".*", ".*", ".*"], check=True,
+                   capture_output=True)
+    parts = urlsplit(broker)
+    try:
+        yield urlunsplit((parts.scheme, parts.netloc, f"/{vhost}", "", ""))
+    finally:
+        subprocess.run([*ctl, "delete_vhost", vhost], capture_output=True)
+
+
+def wait_processed(url: str, expected: int, timeout: float) -> tuple[float, int]:
+    """Poll until ``expected`` events are stored and none is pending; (perf_counter at that
+    moment, events processed or failed)."""
     engine = make_engine(url)
-    start = time.perf_counter()
+    deadline = time.perf_counter() + timeout
     try:
         with engine.connect() as conn:
             while True:
@@ -272,143 +382,204 @@ def wait_processed(url: str, timeout: float) -> tuple[float, int, int]:
                     "SELECT count(*), count(*) FILTER (WHERE status <> 'pending') "
                     "FROM gateway_event")).one()
                 conn.rollback()
-                waited = time.perf_counter() - start
-                if done == stored or waited > timeout:
-                    return waited, stored, done
+                now = time.perf_counter()
+                if (stored >= expected and done == stored) or now > deadline:
+                    return now, done
                 time.sleep(0.05)
     finally:
         engine.dispose()
 
 
+def processing_counts(url: str) -> dict[str, int]:
+    """Events processed more than once, and events never processed (audit rows)."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        per_event = conn.execute(sa.text(
+            "SELECT count(a.id) FROM gateway_event e LEFT JOIN audit_event a "
+            "ON a.action = 'gateway_event.process' AND a.object_id = e.id::text "
+            "GROUP BY e.id")).scalars().all()
+    engine.dispose()
+    return {"processed_more_than_once": sum(1 for n in per_event if n > 1),
+            "never_processed": sum(1 for n in per_event if n == 0)}
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=6000, help="unique events")
+    parser.add_argument("--events", type=int, default=6000, help="unique events per run")
     parser.add_argument("--dup-rate", type=float, default=0.10, help="share of re-deliveries")
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
-    parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker")
-    parser.add_argument("--processing", default="process",
-                        choices=("process", "background", "inline"))
-    parser.add_argument("--event-workers", type=int, default=1,
-                        help="`recon gateways worker` processes in process mode (as "
-                             "`recon serve --event-workers`)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--event-workers", default="1,2",
+                        help="Celery worker counts to measure, comma-separated")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--fault", action="store_true", help="also the fault run")
+    parser.add_argument("--outage", type=float, default=3.0, help="broker cut, seconds")
     parser.add_argument("--warmup", type=int, default=200, help="requests before measuring")
-    parser.add_argument("--baseline-events", type=int, default=1500,
-                        help="unique events for the naive baseline run (inline processing "
-                             "in the request); 0 skips it")
-    parser.add_argument("--drain-timeout", type=float, default=300.0)
+    parser.add_argument("--drain-timeout", type=float, default=600.0)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG))
-    parser.add_argument("--keep-schema", action="store_true")
+    parser.add_argument("--broker-url", default=os.environ.get("BENCH_BROKER_URL",
+                                                               DEFAULT_BROKER))
     return parser.parse_args()
 
 
 def main() -> int:
     args = parse_args()
-    report, ok = measure(args)
-    print(json.dumps(report, indent=1))
-    if args.baseline_events:
-        # the naive way, same server and load: verify, store and process inside the request
-        naive = argparse.Namespace(**{**vars(args), "processing": "inline",
-                                      "events": args.baseline_events,
-                                      "warmup": min(args.warmup, args.baseline_events // 4)})
-        base, base_ok = measure(naive)
-        summary = {
-            "baseline_inline_processing": {k: base[k] for k in (
-                "requests", "requests_per_s", "p50_ms", "p99_ms", "lost", "duplicated")},
-            "ratio_events_per_s": round(report["requests_per_s"] / base["requests_per_s"], 2),
-            "ratio_p99": round(base["p99_ms"] / report["p99_ms"], 2),
-        }
-        print(json.dumps(summary, indent=1))
-        ok = ok and base_ok
+    runs: dict[str, dict] = {}
+    ok = True
+    with private_vhost(args.broker_url) as broker:
+        for n in [int(x) for x in args.event_workers.split(",") if x]:
+            runs[f"celery_{n}_worker{'s' if n > 1 else ''}"] = one(args, broker, workers=n)
+        if not args.no_baseline:
+            runs["naive_inline_baseline"] = one(args, None, workers=0)
+        if args.fault:
+            runs["celery_2_workers_fault"] = one(args, broker, workers=2, fault=True)
+    for name, report in runs.items():
+        ok = ok and report.pop("ok")
+        print(json.dumps({name: report}, indent=1), flush=True)
+    print(json.dumps({"summary": summary(runs)}, indent=1))
     return 0 if ok else 1
 
 
-def measure(args: argparse.Namespace) -> tuple[dict, bool]:
-    """One server, one load, the row counts afterwards: (report, every event exactly once)."""
-    args.worker_procs = []
+def summary(runs: dict[str, dict]) -> dict[str, dict]:
+    keys = ("acks_per_s", "p99_ms", "drain_events_per_s", "unique_processed_per_s_end_to_end",
+            "lost", "duplicated_rows", "processed_more_than_once", "load_1_5_15")
+    return {name: {k: r.get(k) for k in keys} for name, r in runs.items()}
+
+
+def one(args: argparse.Namespace, broker: str | None, *, workers: int,
+        fault: bool = False) -> dict:
+    """One server set-up, one load, counts afterwards (see the module docstring)."""
     schema, url = make_schema(args.pg_url)
+    logs = Path(f"/tmp/bench_webhooks_{os.getpid()}_{schema}")
+    logs.mkdir()
+    node = OwnNode(logs / "rabbitmq") if (fault and OwnNode.available()) else None
+    if node:  # a broker of our own, to restart (the shared one is never stopped)
+        node.start()
+        broker = node.url
+    proxy = TcpProxy(_host_port(broker)) if (broker and fault and not node) else None
+    celery = Celery(url, broker, logs, proxy) if broker else None
     server = None
     try:
         seed_invoices(url, args.events // 3 + 1)
         plan, unique = build_requests(args.events, args.dup_rate, args.seed)
+        if celery:
+            for _ in range(workers):
+                celery.start_worker()
+            celery.wait_consumers(workers)
+            if fault:
+                celery.start_beat()
         port = free_port()
-        server = start_gunicorn(url, port, args)
+        server = start_gunicorn(url, port, args, celery.broker if celery else None)
         warmup, _ = run_load(port, plan[:args.warmup], 8)  # imports, pools; its events count
-        web_pids, db_pids = server_pids(server, url)
-        proc_pids = [p.pid for p in getattr(args, "worker_procs", [])]
-        db_before = {pid: cpu_seconds([pid]) for pid in db_pids}
-        before = (cpu_seconds(web_pids), time.process_time(), cpu_seconds(proc_pids),
+        wait_processed(url, 0, args.drain_timeout)  # the warm-up's events are processed
+        faults = _faults(celery, node, proxy, args, len(plan) - args.warmup) if fault else None
+        web_pids, _ = server_pids(server, url)
+        before = (cpu_seconds(web_pids), cpu_seconds(celery.pids() if celery else []),
                   machine_busy_seconds())
-        results, wall = run_load(port, plan[args.warmup:], args.concurrency)
-        web_cpu = cpu_seconds(web_pids) - before[0]
-        client_cpu = time.process_time() - before[1]
-        proc_cpu = cpu_seconds(proc_pids) - before[2]
-        busy = machine_busy_seconds() - before[3]
-        # backends opened during the load count whole; one closed during it is missed
-        db_cpu = sum(cpu_seconds([pid]) - db_before.get(pid, 0.0)
-                     for pid in server_pids(server, url)[1])
-        stored_rows = count_rows(url)
-        drain_s, stored, processed = wait_processed(url, args.drain_timeout)
-        latencies = [lat * 1000 for _, lat in results]
-        statuses: dict[int, int] = {}
-        for status, _ in warmup + results:
-            statuses[status] = statuses.get(status, 0) + 1
-        rows = count_rows(url)
-        report = {
-            "load_1_5_15": [round(x, 2) for x in os.getloadavg()],
-            "config": {"workers": args.workers, "worker_class": args.worker_class,
-                       "threads": args.threads, "processing": args.processing,
-                       "event_workers": args.event_workers if args.processing == "process"
-                       else 0,
-                       "concurrency": args.concurrency},
-            "requests": len(results), "warmup_requests": len(warmup),
-            "planned_requests": len(plan), "unique_events": unique,
-            "duplicates_sent": len(plan) - unique, "wall_s": round(wall, 2),
-            "requests_per_s": round(len(results) / wall, 1),
-            "p50_ms": round(percentile(latencies, 50), 1),
-            "p99_ms": round(percentile(latencies, 99), 1),
-            "max_ms": round(max(latencies), 1), "mean_ms": round(statistics.mean(latencies), 1),
-            "statuses": statuses,
-            # CPU spent during the measured load per request (gunicorn incl. any background
-            # processing, its PostgreSQL backends, the load client): what 2 idle cores allow.
-            "cpu_ms_per_request": {
-                "web": round(web_cpu * 1000 / len(results), 2),
-                "db": round(db_cpu * 1000 / len(results), 2),
-                "client": round(client_cpu * 1000 / len(results), 2),
-                "event_processor": round(proc_cpu * 1000 / len(results), 2),
-                "cpu_bound_ceiling_on_2_cores_per_s": round(
-                    2 * len(results) / max(web_cpu + db_cpu + client_cpu, 1e-9)),
-            },
-            # every process on the machine during the load (the rest: PostgreSQL's own
-            # processes, the kernel, and anything else running -- a shared machine shows here)
-            "machine_busy_cores": round(busy / wall, 2),
-            "stored_at_end_of_load": stored_rows["events"],
-            "processed_at_end_of_load": stored_rows["processed"],
-            "drain": {"stored": stored, "processed_or_failed": processed,
-                      "s_after_load": round(drain_s, 2),
-                      "s_from_load_start": round(wall + drain_s, 2)},
-            "rows": rows,
-            "lost": unique - rows["distinct_event_ids"],
-            "duplicated": rows["events"] - rows["distinct_event_ids"],
-        }
-        ok = (report["lost"] == 0 and report["duplicated"] == 0
-              and statuses == {200: len(plan)} and rows["pending_or_failed"] == 0)
-        return report, ok
+        first = time.perf_counter()
+        results, wall = run_load(port, plan[args.warmup:], args.concurrency, faults)
+        cpu = {"web": round(cpu_seconds(web_pids) - before[0], 2),
+               "celery_workers": round(cpu_seconds(celery.pids() if celery else []) - before[1],
+                                       2),
+               "machine_busy_cores": round((machine_busy_seconds() - before[2]) / wall, 2)}
+        end_of_load = count_rows(url)
+        last, _ = wait_processed(url, unique, args.drain_timeout)
+        report = _report(args, url, unique, plan, warmup, results, wall, first, last,
+                         end_of_load, workers, broker is not None, fault)
+        report["cpu_s_during_load"] = cpu  # a worker killed in the fault run is not counted
+        report["cpu_ms_per_request_web"] = round(cpu["web"] * 1000 / len(results), 2)
+        return report
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
             server.wait(30)
-        for proc in getattr(args, "worker_procs", []):
-            proc.send_signal(signal.SIGTERM)
-        for proc in getattr(args, "worker_procs", []):
-            proc.wait(30)
-        if not args.keep_schema:
-            admin = make_engine(args.pg_url)
-            with admin.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        if celery:
+            celery.stop()
+        if proxy:
+            proxy.close()
+        if node:
+            node.stop()
+        admin = make_engine(args.pg_url)
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _host_port(broker: str) -> tuple[str, int]:
+    parts = urlsplit(broker)
+    return parts.hostname or "127.0.0.1", parts.port or 5672
+
+
+def _faults(celery: Celery, node: OwnNode | None, proxy: TcpProxy | None,
+            args: argparse.Namespace, n: int):
+    """A callback for the load: worker SIGKILL at 1/3, broker restart (our own node; else
+    every connection to it cut for ``--outage`` s) at 2/3 of the requests."""
+    done = {"kill": False, "cut": False}
+
+    def at(sent: int) -> None:
+        if sent >= n // 3 and not done["kill"]:
+            done["kill"] = True
+            celery.kill_one()
+            celery.start_worker()  # systemd's Restart=always
+        if sent >= 2 * n // 3 and not done["cut"]:
+            done["cut"] = True
+            if node:
+                threading.Thread(target=node.restart).start()
+            else:
+                proxy.cut()
+                threading.Timer(args.outage, proxy.resume).start()
+
+    return at
+
+
+def _report(args, url, unique, plan, warmup, results, wall, first, last, end_of_load,
+            workers, celery, fault) -> dict:
+    latencies = [lat * 1000 for _, lat in results]
+    statuses: dict[int, int] = {}
+    for status, _ in warmup + results:
+        statuses[status] = statuses.get(status, 0) + 1
+    rows = count_rows(url)
+    twice = processing_counts(url)
+    processed_in_load = end_of_load["processed"]
+    drain_s = max(last - first - wall, 1e-9)
+    report = {
+        "load_1_5_15": [round(x, 2) for x in os.getloadavg()],
+        "config": {"gunicorn_workers": args.workers, "threads": args.threads,
+                   "celery_workers": workers if celery else 0,
+                   "processing": "celery" if celery else "inline (in the request)",
+                   "concurrency": args.concurrency, "fault_run": fault},
+        "requests": len(results), "warmup_requests": len(warmup),
+        "unique_events": unique, "duplicates_sent": len(plan) - unique,
+        "load_s": round(wall, 2), "acks_per_s": round(len(results) / wall, 1),
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "max_ms": round(max(latencies), 1), "mean_ms": round(statistics.mean(latencies), 1),
+        "statuses": statuses,
+        "processed_at_end_of_load": processed_in_load,
+        "drain_s_after_load": round(drain_s, 2),
+        "drain_events_per_s": round((rows["processed"] - processed_in_load) / drain_s, 1)
+        if celery else None,
+        "first_request_to_last_processed_s": round(last - first, 2),
+        # the like-for-like figure: the events measured (after the warm-up) over the time
+        # from the first measured request to the last event processed
+        "unique_processed_per_s_end_to_end": round(
+            (unique - _warm_unique(plan, args.warmup)) / (last - first), 1),
+        "rows": rows,
+        "lost": unique - rows["distinct_event_ids"],
+        "duplicated_rows": rows["events"] - rows["distinct_event_ids"],
+        **twice,
+    }
+    report["ok"] = (report["lost"] == 0 and report["duplicated_rows"] == 0
+                    and twice["processed_more_than_once"] == 0
+                    and twice["never_processed"] == 0 and statuses == {200: len(plan)}
+                    and rows["pending_or_failed"] == 0)
+    return report
+
+
+def _warm_unique(plan: list, warmup: int) -> int:
+    return len({body for body, _ in plan[:warmup]})
 
 
 if __name__ == "__main__":

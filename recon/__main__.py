@@ -1,4 +1,4 @@
-"""``python -m recon``: the ``recon`` command line (used to start `recon gateways worker`)."""
+"""``python -m recon``: the ``recon`` command line, where no ``recon`` script is on the PATH."""
 
 from recon.cli import main
 

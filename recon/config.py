@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Literal, cast
 
-__all__ = ["AppSettings", "ConfigError", "FxRateRule", "GatewaySettings", "default_database_url"]
-
-WebhookProcessing = Literal["background", "inline", "process"]
+__all__ = [
+    "AppSettings", "ConfigError", "FxRateRule", "GatewaySettings", "TaskSettings",
+    "default_database_url",
+]
 
 _GATEWAY_PREFIXES = ("STRIPE_", "ALIPAY_", "WECHATPAY_", "PAYPAL_")
 
@@ -104,12 +104,58 @@ def _fx_rule(name: str, item: str) -> FxRateRule:
     return FxRateRule(source, target, rate, tolerance)
 
 
-def _webhook_processing(env: Mapping[str, str]) -> WebhookProcessing:
-    raw = (env.get("RECON_WEBHOOK_PROCESSING") or "background").strip().lower()
-    if raw not in ("background", "inline", "process"):
-        raise ConfigError(
-            f"RECON_WEBHOOK_PROCESSING={raw!r} is not 'background', 'inline' or 'process'")
-    return cast(WebhookProcessing, raw)
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a number of seconds") from exc
+    if not value > 0:
+        raise ConfigError(f"{name}={raw!r} must be more than 0 seconds")
+    return value
+
+
+def _time_of_day(env: Mapping[str, str], name: str, default: str) -> str | None:
+    """``HH:MM`` (24 h) or ``off``; ``None`` for off."""
+    raw = (env.get(name) or default).strip().lower()
+    if raw == "off":
+        return None
+    hour, _, minute = raw.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise ConfigError(f"{name}={raw!r} is not a time of day HH:MM (or 'off')")
+    return f"{int(hour):02d}:{int(minute):02d}"
+
+
+@dataclass(frozen=True)
+class TaskSettings:
+    """Background work on Celery (`recon.tasks`): the broker and the beat schedule.
+
+    No ``RECON_BROKER_URL`` (the embedded default): every task runs in-process, at once, in the
+    caller -- no broker, no worker. Times of day are in ``timezone`` (an IANA name).
+    """
+
+    broker_url: str | None = field(default=None, repr=False)  # may carry a password
+    daily_run_at: str | None = "02:00"
+    # the reminder run on its own (the daily run also reminds after matching); None = off
+    reminders_at: str | None = None
+    sweep_every_s: float = 30.0
+    sweep_age_s: float = 60.0
+    timezone: str = "UTC"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TaskSettings:
+        """``RECON_BROKER_URL``, ``RECON_DAILY_RUN_AT``, ``RECON_REMINDERS_AT``,
+        ``RECON_SWEEP_EVERY``, ``RECON_SWEEP_AGE`` (seconds) and ``RECON_TIMEZONE``."""
+        return cls(
+            broker_url=(env.get("RECON_BROKER_URL") or "").strip() or None,
+            daily_run_at=_time_of_day(env, "RECON_DAILY_RUN_AT", "02:00"),
+            reminders_at=_time_of_day(env, "RECON_REMINDERS_AT", "off"),
+            sweep_every_s=_seconds(env, "RECON_SWEEP_EVERY", 30.0),
+            sweep_age_s=_seconds(env, "RECON_SWEEP_AGE", 60.0),
+            timezone=(env.get("RECON_TIMEZONE") or "UTC").strip(),
+        )
 
 
 @dataclass(frozen=True)
@@ -181,7 +227,7 @@ class AppSettings:
     balance_check_strict: bool = False
     smtp_url: str | None = field(default=None, repr=False)
     report_email: str | None = None
-    webhook_processing: WebhookProcessing = "background"
+    tasks: TaskSettings = field(default_factory=TaskSettings)
     fx_rules: tuple[FxRateRule, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -203,7 +249,7 @@ class AppSettings:
             balance_check_strict=_bool(env, "RECON_BALANCE_CHECK_STRICT", False),
             smtp_url=env.get("RECON_SMTP_URL") or None,
             report_email=env.get("RECON_REPORT_EMAIL") or None,
-            webhook_processing=_webhook_processing(env),
+            tasks=TaskSettings.from_env(env),
             fx_rules=_fx_rules(env),
             extra={k: v for k, v in env.items() if k.startswith(_GATEWAY_PREFIXES)},
         )

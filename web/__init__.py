@@ -19,6 +19,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from recon.config import AppSettings
 from recon.db import make_engine, make_session_factory
+from recon.tasks import make_celery
 from web.context import _close_session, db_session, settings, transaction
 
 __all__ = [
@@ -59,6 +60,7 @@ TRANSLATION_DIRS: list[str] = [
     "translations_credit",
     "translations_collections",
     "translations_triage",
+    "translations_tasks",
 ]
 
 # Blueprints (by name) that authenticate without cookies: bearer tokens, gateway signatures.
@@ -92,6 +94,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     engine = make_engine(settings.database_url)
     app.extensions["recon.engine"] = engine
     app.extensions["recon.session_factory"] = make_session_factory(engine)
+    # background work (recon.tasks): published to the broker, or run in-process without one
+    app.extensions["recon.celery"] = make_celery(settings, engine)
     app.teardown_appcontext(_close_session)
     _init_platform(app)
     for spec in BLUEPRINTS:

@@ -27,12 +27,12 @@ from recon.queue.listing import QueueFilter, queue_page
 from recon.reports.export import export_rows, write_csv
 from recon.run.daily import daily_run
 from recon.run.files import EXPECTED
-from recon.run.lock import RunLockBusy
+from recon.run.lock import RunLockBusy, run_lock
 from recon.run.settings import RunSettings
-from recon.runtime.run_launch import launch_run
+from recon.tasks import publish_daily_run, publish_match_now
 from web.admin import import_upload
 from web.auth import WebUser
-from web.context import db_session, settings, transaction
+from web.context import celery, db_session, settings, transaction
 from web.errors import ApiError
 
 __all__ = ["bp"]
@@ -177,25 +177,50 @@ def matches_csv() -> Response:
 @bp.post("/runs")
 @token_roles("admin")
 def trigger_run() -> Any:
-    """Start the daily job now and answer 202 at once (``GET /runs`` shows it); 409 while
-    another run holds the lock. ``?wait=1`` runs it inside the request and answers its summary
-    (for scripts that want the outcome in one call; it holds the request for the whole run)."""
+    """Queue the daily job for a worker and answer 202 (``GET /runs`` shows it); 409 while
+    another run holds the lock, 503 when the broker cannot take it. Without a broker the run
+    happens in-process before the answer. ``?wait=1`` runs it inside the request and answers
+    its summary (for scripts that want the outcome in one call)."""
     app_settings = settings()
     engine = current_app.extensions["recon.engine"]
+    actor = f"api:{g.api_user.username}"
     try:
         if request.args.get("wait") not in ("1", "true"):
-            pid = launch_run(app_settings, engine, actor=f"api:{g.api_user.username}")
-            response = jsonify(status="started", pid=pid, runs="/api/v1/runs")
+            with run_lock(engine):  # only a check: the run takes the lock itself
+                pass
+            _publish_run(actor)
+            response = jsonify(status="started", runs="/api/v1/runs")
             response.status_code, response.headers["Location"] = 202, "/api/v1/runs"
             return response
         result = daily_run(current_app.extensions["recon.session_factory"], engine,
-                           RunSettings.from_env(app_settings), actor=g.api_user.username,
+                           RunSettings.from_env(app_settings), actor=actor,
                            max_bytes=app_settings.max_file_bytes)
     except RunLockBusy as exc:
         raise ApiError(f"a run is already in progress: {exc}", 409) from exc
     except ServiceError as exc:
         raise ApiError(str(exc), 422) from exc
     return jsonify(exit_code=result.exit_code, summary=result.summary), 200
+
+
+def _publish_run(actor: str, publish: Callable[..., None] = publish_daily_run) -> None:
+    try:
+        publish(celery(), actor)
+    except Exception as exc:  # broker away: nothing was queued, say so
+        raise ApiError("the task broker is unavailable; try again", 503) from exc
+
+
+@bp.post("/matching")
+@token_roles("clerk", "approver")
+def match_now() -> Any:
+    """Run matching now, on a worker (in-process without a broker): 202; 409 while a run or
+    another matching holds the lock. New matches show in ``GET /matches`` and the queue."""
+    try:
+        with run_lock(current_app.extensions["recon.engine"]):  # a check; the task locks too
+            pass
+    except RunLockBusy as exc:
+        raise ApiError(f"a run or matching is already in progress: {exc}", 409) from exc
+    _publish_run(f"api:{g.api_user.username}", publish_match_now)
+    return jsonify(status="started", matches="/api/v1/matches"), 202
 
 
 @bp.get("/runs")

@@ -1,17 +1,15 @@
 """Web layer: "Run matching now" (clerk and up) and the page that shows how it goes.
 
 ``POST /matching/run`` checks the run lock (a daily run or another "run now" going on: the
-person is told so), starts ``recon.run.on_demand.match_now`` on a background thread of this
-process (the embedded default needs no broker; a task queue can call the same one function),
-and opens ``/matching/<job>``. That page polls itself with htmx every second while the job
-runs and then shows what it did; the outcome is read from the audit log, so any web worker
-can answer. A job this process started and that failed before recording anything shows its
-error from memory.
+person is told so), publishes the ``recon.match_now`` Celery task with a job id (a worker runs
+``recon.run.on_demand.match_now``; without a broker it runs in-process before the answer), and
+opens ``/matching/<job>``. That page polls itself with htmx every second while the job runs
+and then shows what it did; the outcome is read from the audit log, so any web worker can
+answer. A job whose publication failed (broker away) shows that error.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from typing import Any
@@ -21,9 +19,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from recon.run.lock import RunLockBusy, run_lock
-from recon.run.on_demand import job_outcome, match_now
+from recon.run.on_demand import job_outcome
+from recon.tasks import publish_match_now
 from web.auth import require_login, roles_required
-from web.context import db_session
+from web.context import celery, db_session
 
 __all__ = ["bp"]
 
@@ -46,17 +45,11 @@ def run() -> Any:
         return redirect(request.referrer or url_for("queue.index"))
     job = uuid.uuid4().hex[:16]
     _STARTED[job] = time.monotonic()
-    args = (app.extensions["recon.session_factory"], app.extensions["recon.settings"],
-            current_user.username, job)  # fmt: skip
-    threading.Thread(target=_job, args=args, name=f"match-{job}", daemon=True).start()
-    return redirect(url_for("matching.status", job=job))
-
-
-def _job(factory: Any, settings: Any, actor: str, job: str) -> None:
     try:
-        match_now(factory, settings, actor=actor, job=job)
-    except Exception as exc:
+        publish_match_now(celery(), current_user.username, job)
+    except Exception as exc:  # broker away, or (in-process) the matcher itself failed
         _FAILED[job] = str(exc)[:300]
+    return redirect(url_for("matching.status", job=job))
 
 
 @bp.get("/<job>")

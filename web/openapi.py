@@ -60,9 +60,13 @@ PATHS: dict[str, dict[str, Any]] = {
         params=[*_EXPORT, _q("offset", "integer"), _q("limit", "integer")])},
     "/api/v1/matches/export.csv": {"get": _op(
         "Matches as a CSV file (formula-safe)", "viewer", params=_EXPORT, ok_type="text/csv")},
+    "/api/v1/matching": {"post": _op(
+        "Run matching now on a worker (202; new matches show in GET /api/v1/matches); 409 "
+        "while a run or another matching holds the lock", "clerk", ok="202")},
     "/api/v1/runs": {
-        "post": _op("Start the daily job now (202; GET /api/v1/runs shows it); 409 while "
-                    "another run holds the lock", "admin", ok="202",
+        "post": _op("Queue the daily job for a worker now (202; GET /api/v1/runs shows it); "
+                    "409 while another run holds the lock, 503 when the task broker is "
+                    "unavailable", "admin", ok="202",
                     params=[_q("wait", "boolean", "run inside the request and answer the summary "
                                "(200)")]),
         "get": _op("The latest runs, newest first", "viewer",

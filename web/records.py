@@ -18,6 +18,7 @@ from recon.models import (
     Allocation,
     AuditEvent,
     Customer,
+    GatewayEvent,
     GatewayTransaction,
     Invoice,
     Match,
@@ -114,7 +115,16 @@ def gateways() -> str:
     )
     names = session.scalars(sa.select(GatewayTransaction.gateway).distinct()).all()
     states = {t.id: _state(t, deposited) for t in page.items}
-    return render_template("records/gateways.html", page=page, states=states, gateways=names)
+    return render_template("records/gateways.html", page=page, states=states, gateways=names,
+                           dead=_dead_letters(session))
+
+
+def _dead_letters(session: Any) -> dict[str, Any]:
+    """Webhook events that gave up (``failed``): how many, and the latest ones."""
+    failed = GatewayEvent.status == "failed"
+    return {"count": session.scalar(sa.select(sa.func.count()).where(failed)) or 0,
+            "latest": session.scalars(sa.select(GatewayEvent).where(failed)
+                                      .order_by(GatewayEvent.id.desc()).limit(20)).all()}
 
 
 def _state(txn: GatewayTransaction, deposited: set[int | None]) -> str:

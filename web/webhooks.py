@@ -2,12 +2,11 @@
 
 Each view reads the raw body (never ``request.form``/``request.json``, which would re-decode it),
 verifies it with `gateways`, stores it with `recon.gateway.events.store` -- one committed
-transaction for the inbox row -- and answers the way the gateway expects once that commit is
-done.  Processing runs in a transaction of its own: by default
-(``RECON_WEBHOOK_PROCESSING=background``) on the worker's
-`recon.runtime.event_worker.EventProcessor` thread, after the answer; with ``inline`` before
-it; with ``process`` in a separate, lower-priority process (`recon.runtime.event_process`,
-``recon gateways worker``) that takes the stored rows.  Answers: Stripe and PayPal 200 JSON,
+transaction for the inbox row -- and, once that commit is done, publishes the processing task
+(`recon.tasks.publish_event`: a Celery worker processes it; without a broker it runs here,
+before the answer) and answers the way the gateway expects.  A publish that fails (broker
+away) leaves the committed event ``pending`` for the beat sweep; the answer is still a success,
+because the event is durably stored.  Answers: Stripe and PayPal 200 JSON,
 WeChat Pay 204, Alipay exactly ``success`` (only after the row is durably stored, else ``fail``).  A
 delivery that fails verification is refused and not stored: 400 (``fail`` for Alipay), 413
 above the size limit.  Duplicates are answered as success.  The blueprint is CSRF-exempt
@@ -33,15 +32,14 @@ from gateways.paypal import PaypalConfig
 from gateways.paypal_api import LIVE, PaypalApiVerifier
 from recon.config import GatewaySettings
 from recon.gateway import accounts as gateway_accounts
-from recon.gateway.events import process_stored, store, store_foreign
-from recon.runtime.event_worker import EventProcessor
+from recon.gateway.events import store, store_foreign
+from recon.tasks import publish_event
 
-__all__ = ["PROCESSOR_KEY", "Verifiers", "bp", "build_verifiers", "processor"]
+__all__ = ["Verifiers", "bp", "build_verifiers"]
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 _KEY = "recon.gateway_verifiers"
-PROCESSOR_KEY = "recon.event_processor"
 
 
 @dataclass(frozen=True)
@@ -90,13 +88,6 @@ def _setup(state: BlueprintSetupState) -> None:
     if _KEY not in app.extensions:
         app.extensions[_KEY] = build_verifiers(settings.gateways,
                                                app.extensions["recon.session_factory"])
-    if PROCESSOR_KEY not in app.extensions and settings.webhook_processing == "background":
-        app.extensions[PROCESSOR_KEY] = EventProcessor(app.extensions["recon.session_factory"])
-
-
-def processor(app: Flask) -> EventProcessor | None:
-    """The app's background processor (``None`` in inline mode); tests `drain()` it."""
-    return app.extensions.get(PROCESSOR_KEY)
 
 
 def _verifiers() -> Verifiers:
@@ -118,21 +109,7 @@ def _handle(
     ok: Callable[[bool], Response],
     refuse: Callable[[int, str], Response],
 ) -> Response:
-    """Verify, store, hand over for processing; the shared skeleton of the three endpoints."""
-    background = processor(current_app)
-    if background is None:
-        return _verify_and_store(gateway, limit, verify, ok, refuse)
-    with background.serving():
-        return _verify_and_store(gateway, limit, verify, ok, refuse)
-
-
-def _verify_and_store(
-    gateway: str,
-    limit: int,
-    verify: Callable[[bytes], VerifiedEvent],
-    ok: Callable[[bool], Response],
-    refuse: Callable[[int, str], Response],
-) -> Response:
+    """Verify, store, hand over for processing; the shared skeleton of the endpoints."""
     factory, actor = current_app.extensions["recon.session_factory"], f"gateway:{gateway}"
     try:
         raw = _raw_body(limit)
@@ -153,28 +130,9 @@ def _verify_and_store(
     except Exception:
         log.exception("webhook %s event=%s could not be stored", gateway, event.event_id)
         return refuse(500, "storage_failed")
-    if stored.id is not None:
-        _process(factory, stored.id, actor, gateway, event.event_id)
+    if stored.id is not None:  # committed: only now may a worker see it
+        publish_event(current_app.extensions["recon.celery"], stored.id, actor)
     return ok(not stored.created)
-
-
-def _process(
-    factory: sessionmaker[Session], row_id: int, actor: str, gateway: str, event_id: str
-) -> None:
-    """Hand a new event to the background processor, or process it here (inline mode); in
-    ``process`` mode the stored row is the whole hand-over (`recon gateways worker` polls)."""
-    if current_app.extensions["recon.settings"].webhook_processing == "process":
-        return
-    background = processor(current_app)
-    if background is not None:
-        if not background.submit(row_id, actor):
-            log.warning("webhook %s event=%s queue full: left pending for the sweep", gateway,
-                        event_id)
-        return
-    processed = process_stored(factory, row_id, actor)
-    if processed.exception:
-        log.info("webhook %s event=%s needs a person: %s", gateway, event_id,
-                 processed.exception)
 
 
 @bp.post("/stripe")

@@ -39,6 +39,8 @@ COMMANDS: dict[str, str] = {
     "statements": "recon.cli.statements:statements",
     "tokens": "recon.cli.users:tokens",
     "users": "recon.cli.users:users",
+    "worker": "recon.cli.workers:worker",
+    "beat": "recon.cli.workers:beat",
 }
 
 

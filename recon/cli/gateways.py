@@ -2,10 +2,10 @@
 
 Commands: ``import FILE`` (Stripe report CSV, Alipay bill zip/CSV, WeChat Pay bill or personal
 export; one transaction), ``events [--status S] [--json]``, ``transactions [--json]``,
-``retry [--all]`` (pending events, each in its own transaction; exit 1 if any still fails),
-``worker`` (the long-running event processor of ``RECON_WEBHOOK_PROCESSING=process``) and
-``fetch-payout PAYOUT_ID`` (Stripe API, needs ``STRIPE_API_KEY``), ``accounts add|list``
-(merchant accounts side by side, `recon.gateway.accounts`).
+``retry [--all]`` (pending events, each in its own transaction; exit 1 if any still fails;
+``--all`` also the dead-lettered ``failed`` ones), ``fetch-payout PAYOUT_ID`` (Stripe API,
+needs ``STRIPE_API_KEY``) and ``accounts add|list`` (merchant accounts side by side,
+`recon.gateway.accounts`). Events are processed by Celery workers (``recon worker``).
 """
 
 from __future__ import annotations
@@ -131,57 +131,6 @@ def retry_cmd(obj: CliContext, include_failed: bool) -> None:
         click.echo(line, err=True)
     if report.failed:
         raise SystemExit(1)
-
-
-@gateways.command("worker")
-@click.option("--poll", type=click.FloatRange(0.01, 60), default=0.25, show_default=True,
-              help="Seconds between looks at the inbox when there is nothing to do.")
-@click.option("--nice", "niceness", type=click.IntRange(0, 19), default=10, show_default=True,
-              help="Scheduling niceness added to this process: answering webhooks comes first.")
-@click.option("--shard", default="0/1", show_default=True, metavar="K/N",
-              help="Take only the events whose id is K modulo N (N workers side by side).")
-@click.option("--parent", "parent", type=int, metavar="PID",
-              help="Stop when process PID is no longer this one's parent (how `recon serve` "
-                   "runs it: a server killed outright leaves no worker behind).")
-@pass_ctx
-def worker_cmd(obj: CliContext, poll: float, niceness: int, shard: str,
-               parent: int | None) -> None:
-    """Process stored webhook events as they arrive, until SIGTERM or Ctrl-C.
-
-    The processor of ``RECON_WEBHOOK_PROCESSING=process`` (``recon serve`` starts one). Each
-    event is its own transaction; on SIGTERM the event in hand is finished and the rest stay
-    pending for the next start. Failures wait for ``recon gateways retry`` and the daily run.
-    """
-    import os
-    import signal
-    import threading
-
-    from recon.runtime.event_process import ProcessorLoop
-
-    if niceness:
-        os.nice(niceness)
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda _signum, _frame: stop.set())
-    if parent is not None:
-
-        def watch() -> None:
-            while os.getppid() == parent and not stop.wait(0.5):
-                pass
-            stop.set()  # re-parented: the server died without stopping us
-
-        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-    try:
-        k, n = (int(x) for x in shard.split("/"))
-        loop = ProcessorLoop(obj.session_factory, poll_s=poll, actor="gateway:worker",
-                             shard=(k, n))
-    except ValueError as exc:
-        raise click.BadParameter(f"{shard!r}: expected K/N with 0 <= K < N",
-                                 param_hint="--shard") from exc
-    click.echo(f"gateway event processor started (pid {os.getpid()}, shard {k}/{n}, "
-               f"poll {poll} s)", err=True)
-    loop.run(stop)
-    click.echo(f"gateway event processor stopped: {loop.processed} processed", err=True)
 
 
 @gateways.command("fetch-payout")

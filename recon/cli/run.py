@@ -19,9 +19,9 @@ import click
 from recon.audit import jsonable
 from recon.cli.context import CliContext, pass_ctx
 from recon.config import ConfigError
-from recon.reports.mail import MailError, send_summary
 from recon.run.daily import RunResult, daily_run
 from recon.run.lock import RunLockBusy
+from recon.run.notify import mail_summary
 from recon.run.settings import RunSettings
 
 __all__ = ["run"]
@@ -107,23 +107,9 @@ def _emit_json(enabled: bool, payload: dict[str, Any]) -> None:
 
 
 def _mail(options: RunSettings, result: RunResult) -> None:
-    if not (options.smtp_url and options.mail_to) or result.summary.get("nothing_to_do"):
-        return
-    summary = result.summary
-    subject = f"[recon] {summary['run_date']} run #{summary['run_id']}: {summary['status']}"
-    html = _report_html(summary)
-    try:
-        send_summary(
-            options.smtp_url, options.mail_from, options.mail_to, subject, result.text, html
-        )
-    except MailError as exc:
-        _say(f"warning: {exc}")
-
-
-def _report_html(summary: dict[str, Any]) -> str | None:
-    folder = summary.get("report_dir")
-    page = Path(folder) / "index.html" if folder else None
-    return page.read_text(encoding="utf-8") if page and page.exists() else None
+    warning = mail_summary(options, result)
+    if warning:
+        _say(warning)
 
 
 def _progress():

@@ -7,7 +7,7 @@ Flow (DESIGN.md, webhook): the edge verifies a delivery with `gateways`, then
    Its audit row goes in the same statement; a duplicate costs that one statement and nothing
    else.  The edge commits this (`store`) before answering, so an acknowledged event is durable.
 2. `process_event`, in its own transaction (`process_stored`: inline by `receive`, or by the
-   worker's background thread, `recon.runtime.event_worker`), normalises the stored payload
+   Celery task `recon.process_event`, `recon.tasks.events`), normalises the stored payload
    into gateway transactions (`gateway_txns.upsert`), settles the invoices they name and lets
    refunds, chargebacks and disputes reopen or flag them (`gateway_reversals.reconcile`).  A
    verified event naming an unknown order or another amount is still processed and

@@ -74,7 +74,7 @@ def world(session, settings, keys):
               "merchant_public": keys["merchant"].public_key(),
               "platform_private": wechat_platform_key()}
     with fake_gateways(config) as base:
-        app_settings = settings.with_(extra=_env(base, keys), webhook_processing="inline")
+        app_settings = settings.with_(extra=_env(base, keys))
         app: Flask = create_app({"RECON_SETTINGS": app_settings, "TESTING": True})
         ensure_policies(session)
         customer_with_invoices(session, "120.50", name="Pay Link Co")

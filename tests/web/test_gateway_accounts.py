@@ -44,7 +44,7 @@ def app(settings: AppSettings, session, keys, tmp_path, monkeypatch) -> Iterator
            "ALIPAY_PUBLIC_KEY": g.alipay_keys()[1], "WECHATPAY_MCHID": g.WECHAT_MCHID,
            "WECHATPAY_APIV3_KEY": g.WECHAT_APIV3_KEY, "WECHATPAY_PLATFORM_SERIAL": g.WECHAT_SERIAL,
            "WECHATPAY_PLATFORM_PUBLIC_KEY": g.public_pem(g.wechat_platform_key())}
-    app = create_app({"RECON_SETTINGS": settings.with_(extra=env, webhook_processing="inline"),
+    app = create_app({"RECON_SETTINGS": settings.with_(extra=env),
                       "TESTING": True})
     yield app
     app.extensions["recon.engine"].dispose()

@@ -1,8 +1,8 @@
 """POST /webhooks/{stripe,alipay,wechatpay} through the Flask test client, signed by each SDK.
 
-Every test runs in both processing modes: ``inline`` and ``background``; in background mode the
-test client waits for the app's processor to drain after each request (`DrainingClient`), so
-the assertions about processed events stay exactly as strict.
+No broker is configured here (the embedded default): the processing task runs in-process right
+after the event is committed, so every assertion about processed events is exact. The same
+path through RabbitMQ and Celery workers is tested in ``tests/tasks/test_broker_*.py``.
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from werkzeug.test import TestResponse
 
 from recon.config import AppSettings
 from recon.models import GatewayEvent, GatewayTransaction, Invoice
-from recon.runtime.event_process import ProcessorLoop
 from tests.gateways.gw_signing import (
     ALIPAY_APP_ID,
     ALIPAY_SELLER_ID,
@@ -40,7 +38,6 @@ from tests.gateways.gw_signing import (
 from tests.gateways.test_wechatpay_notify import TRANSACTION
 from tests.recon.factories import make_invoice
 from web import create_app
-from web.webhooks import processor
 
 GATEWAY_ENV = {
     "STRIPE_WEBHOOK_SECRET": f"whsec_old_rolled, {STRIPE_SECRET}",
@@ -50,38 +47,19 @@ GATEWAY_ENV = {
 }
 
 
-class DrainingClient(FlaskClient):
-    """A test client that returns only once the event has been processed: the background
-    processor has drained, or (``process`` mode) the worker process's loop has run."""
-
-    def open(self, *args, **kwargs) -> TestResponse:  # type: ignore[override]
-        response = super().open(*args, **kwargs)
-        background = processor(self.application)
-        assert background is None or background.drain(30), "processor did not drain"
-        if self.application.extensions["recon.settings"].webhook_processing == "process":
-            loop = ProcessorLoop(self.application.extensions["recon.session_factory"])
-            while loop.run_once():
-                pass
-        return response
-
-
-@pytest.fixture(params=["inline", "background", "process"])
-def gw_settings(settings: AppSettings, request: pytest.FixtureRequest) -> AppSettings:
+@pytest.fixture
+def gw_settings(settings: AppSettings) -> AppSettings:
     env = dict(GATEWAY_ENV, ALIPAY_PUBLIC_KEY=alipay_keys()[1],
                WECHATPAY_PLATFORM_PUBLIC_KEY=public_pem(wechat_platform_key()))
-    return settings.with_(extra=env, webhook_processing=request.param)
+    return settings.with_(extra=env)
 
 
 @pytest.fixture
 def gw_app(gw_settings: AppSettings) -> Iterator[Flask]:
     """CSRF stays on (production setting): the webhooks must be exempt, not the test."""
     app = create_app({"RECON_SETTINGS": gw_settings, "TESTING": True})
-    app.test_client_class = DrainingClient
-    assert (processor(app) is None) == (gw_settings.webhook_processing != "background")
+    assert app.extensions["recon.celery"].conf.task_always_eager  # no broker: in-process
     yield app
-    background = processor(app)
-    if background is not None:
-        background.stop()
     app.extensions["recon.engine"].dispose()
 
 

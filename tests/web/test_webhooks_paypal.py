@@ -21,7 +21,7 @@ from web.webhooks import _KEY, build_verifiers
 
 @pytest.fixture
 def app(settings: AppSettings) -> Iterator[Flask]:
-    gw = settings.with_(extra={"PAYPAL_WEBHOOK_ID": pp.WEBHOOK_ID}, webhook_processing="inline")
+    gw = settings.with_(extra={"PAYPAL_WEBHOOK_ID": pp.WEBHOOK_ID})
     app = create_app({"RECON_SETTINGS": gw, "TESTING": True})
     verifiers = app.extensions[_KEY]
     assert verifiers.paypal is not None and verifiers.paypal.webhook_id == pp.WEBHOOK_ID

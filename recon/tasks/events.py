@@ -1,0 +1,109 @@
+"""Webhook events as Celery tasks: process one stored event, and the sweep (task definitions).
+
+The edge stores and commits an event, answers the gateway, then `publish_event` hands its row
+id to ``recon.process_event``. That task runs `recon.gateway.events.process_stored`: one
+transaction that locks the event row and skips an event already processed, so a redelivered or
+republished message never settles an invoice twice. When the attempt fails (recorded on the
+row, which stays ``pending``, or not even recordable because the database is away) the task
+retries itself with exponential back-off and full jitter; after `MAX_ATTEMPTS` recorded
+failures the row is ``failed`` -- the dead-letter state that ``recon gateways events --status
+failed`` and the Gateways page list and ``recon gateways retry --all`` works again.
+
+``recon.sweep_pending_events`` (Celery beat) republishes events still ``pending`` with no attempt
+``sweep_age_s`` after they arrived: the ones whose publish failed (broker down, web worker
+killed between commit and publish). It runs only while the events queue has no ready message,
+so a backlog being worked off is not published twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from celery import Celery, Task
+from celery.utils.time import get_exponential_backoff_interval
+from sqlalchemy import select
+
+from recon.db.types import utcnow
+from recon.gateway.events import MAX_ATTEMPTS, process_stored
+from recon.models import GatewayEvent
+from recon.tasks.runtime import EVENTS_QUEUE, runtime
+
+__all__ = ["PROCESS_EVENT", "SWEEP", "publish_event", "register", "sweep_pending"]
+
+log = logging.getLogger(__name__)
+PROCESS_EVENT = "recon.process_event"
+SWEEP = "recon.sweep_pending_events"
+BACKOFF_BASE_S = 2  # 2, 4, 8, ... seconds (full jitter), at most BACKOFF_MAX_S
+BACKOFF_MAX_S = 300
+SWEEP_BATCH = 1000
+
+
+def publish_event(app: Celery, row_id: int, actor: str = "gateway:worker") -> bool:
+    """Hand a committed event to the workers (in-process without a broker); ``False`` if the
+    broker could not take it -- the event stays ``pending`` and the sweep publishes it later."""
+    try:
+        app.tasks[PROCESS_EVENT].apply_async((row_id, actor))
+    except Exception as exc:  # broker away: the committed row is the hand-over
+        log.warning("gateway event %s: not published (%s); left for the sweep", row_id,
+                    type(exc).__name__)
+        return False
+    return True
+
+
+def _process(task: Task, row_id: int, actor: str) -> str:
+    status = process_stored(runtime(task.app).factory, row_id, actor).status
+    if status != "pending" or task.request.is_eager:
+        return status  # in-process: a failure waits for `recon gateways retry` / the daily run
+    if task.request.retries >= MAX_ATTEMPTS:
+        log.warning("gateway event %s still pending after %d tries", row_id, MAX_ATTEMPTS)
+        return status
+    countdown = get_exponential_backoff_interval(
+        BACKOFF_BASE_S, task.request.retries, BACKOFF_MAX_S, full_jitter=True)
+    raise task.retry(countdown=max(countdown, 0.5))
+
+
+def sweep_pending(app: Celery, age_s: float | None = None) -> int:
+    """Republish never-tried events older than ``age_s`` (default: this process's
+    ``RECON_SWEEP_AGE``; beat sends its own); how many (0 while the events queue still has
+    ready messages)."""
+    recon_runtime = runtime(app)
+    if not app.conf.task_always_eager and _ready_messages(app) > 0:
+        return 0
+    age = recon_runtime.settings.tasks.sweep_age_s if age_s is None else age_s
+    cutoff = utcnow() - dt.timedelta(seconds=age)
+    with recon_runtime.factory() as session:
+        ids = list(session.scalars(
+            select(GatewayEvent.id)
+            .where(GatewayEvent.status == "pending", GatewayEvent.attempts == 0,
+                   GatewayEvent.received_at < cutoff)
+            .order_by(GatewayEvent.id).limit(SWEEP_BATCH)))
+    published = sum(publish_event(app, row_id, "gateway:sweep") for row_id in ids)
+    if ids:
+        log.info("sweep: %d of %d pending event(s) republished", published, len(ids))
+    return published
+
+
+def _ready_messages(app: Celery) -> int:
+    """Messages waiting in the events queue (0 if no worker has declared it yet)."""
+    with app.connection_for_write() as conn:
+        try:
+            _name, ready, _consumers = conn.default_channel.queue_declare(
+                EVENTS_QUEUE, passive=True)
+        except conn.channel_errors:
+            return 0
+    return int(ready)
+
+
+def register(app: Celery) -> None:
+    """Define the event tasks on ``app``."""
+
+    @app.task(name=PROCESS_EVENT, bind=True, shared=False, max_retries=None)
+    def process_event(self: Task, row_id: int, actor: str = "gateway:worker") -> str:
+        """Process one stored event (idempotent; retried with back-off while it fails)."""
+        return _process(self, row_id, actor)
+
+    @app.task(name=SWEEP, bind=True, shared=False, acks_late=False)
+    def sweep(self: Task, age_s: float | None = None) -> int:
+        """Republish events left pending (beat; expires after one tick, never piles up)."""
+        return sweep_pending(self.app, age_s)
