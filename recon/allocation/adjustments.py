@@ -35,7 +35,8 @@ __all__ = [
 
 APPROVER_ROLES = ("approver", "admin")
 CLASSIFICATIONS = ("other_income", "own_transfer", "refund")
-NEEDS_APPROVAL = ("write_off",)
+# Other income clears a receipt like a write-off does, so above the limit it needs four eyes too.
+NEEDS_APPROVAL = ("write_off", "other_income")
 
 
 def attach(
