@@ -12,9 +12,8 @@ is 422 naming the parameter-free reason, never a 500 with a traceback.
 
 from __future__ import annotations
 
-from typing import Any
-
 import logging
+from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import DataError
