@@ -112,6 +112,18 @@ def _webhook_processing(env: Mapping[str, str]) -> WebhookProcessing:
     return cast(WebhookProcessing, raw)
 
 
+def _stripe_livemode(env: Mapping[str, str]) -> bool | None:
+    raw = (env.get("STRIPE_LIVEMODE") or "").strip().lower()
+    if raw:
+        if raw not in ("live", "test", "1", "0", "true", "false"):
+            raise ConfigError(f"STRIPE_LIVEMODE={raw!r} is not 'live' or 'test'")
+        return raw in ("live", "1", "true")
+    key = env.get("STRIPE_API_KEY") or ""
+    if key.startswith(("sk_live_", "rk_live_")):
+        return True
+    return False if key.startswith(("sk_test_", "rk_test_")) else None
+
+
 @dataclass(frozen=True)
 class GatewaySettings:
     """Gateway credentials from ``STRIPE_*``, ``ALIPAY_*``, ``WECHATPAY_*`` (secrets hidden).
@@ -121,6 +133,9 @@ class GatewaySettings:
 
     stripe_webhook_secrets: tuple[str, ...] = field(default=(), repr=False)
     stripe_api_key: str | None = field(default=None, repr=False)
+    stripe_livemode: bool | None = None
+    """Live (True) or test (False) Stripe account: events of the other mode are refused.
+    ``STRIPE_LIVEMODE`` (live/test), else the API key's ``sk_live_``/``sk_test_`` prefix."""
     alipay_app_id: str | None = None
     alipay_seller_id: str | None = None
     alipay_public_key: str | None = field(default=None, repr=False)
@@ -137,6 +152,7 @@ class GatewaySettings:
         return cls(
             stripe_webhook_secrets=secrets,
             stripe_api_key=env.get("STRIPE_API_KEY") or None,
+            stripe_livemode=_stripe_livemode(env),
             alipay_app_id=env.get("ALIPAY_APP_ID") or None,
             alipay_seller_id=env.get("ALIPAY_SELLER_ID") or None,
             alipay_public_key=env.get("ALIPAY_PUBLIC_KEY") or None,

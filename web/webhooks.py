@@ -54,8 +54,8 @@ class Verifiers:
 
 def build_verifiers(gs: GatewaySettings) -> Verifiers:
     """Verifiers from the settings; a malformed key fails here, at start-up, not per request."""
-    stripe = StripeWebhookConfig(secrets=gs.stripe_webhook_secrets) if (
-        gs.stripe_webhook_secrets) else None
+    stripe = StripeWebhookConfig(secrets=gs.stripe_webhook_secrets,
+                                 livemode=gs.stripe_livemode) if gs.stripe_webhook_secrets else None
     alipay = AlipayConfig(app_id=gs.alipay_app_id, seller_id=gs.alipay_seller_id,
                           public_key=gs.alipay_public_key) if (
         gs.alipay_app_id and gs.alipay_public_key) else None

@@ -168,7 +168,8 @@ def _import_one(session: Session, parsed: ParsedFile, statement: ParsedStatement
                     opening_minor=opening, opening_date=statement.opening_date,
                     closing_minor=closing,
                     closing_date=statement.closing_date, lines_new=new_booked,
-                    lines_total=booked, warnings=[*statement.warnings, *notes])
+                    lines_total=booked,
+                    warnings=list(dict.fromkeys([*statement.warnings, *notes])))
     session.add(row)
     session.flush()
     report.statements += 1
@@ -190,9 +191,10 @@ def _minor_lines(statement: ParsedStatement, currency: str, amounts: Converter):
 
 def _checks(session: Session, bank: BankAccount, statement: ParsedStatement,
             opening: int | None, strict: bool, file: str) -> list[str]:
-    notes = [n for n in (continuity(session, bank, statement, opening),
-                         balance_gap(statement, bank.currency),
-                         foreign_lines(statement, bank.currency)) if n]
+    notes = [*statement.incomplete]  # cut short (MT940 without :62F:): flagged, strict refuses
+    notes += [n for n in (continuity(session, bank, statement, opening),
+                          balance_gap(statement, bank.currency),
+                          foreign_lines(statement, bank.currency)) if n]
     if notes and strict:
         raise StatementImportError(notes[0], file=file, field="balance")
     return notes
