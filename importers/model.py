@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-
 INCOMPLETE = "incomplete: "
 """Prefix of a statement warning saying the statement is cut short (e.g. an MT940 without its
 closing balance): recon flags such a statement, and refuses it when the balance check is strict."""

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from functools import cache
 
 from importers.bai2 import Bai2Importer
-from importers.bounds import check_amounts
 from importers.base import Importer, Limits, Source, paused_gc
+from importers.bounds import check_amounts
 from importers.camt import CamtImporter
 from importers.csv_bank import CsvImporter
 from importers.errors import AmbiguousFormat, TooLarge, UnknownFormat

@@ -16,8 +16,8 @@ from recon.access import users
 from recon.config import AppSettings
 from recon.db import make_session_factory
 from recon.models import AuditEvent, User
-from web import auth, create_app
 from tests.web.conftest import PASSWORD, ensure_user
+from web import auth, create_app
 
 pytestmark = pytest.mark.postgres
 
