@@ -139,7 +139,11 @@ def _validate(
 
 
 def _row_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = [
+        (str(k).replace("\x00", ""), "a NUL character") for k, v in record.items()
+        if "\x00" in str(k) or "\x00" in str(v)]  # JSON can spell one as \u0000
+    if problems:
+        return problems
     for column in REQUIRED:
         if not (record.get(column) or "").strip():
             problems.append((column, "required value is empty"))

@@ -6,7 +6,8 @@ bank account, checks balances and currency, skips lines the account already hold
 duplicates instead of dropping them, and records the import (file hash, format, who,
 when, counts, warnings) with an audit event. It never commits: the caller frames one
 transaction per file, so a refused file writes nothing. Raises ``ImportFailure`` (the
-file) or ``StatementImportError`` (account, currency, strict balance checks).
+file) or ``StatementImportError`` (account, currency, strict balance checks, and any value the
+database still refuses, as a ``DataError``: named by file, never a traceback).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from importers import (
@@ -76,9 +78,13 @@ def import_statement(session: Session, source: Source, *, actor: str, account: s
                      limits: Limits | None = None, progress: Progress | None = None
                      ) -> ImportReport:
     """Import every statement of ``source`` in the caller's transaction."""
-    with paused_gc():  # ~10 objects a line, none cyclic: see ``importers.base.paused_gc``
-        return _import(session, source, actor=actor, account=account, fmt=fmt,
-                       currency=currency, strict=strict, limits=limits, progress=progress)
+    try:
+        with paused_gc():  # ~10 objects a line, none cyclic: see ``importers.base.paused_gc``
+            return _import(session, source, actor=actor, account=account, fmt=fmt,
+                           currency=currency, strict=strict, limits=limits, progress=progress)
+    except DataError as exc:  # the caller's transaction rolls back: nothing is written
+        raise StatementImportError(f"the database refused a value: {str(exc.orig)[:160]}",
+                                   file=source.filename) from None
 
 
 def _import(session: Session, source: Source, *, actor: str, account: str | None, fmt: str,
