@@ -181,6 +181,11 @@ class AppSettings:
     report_email: str | None = None
     webhook_processing: WebhookProcessing = "background"
     fx_rules: tuple[FxRateRule, ...] = ()
+    ratelimit_storage_uri: str = field(default="memory://", repr=False)
+    """Where the web rate limits count (``web.ratelimit``): ``redis://host:6379/0`` so every
+    gunicorn worker shares the counts; ``memory://`` counts per process (one worker, the demo)."""
+    login_rate_limit: str = "10/minute"
+    search_rate_limit: str = "120/minute"
     extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -202,6 +207,9 @@ class AppSettings:
             report_email=env.get("RECON_REPORT_EMAIL") or None,
             webhook_processing=_webhook_processing(env),
             fx_rules=_fx_rules(env),
+            ratelimit_storage_uri=env.get("RECON_RATELIMIT_STORAGE_URI") or "memory://",
+            login_rate_limit=env.get("RECON_LOGIN_RATE_LIMIT") or "10/minute",
+            search_rate_limit=env.get("RECON_SEARCH_RATE_LIMIT") or "120/minute",
             extra={k: v for k, v in env.items() if k.startswith(_GATEWAY_PREFIXES)},
         )
         clean = {k: v for k, v in overrides.items() if v is not None}

@@ -82,6 +82,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for name in CSRF_EXEMPT:
         if name in app.blueprints:
             csrf.exempt(app.blueprints[name])
+    from web import ratelimit
+
+    ratelimit.init_app(app, settings)  # after the blueprints: it wraps their views
     return app
 
 
