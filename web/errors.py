@@ -89,7 +89,7 @@ def _refuse_nul() -> None:
             "application/x-www-form-urlencoded", "multipart/form-data"):
         fields += request.form.items(multi=True)  # the signed webhooks read their raw body
     for name, value in fields:
-        if "\x00" in name or "\x00" in value:
+        if "\x00" in str(name) or "\x00" in str(value or ""):
             raise ApiError(f"parameter {name.replace(chr(0), '')!r} contains a NUL character",
                            400, field=name.replace("\x00", ""))
 
