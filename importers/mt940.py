@@ -70,7 +70,8 @@ class Mt940Importer(Importer):
     def _library_parse(self, text: str, file: str) -> list:
         try:
             return mt940.parse_statements(text, tags={61: Statement()})
-        except (RuntimeError, ValueError, KeyError, TypeError) as exc:
+        except (RuntimeError, ValueError, KeyError, TypeError, IndexError, AttributeError,
+                ArithmeticError) as exc:  # the library's own parse errors are not typed
             line, field = _locate(text, str(exc))
             raise BadRecord(f"MT940 tag not understood: {exc}", file=file, line=line,
                             field=field) from exc
