@@ -67,7 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="en",
         BABEL_DEFAULT_TIMEZONE="UTC",
         # web/translations is the platform's catalog; the queue area keeps its own beside it.
-        BABEL_TRANSLATION_DIRECTORIES="translations;translations_queue",
+        BABEL_TRANSLATION_DIRECTORIES="translations;translations_queue;translations_hardening",
     )
     app.config.update(config)
     app.extensions["recon.settings"] = settings

@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
@@ -90,13 +91,14 @@ def _refuse_nul() -> None:
         fields += request.form.items(multi=True)  # the signed webhooks read their raw body
     for name, value in fields:
         if "\x00" in str(name) or "\x00" in str(value or ""):
-            raise ApiError(f"parameter {name.replace(chr(0), '')!r} contains a NUL character",
-                           400, field=name.replace("\x00", ""))
+            clean = str(name).replace("\x00", "")
+            raise ApiError(_("Parameter %(name)s contains a NUL character.", name=clean),
+                           400, field=clean)
 
 
 def _data_error(exc: DataError) -> tuple[Any, int, dict[str, str]]:
     log.warning("refused input the database cannot store: %s", str(exc.orig)[:200])
-    return _respond(ApiError("a value is out of range or cannot be stored", 422))
+    return _respond(ApiError(_("A value is out of range or cannot be stored."), 422))
 
 
 def _headers(response: Response) -> Response:

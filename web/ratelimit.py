@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask, g, request
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -56,6 +57,10 @@ def _not_a_post() -> bool:
     return request.method != "POST"
 
 
+def _busy() -> str:
+    return _("Too many requests. Try again in a minute.")
+
+
 # endpoint -> (which rate setting, key of the per-user limit, when the request does not count)
 LIMITED: dict[str, tuple[str, Callable[[], str], Callable[[], bool]]] = {
     "auth.login": ("login_rate_limit", _login_user, _not_a_post),
@@ -78,7 +83,7 @@ def init_app(app: Flask, settings: AppSettings) -> Limiter:
             continue
         rate = getattr(settings, setting)
         for key in (_address, user_key):
-            view = limiter.limit(rate, key_func=key, exempt_when=exempt,
+            view = limiter.limit(rate, key_func=key, exempt_when=exempt, error_message=_busy,
                                  scope=f"{endpoint}:{key.__name__}")(view)
         app.view_functions[endpoint] = view
     app.extensions["recon.limiter"] = limiter

@@ -182,3 +182,10 @@ def test_invoice_search_on_a_receipt_page_is_bounded(client, login, session_fact
         response = client.get(f"/queue/line/{line_id}/invoices", query_string={"q": query})
         assert response.status_code in (200, 404)
     assert time.perf_counter() - started < 2
+
+
+def test_refusals_are_translated(client, login) -> None:
+    login(client, "vera", "viewer")
+    client.post("/locale", data={"lang": "zh_Hans"})
+    page = client.get("/queue", query_string={"q": "a\x00b"}).get_data(as_text=True)
+    assert "含有空字符" in page
