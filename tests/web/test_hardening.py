@@ -189,3 +189,9 @@ def test_refusals_are_translated(client, login) -> None:
     client.post("/locale", data={"lang": "zh_Hans"})
     page = client.get("/queue", query_string={"q": "a\x00b"}).get_data(as_text=True)
     assert "含有空字符" in page
+
+
+def test_queue_age_filter_out_of_range_is_400(client, login) -> None:
+    login(client, "vera", "viewer")
+    assert client.get("/queue", query_string={"min_age": "9" * 12}).status_code == 400
+    assert client.get("/queue", query_string={"max_age": "30"}).status_code == 200
