@@ -55,7 +55,7 @@ def normalise_charset(name: str | None) -> str | None:
         key = f"cp{key}"
     try:
         return codecs.lookup(key).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL inside the label
         return None
 
 
