@@ -136,8 +136,8 @@ def safe_next(target: str | None, default: str = "pages.dashboard") -> str:
 
     Browsers drop tabs and newlines from URLs and read a backslash as ``/`` (``/%09/evil``
     decoded, or ``/<backslash>evil``, becomes ``//evil``: another host), and a CR/LF would
-    split the header: any
-    control character or backslash refuses the target, as does a scheme or a host."""
+    split the header: any control character or backslash refuses the target, as does a scheme
+    or a host."""
     if not target or any(ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in target):
         return url_for(default)
     parts = urlsplit(target)
