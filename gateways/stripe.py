@@ -96,6 +96,8 @@ def verify(
         body = json.loads(text)
     except ValueError as exc:
         raise _reject("malformed", f"signed body is not JSON: {exc}") from None
+    except RecursionError:  # signed, yet nested deeper than any Stripe event: refuse, never 500
+        raise _reject("malformed", "signed body is nested too deeply") from None
     if isinstance(body, dict) and body.get("object") == "v2.core.event":
         raise _reject("malformed", "signed body is a thin (v2) event notification, not a v1 "
                       "event")
@@ -128,11 +130,15 @@ def _to_verified(body: Any) -> VerifiedEvent:
         obj, dict
     ):
         raise _reject("malformed", "event lacks id, type or data.object")
+    created = body.get("created")
+    occurred = when(created)
+    if created is not None and occurred is None:
+        raise _reject("malformed", "created is not a time in range", event_id)
     return VerifiedEvent(
         gateway=GATEWAY,
         event_id=event_id,
         event_type=event_type,
-        occurred_at=when(body.get("created")),
+        occurred_at=occurred,
         payload=body,
         livemode=body.get("livemode"),
     )

@@ -28,10 +28,14 @@ Handler = Callable[[VerifiedEvent, Mapping[str, Any]], list[GatewayTxn]]
 
 
 def when(epoch: object) -> datetime | None:
-    """Unix seconds (as Stripe sends them) to an aware UTC datetime; ``None`` if absent."""
+    """Unix seconds (as Stripe sends them) to an aware UTC datetime; ``None`` if absent or
+    outside the years a datetime can hold."""
     if isinstance(epoch, bool) or not isinstance(epoch, int):
         return None
-    return datetime.fromtimestamp(epoch, UTC)
+    try:
+        return datetime.fromtimestamp(epoch, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def order_ref(metadata: object) -> str | None:

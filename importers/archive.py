@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 
 from importers.base import Limits, Source
@@ -29,7 +30,7 @@ def members(source: Source, limits: Limits | None = None) -> list[Source]:
     limits = limits or Limits()
     try:
         archive = zipfile.ZipFile(io.BytesIO(source.data))
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise BadRecord(f"not a readable zip: {exc}", file=source.filename, field="zip") from exc
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
@@ -61,7 +62,7 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, limits: Li
     try:
         with archive.open(info) as handle:
             data = handle.read(limits.max_member_bytes + 1)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
         raise BadRecord(f"zip member is damaged: {exc}", file=where, field="zip") from exc
     if len(data) > limits.max_member_bytes:
         raise TooLarge("zip member inflates past the limit", file=where, field="zip")

@@ -58,7 +58,7 @@ def records(text: str) -> list[Record]:
         if not starts and result:
             _continue_text(result[-1], body)
             continue
-        code, _, rest = body[:2], body[2], body[3:]
+        code, rest = body[:2], body[3:]  # a short line has no ``,`` after the code
         if code == "88" and result:
             result[-1].extend(rest)
         else:

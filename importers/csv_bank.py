@@ -3,7 +3,10 @@
 One :class:`CsvImporter` per :class:`~importers.profiles.Profile`: it decodes with the
 profile's encodings (BOM, UTF-16, strict UTF-8, GB18030, cp1252 in that order), splits
 rows with the csv module and claims the file when the profile's header columns appear
-in the first rows; :mod:`importers.tabular` does the rest.
+in the first rows; :mod:`importers.tabular` does the rest. The text is read with
+``newline=""`` as the csv module requires (a CR inside a quoted field is part of the field),
+and what the csv module still refuses (a field over ``MAX_FIELD`` characters, a stray quote
+under strict dialects) is a :class:`BadRecord` naming the line.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from importers.model import ParsedFile
 from importers.profiles import Profile
 from importers.tabular import Table, build_statements, find_header
 
-csv.field_size_limit(1 << 20)
+MAX_FIELD = 1 << 20
+"""Longest field accepted (1 MiB of text): no bank export needs more."""
+csv.field_size_limit(MAX_FIELD)
 
 
 class CsvImporter(Importer):
@@ -34,16 +39,20 @@ class CsvImporter(Importer):
             return False
         head = source.head(16384)
         try:
-            text = decode(head, file=source.filename, fallbacks=self.profile.encodings).text
+            text = decode(head, file=source.filename, fallbacks=self.profile.encodings,
+                          allow_nul=True).text
         except ImportFailure:
             return False
-        rows = _rows(text.rsplit("\n", 1)[0] if len(source.data) > len(head) else text,
-                     self.profile.delimiter)
+        try:
+            rows = _rows(text.rsplit("\n", 1)[0] if len(source.data) > len(head) else text,
+                         self.profile.delimiter, source.filename)
+        except BadRecord:
+            return False
         return find_header(rows, self.profile) is not None
 
     def parse(self, source: Source) -> ParsedFile:
         decoded = decode(source.data, file=source.filename, fallbacks=self.profile.encodings)
-        rows = _rows(decoded.text, self.profile.delimiter)
+        rows = _rows(decoded.text, self.profile.delimiter, source.filename)
         header_at = find_header(rows, self.profile)
         if header_at is None:
             raise BadRecord(f"no header row with the columns of profile {self.profile.name}: "
@@ -55,5 +64,10 @@ class CsvImporter(Importer):
                           kind=self.profile.kind)
 
 
-def _rows(text: str, delimiter: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+def _rows(text: str, delimiter: str, file: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise BadRecord(f"not readable as CSV: {exc}", file=file, line=reader.line_num,
+                        field="csv") from None

@@ -3,7 +3,8 @@
 Headers lie (OFX files declare cp1252 and are UTF-8), so the order is fixed and
 deterministic rather than guessed: BOM, UTF-16 by NUL bytes, strict UTF-8, then the
 format's fallbacks (declared charset, GB18030, cp1252, cp852 ...). Returns the text and
-the codec that won; raises :class:`~importers.errors.BadEncoding`.
+the codec that won; raises :class:`~importers.errors.BadEncoding`, also for decoded text holding
+a NUL character: no statement field carries one, and PostgreSQL cannot store it in text.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def normalise_charset(name: str | None) -> str | None:
         key = f"cp{key}"
     try:
         return codecs.lookup(key).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL inside the label
         return None
 
 
@@ -65,17 +66,20 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return "utf-16-le" if sample[1] == 0 else "utf-16-be"
 
 
-def decode(data: bytes, *, file: str, fallbacks: Sequence[str | None] = ("cp1252",)) -> Decoded:
-    """Decode ``data``: BOM, UTF-16 by NULs, strict UTF-8, then ``fallbacks`` in order."""
+def decode(data: bytes, *, file: str, fallbacks: Sequence[str | None] = ("cp1252",),
+           allow_nul: bool = False) -> Decoded:
+    """Decode ``data``: BOM, UTF-16 by NULs, strict UTF-8, then ``fallbacks`` in order.
+    ``allow_nul`` is for identification only, so the parse names the line of the NUL."""
+    check = (lambda d, _file: d) if allow_nul else _no_nul
     for bom, codec in BOMS:
         if data.startswith(bom):
-            return _strict(data, codec, file)
+            return check(_strict(data, codec, file), file)
     utf16 = _utf16_without_bom(data)
     candidates = [utf16] if utf16 else []
     candidates += ["utf-8", *[f for f in fallbacks if f]]
     for codec in candidates:
         try:
-            return Decoded(data.decode(codec), codec)
+            return check(Decoded(data.decode(codec), codec), file)
         except UnicodeDecodeError:
             continue
     raise BadEncoding(
@@ -83,6 +87,14 @@ def decode(data: bytes, *, file: str, fallbacks: Sequence[str | None] = ("cp1252
         file=file,
         field="encoding",
     )
+
+
+def _no_nul(decoded: Decoded, file: str) -> Decoded:
+    at = decoded.text.find("\x00")
+    if at >= 0:
+        raise BadEncoding("the text holds a NUL character", file=file,
+                          line=decoded.text.count("\n", 0, at) + 1, field="encoding")
+    return decoded
 
 
 def _strict(data: bytes, codec: str, file: str) -> Decoded:

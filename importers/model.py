@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+INCOMPLETE = "incomplete: "
+"""Prefix of a statement warning saying the statement is cut short (e.g. an MT940 without its
+closing balance): recon flags such a statement, and refuses it when the balance check is strict."""
+
 
 class Status(enum.StrEnum):
     """Whether a line moves money: only booked lines count for balances."""
@@ -71,6 +75,11 @@ class ParsedStatement:
     def booked_lines(self) -> tuple[ParsedLine, ...]:
         """The lines that move money (status booked)."""
         return tuple(line for line in self.lines if line.status is Status.BOOKED)
+
+    @property
+    def incomplete(self) -> tuple[str, ...]:
+        """The warnings saying this statement is cut short (prefix ``INCOMPLETE``)."""
+        return tuple(w for w in self.warnings if w.startswith(INCOMPLETE))
 
     def balance_gap(self) -> Decimal | None:
         """``closing - (opening + sum of booked amounts)``; None without both balances."""

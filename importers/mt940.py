@@ -19,7 +19,7 @@ from mt940 import tags as mt_tags
 
 from importers.base import Importer, Source
 from importers.errors import BadRecord, EmptyStatement
-from importers.model import ParsedFile, ParsedLine, ParsedStatement
+from importers.model import INCOMPLETE, ParsedFile, ParsedLine, ParsedStatement
 from importers.mt940_details import Details, parse_details
 from importers.mt940_pre import TAG, clean, decode_mt940
 from importers.statements import finish_statement
@@ -70,7 +70,8 @@ class Mt940Importer(Importer):
     def _library_parse(self, text: str, file: str) -> list:
         try:
             return mt940.parse_statements(text, tags={61: Statement()})
-        except (RuntimeError, ValueError, KeyError, TypeError) as exc:
+        except (RuntimeError, ValueError, KeyError, TypeError, IndexError, AttributeError,
+                ArithmeticError) as exc:  # the library's own parse errors are not typed
             line, field = _locate(text, str(exc))
             raise BadRecord(f"MT940 tag not understood: {exc}", file=file, line=line,
                             field=field) from exc
@@ -112,7 +113,9 @@ def _statement(block, file: str) -> ParsedStatement:
     lines = tuple(_line(t, currency, file) for t in block.transactions)
     if currency is None:
         currency = next((ln.currency for ln in lines if ln.currency), None)
-    notes = [] if closing is not None or not opening else ["no closing balance (:62F:)"]
+    # :62F: is mandatory: without it the message was cut short (lines may be missing)
+    notes = [] if closing is not None or not opening else [
+        f"{INCOMPLETE}no closing balance (:62F:), the statement may be cut short"]
     number = data.get("statement_number")
     sequence = "/".join(x for x in (number, data.get("sequence_number")) if x) or None
     return ParsedStatement(

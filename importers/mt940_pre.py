@@ -35,10 +35,18 @@ def decode_mt940(data: bytes, file: str, encoding: str | None = None) -> Decoded
         return decode(data, file=file, fallbacks=())
     except BadEncoding:
         pass
-    scored = [(_letters(data.decode(c, "replace")), -i, c)
-              for i, c in enumerate(("cp1252", "cp852", "cp1250"))]
-    best = max(scored)[2]
-    return Decoded(data.decode(best), best)
+    scored = []
+    for i, codec in enumerate(("cp1252", "cp852", "cp1250")):
+        try:  # cp1252 and cp1250 leave a few bytes undefined: such a codec is out
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        scored.append((_letters(text), -i, codec, text))
+    if not scored:
+        raise BadEncoding("bytes are not valid UTF-8, cp1252, cp852 or cp1250", file=file,
+                          field="encoding")
+    _, _, best, text = max(scored)
+    return Decoded(text, best)
 
 
 def _letters(text: str) -> int:

@@ -99,7 +99,8 @@ def _cores_from_ofxparse(root: Node, nodes: list[Node], file: str) -> list[list[
     text = to_sgml(root).encode("utf-8")
     try:
         parsed = ofxparse.OfxParser.parse(io.BytesIO(text), fail_fast=False)
-    except (ofxparse.OfxParserException, ValueError, IndexError, AttributeError) as exc:
+    except (ofxparse.OfxParserException, ValueError, IndexError, AttributeError, TypeError,
+            KeyError, ArithmeticError) as exc:  # the library's errors are not typed
         raise BadRecord(f"ofxparse could not read the file: {exc}", file=file) from exc
     accounts = _accounts_in_document_order(parsed.accounts, nodes)
     errors: list[BadRecord] = []

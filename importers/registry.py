@@ -3,7 +3,8 @@
 ``identify`` asks every importer; none claiming gives :class:`UnknownFormat` listing
 what was tried, several give :class:`AmbiguousFormat`. ``parse_source`` applies the size
 limit, honours an explicit ``fmt`` (``ofx``, ``camt``, ``mt940``, ``bai2``,
-``csv:PROFILE``, ``xlsx:PROFILE``) and returns the :class:`ParsedFile`.
+``csv:PROFILE``, ``xlsx:PROFILE``) and returns the :class:`ParsedFile`, with every amount
+checked against :data:`importers.bounds.MAX_AMOUNT`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import cache
 
 from importers.bai2 import Bai2Importer
 from importers.base import Importer, Limits, Source, paused_gc
+from importers.bounds import check_amounts
 from importers.camt import CamtImporter
 from importers.csv_bank import CsvImporter
 from importers.errors import AmbiguousFormat, TooLarge, UnknownFormat
@@ -83,4 +85,4 @@ def parse_source(
     else:
         importer = by_name(fmt, importers)
     with paused_gc():
-        return importer.parse(source)
+        return check_amounts(importer.parse(source))

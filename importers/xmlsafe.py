@@ -1,8 +1,11 @@
 """Hardened XML reading for camt (layer 2: bytes -> element events).
 
 lxml with entity resolution, DTD loading and network access off and ``huge_tree`` off;
-any DOCTYPE or ENTITY declaration is refused up front (a bank statement never needs
-one), which stops XXE and billion-laughs before the parser sees them. Elements are
+any DOCTYPE or ENTITY declaration is refused (a bank statement never needs one), twice: up
+front by walking the prolog (XML declaration, comments, processing instructions, whitespace:
+a ``<a>`` inside a comment is not the root element), which stops XXE and billion-laughs before
+the parser sees them, and again from the parsed document's own DOCTYPE node at its first
+element, which also catches what a byte scan cannot read (a UTF-16 file). Elements are
 matched by local name so every camt version, with or without namespace, reads alike.
 Raises :class:`~importers.errors.HostileInput` or :class:`~importers.errors.BadRecord`.
 """
@@ -23,22 +26,37 @@ _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 def refuse_dtd(data: bytes, file: str) -> None:
     """Refuse documents declaring a DTD or entities (XXE, entity expansion)."""
-    root_at = _first_element(data)
-    match = _DTD.search(data, 0, root_at if root_at >= 0 else len(data))
-    if match:
-        raise HostileInput(
-            "XML with a DOCTYPE/ENTITY declaration is refused (external entities and entity "
-            "expansion are not allowed in statements)",
-            file=file,
-            line=data[: match.start()].count(b"\n") + 1,
-            field="DOCTYPE",
-        )
+    at = _prolog_end(data)
+    if _DTD.match(data, at):
+        raise _hostile(file, data[:at].count(b"\n") + 1)
 
 
-def _first_element(data: bytes) -> int:
-    for match in re.finditer(rb"<([^?!])", data[: 1 << 20]):
-        return match.start()
-    return -1
+def _hostile(file: str, line: int | None) -> HostileInput:
+    return HostileInput(
+        "XML with a DOCTYPE/ENTITY declaration is refused (external entities and entity "
+        "expansion are not allowed in statements)", file=file, line=line, field="DOCTYPE")
+
+
+_SKIP = ((b"<?", b"?>"), (b"<!--", b"-->"))
+
+
+def _prolog_end(data: bytes) -> int:
+    """Offset of the first markup after the prolog's declaration, comments and PIs (the root
+    element or a DOCTYPE); an unclosed comment or PI ends the scan (lxml refuses the file)."""
+    at, end = (3 if data.startswith(b"\xef\xbb\xbf") else 0), len(data)
+    while at < end:
+        while at < end and data[at] in b" \t\r\n":
+            at += 1
+        for opening, closing in _SKIP:
+            if data.startswith(opening, at):
+                found = data.find(closing, at + len(opening))
+                if found < 0:
+                    return end
+                at = found + len(closing)
+                break
+        else:
+            return at
+    return at
 
 
 def iter_end_events(data: bytes, file: str, tags: tuple[str, ...]
@@ -61,8 +79,14 @@ def iter_end_events(data: bytes, file: str, tags: tuple[str, ...]
         remove_comments=True,
         remove_pis=True,
     )
+    checked = False
     try:
         for _event, element in events:
+            if not checked:  # the parsed DOCTYPE node, whatever the encoding hid from the scan
+                info = element.getroottree().docinfo
+                if info.internalDTD is not None or info.doctype:
+                    raise _hostile(file, None)
+                checked = True
             yield element, namespace(element)
     except etree.XMLSyntaxError as exc:
         raise BadRecord(

@@ -158,6 +158,18 @@ class TaskSettings:
         )
 
 
+def _stripe_livemode(env: Mapping[str, str]) -> bool | None:
+    raw = (env.get("STRIPE_LIVEMODE") or "").strip().lower()
+    if raw:
+        if raw not in ("live", "test", "1", "0", "true", "false"):
+            raise ConfigError(f"STRIPE_LIVEMODE={raw!r} is not 'live' or 'test'")
+        return raw in ("live", "1", "true")
+    key = env.get("STRIPE_API_KEY") or ""
+    if key.startswith(("sk_live_", "rk_live_")):
+        return True
+    return False if key.startswith(("sk_test_", "rk_test_")) else None
+
+
 @dataclass(frozen=True)
 class GatewaySettings:
     """Gateway credentials from ``STRIPE_*``, ``ALIPAY_*``, ``WECHATPAY_*``, ``PAYPAL_*``
@@ -168,6 +180,9 @@ class GatewaySettings:
 
     stripe_webhook_secrets: tuple[str, ...] = field(default=(), repr=False)
     stripe_api_key: str | None = field(default=None, repr=False)
+    stripe_livemode: bool | None = None
+    """Live (True) or test (False) Stripe account: events of the other mode are refused.
+    ``STRIPE_LIVEMODE`` (live/test), else the API key's ``sk_live_``/``sk_test_`` prefix."""
     alipay_app_id: str | None = None
     alipay_seller_id: str | None = None
     alipay_public_key: str | None = field(default=None, repr=False)
@@ -193,6 +208,7 @@ class GatewaySettings:
         return cls(
             stripe_webhook_secrets=secrets,
             stripe_api_key=env.get("STRIPE_API_KEY") or None,
+            stripe_livemode=_stripe_livemode(env),
             alipay_app_id=env.get("ALIPAY_APP_ID") or None,
             alipay_seller_id=env.get("ALIPAY_SELLER_ID") or None,
             alipay_public_key=env.get("ALIPAY_PUBLIC_KEY") or None,
@@ -229,6 +245,11 @@ class AppSettings:
     report_email: str | None = None
     tasks: TaskSettings = field(default_factory=TaskSettings)
     fx_rules: tuple[FxRateRule, ...] = ()
+    ratelimit_storage_uri: str = field(default="memory://", repr=False)
+    """Where the web rate limits count (``web.ratelimit``): ``redis://host:6379/0`` so every
+    gunicorn worker shares the counts; ``memory://`` counts per process (one worker, the demo)."""
+    login_rate_limit: str = "10/minute"
+    search_rate_limit: str = "120/minute"
     extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -251,6 +272,9 @@ class AppSettings:
             report_email=env.get("RECON_REPORT_EMAIL") or None,
             tasks=TaskSettings.from_env(env),
             fx_rules=_fx_rules(env),
+            ratelimit_storage_uri=env.get("RECON_RATELIMIT_STORAGE_URI") or "memory://",
+            login_rate_limit=env.get("RECON_LOGIN_RATE_LIMIT") or "10/minute",
+            search_rate_limit=env.get("RECON_SEARCH_RATE_LIMIT") or "120/minute",
             extra={k: v for k, v in env.items() if k.startswith(_GATEWAY_PREFIXES)},
         )
         clean = {k: v for k, v in overrides.items() if v is not None}

@@ -61,6 +61,7 @@ TRANSLATION_DIRS: list[str] = [
     "translations_collections",
     "translations_triage",
     "translations_tasks",
+    "translations_hardening",
 ]
 
 # Blueprints (by name) that authenticate without cookies: bearer tokens, gateway signatures.
@@ -104,6 +105,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for name in CSRF_EXEMPT:
         if name in app.blueprints:
             csrf.exempt(app.blueprints[name])
+    from web import ratelimit
+
+    ratelimit.init_app(app, settings)  # after the blueprints: it wraps their views
     return app
 
 

@@ -6,15 +6,21 @@
   so the webhook endpoints stay public and are checked by signature instead).
 - Throttling: ``recon.access.users`` locks an account after repeated wrong passwords; on top
   of that an address with too many recent failures gets 429. Failures are audit rows, so the
-  count is shared by every gunicorn worker (and host), not kept in one worker's memory.
+  count is shared by every gunicorn worker (and host), not kept in one worker's memory; the
+  count and the new failure are one atomic step (see ``users.recent_failed_logins``).
+- Sessions: the session id is ``"<user id>:<nonce>"`` (Flask-Login's alternative-token pattern);
+  logout renews the user's nonce, so a copied cookie stops working on the server too.
+- ``safe_next`` is the one check of every ``next`` the app redirects to: a path on this host.
 """
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -29,7 +35,7 @@ from recon.models import ROLES, User
 from web.context import db_session, transaction
 from web.errors import wants_json
 
-__all__ = ["ROLES", "WebUser", "bp", "init_app", "require_login", "roles_required"]
+__all__ = ["ROLES", "WebUser", "bp", "init_app", "require_login", "roles_required", "safe_next"]
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -46,19 +52,21 @@ class WebUser:
     id: int
     username: str
     role: str
+    nonce: str = ""
     is_active: bool = True
     is_authenticated: bool = True
     is_anonymous: bool = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.nonce}"
 
     def has_role(self, *roles: str) -> bool:
-        return self.role == "admin" or self.role in roles
+        """The role is one of ``roles`` or above it (``users.role_allows``)."""
+        return users.role_allows(self.role, *roles)
 
     @classmethod
-    def of(cls, user: User) -> WebUser:
-        return cls(id=user.id, username=user.username, role=user.role)
+    def of(cls, user: User, nonce: str = "") -> WebUser:
+        return cls(id=user.id, username=user.username, role=user.role, nonce=nonce)
 
 
 class LoginForm(FlaskForm):
@@ -73,9 +81,17 @@ def init_app(app: Flask) -> None:
     login_manager.unauthorized_handler(_unauthorized)
 
 
-def _load_user(user_id: str) -> WebUser | None:
-    user = db_session().get(User, int(user_id)) if user_id.isdigit() else None
-    return WebUser.of(user) if user is not None and user.active else None
+def _load_user(session_id: str) -> WebUser | None:
+    """The user of a session whose nonce is still the user's (else the session has ended)."""
+    user_id, _, nonce = session_id.partition(":")
+    if not user_id.isdigit() or not nonce or len(user_id) > 18:
+        return None
+    user = db_session().get(User, int(user_id))
+    if user is None or not user.active or not user.session_nonce:
+        return None
+    if not hmac.compare_digest(user.session_nonce.encode(), nonce.encode()):
+        return None
+    return WebUser.of(user, nonce)
 
 
 def _unauthorized() -> Any:
@@ -115,10 +131,19 @@ def require_login(blueprint: Blueprint, *roles: str) -> None:
     blueprint.before_request(lambda: _check(roles))
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("pages.dashboard")
+def safe_next(target: str | None, default: str = "pages.dashboard") -> str:
+    """``target`` when it is a path on this host, else the URL of the endpoint ``default``.
+
+    Browsers drop tabs and newlines from URLs and read a backslash as ``/`` (``/%09/evil``
+    decoded, or ``/<backslash>evil``, becomes ``//evil``: another host), and a CR/LF would
+    split the header: any control character or backslash refuses the target, as does a scheme
+    or a host."""
+    if not target or any(ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in target):
+        return url_for(default)
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for(default)
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -134,7 +159,7 @@ def login() -> Any:
                 s, form.username.data or "", form.password.data or "")
             if user is not None:
                 audit.record(s, actor=user.username, action="user.login", obj=user)
-                web_user = WebUser.of(user)
+                web_user = WebUser.of(user, users.session_nonce(s, user))
             elif not throttled:
                 users.record_failed_login(s, address=address, username=form.username.data or "")
         if throttled:
@@ -146,7 +171,7 @@ def login() -> Any:
             if lang:
                 session["lang"] = lang
             login_user(web_user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         error = _("Wrong username or password, or the account is locked.")
     status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error), status
@@ -154,6 +179,9 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
+    if current_user.is_authenticated:
+        with transaction() as s:
+            users.end_sessions(s, current_user.id, actor=current_user.username)
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -168,4 +196,4 @@ def set_locale() -> Any:
     if lang not in LOCALES:
         abort(400, description="unknown language")
     session["lang"] = lang
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))

@@ -3,19 +3,28 @@
 ``ApiError`` (and its subclasses) carry ``status_code`` and ``to_dict()``; HTTP errors
 (``abort(403)``, CSRF failures) and service errors (``NotFound`` → 404, other ``ServiceError``
 → 422) are answered the same way. Also adds the security headers to every response.
+
+Input no database column can hold is refused here, once for every view: a NUL character in a
+query or form parameter (PostgreSQL refuses NUL in text) is 400 before any view runs, and a
+value the database still refuses (``DataError``: a number out of range, text it cannot store)
+is 422 naming the parameter-free reason, never a 500 with a traceback.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from recon.errors import NotFound, ServiceError
 
 __all__ = ["ApiError", "init_app", "wants_json"]
+
+log = logging.getLogger(__name__)
 
 _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -79,6 +88,24 @@ def _service(exc: ServiceError) -> tuple[Any, int, dict[str, str]]:
     return _respond(ApiError(str(exc), 404 if isinstance(exc, NotFound) else 422))
 
 
+def _refuse_nul() -> None:
+    """400 for a NUL in any query parameter (name or value), or in a form field of a page."""
+    fields = list(request.args.items(multi=True))
+    if request.blueprint != "webhooks" and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        fields += request.form.items(multi=True)  # the signed webhooks read their raw body
+    for name, value in fields:
+        if "\x00" in str(name) or "\x00" in str(value or ""):
+            clean = str(name).replace("\x00", "")
+            raise ApiError(_("Parameter %(name)s contains a NUL character.", name=clean),
+                           400, field=clean)
+
+
+def _data_error(exc: DataError) -> tuple[Any, int, dict[str, str]]:
+    log.warning("refused input the database cannot store: %s", str(exc.orig)[:200])
+    return _respond(ApiError(_("A value is out of range or cannot be stored."), 422))
+
+
 def _headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -97,4 +124,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ApiError, _respond)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(ServiceError, _service)
+    app.register_error_handler(DataError, _data_error)
+    app.before_request(_refuse_nul)
     app.after_request(_headers)

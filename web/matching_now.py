@@ -21,7 +21,7 @@ from flask_login import current_user
 from recon.run.lock import RunLockBusy, run_lock
 from recon.run.on_demand import job_outcome
 from recon.tasks import publish_match_now
-from web.auth import require_login, roles_required
+from web.auth import require_login, roles_required, safe_next
 from web.context import celery, db_session
 
 __all__ = ["bp"]
@@ -42,7 +42,7 @@ def run() -> Any:
     except RunLockBusy:
         flash(_("Matching is already running (or the daily run is). Try again in a minute."),
               "error")  # fmt: skip
-        return redirect(request.referrer or url_for("queue.index"))
+        return redirect(safe_next(request.referrer, "queue.index"))
     job = uuid.uuid4().hex[:16]
     _STARTED[job] = time.monotonic()
     try:

@@ -14,13 +14,19 @@ _ERROR = {"description": "Error", "content": {"application/json": {"schema": {
     "$ref": "#/components/schemas/Error"}}}}
 
 
+# Every operation may answer these: a bad parameter (a NUL byte, a malformed cursor), no or a
+# bad token, a role too low, a value refused, too many requests. Others are listed per operation.
+_ALWAYS = ("400", "401", "403", "422", "429")
+
+
 def _op(summary: str, role: str, ok: str = "200", params: list[dict[str, Any]] | None = None,
-        body: dict[str, Any] | None = None, ok_type: str = "application/json") -> dict[str, Any]:
+        body: dict[str, Any] | None = None, ok_type: str = "application/json",
+        errors: tuple[str, ...] = ()) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": summary,
         "description": f"Needs a token of a user with role `{role}` or above (admin: all).",
         "responses": {ok: {"description": "OK", "content": {ok_type: {}}},
-                      "401": _ERROR, "403": _ERROR, "422": _ERROR},
+                      **{code: _ERROR for code in sorted((*_ALWAYS, *errors))}},
     }
     if params:
         op["parameters"] = params
@@ -40,7 +46,7 @@ _EXPORT = [_q("confirmed_only", "boolean", "only auto/manual matches"),
 PATHS: dict[str, dict[str, Any]] = {
     "/api/v1/openapi.json": {"get": _op("This document", "viewer")},
     "/api/v1/invoices": {"post": _op(
-        "Upsert open invoices by invoice_no", "clerk",
+        "Upsert open invoices by invoice_no", "clerk", errors=("413", "415"),
         params=[_q("skip_bad", "boolean", "import good rows, report bad ones")],
         body={"application/json": {"schema": {"oneOf": [
             {"type": "array", "items": {"$ref": "#/components/schemas/Invoice"}},
@@ -48,7 +54,7 @@ PATHS: dict[str, dict[str, Any]] = {
                 "type": "array", "items": {"$ref": "#/components/schemas/Invoice"}}}}]}}})},
     "/api/v1/statements": {"post": _op(
         "Import a bank statement (or a gateway settlement file with kind=gateway)", "clerk",
-        ok="201", params=[_q("kind", "string", "bank (default) or gateway")],
+        ok="201", errors=("413",), params=[_q("kind", "string", "bank (default) or gateway")],
         body={"multipart/form-data": {"schema": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}}, "required": ["file"]}}})},
     "/api/v1/unmatched": {"get": _op(
@@ -62,24 +68,26 @@ PATHS: dict[str, dict[str, Any]] = {
         "Matches as a CSV file (formula-safe)", "viewer", params=_EXPORT, ok_type="text/csv")},
     "/api/v1/matching": {"post": _op(
         "Run matching now on a worker (202; new matches show in GET /api/v1/matches); 409 "
-        "while a run or another matching holds the lock", "clerk", ok="202")},
+        "while a run or another matching holds the lock", "clerk", ok="202",
+        errors=("409", "503"))},
     "/api/v1/runs": {
         "post": _op("Queue the daily job for a worker now (202; GET /api/v1/runs shows it); "
                     "409 while another run holds the lock, 503 when the task broker is "
-                    "unavailable", "admin", ok="202",
+                    "unavailable", "admin", ok="202", errors=("409", "503"),
                     params=[_q("wait", "boolean", "run inside the request and answer the summary "
                                "(200)")]),
         "get": _op("The latest runs, newest first", "viewer",
                    params=[_q("limit", "integer", "1-1000, default 100")]),
     },
-    "/api/v1/runs/{run_id}": {"get": {**_op("One run: status, times, counts", "viewer"),
+    "/api/v1/runs/{run_id}": {"get": {**_op("One run: status, times, counts", "viewer",
+                                            errors=("404",)),
                                       "parameters": [{"name": "run_id", "in": "path",
                                                       "required": True,
                                                       "schema": {"type": "integer"}}]}},
     "/api/v1/customers/{customer_id}/credit": {"get": {
         **_op("A customer's credit: tier in force with reasons, override, limit, exposure, "
               "available, hold (tier D or over the limit), suggested terms, payment measures; "
-              "404 for an unknown customer", "viewer"),
+              "404 for an unknown customer", "viewer", errors=("404",)),
         "parameters": [{"name": "customer_id", "in": "path", "required": True,
                         "schema": {"type": "integer"}}]}},
 }

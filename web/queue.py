@@ -60,8 +60,8 @@ def _int_arg(name: str, args: Any = None) -> int | None:
     raw = (request.args if args is None else args).get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
-        abort(400, description=f"{name} must be a whole number of days")
+    if not raw.isdigit() or len(raw) > 5:  # beyond 99,999 days no date is left to compare
+        abort(400, description=f"{name} must be a whole number of days (at most 99999)")
     return int(raw)
 
 

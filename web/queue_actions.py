@@ -19,7 +19,7 @@ from flask_login import current_user
 from recon.allocation import adjustments, alias_policy, allocations
 from recon.errors import NotFound, ServiceError
 from recon.queue import actions as act
-from web.auth import roles_required
+from web.auth import roles_required, safe_next
 from web.context import runtime, transaction
 from web.queue_base import KINDS, bp, render_detail
 
@@ -56,13 +56,16 @@ def _id(name: str) -> int:
 
 
 def _run(
-    kind: str, receipt_id: int, fn: Callable[[Any], Any], done: str | Callable[[Any], str]
+    kind: str, receipt_id: int, fn: Callable[[Any], Any], done: str | Callable[[Any], str],
+    **owned: int,
 ) -> Any:
-    """Run ``fn(session)`` as one transaction and answer the receipt page or fragment."""
+    """Run ``fn(session)`` as one transaction and answer the receipt page or fragment;
+    ``owned`` (``match_id=``, ``adjustment_id=``) must belong to the receipt (else 404)."""
     if kind not in KINDS:
         abort(404)
     try:
         with transaction() as session:
+            act.check_owner(session, kind, receipt_id, **owned)
             result = fn(session)
             message = done(result) if callable(done) else done
     except NotFound:
@@ -87,16 +90,17 @@ def accept(kind: str, receipt_id: int) -> Any:
     if kind not in KINDS:
         abort(404)
     if request.form.get("from") == "list":
-        return _accept_in_list(match_id, actor)
+        return _accept_in_list(kind, receipt_id, match_id, actor)
     return _run(
         kind, receipt_id, lambda s: allocations.confirm_match(s, match_id, actor=actor),
-        _("Suggestion accepted."),
+        _("Suggestion accepted."), match_id=match_id,
     )  # fmt: skip
 
 
-def _accept_in_list(match_id: int, actor: str) -> Any:
+def _accept_in_list(kind: str, receipt_id: int, match_id: int, actor: str) -> Any:
     try:
         with transaction() as session:
+            act.check_owner(session, kind, receipt_id, match_id=match_id)
             allocations.confirm_match(session, match_id, actor=actor)
     except NotFound:
         raise
@@ -113,7 +117,7 @@ def reject(kind: str, receipt_id: int) -> Any:
     return _run(
         kind, receipt_id,
         lambda s: allocations.reject_match(s, match_id, actor=actor, reason=reason),
-        _("Suggestion rejected; it will not be proposed again."),
+        _("Suggestion rejected; it will not be proposed again."), match_id=match_id,
     )  # fmt: skip
 
 
@@ -170,7 +174,7 @@ def undo(kind: str, receipt_id: int, match_id: int) -> Any:
     reason, actor = request.form.get("reason", ""), current_user.username
     return _run(
         kind, receipt_id, lambda s: act.undo(s, match_id, actor=actor, reason=reason),
-        _("Match undone."),
+        _("Match undone."), match_id=match_id,
     )  # fmt: skip
 
 
@@ -181,7 +185,7 @@ def undo_adjustment(kind: str, receipt_id: int, adjustment_id: int) -> Any:
     return _run(
         kind, receipt_id,
         lambda s: act.undo_adjustment(s, adjustment_id, actor=actor, reason=reason),
-        _("Adjustment undone."),
+        _("Adjustment undone."), adjustment_id=adjustment_id,
     )  # fmt: skip
 
 
@@ -195,7 +199,7 @@ def bulk_accept() -> Any:
         flash(_("%(n)d suggestions accepted.", n=len(done)), "success")
     except ServiceError as exc:
         flash(_("Nothing accepted: %(error)s", error=str(exc)), "error")
-    return redirect(request.form.get("next") or url_for("queue.index"))
+    return redirect(safe_next(request.form.get("next"), "queue.index"))
 
 
 @bp.post("/<kind>/<int:receipt_id>/remember-alias")

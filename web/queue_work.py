@@ -17,7 +17,7 @@ import io
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask import Blueprint, Response, flash, redirect, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -30,7 +30,7 @@ from recon.queue import work
 from recon.queue.suggestions import suggestion_briefs
 from recon.queue.triage import parse_key
 from recon.reports.export import safe_cell
-from web.auth import require_login, roles_required
+from web.auth import require_login, roles_required, safe_next
 from web.context import db_session, runtime, transaction
 from web.labels import label, plain
 from web.queue import CAUSE_LABELS, read_filters
@@ -44,9 +44,7 @@ EXPORT_LIMIT = 100_000
 
 
 def _back() -> Any:
-    target = request.form.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//")
-                    else url_for("queue.index"))  # fmt: skip
+    return redirect(safe_next(request.form.get("next"), "queue.index"))
 
 
 @bp.post("/bulk")

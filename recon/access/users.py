@@ -3,8 +3,14 @@
 Passwords are hashed with argon2id (argon2-cffi); tokens are random and only their SHA-256 is
 stored, so the database never holds anything that logs in. ``authenticate`` returns the user or
 ``None`` and never says which part was wrong; after ``MAX_FAILED`` wrong passwords in a row the
-account is locked for ``LOCK_MINUTES``. Raises ``ServiceError`` on bad input, ``NotFound`` for an
-unknown user. Like every service it takes a ``Session`` and never commits.
+account is locked for ``LOCK_MINUTES``. The failure counter is read and written under a row lock
+(``SELECT ... FOR UPDATE``) and the per-address failure count under a transaction-scoped advisory
+lock, so parallel logins cannot slip past either limit on PostgreSQL. ``ROLES`` is an order:
+``role_allows`` is the one place that says a higher role may do what a lower one may. Each user
+has a session nonce that the web login stores in the cookie; ``end_sessions`` renews it, which
+ends every session of that user on the server (logout, a copied cookie). Raises
+``ServiceError`` on bad input, ``NotFound`` for an unknown user. Like every service it takes a
+``Session`` and never commits.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from recon import audit
@@ -30,9 +36,12 @@ __all__ = [
     "authenticate",
     "create_token",
     "create_user",
+    "end_sessions",
     "hash_token",
     "is_locked",
     "revoke_tokens",
+    "role_allows",
+    "session_nonce",
     "unlock_user",
     "user_for_token",
 ]
@@ -72,9 +81,37 @@ def is_locked(user: User, now: dt.datetime | None = None) -> bool:
     return as_utc(user.locked_until) > (now or utcnow())
 
 
+def role_allows(role: str, *required: str) -> bool:
+    """Whether ``role`` may do what the lowest of ``required`` may (``ROLES`` is ordered from
+    viewer to admin; no ``required`` = any role)."""
+    if role not in ROLES:
+        return False
+    return not required or ROLES.index(role) >= min(ROLES.index(r) for r in required)
+
+
+def session_nonce(session: Session, user: User) -> str:
+    """The nonce a new web session of ``user`` carries (made on first use)."""
+    if not user.session_nonce:
+        user.session_nonce = secrets.token_urlsafe(16)
+        session.flush()
+    return user.session_nonce
+
+
+def end_sessions(session: Session, user_id: int, *, actor: str) -> None:
+    """End every web session of the user on the server: their cookies stop working."""
+    user = session.get(User, user_id, with_for_update=True)
+    if user is not None:
+        user.session_nonce = secrets.token_urlsafe(16)
+        audit.record(session, actor=actor, action="user.logout", obj=user)
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The user when the password is right and the account active and unlocked, else ``None``."""
-    user = session.scalar(select(User).where(User.username == username.strip()))
+    """The user when the password is right and the account active and unlocked, else ``None``.
+
+    The user's row stays locked until the caller commits, so parallel attempts are checked and
+    counted one after another (no lost failure, no login slipping past a lockout)."""
+    user = session.scalar(
+        select(User).where(User.username == username.strip()).with_for_update())
     if user is None or not user.active:
         _verify(_DUMMY_HASH, password)
         return None
@@ -97,7 +134,15 @@ def record_failed_login(session: Session, *, address: str, username: str) -> Non
 
 def recent_failed_logins(session: Session, address: str, *, seconds: int) -> int:
     """Failed logins from `address` in the last `seconds`, across every worker and host: the
-    count lives in the audit log, not in one process's memory (indexed actor/action/at)."""
+    count lives in the audit log, not in one process's memory (indexed actor/action/at).
+
+    On PostgreSQL the count is taken under a transaction-scoped advisory lock on the address, so
+    the caller's check-then-record is atomic: parallel attempts from one address queue behind
+    each other until the caller commits (SQLite has one writer anyway)."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(_address_actor(address).encode()).digest()[:8],
+                             "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
     cutoff = utcnow() - dt.timedelta(seconds=seconds)
     return session.scalar(
         select(func.count()).select_from(AuditEvent).where(

@@ -46,7 +46,8 @@ __all__ = [
 ]
 
 APPROVER_ROLES = ("approver", "admin")
-NEEDS_APPROVAL = ("write_off",)
+# Other income clears a receipt like a write-off does, so above the limit it needs four eyes too.
+NEEDS_APPROVAL = ("write_off", "other_income")
 RESERVING = ("pending_approval", "applied")  # statuses whose money is taken from the target
 
 

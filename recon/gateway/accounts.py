@@ -149,7 +149,8 @@ def verifiers(
     alipay: dict[str, AlipayConfig] = {}
     wechat: list[WechatPayConfig] = []
     if gs.stripe_webhook_secrets:
-        stripe.append(StripeWebhookConfig(secrets=gs.stripe_webhook_secrets))
+        stripe.append(StripeWebhookConfig(secrets=gs.stripe_webhook_secrets,
+                                          livemode=gs.stripe_livemode))
     if gs.alipay_app_id and (gs.alipay_public_key or gs.alipay_cert):
         alipay[gs.alipay_app_id] = _alipay(
             gs.alipay_app_id,
@@ -187,7 +188,7 @@ def verifiers(
         c = _creds(row, env)
         if row.gateway == "stripe":
             secrets = tuple(s.strip() for s in c["webhook_secret"].split(",") if s.strip())
-            stripe.append(StripeWebhookConfig(secrets=secrets))
+            stripe.append(StripeWebhookConfig(secrets=secrets, livemode=gs.stripe_livemode))
         elif row.gateway == "alipay":
             alipay[row.account_id] = _alipay(row.account_id, c)
         elif row.gateway == "wechatpay":

@@ -2,7 +2,9 @@
 
 Reads CSV (UTF-8, with or without BOM) and JSON (an array, or ``{"invoices": [...]}``). Every
 problem is reported with file, row and field; the whole file is validated before anything is
-written (``invoices.import_invoices`` is the next layer).
+written (``invoices.import_invoices`` is the next layer). Hostile files are problems like any
+other: a NUL character, JSON nested deeper than the parser's recursion, a CSV field over the csv
+module's limit, an amount of ``importers.bounds.MAX_AMOUNT`` or more (beyond 64-bit minor units).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from importers.bounds import MAX_AMOUNT
 from recon.customers.master import CONTACT_COLUMNS, check_contact, parse_terms
 from recon.errors import ServiceError
 from recon.money import MoneyError, is_iso4217, to_minor
@@ -71,11 +74,15 @@ def parse_invoice_file(name: str, data: bytes) -> tuple[list[InvoiceRow], list[R
             "export the file as UTF-8"
         )
         return [], [RowError(name, line, None, msg)]
+    if (at := text.find("\x00")) >= 0:
+        return [], [RowError(name, text.count("\n", 0, at) + 1, None, "a NUL character")]
     is_json = name.lower().endswith(".json") or text.lstrip().startswith(("[", "{"))
     try:
         records = list(_json_records(text) if is_json else _csv_records(text))
-    except ValueError as exc:
+    except (ValueError, csv.Error) as exc:
         return [], [RowError(name, None, None, str(exc))]
+    except RecursionError:
+        return [], [RowError(name, None, None, "JSON nested too deeply")]
     return _validate(name, records)
 
 
@@ -137,7 +144,11 @@ def _validate(
 
 
 def _row_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = [
+        (str(k).replace("\x00", ""), "a NUL character") for k, v in record.items()
+        if "\x00" in str(k) or "\x00" in str(v)]  # JSON can spell one as \u0000
+    if problems:
+        return problems
     for column in REQUIRED:
         if not (record.get(column) or "").strip():
             problems.append((column, "required value is empty"))
@@ -181,6 +192,8 @@ def _amount_problems(raw: str, currency: str) -> list[tuple[str, str]]:
         return [("amount", f"{raw!r} is not a finite number")]
     if amount <= 0:
         return [("amount", f"{raw} must be positive (credit notes are not invoices)")]
+    if amount >= MAX_AMOUNT:
+        return [("amount", f"{raw[:40]} is out of range (below {MAX_AMOUNT:,})")]
     try:
         to_minor(amount, currency)
     except MoneyError as exc:

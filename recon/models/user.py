@@ -28,6 +28,8 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None]
     last_login_at: Mapped[dt.datetime | None]
+    session_nonce: Mapped[str | None] = mapped_column(String(32))
+    """Carried by every web session of the user; renewing it ends them all (logout)."""
     created_at: Mapped[created_at]
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")

@@ -4,6 +4,8 @@ Each function is one action of the queue UI expressed through the money services
 (``recon.allocation.allocations`` and ``recon.allocation.adjustments``), so the rules and the audit
 trail are theirs: a view frames it in ``with session_factory.begin()``. Raises ``ServiceError``
 subclasses (``InvariantError``, ``ApprovalError``, ``NotFound``) for what a person got wrong.
+An action on a match or an adjustment reached through a receipt's URL first checks that it is
+that receipt's (``check_owner``): another receipt's object is ``NotFound``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from recon.allocation import adjustments, allocations, targets
@@ -27,6 +30,7 @@ __all__ = [
     "DIFFERENCE_KINDS",
     "ManualRow",
     "bulk_accept",
+    "check_owner",
     "classify",
     "manual_match",
     "undo",
@@ -66,7 +70,7 @@ def manual_match(
     allocs = [AllocationSpec(r.invoice_id, r.amount) for r in rows if r.amount != 0]
     adjs = _differences(session, rows, difference, limit) if difference else []
     if rest:
-        adjs += _rest(receipt, allocs, rest)
+        adjs += _rest(receipt, allocs, rest, limit)
     return allocations.create_match(
         session, receipt=receipt, allocations=allocs, status="manual", actor=actor,
         adjustments_=adjs, reasons=[{"feature": "manual", "level": "by hand", "weight": None,
@@ -96,12 +100,16 @@ def _differences(
     return out
 
 
-def _rest(receipt, allocs: Sequence[AllocationSpec], kind: str) -> list[AdjustmentSpec]:
+def _rest(receipt, allocs: Sequence[AllocationSpec], kind: str,
+          limit: Decimal) -> list[AdjustmentSpec]:
     if kind not in CLASSIFY_KINDS:
         raise InvariantError(f"the rest is one of {', '.join(CLASSIFY_KINDS)}, not {kind!r}")
     if not isinstance(receipt, StatementLine):
         raise InvariantError("only a bank line's rest can be classified")
     left = receipt.unapplied - sum((a.amount for a in allocs), Decimal(0))
+    if kind in adjustments.NEEDS_APPROVAL and left > limit:  # the four eyes of a write-off
+        raise InvariantError(f"the rest {left} is above the limit {limit}: classify it on its "
+                             "own, for approval")
     return [AdjustmentSpec(kind, left, reason="split")] if left > 0 else []
 
 
@@ -167,6 +175,25 @@ def bulk_accept(session: Session, match_ids: Sequence[int], *, actor: str) -> li
     return [
         allocations.confirm_match(session, mid, actor=actor) for mid in dict.fromkeys(match_ids)
     ]
+
+
+def check_owner(session: Session, kind: str, receipt_id: int, *, match_id: int | None = None,
+                adjustment_id: int | None = None) -> None:
+    """``NotFound`` unless the match / adjustment belongs to the receipt ``kind`` ``receipt_id``
+    (a URL names both: the receipt's id must not be decoration)."""
+    line = kind == "line"
+    checks = []
+    if match_id is not None:
+        column = Match.statement_line_id if line else Match.gateway_txn_id
+        checks.append(("match", match_id, sa.select(Match.id).where(
+            Match.id == match_id, column == receipt_id)))
+    if adjustment_id is not None:
+        column = Adjustment.statement_line_id if line else Adjustment.gateway_txn_id
+        checks.append(("adjustment", adjustment_id, sa.select(Adjustment.id).where(
+            Adjustment.id == adjustment_id, column == receipt_id)))
+    for name, object_id, query in checks:
+        if session.scalar(query) is None:
+            raise NotFound(f"{name} {object_id} is not one of {kind} {receipt_id}")
 
 
 def undo(session: Session, match_id: int, *, actor: str, reason: str) -> Match:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +29,7 @@ from recon.models import (
 )
 from recon.money import to_minor
 from recon.queue.listing import QueueItem, queue_item
+from recon.queue.search_amount import search_amount
 
 __all__ = [
     "ReasonView",
@@ -199,11 +200,8 @@ def search_open_invoices(
 
 
 def _amount(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() and value > 0 and value.as_tuple().exponent >= -3 else None
+    value = search_amount(text)
+    return value if value is not None and value > 0 else None
 
 
 def _minor(amount: Decimal | None, currency: str | None) -> int | None:

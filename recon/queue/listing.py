@@ -25,7 +25,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from recon.money import from_minor, to_minor
 from recon.queue import cache as queue_cache
+from recon.queue.search_amount import minor_by_exponent, search_amount
 from recon.queue.sql import CAUSES, exponent_of, items_subquery
 
 __all__ = [
@@ -190,18 +191,11 @@ def _conditions(q: sa.Subquery, f: QueueFilter) -> list[sa.ColumnElement[bool]]:
 def _text_condition(q: sa.Subquery, text: str) -> sa.ColumnElement[bool]:
     like = f"%{text.lower()}%"
     ors = [sa.func.lower(q.c.payer).like(like), sa.func.lower(q.c.text).like(like)]
-    try:
-        amount = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return sa.or_(*ors)
-    if amount.is_finite():
+    amount = search_amount(text)
+    if amount is not None:
         # minor units differ per currency; compare against each exponent in use (0, 2, 3)
-        for exp in (0, 2, 3):
-            scaled = amount.scaleb(exp)
-            if scaled == scaled.to_integral_value():
-                ors.append(
-                    sa.and_(q.c.unapplied_minor == int(scaled), exponent_of(q.c.currency) == exp)
-                )
+        for exp, minor in minor_by_exponent(amount).items():
+            ors.append(sa.and_(q.c.unapplied_minor == minor, exponent_of(q.c.currency) == exp))
     return sa.or_(*ors)
 
 
@@ -260,7 +254,10 @@ def _typed(name: str, value: Any) -> Any:
     if name == "booked":
         return dt.date.fromisoformat(value)
     if name in ("cause_rank", "unapplied_minor", "id"):
-        return int(value)
+        number = int(value)
+        if not -(2**63) <= number < 2**63:  # a forged cursor: no 64-bit column holds it
+            raise ValueError(f"{name} out of range")
+        return number
     return str(value)
 
 

@@ -6,7 +6,8 @@ bank account, checks balances and currency, skips lines the account already hold
 duplicates instead of dropping them, and records the import (file hash, format, who,
 when, counts, warnings) with an audit event. It never commits: the caller frames one
 transaction per file, so a refused file writes nothing. Raises ``ImportFailure`` (the
-file) or ``StatementImportError`` (account, currency, strict balance checks).
+file) or ``StatementImportError`` (account, currency, strict balance checks, and any value the
+database still refuses, as a ``DataError``: named by file, never a traceback).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from importers import (
@@ -76,9 +78,13 @@ def import_statement(session: Session, source: Source, *, actor: str, account: s
                      limits: Limits | None = None, progress: Progress | None = None
                      ) -> ImportReport:
     """Import every statement of ``source`` in the caller's transaction."""
-    with paused_gc():  # ~10 objects a line, none cyclic: see ``importers.base.paused_gc``
-        return _import(session, source, actor=actor, account=account, fmt=fmt,
-                       currency=currency, strict=strict, limits=limits, progress=progress)
+    try:
+        with paused_gc():  # ~10 objects a line, none cyclic: see ``importers.base.paused_gc``
+            return _import(session, source, actor=actor, account=account, fmt=fmt,
+                           currency=currency, strict=strict, limits=limits, progress=progress)
+    except DataError as exc:  # the caller's transaction rolls back: nothing is written
+        raise StatementImportError(f"the database refused a value: {str(exc.orig)[:160]}",
+                                   file=source.filename) from None
 
 
 def _import(session: Session, source: Source, *, actor: str, account: str | None, fmt: str,
@@ -168,7 +174,8 @@ def _import_one(session: Session, parsed: ParsedFile, statement: ParsedStatement
                     opening_minor=opening, opening_date=statement.opening_date,
                     closing_minor=closing,
                     closing_date=statement.closing_date, lines_new=new_booked,
-                    lines_total=booked, warnings=[*statement.warnings, *notes])
+                    lines_total=booked,
+                    warnings=list(dict.fromkeys([*statement.warnings, *notes])))
     session.add(row)
     session.flush()
     report.statements += 1
@@ -190,9 +197,10 @@ def _minor_lines(statement: ParsedStatement, currency: str, amounts: Converter):
 
 def _checks(session: Session, bank: BankAccount, statement: ParsedStatement,
             opening: int | None, strict: bool, file: str) -> list[str]:
-    notes = [n for n in (continuity(session, bank, statement, opening),
-                         balance_gap(statement, bank.currency),
-                         foreign_lines(statement, bank.currency)) if n]
+    notes = [*statement.incomplete]  # cut short (MT940 without :62F:): flagged, strict refuses
+    notes += [n for n in (continuity(session, bank, statement, opening),
+                          balance_gap(statement, bank.currency),
+                          foreign_lines(statement, bank.currency)) if n]
     if notes and strict:
         raise StatementImportError(notes[0], file=file, field="balance")
     return notes

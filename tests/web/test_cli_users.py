@@ -82,9 +82,10 @@ def test_unlock_and_revoke(cli, session_factory, session):
     with session_factory.begin() as s:
         s.scalar(select(User)).locked_until = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
     assert authenticate(session, "lo", "long enough pw") is None
+    session.rollback()  # authenticate locks the user's row until its transaction ends
     assert cli("users", "unlock", "lo").exit_code == 0
-    session.expire_all()
     assert authenticate(session, "lo", "long enough pw") is not None
+    session.rollback()
     token = cli("tokens", "create", "ci", "--user", "lo").stdout.strip()
     assert cli("tokens", "revoke", "ci", "--user", "lo").exit_code == 0
     session.expire_all()
