@@ -2,7 +2,7 @@
 and the queue's work management: who works an item, notes on it, saved filter views.
 
 Revision ID: 0013_rules_and_work
-Revises: 0016_money_back
+Revises: 0012_money_back
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_rules_and_work"
-down_revision: str | None = "0016_money_back"
+down_revision: str | None = "0012_money_back"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

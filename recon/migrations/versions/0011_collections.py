@@ -3,8 +3,8 @@ notes), dunning policies and levels, reminders and their items (unique per invoi
 promises to pay, disputes, the contact log, suppressed addresses, template edits, pay links and
 payer bank accounts.
 
-Revision ID: 0014_collections
-Revises: 0015_credit
+Revision ID: 0011_collections
+Revises: 0010_credit
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014_collections"
-down_revision: str | None = "0015_credit"
+revision: str = "0011_collections"
+down_revision: str | None = "0010_credit"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

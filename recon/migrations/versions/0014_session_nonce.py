@@ -1,7 +1,7 @@
 """A per-user session nonce: the web session carries it, logout renews it, so a copied cookie
 stops working on the server (issue #14).
 
-Revision ID: 0011_session_nonce
+Revision ID: 0014_session_nonce
 Revises: 0013_rules_and_work
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_session_nonce"
+revision: str = "0014_session_nonce"
 down_revision: str | None = "0013_rules_and_work"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

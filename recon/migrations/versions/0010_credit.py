@@ -1,7 +1,7 @@
 """Credit: a profile per customer (measures, tier, reasons, override, limit, hold) and the daily
 FX rates used to show receivables in one base currency.
 
-Revision ID: 0015_credit
+Revision ID: 0010_credit
 Revises: 0009_controls
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015_credit"
+revision: str = "0010_credit"
 down_revision: str | None = "0009_controls"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

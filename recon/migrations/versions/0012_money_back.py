@@ -3,8 +3,8 @@
 the gateway_account table; gateway_event status ``foreign`` (a delivery naming no account); the
 fetched_file table (SFTP downloads remembered).
 
-Revision ID: 0016_money_back
-Revises: 0014_collections
+Revision ID: 0012_money_back
+Revises: 0011_collections
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0016_money_back"
-down_revision: str | None = "0014_collections"
+revision: str = "0012_money_back"
+down_revision: str | None = "0011_collections"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
