@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import audit
-from recon.allocation import adjustments, alias_policy
+from recon.allocation import adjustments, alias_policy, targets
 from recon.allocation import batch as allocation_batch
 from recon.allocation.aliases import remember_alias
 from recon.db.types import utcnow
@@ -31,7 +31,6 @@ from recon.models import (
     ORIGINS,
     Allocation,
     GatewayTransaction,
-    Invoice,
     Match,
     StatementLine,
 )
@@ -142,7 +141,7 @@ def create_match(
 
 
 def _allocation(session: Session, receipt: Receipt, spec: AllocationSpec) -> Allocation:
-    invoice = _invoice(session, spec.invoice_id)
+    invoice = targets.invoice(session, spec.invoice_id)
     amount = to_minor(spec.amount, invoice.currency)
     receipt_amount = None
     if invoice.currency != receipt.currency:
@@ -224,7 +223,7 @@ def undo_match(session: Session, match_id: int, *, actor: str, reason: str) -> M
     before = _snapshot(match)
     receipt = _receipt_of(match)
     for alloc in match.allocations:
-        invoice = _invoice(session, alloc.invoice_id)
+        invoice = targets.invoice(session, alloc.invoice_id)
         invoice.paid_minor -= alloc.amount_minor
         invoice.refresh_status()
         receipt.allocated_minor -= alloc.receipt_minor
@@ -279,7 +278,7 @@ def _apply(session: Session, match: Match, receipt: Receipt, actor: str) -> None
             f"{from_minor(available, receipt.currency)}"
         )
     for alloc in match.allocations:
-        invoice = _invoice(session, alloc.invoice_id)
+        invoice = targets.invoice(session, alloc.invoice_id)
         if invoice.status == "cancelled":
             raise InvariantError(f"invoice {invoice.invoice_no} is cancelled")
         if invoice.currency != alloc.currency:  # pragma: no cover - set from the invoice
@@ -304,7 +303,7 @@ def _learn(session: Session, match: Match, polarity: str, actor: str) -> None:
     """Remember the payer for the match's customers -- only a specific payer name
     (``alias_policy.refusal``); a refused one is audited with the reason instead."""
     payer = alias_policy.payer_of(_receipt_of(match))
-    customers = {_invoice(session, a.invoice_id).customer_id for a in match.allocations}
+    customers = {targets.invoice(session, a.invoice_id).customer_id for a in match.allocations}
     for customer_id in sorted(customers):
         why = alias_policy.refusal(session, payer, customer_id, polarity=polarity)
         if why is not None:
@@ -331,16 +330,6 @@ def _receipt_of(match: Match) -> Receipt:
     if receipt is None:  # pragma: no cover - the check constraint makes this impossible
         raise NotFound(f"match {match.id} has no receipt")
     return receipt
-
-
-def _invoice(session: Session, invoice_id: int) -> Invoice:
-    if allocation_batch.locked(session, Invoice, invoice_id):  # locked in bulk: identity map
-        invoice = session.get(Invoice, invoice_id)
-    else:
-        invoice = session.get(Invoice, invoice_id, with_for_update=True)
-    if invoice is None:
-        raise NotFound(f"invoice id {invoice_id} does not exist")
-    return invoice
 
 
 def _match(session: Session, match_id: int) -> Match:
