@@ -109,8 +109,13 @@ class SftpServer:
             transport.add_server_key(self.host_key)
             transport.set_subsystem_handler("sftp", paramiko.SFTPServer,
                                             _folder_sftp(self.root))
-            transport.start_server(server=_Auth(self.user, self.client_key))
             self._transports.append(transport)
+            try:
+                transport.start_server(server=_Auth(self.user, self.client_key))
+            except (EOFError, OSError, paramiko.SSHException):
+                # A client that hangs up during the handshake (a refused host key, a
+                # port probe) ends only its own session, as a real sshd does.
+                transport.close()
 
     def stop(self) -> None:
         self.sock.close()
