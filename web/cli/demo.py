@@ -76,7 +76,12 @@ def demo(folder: Path, port: int, no_serve: bool) -> None:
         f"\ndemo built in {time.monotonic() - started:.1f} s: database "
         f"{folder / 'recon-demo.db'}, reports {result.summary.get('report_dir')}"
     )
-    _serve(app, port, password, no_serve)
+    try:
+        _serve(app, port, password, no_serve)
+    finally:
+        # the UI's pooled connections would otherwise outlive the demo database file, which
+        # the next `recon demo` in this process deletes (SQLite: "disk I/O error")
+        app.extensions["recon.engine"].dispose()
 
 
 def _fresh(folder: Path, extra: dict[str, str]) -> AppSettings:
