@@ -43,10 +43,18 @@ def serve(obj: CliContext, host: str, port: int, workers: int | None, threads: i
         app = create_app({"RECON_SETTINGS": settings})
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    engine = app.extensions["recon.engine"]
+    try:
+        _run(app, engine, host, port, workers, threads, dev)
+    finally:
+        engine.dispose()  # the pool's connections close with the server, not at exit
+
+
+def _run(app: Any, engine: Any, host: str, port: int, workers: int | None, threads: int,
+         dev: bool) -> None:
     if dev:
         app.run(host=host, port=port, debug=False, use_reloader=True)
         return
-    engine = app.extensions["recon.engine"]
     options = {
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
