@@ -105,5 +105,10 @@ def register(app: Celery) -> None:
 
     @app.task(name=SWEEP, bind=True, shared=False, acks_late=False)
     def sweep(self: Task, age_s: float | None = None) -> int:
-        """Republish events left pending (beat; expires after one tick, never piles up)."""
-        return sweep_pending(self.app, age_s)
+        """Republish events left pending (beat; expires after one tick, never piles up), and
+        uploads whose publish failed (`recon.tasks.imports.sweep_imports`)."""
+        from recon.tasks.imports import IMPORT_SWEEP_AGE_S, sweep_imports
+
+        published = sweep_pending(self.app, age_s)
+        sweep_imports(self.app, IMPORT_SWEEP_AGE_S)
+        return published
