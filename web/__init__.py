@@ -38,6 +38,7 @@ BLUEPRINTS: list[str] = [
     "web.pages:bp",
     "web.records:bp",
     "web.admin:bp",
+    "web.uploads:bp",
     "web.api:bp",
     "web.queue:bp",
     "web.webhooks:bp",
