@@ -107,8 +107,8 @@ def run_job(factory: sessionmaker[Session], job_id: int, *, max_bytes: int) -> s
                 session, job.kind, job.file_name, job.data or b"", actor=job.actor,
                 max_bytes=max_bytes, accounts=_accounts(job.options),
                 progress=_Progress(factory, job_id, attempt))
-            result = {"summary": summary.text, "lines": summary.lines,
-                      "warnings": list(summary.warnings[:200]), **summary.data}
+            result = {**summary.data, "summary": summary.text, "lines": summary.lines,
+                      "warnings": list(summary.warnings[:200])}
             if not _finish(session, job_id, attempt, "done", result=result, data=None):
                 raise _Superseded()
     except _Superseded:
