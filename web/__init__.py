@@ -39,6 +39,7 @@ BLUEPRINTS: list[str] = [
     "web.records:bp",
     "web.admin:bp",
     "web.uploads:bp",
+    "web.reports_now:bp",
     "web.api:bp",
     "web.queue:bp",
     "web.webhooks:bp",
