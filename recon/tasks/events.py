@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 
 from celery import Celery, Task
 from celery.utils.time import get_exponential_backoff_interval
+from kombu import Producer
 from sqlalchemy import select
 
 from recon.db.types import utcnow
@@ -37,18 +39,51 @@ SWEEP = "recon.sweep_pending_events"
 BACKOFF_BASE_S = 2  # 2, 4, 8, ... seconds (full jitter), at most BACKOFF_MAX_S
 BACKOFF_MAX_S = 300
 SWEEP_BATCH = 1000
+_local = threading.local()  # this thread's producer (`_thread_producer`)
 
 
 def publish_event(app: Celery, row_id: int, actor: str = "gateway:worker") -> bool:
     """Hand a committed event to the workers (in-process without a broker); ``False`` if the
-    broker could not take it -- the event stays ``pending`` and the sweep publishes it later."""
+    broker could not take it -- the event stays ``pending`` and the sweep publishes it later.
+
+    Each web thread keeps its own producer and broker connection (`_thread_producer`): the
+    webhook edge publishes once per request, and taking a producer from Celery's shared pool
+    and giving it back costs more than the publish itself. A producer whose connection failed
+    is dropped, and that publish is tried once more the ordinary way (Celery's pool, with its
+    retry policy)."""
+    task = app.tasks[PROCESS_EVENT]
+    if not app.conf.task_always_eager:
+        try:
+            task.apply_async((row_id, actor), producer=_thread_producer(app))
+            return True
+        except Exception:  # a stale connection (broker restarted): start afresh below
+            _drop_thread_producer()
     try:
-        app.tasks[PROCESS_EVENT].apply_async((row_id, actor))
+        task.apply_async((row_id, actor))
     except Exception as exc:  # broker away: the committed row is the hand-over
         log.warning("gateway event %s: not published (%s); left for the sweep", row_id,
                     type(exc).__name__)
         return False
     return True
+
+
+def _thread_producer(app: Celery) -> Producer:
+    producer: Producer | None = getattr(_local, "producer", None)
+    if producer is None or getattr(_local, "app", None) is not app:
+        _drop_thread_producer()
+        producer = app.amqp.Producer(app.connection_for_write())
+        _local.producer, _local.app = producer, app
+    return producer
+
+
+def _drop_thread_producer() -> None:
+    producer = getattr(_local, "producer", None)
+    _local.producer = _local.app = None
+    if producer is not None:
+        try:
+            producer.connection.close()
+        except Exception:  # already broken: nothing to release
+            log.debug("closing a broken producer connection failed", exc_info=True)
 
 
 def _process(task: Task, row_id: int, actor: str) -> str:
