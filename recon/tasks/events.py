@@ -24,6 +24,7 @@ import threading
 from celery import Celery, Task
 from celery.utils.time import get_exponential_backoff_interval
 from kombu import Producer
+from kombu.utils.uuid import uuid
 from sqlalchemy import select
 
 from recon.db.types import utcnow
@@ -46,25 +47,31 @@ def publish_event(app: Celery, row_id: int, actor: str = "gateway:worker") -> bo
     """Hand a committed event to the workers (in-process without a broker); ``False`` if the
     broker could not take it -- the event stays ``pending`` and the sweep publishes it later.
 
-    Each web thread keeps its own producer and broker connection (`_thread_producer`): the
-    webhook edge publishes once per request, and taking a producer from Celery's shared pool
-    and giving it back costs more than the publish itself. A producer whose connection failed
-    is dropped, and that publish is tried once more the ordinary way (Celery's pool, with its
-    retry policy)."""
-    task = app.tasks[PROCESS_EVENT]
-    if not app.conf.task_always_eager:
-        try:
-            task.apply_async((row_id, actor), producer=_thread_producer(app))
-            return True
-        except Exception:  # a stale connection (broker restarted): start afresh below
-            _drop_thread_producer()
+    Each web thread keeps its own producer and broker connection (`_thread_producer`) and
+    publishes Celery's own message (``app.amqp.as_task_v2``) on it: the webhook edge publishes
+    once per request, and ``apply_async`` (router, signals, a producer taken from the shared
+    pool and given back) costs more than twice the publish itself. The publish reconnects and
+    retries as ``apply_async`` would (``task_publish_retry_policy``); a producer that still
+    failed is dropped, so the thread's next publish starts on a new connection."""
     try:
-        task.apply_async((row_id, actor))
+        if app.conf.task_always_eager:
+            app.tasks[PROCESS_EVENT].apply_async((row_id, actor))
+        else:
+            _publish_on_thread_producer(app, row_id, actor)
     except Exception as exc:  # broker away: the committed row is the hand-over
+        _drop_thread_producer()
         log.warning("gateway event %s: not published (%s); left for the sweep", row_id,
                     type(exc).__name__)
         return False
     return True
+
+
+def _publish_on_thread_producer(app: Celery, row_id: int, actor: str) -> None:
+    message = app.amqp.as_task_v2(uuid(), PROCESS_EVENT, (row_id, actor), {})
+    _thread_producer(app).publish(
+        message.body, exchange="", routing_key=EVENTS_QUEUE, serializer="json",
+        headers=message.headers, delivery_mode=2, declare=[app.amqp.queues[EVENTS_QUEUE]],
+        retry=True, retry_policy=app.conf.task_publish_retry_policy, **message.properties)
 
 
 def _thread_producer(app: Celery) -> Producer:
