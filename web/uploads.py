@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -73,6 +74,9 @@ def accounts(job_id: int) -> Any:
     assign = {k: int(v) for k, v in answers.items() if v.isdigit()}
     create = any(v == "new" for v in answers.values())
     try:
+        if any(v != "new" and not v.isdigit() for v in answers.values()):
+            raise ServiceError(_("Choose, for every account found, to create it or which "
+                                 "existing account it is."))
         with transaction() as session:
             queued = decide_accounts(session, job_id, create=create, assign=assign)
             size = queued.size

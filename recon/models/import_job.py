@@ -27,7 +27,7 @@ class ImportJob(Base):
 
     __tablename__ = "import_job"
     __table_args__ = (
-        CheckConstraint("state IN ('queued', 'running', 'needs_account', 'done', 'failed')",
+        CheckConstraint(f"state IN ({', '.join(repr(s) for s in IMPORT_JOB_STATES)})",
                         name="state"),
     )
 

@@ -35,6 +35,9 @@ def test_new_account_is_asked_and_warnings_shown_in_english(client, login, sessi
     assert "Main USD" not in page  # only accounts in the statement's currency are offered
     assert lines(session_factory) == 0
     job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    unanswered = client.post(f"/upload/{job_id}/accounts", data={})
+    assert unanswered.status_code == 422 and "for every account found" in unanswered.get_data(
+        as_text=True)
     done = client.post(f"/upload/{job_id}/accounts", data={"account-0": "new"})
     assert done.status_code == 302
     page = client.get(done.headers["Location"]).get_data(as_text=True)
