@@ -38,6 +38,8 @@ BLUEPRINTS: list[str] = [
     "web.pages:bp",
     "web.records:bp",
     "web.admin:bp",
+    "web.uploads:bp",
+    "web.reports_now:bp",
     "web.api:bp",
     "web.queue:bp",
     "web.webhooks:bp",

@@ -1,6 +1,9 @@
-"""Web layer: upload a bank or gateway file (clerks and up), settings and the alias table (admin).
+"""Web layer: upload a bank, gateway or invoice file (clerks and up), settings and the alias
+table (admin).
 
-Uploads go through the same import entry point as the daily run
+An upload is stored as an import job and imported by the ``recon.import_file`` task
+(`web.uploads`: progress, result with the importer's warnings, and the question before a new
+bank account is created) through the same import entry point as the daily run
 (``recon.run.importers.import_by_kind``), in one transaction: a bad file writes nothing
 and its error (file, line, field) is shown. Settings and aliases change only through
 ``recon.access.settings_store`` and ``recon.allocation.alias_admin``.
@@ -19,17 +22,16 @@ from recon.access import settings_store
 from recon.access.runtime import format_limits
 from recon.allocation import alias_admin
 from recon.errors import ServiceError
-from recon.run.files import EXPECTED
-from recon.run.importers import ImportSummary, import_by_kind
+from recon.run.importers import KINDS as UPLOAD_KINDS
 from web.auth import require_login, roles_required
 from web.context import db_session, runtime, settings, transaction
 from web.paging import page_arg, paginate
+from web.uploads import start_import
 
-__all__ = ["UPLOAD_KINDS", "bp", "import_upload"]
+__all__ = ["UPLOAD_KINDS", "bp"]
 
 bp = Blueprint("admin", __name__)
 require_login(bp)
-UPLOAD_KINDS = ("bank", "gateway", "invoices")
 # where a learned alias came from (``CustomerAlias.source``)
 ALIAS_SOURCES = {
     "confirmed": _l("learned from an accepted suggestion"),
@@ -39,17 +41,11 @@ ALIAS_SOURCES = {
 }
 
 
-def import_upload(kind: str, name: str, data: bytes, actor: str) -> ImportSummary:
-    """Import one uploaded file in its own transaction (raises what the import raises)."""
-    if kind not in UPLOAD_KINDS:
-        raise ServiceError(f"unknown file kind {kind!r} (one of {', '.join(UPLOAD_KINDS)})")
-    with transaction() as session:
-        return import_by_kind(session, kind, name, data, actor=actor)
-
-
 @bp.route("/upload", methods=["GET", "POST"])
 @roles_required("clerk", "approver")
 def upload() -> Any:
+    """The form; a POST stores the file as an import job and opens its page (a small file is
+    imported by then; a failed one is shown here at once, with its error)."""
     status = 200
     if request.method == "POST":
         file = request.files.get("file")
@@ -58,20 +54,17 @@ def upload() -> Any:
             flash(_("Choose a file to upload."), "error")
             status = 400
         else:
-            status = _do_upload(kind, file.filename, file.read())
-            if status == 200:
-                return redirect(url_for("admin.upload"))
+            try:
+                job = start_import(kind, file.filename, file.read(), current_user.username)
+            except ServiceError as exc:
+                flash(_("%(name)s was not imported: %(error)s", name=file.filename,
+                        error=str(exc)), "error")
+                status = 422
+            else:
+                if job.state == "failed":
+                    return render_template("admin/upload_job.html", job=job, choices={}), 422
+                return redirect(url_for("uploads.job_page", job_id=job.id), 303)
     return render_template("admin/upload.html", kinds=UPLOAD_KINDS), status
-
-
-def _do_upload(kind: str, name: str, data: bytes) -> int:
-    try:
-        summary = import_upload(kind, name, data, current_user.username)
-    except EXPECTED as exc:
-        flash(_("%(name)s was not imported: %(error)s", name=name, error=str(exc)), "error")
-        return 422
-    flash(_("%(name)s imported: %(text)s", name=name, text=summary.text), "success")
-    return 200
 
 
 @bp.route("/settings", methods=["GET", "POST"])

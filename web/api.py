@@ -26,11 +26,9 @@ from recon.models import ReconRun
 from recon.queue.listing import QueueFilter, queue_page
 from recon.reports.export import export_rows, write_csv
 from recon.run.daily import daily_run
-from recon.run.files import EXPECTED
 from recon.run.lock import RunLockBusy, run_lock
 from recon.run.settings import RunSettings
 from recon.tasks import publish_daily_run, publish_match_now
-from web.admin import import_upload
 from web.auth import WebUser
 from web.context import celery, db_session, settings, transaction
 from web.errors import ApiError
@@ -105,23 +103,6 @@ def upsert_invoices() -> Any:
                        problems=[str(e) for e in exc.errors]) from exc
     return jsonify(created=report.created, updated=report.updated, unchanged=report.unchanged,
                    rejected=[str(e) for e in report.rejected])
-
-
-@bp.post("/statements")
-@token_roles("clerk", "approver")
-def upload_statement() -> Any:
-    """A bank statement (or ``?kind=gateway`` settlement file) as multipart ``file``."""
-    file = request.files.get("file")
-    if file is None or not file.filename:
-        raise ApiError("send the file as multipart/form-data field 'file'", 400)
-    kind = request.args.get("kind", "bank")
-    if kind not in {"bank", "gateway"}:
-        raise ApiError("kind must be bank or gateway", 400)
-    try:
-        summary = import_upload(kind, file.filename, file.read(), g.api_user.username)
-    except EXPECTED as exc:
-        raise ApiError(f"{file.filename}: {exc}", 422) from exc
-    return jsonify(file=file.filename, lines=summary.lines, summary=summary.text), 201
 
 
 @bp.get("/unmatched")
@@ -258,3 +239,6 @@ def customer_credit_json(customer_id: int) -> Any:
 
     return jsonify(customer_credit(db_session(), customer_id, today=dt.date.today(),
                                    base=credit_settings().base_currency))
+
+
+from web import api_jobs  # noqa: E402, F401  (imports and reports: routes on this blueprint)

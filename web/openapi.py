@@ -43,6 +43,16 @@ def _q(name: str, kind: str = "string", text: str = "") -> dict[str, Any]:
 _EXPORT = [_q("confirmed_only", "boolean", "only auto/manual matches"),
            _q("since", "string", "YYYY-MM-DD, matched on or after")]
 
+def _path(name: str, kind: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+
+
+_FILE = {"multipart/form-data": {"schema": {"type": "object", "properties": {
+    "file": {"type": "string", "format": "binary"}}, "required": ["file"]}}}
+_IMPORT_PARAMS = [_q("kind", "string", "bank (default), gateway or invoices"),
+                  _q("create_accounts", "boolean", "create bank accounts the file names that "
+                     "are not stored yet, without asking (needs_account)")]
+
 PATHS: dict[str, dict[str, Any]] = {
     "/api/v1/openapi.json": {"get": _op("This document", "viewer")},
     "/api/v1/invoices": {"post": _op(
@@ -53,10 +63,33 @@ PATHS: dict[str, dict[str, Any]] = {
             {"type": "object", "properties": {"invoices": {
                 "type": "array", "items": {"$ref": "#/components/schemas/Invoice"}}}}]}}})},
     "/api/v1/statements": {"post": _op(
-        "Import a bank statement (or a gateway settlement file with kind=gateway)", "clerk",
-        ok="201", errors=("413",), params=[_q("kind", "string", "bank (default) or gateway")],
-        body={"multipart/form-data": {"schema": {"type": "object", "properties": {
-            "file": {"type": "string", "format": "binary"}}, "required": ["file"]}}})},
+        "Import a bank statement (or a gateway settlement file with kind=gateway) as a job: "
+        "202 with Location /api/v1/imports/{job_id}; 422 when refused at once",
+        "clerk", ok="202", errors=("413",), params=_IMPORT_PARAMS,
+        body=_FILE)},
+    "/api/v1/imports": {"post": _op(
+        "Import a bank statement, gateway settlement file or invoice file as a job: 202 with "
+        "Location /api/v1/imports/{job_id} (a small file is imported by then, a large one on a "
+        "worker); 422 when refused at once", "clerk", ok="202", errors=("413",),
+        params=_IMPORT_PARAMS, body=_FILE)},
+    "/api/v1/imports/{job_id}": {"get": {**_op(
+        "An import job: state (queued, running, needs_account, done, failed), lines written / "
+        "to write, result with the importer's warnings, or error", "clerk", errors=("404",)),
+        "parameters": [_path("job_id", "integer")]}},
+    "/api/v1/imports/{job_id}/accounts": {"post": {**_op(
+        "Answer needs_account: create the bank accounts found, or assign existing ones; the "
+        "job is queued again (202); 409 when it is not waiting", "clerk", ok="202",
+        errors=("404", "409"), body={"application/json": {"schema": {"type": "object",
+            "properties": {"create": {"type": "boolean"}, "assign": {
+                "type": "object", "additionalProperties": {"type": "integer"}}}}}}),
+        "parameters": [_path("job_id", "integer")]}},
+    "/api/v1/reports": {"post": _op(
+        "Write the daily report files (HTML, XLSX, CSV, JSON) now on a worker: 202 with "
+        "Location /api/v1/reports/{job}; 503 when the task broker is unavailable", "clerk",
+        ok="202", errors=("503",), params=[_q("day", "string", "YYYY-MM-DD, default today")])},
+    "/api/v1/reports/{job}": {"get": {**_op(
+        "A report job: queued, or done with its folder and files, or failed with the error",
+        "viewer"), "parameters": [_path("job", "string")]}},
     "/api/v1/unmatched": {"get": _op(
         "Unmatched receipts (the exception queue)", "viewer",
         params=[_q("cause"), _q("account"), _q("currency"), _q("cursor"),

@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "match": "recon.cli.match:match",
     "matches": "recon.cli.matches:matches",
     "profiles": "recon.cli.statements:profiles",
+    "report": "recon.cli.report:report",
     "run": "recon.cli.run:run",
     "statements": "recon.cli.statements:statements",
     "tokens": "recon.cli.users:tokens",

@@ -30,6 +30,7 @@ from recon.models.gateway import (
     GatewayEvent,
     GatewayTransaction,
 )
+from recon.models.import_job import IMPORT_JOB_STATES, ImportJob
 from recon.models.invoice import INVOICE_STATUSES, OPEN_INVOICE_STATUSES, Invoice
 from recon.models.match import (
     ACTIVE_STATUSES,
@@ -60,6 +61,7 @@ __all__ = [
     "ADJUSTMENT_KINDS",
     "COLLECTION_STATUSES",
     "CONTACT_CHANNELS",
+    "IMPORT_JOB_STATES",
     "INVOICE_STATUSES",
     "LANGUAGES",
     "MATCH_KINDS",
@@ -91,6 +93,7 @@ __all__ = [
     "GatewayAccount",
     "GatewayEvent",
     "GatewayTransaction",
+    "ImportJob",
     "Invoice",
     "ItemAssignment",
     "ItemNote",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from importers.base import Limits, Source
 from recon.gateway.reports import import_report
 from recon.invoices.imports import import_invoices
-from recon.statements.imports import import_statement
+from recon.statements.imports import NewAccounts, Progress, import_statement
 
 __all__ = ["KINDS", "ImportSummary", "import_by_kind"]
 
@@ -31,6 +31,8 @@ class ImportSummary:
     lines: int
     text: str
     data: dict[str, Any]
+    warnings: tuple[str, ...] = ()
+    """The importer's warnings in words (balance mismatches, skipped lines), for a person."""
 
     def as_json(self) -> dict[str, Any]:
         return {"lines": self.lines, "text": self.text, **self.data}
@@ -45,32 +47,36 @@ def import_by_kind(
     actor: str,
     account: str | None = None,
     max_bytes: int | None = None,
+    accounts: NewAccounts | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     """Import one file of ``kind`` (``bank``, ``gateway`` or ``invoices``).
 
     ``account`` (the inbox sub-folder, ``ACCOUNT`` or ``ACCOUNT.CUR``) names the bank account
     (and currency) of a statement whose format does not carry them; other kinds ignore it.
+    ``accounts`` and ``progress`` (the upload task) go to `import_statement`.
     """
     if kind == "bank":
-        return _bank(session, name, data, actor, account, max_bytes)
+        return _bank(session, name, data, actor, account, max_bytes, accounts, progress)
     return _IMPORTERS[kind](session, name, data, actor)
 
 
 def _bank(
     session: Session, name: str, data: bytes, actor: str, account: str | None = None,
-    max_bytes: int | None = None,
+    max_bytes: int | None = None, accounts: NewAccounts | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
     account, currency = _account_folder(account)
     limits = Limits.for_size(max_bytes) if max_bytes else None
     report = import_statement(
         session, Source(name, data), actor=actor, account=account, currency=currency,
-        limits=limits,
+        limits=limits, accounts=accounts, progress=progress,
     )
     return ImportSummary(report.lines_new, report.summary(), {
         "format": report.format, "statements": report.statements,
         "lines_new": report.lines_new, "lines_known": report.lines_known,
         "lines_flagged": report.lines_flagged, "warnings": len(report.warnings),
-    })
+    }, tuple(report.warnings))
 
 
 def _account_folder(folder: str | None) -> tuple[str | None, str | None]:
@@ -91,7 +97,7 @@ def _gateway(session: Session, name: str, data: bytes, actor: str) -> ImportSumm
     return ImportSummary(report.created + report.updated, report.summary(), {
         "format": report.format, "created": report.created, "updated": report.updated,
         "unchanged": report.unchanged, "settled": report.settled,
-    })
+    }, tuple(report.warnings))
 
 
 def _invoices(session: Session, name: str, data: bytes, actor: str) -> ImportSummary:

@@ -1,7 +1,8 @@
 """Account resolution and statement checks of a statement import (helper of ``statements``).
 
 Finds or creates the bank account a parsed statement belongs to (``--account`` names it
-when the file does not, and must agree when it does), and checks that the opening
+when the file does not, and must agree when it does; the upload asks before creating one:
+`unknown_accounts`, ``assign``), and checks that the opening
 balance continues the account's previous closing, that opening plus booked lines reaches
 the closing (exactly, on the file's amounts), and that lines are in the account's
 currency. Each check gives a message; the caller makes it a warning, or an error when
@@ -10,6 +11,8 @@ the balance check is strict. Statements may carry any code
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,9 +41,60 @@ def _same(a: str, b: str) -> bool:
     return account_key(a) == account_key(b)
 
 
+class UnknownAccount(StatementImportError):
+    """The file names bank accounts not stored yet, and the caller asked not to create them
+    silently (the upload asks a person first). ``accounts``: one dict per account found
+    (``key``, ``currency``, ``bank_id``)."""
+
+    def __init__(self, accounts: list[dict[str, str | None]], *, file: str) -> None:
+        names = ", ".join(f"{a['key']} ({a['currency']})" for a in accounts)
+        super().__init__(f"new bank account(s) {names}: confirm or pick an existing one",
+                         file=file, field="account")
+        self.accounts = accounts
+
+
 def resolve_account(session: Session, statement: ParsedStatement, *, file: str, actor: str,
-                    account: str | None, currency: str | None) -> BankAccount:
-    """The account of ``statement``, created on first sight."""
+                    account: str | None, currency: str | None,
+                    assign: Mapping[str, int] | None = None) -> BankAccount:
+    """The account of ``statement``, created on first sight; ``assign`` maps an account key the
+    file names to an existing account (a person picked it), which must hold its currency."""
+    key, code = _key_and_code(session, statement, file=file, account=account,
+                              currency=currency)
+    if assign and key in assign:
+        chosen = session.get(BankAccount, assign[key])
+        if chosen is None or (statement.currency and statement.currency != chosen.currency):
+            raise StatementImportError(f"the account picked for {key!r} does not exist or is "
+                                       f"not in {code}", file=file, field="account")
+        return chosen
+    found = session.scalar(select(BankAccount).where(BankAccount.account_key == key[:64],
+                                                     BankAccount.currency == code))
+    if found is None:
+        found = BankAccount(account_key=key[:64], currency=code, bank_id=statement.bank_id)
+        session.add(found)
+        audit.record(session, actor=actor, action="bank_account.create", obj=found,
+                     after={"account_key": found.account_key, "currency": code})
+    return found
+
+
+def unknown_accounts(session: Session, statements: Iterable[ParsedStatement], *, file: str,
+                     account: str | None, currency: str | None,
+                     assign: Mapping[str, int] | None = None) -> list[dict[str, str | None]]:
+    """The accounts `resolve_account` would create for ``statements`` (none is written)."""
+    out: dict[tuple[str, str], dict[str, str | None]] = {}
+    for statement in statements:
+        key, code = _key_and_code(session, statement, file=file, account=account,
+                                  currency=currency)
+        if (assign and key in assign) or (key, code) in out:
+            continue
+        if session.scalar(select(BankAccount.id).where(BankAccount.account_key == key[:64],
+                                                       BankAccount.currency == code)) is None:
+            out[key, code] = {"key": key[:64], "currency": code, "bank_id": statement.bank_id}
+    return list(out.values())
+
+
+def _key_and_code(session: Session, statement: ParsedStatement, *, file: str,
+                  account: str | None, currency: str | None) -> tuple[str, str]:
+    """The account key and currency of ``statement`` (``--account``/``--currency`` fill gaps)."""
     named = statement.account_id
     if account and named and not _same(account, named):
         raise StatementImportError(f"the file names account {named!r}, --account says "
@@ -56,14 +110,7 @@ def resolve_account(session: Session, statement: ParsedStatement, *, file: str, 
     if not is_statement_currency(code):
         raise StatementImportError(f"{code!r} is not a currency that can carry money",
                                    file=file, field="currency")
-    found = session.scalar(select(BankAccount).where(BankAccount.account_key == key[:64],
-                                                     BankAccount.currency == code))
-    if found is None:
-        found = BankAccount(account_key=key[:64], currency=code, bank_id=statement.bank_id)
-        session.add(found)
-        audit.record(session, actor=actor, action="bank_account.create", obj=found,
-                     after={"account_key": found.account_key, "currency": code})
-    return found
+    return key, code
 
 
 def _only_currency(session: Session, key: str) -> str | None:

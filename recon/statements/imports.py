@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -35,15 +35,24 @@ from recon.models import BankAccount, Statement, StatementImport
 from recon.statements.amounts import Converter
 from recon.statements.checks import (
     StatementImportError,
+    UnknownAccount,
     balance_gap,
     continuity,
     foreign_lines,
     resolve_account,
+    unknown_accounts,
 )
 from recon.statements.keys import Keyed, keys_for, known_keys, similar_key, stored_lines
 from recon.statements.rows import insert_rows
 
-__all__ = ["ImportReport", "StatementImportError", "import_statement", "list_statements"]
+__all__ = [
+    "ImportReport",
+    "NewAccounts",
+    "StatementImportError",
+    "UnknownAccount",
+    "import_statement",
+    "list_statements",
+]
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(lines_just_written, lines_to_write)`` while inserting."""
@@ -75,13 +84,19 @@ class ImportReport:
 
 def import_statement(session: Session, source: Source, *, actor: str, account: str | None = None,
                      fmt: str = "auto", currency: str | None = None, strict: bool = False,
-                     limits: Limits | None = None, progress: Progress | None = None
-                     ) -> ImportReport:
-    """Import every statement of ``source`` in the caller's transaction."""
+                     limits: Limits | None = None, progress: Progress | None = None,
+                     accounts: NewAccounts | None = None) -> ImportReport:
+    """Import every statement of ``source`` in the caller's transaction.
+
+    ``accounts`` (the upload): raise `UnknownAccount` before writing anything when the file
+    names an account not stored yet, unless ``accounts.create``; ``accounts.assign`` maps such a
+    key to an existing account. Without it (CLI, inbox) new accounts are created as found.
+    """
     try:
         with paused_gc():  # ~10 objects a line, none cyclic: see ``importers.base.paused_gc``
             return _import(session, source, actor=actor, account=account, fmt=fmt,
-                           currency=currency, strict=strict, limits=limits, progress=progress)
+                           currency=currency, strict=strict, limits=limits, progress=progress,
+                           accounts=accounts)
     except DataError as exc:  # the caller's transaction rolls back: nothing is written
         raise StatementImportError(f"the database refused a value: {str(exc.orig)[:160]}",
                                    file=source.filename) from None
@@ -89,17 +104,22 @@ def import_statement(session: Session, source: Source, *, actor: str, account: s
 
 def _import(session: Session, source: Source, *, actor: str, account: str | None, fmt: str,
             currency: str | None, strict: bool, limits: Limits | None,
-            progress: Progress | None) -> ImportReport:
+            progress: Progress | None, accounts: NewAccounts | None) -> ImportReport:
     sha = hashlib.sha256(source.data).hexdigest()
     if (earlier := _identical_import(session, sha, account)) is not None:
         return _repeat(session, source, earlier, actor)
     parsed = parse_source(source, fmt, limits=limits)
+    assign = accounts.assign if accounts else {}
+    if accounts is not None and not accounts.create and (new := unknown_accounts(
+            session, parsed.statements, file=source.filename, account=account,
+            currency=currency, assign=assign)):
+        raise UnknownAccount(new, file=source.filename)
     report = ImportReport(source.filename, sha, parsed.format, warnings=list(parsed.warnings))
     record = StatementImport(file_name=source.filename[-255:], file_sha256=report.file_sha256,
                              format=parsed.format[:32], actor=actor, warnings=[])
     session.add(record)
     session.flush()
-    options = _Options(actor, account, currency, strict, progress, {}, {})
+    options = _Options(actor, account, currency, strict, progress, {}, {}, assign)
     for statement in parsed.statements:
         _import_one(session, parsed, statement, record, report, options)
     _finish(session, record, report, actor)
@@ -117,6 +137,16 @@ class _Options:
     """Per account: how often each key base occurred so far in this file."""
     written: dict[int, set[str]]
     """Per account: keys written by this import (not duplicates of themselves)."""
+    assign: Mapping[str, int]
+    """An account key the file names -> the existing account a person picked for it."""
+
+
+@dataclass(frozen=True)
+class NewAccounts:
+    """How an upload treats accounts not stored yet: ask (the default), or what was decided."""
+
+    create: bool = False
+    assign: Mapping[str, int] = field(default_factory=dict)
 
 
 def _identical_import(session: Session, sha: str, account: str | None) -> StatementImport | None:
@@ -149,7 +179,8 @@ def _import_one(session: Session, parsed: ParsedFile, statement: ParsedStatement
                 record: StatementImport, report: ImportReport, options: _Options) -> None:
     file = parsed.filename
     bank = resolve_account(session, statement, file=file, actor=options.actor,
-                           account=options.account, currency=options.currency)
+                           account=options.account, currency=options.currency,
+                           assign=options.assign)
     amounts = Converter(file, investment=statement.investment)
     keyed = keys_for(_minor_lines(statement, bank.currency, amounts),
                      options.seen.setdefault(bank.id, Counter()))

@@ -1,5 +1,6 @@
 """Background and scheduled work on Celery (owns the task definitions, the Celery app and the
-beat schedule): process a stored webhook event, sweep events left pending, the daily run.
+beat schedule): process a stored webhook event, sweep events left pending, the daily run,
+matching and reminders, imports of uploaded files, the daily report on demand.
 
 With a broker (``RECON_BROKER_URL``, RabbitMQ in production) the tasks run on ``recon worker``
 processes and ``recon beat`` schedules them. Without one (the embedded default) every task
@@ -12,12 +13,16 @@ skipped) and acknowledged late, so a lost worker or broker costs a retry, never 
 
 from recon.tasks.app import make_celery
 from recon.tasks.events import PROCESS_EVENT, SWEEP, publish_event, sweep_pending
+from recon.tasks.imports import IMPORT_FILE, submit_import
+from recon.tasks.reports import DAILY_REPORT, publish_report
 from recon.tasks.runs import DAILY_RUN, MATCH_NOW, publish_daily_run, publish_match_now
 from recon.tasks.runtime import EVENTS_QUEUE, RUNS_QUEUE, runtime
 
 __all__ = [
+    "DAILY_REPORT",
     "DAILY_RUN",
     "EVENTS_QUEUE",
+    "IMPORT_FILE",
     "MATCH_NOW",
     "PROCESS_EVENT",
     "RUNS_QUEUE",
@@ -26,6 +31,8 @@ __all__ = [
     "publish_daily_run",
     "publish_event",
     "publish_match_now",
+    "publish_report",
     "runtime",
+    "submit_import",
     "sweep_pending",
 ]

@@ -26,7 +26,7 @@ from kombu import Queue
 from sqlalchemy import Engine
 
 from recon.config import AppSettings, TaskSettings
-from recon.tasks import events, runs
+from recon.tasks import events, imports, reports, runs
 from recon.tasks.runtime import EVENTS_QUEUE, RUNS_QUEUE, Runtime
 
 __all__ = ["beat_schedule", "make_celery"]
@@ -68,7 +68,8 @@ def make_celery(settings: AppSettings, engine: Engine | None = None) -> Celery:
         task_default_queue=EVENTS_QUEUE,
         # the sweep goes beside the runs: it must not count itself as an events backlog
         task_routes={name: {"queue": RUNS_QUEUE}
-                     for name in (runs.DAILY_RUN, runs.MATCH_NOW, events.SWEEP)},
+                     for name in (runs.DAILY_RUN, runs.MATCH_NOW, events.SWEEP,
+                                  imports.IMPORT_FILE, reports.DAILY_REPORT)},
         task_publish_retry_policy={"max_retries": 1, "interval_start": 0,
                                    "interval_step": 0.2, "interval_max": 0.2},
         broker_connection_timeout=2.0,
@@ -82,5 +83,7 @@ def make_celery(settings: AppSettings, engine: Engine | None = None) -> Celery:
     app.recon_runtime = Runtime(settings, engine)  # type: ignore[attr-defined]
     events.register(app)
     runs.register(app)
+    imports.register(app)
+    reports.register(app)
     return app
 

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 
 from celery import Celery, Task
 from celery.utils.time import get_exponential_backoff_interval
+from kombu import Producer
+from kombu.utils.uuid import uuid
 from sqlalchemy import select
 
 from recon.db.types import utcnow
@@ -37,18 +40,57 @@ SWEEP = "recon.sweep_pending_events"
 BACKOFF_BASE_S = 2  # 2, 4, 8, ... seconds (full jitter), at most BACKOFF_MAX_S
 BACKOFF_MAX_S = 300
 SWEEP_BATCH = 1000
+_local = threading.local()  # this thread's producer (`_thread_producer`)
 
 
 def publish_event(app: Celery, row_id: int, actor: str = "gateway:worker") -> bool:
     """Hand a committed event to the workers (in-process without a broker); ``False`` if the
-    broker could not take it -- the event stays ``pending`` and the sweep publishes it later."""
+    broker could not take it -- the event stays ``pending`` and the sweep publishes it later.
+
+    Each web thread keeps its own producer and broker connection (`_thread_producer`) and
+    publishes Celery's own message (``app.amqp.as_task_v2``) on it: the webhook edge publishes
+    once per request, and ``apply_async`` (router, signals, a producer taken from the shared
+    pool and given back) costs more than twice the publish itself. The publish reconnects and
+    retries as ``apply_async`` would (``task_publish_retry_policy``); a producer that still
+    failed is dropped, so the thread's next publish starts on a new connection."""
     try:
-        app.tasks[PROCESS_EVENT].apply_async((row_id, actor))
+        if app.conf.task_always_eager:
+            app.tasks[PROCESS_EVENT].apply_async((row_id, actor))
+        else:
+            _publish_on_thread_producer(app, row_id, actor)
     except Exception as exc:  # broker away: the committed row is the hand-over
+        _drop_thread_producer()
         log.warning("gateway event %s: not published (%s); left for the sweep", row_id,
                     type(exc).__name__)
         return False
     return True
+
+
+def _publish_on_thread_producer(app: Celery, row_id: int, actor: str) -> None:
+    message = app.amqp.as_task_v2(uuid(), PROCESS_EVENT, (row_id, actor), {})
+    _thread_producer(app).publish(
+        message.body, exchange="", routing_key=EVENTS_QUEUE, serializer="json",
+        headers=message.headers, delivery_mode=2, declare=[app.amqp.queues[EVENTS_QUEUE]],
+        retry=True, retry_policy=app.conf.task_publish_retry_policy, **message.properties)
+
+
+def _thread_producer(app: Celery) -> Producer:
+    producer: Producer | None = getattr(_local, "producer", None)
+    if producer is None or getattr(_local, "app", None) is not app:
+        _drop_thread_producer()
+        producer = app.amqp.Producer(app.connection_for_write())
+        _local.producer, _local.app = producer, app
+    return producer
+
+
+def _drop_thread_producer() -> None:
+    producer = getattr(_local, "producer", None)
+    _local.producer = _local.app = None
+    if producer is not None:
+        try:
+            producer.connection.close()
+        except Exception:  # already broken: nothing to release
+            log.debug("closing a broken producer connection failed", exc_info=True)
 
 
 def _process(task: Task, row_id: int, actor: str) -> str:
@@ -105,5 +147,10 @@ def register(app: Celery) -> None:
 
     @app.task(name=SWEEP, bind=True, shared=False, acks_late=False)
     def sweep(self: Task, age_s: float | None = None) -> int:
-        """Republish events left pending (beat; expires after one tick, never piles up)."""
-        return sweep_pending(self.app, age_s)
+        """Republish events left pending (beat; expires after one tick, never piles up), and
+        uploads whose publish failed (`recon.tasks.imports.sweep_imports`)."""
+        from recon.tasks.imports import IMPORT_SWEEP_AGE_S, sweep_imports
+
+        published = sweep_pending(self.app, age_s)
+        sweep_imports(self.app, IMPORT_SWEEP_AGE_S)
+        return published

@@ -15,6 +15,7 @@ runs first while the rest waits; the module takes about 2.5-3 minutes on a loade
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import shutil
@@ -27,6 +28,8 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from recon.config import AppSettings, TaskSettings
 from recon.db import make_engine, make_session_factory
@@ -294,3 +297,37 @@ def test_database_outage_answers_5xx_and_loses_nothing_acknowledged(fleet, web, 
     wait_all_processed(engine, len(acknowledged), 60)
     assert process_counts(engine) == {f"evt_{n}": 1 for n in acknowledged}
     assert scalar(engine, "SELECT count(*) FROM gateway_event") == len(acknowledged) == 40
+
+
+def test_large_upload_imported_by_a_worker_once_despite_a_kill(fleet, web, engine):
+    """A statement over the inline size, posted to the API: 202 with the job queued; a worker
+    imports it (blocked mid-insert by a held table lock, then SIGKILLed); the redelivery on the
+    other worker imports it exactly once."""
+    from recon.access.users import create_token, create_user
+    from recon.tasks.imports import INLINE_BYTES
+    from tests.tasks.statement_files import mt940
+
+    with make_session_factory(engine).begin() as session:
+        create_user(session, "uploader", "long-enough-password-1", role="clerk", actor="t")
+        raw = create_token(session, "t", username="uploader", actor="t")
+    data = mt940(11_000, ref="BIG")
+    assert len(data) > INLINE_BYTES
+    with engine.connect() as holder:
+        holder.execute(sa.text("LOCK TABLE statement_line IN EXCLUSIVE MODE"))
+        # encoded here: werkzeug's test client spools a body over 500 kB to a file it never closes
+        boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), "big.sta")})
+        response = web.test_client().post(
+            "/api/v1/imports?create_accounts=1", headers={"Authorization": f"Bearer {raw}"},
+            data=body, content_type=f"multipart/form-data; boundary={boundary}")
+        assert response.status_code == 202 and response.get_json()["state"] == "queued"
+        victim = _waiting_worker(fleet, engine)
+        fleet.procs[victim].kill()
+        wait_until(lambda: scalar(engine, "SELECT attempt FROM import_job") == 2, 30,
+                   "the import was not redelivered")
+        holder.rollback()
+    wait_until(lambda: scalar(engine, "SELECT state FROM import_job") == "done", 60,
+               "the redelivered import did not finish")
+    assert scalar(engine, "SELECT count(*) FROM statement_line") == 11_000
+    assert scalar(engine, "SELECT count(*) FROM statement_import") == 1
+    assert scalar(engine, "SELECT done_lines FROM import_job") == 11_000
+    start_worker(fleet, victim).wait_for(r"ready\.")

@@ -93,7 +93,8 @@ def test_upload_statement(client, token):
     with path.open("rb") as fh:
         response = client.post("/api/v1/statements", headers=token("clerk"),
                                data={"file": (fh, path.name)})
-    assert response.status_code == 201, response.get_json()
+    assert response.status_code == 202, response.get_json()
+    assert response.get_json()["state"] == "needs_account"  # its account is asked for first
     missing = client.post("/api/v1/statements", headers=token("clerk"), data={})
     assert missing.status_code == 400
 
