@@ -22,7 +22,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from recon import audit
+from recon import audit, money_back
 from recon.allocation import adjustments, allocations
 from recon.models import (
     ACTIVE_STATUSES,
@@ -34,9 +34,10 @@ from recon.models import (
 )
 from recon.money import from_minor
 
-__all__ = ["REASON", "book_fee", "set_disputed", "take_back", "taken_back"]
+__all__ = ["REASON", "REOPENED", "book_fee", "set_disputed", "take_back", "taken_back"]
 
 REASON = "refunded after payment"
+REOPENED = "refunded_after_payment"  # the queue cause of a receipt whose money went back
 _Receipt = GatewayTransaction | StatementLine
 
 
@@ -112,13 +113,16 @@ def take_back(
     for adj in booked:  # start from nothing taken back, then book the new target once
         adjustments.reverse(session, adj, actor, reason)
     if target < current:
-        _restore(session, receipt, current - target, actor=actor)
+        restored = _restore(session, receipt, current - target, actor=actor)
+        money_back.reduce(session, receipt, REOPENED, restored, actor=actor)
     missing = target - (
         receipt.unapplied_minor
         if isinstance(receipt, GatewayTransaction)
         else receipt.amount_minor - receipt.allocated_minor
     )
     reopened = _reopen(session, receipt, missing, actor=actor) if missing > 0 else 0
+    if reopened:  # a person decides: re-invoice, write off or dismiss (the queue item)
+        money_back.raise_item(session, receipt, REOPENED, reopened, detail=reason, actor=actor)
     if target:
         adjustments.add_adjustment(
             session,
@@ -170,8 +174,10 @@ def _reopen(session: Session, receipt: _Receipt, amount: int, *, actor: str) -> 
     return wanted - max(amount, 0)
 
 
-def _restore(session: Session, receipt: _Receipt, amount: int, *, actor: str) -> None:
-    """Give back to the invoices this receipt reopened, as far as they are still open."""
+def _restore(session: Session, receipt: _Receipt, amount: int, *, actor: str) -> int:
+    """Give back to the invoices this receipt reopened, as far as they are still open;
+    returns how much was given back."""
+    wanted = amount
     specs = []
     for invoice in invoices_of(session, receipt):
         give = min(amount, invoice.refunded_minor, invoice.open_minor)
@@ -190,6 +196,7 @@ def _restore(session: Session, receipt: _Receipt, amount: int, *, actor: str) ->
             allocations=specs,
             reasons=[{"feature": "money_back", "level": "restored", "detail": REASON}],
         )
+    return wanted - amount
 
 
 def set_disputed(session: Session, receipt: _Receipt, disputed: bool, *, actor: str) -> None:

@@ -42,6 +42,12 @@ from recon.models.match import (
     Allocation,
     Match,
 )
+from recon.models.money_back import (
+    MONEY_BACK_CAUSES,
+    MONEY_BACK_RESOLUTIONS,
+    BankReturn,
+    MoneyBackItem,
+)
 from recon.models.queue_indexes import QUEUE_INDEXES  # noqa: F401  (registers indexes)
 from recon.models.rule import (
     RULE_CATEGORIES,
@@ -64,6 +70,8 @@ __all__ = [
     "LANGUAGES",
     "MATCH_KINDS",
     "MATCH_STATUSES",
+    "MONEY_BACK_CAUSES",
+    "MONEY_BACK_RESOLUTIONS",
     "OPEN_INVOICE_STATUSES",
     "ORIGINS",
     "QUEUE_CAUSES",
@@ -78,6 +86,7 @@ __all__ = [
     "AuditEvent",
     "AuditImmutableError",
     "BankAccount",
+    "BankReturn",
     "ContactLog",
     "CreditProfile",
     "Customer",
@@ -95,6 +104,7 @@ __all__ = [
     "ItemAssignment",
     "ItemNote",
     "Match",
+    "MoneyBackItem",
     "PayLink",
     "PromiseToPay",
     "ReconRun",

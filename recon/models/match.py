@@ -39,6 +39,8 @@ ORIGINS = ("auto", "suggestion", "manual", "gateway")
 # Why a receipt needs a person: decided once where the proposal is made, stored on the match
 # (``Match.cause``) and filtered on by the queue. Closed list; order = display order.
 QUEUE_CAUSES = (
+    "refunded_after_payment",  # a refund, chargeback or bank return reopened a paid invoice
+    "unidentified_return",  # a bank return whose original credit was not found
     "possible_duplicate",
     "no_candidate",
     "unknown_payer",
