@@ -187,3 +187,68 @@ def test_real_files_with_returns(session_factory, session, path, returns, linked
         cause="unidentified_return", status="open")).all()
     assert len(open_items) == returns - linked
     session.rollback()
+
+
+@pytest.mark.postgres
+def test_a_return_racing_a_match_on_its_credit_on_postgresql(pg_engine):
+    """A person matches the credit while the return is imported: whichever commits first, the
+    invoice ends unpaid, the credit counts as gone back once, and nothing is left half done."""
+    import threading
+    import time
+
+    from recon.db import make_session_factory
+    from recon.errors import ServiceError
+
+    factory = make_session_factory(pg_engine)
+    outcomes: list[str] = []
+    for n in range(6):
+        e2e = f"E2E-R{n}"
+        with factory.begin() as s:
+            invoice = make_invoice(s, "100.00", invoice_no=f"INV-R{n}")
+        _import(factory, f"jan{n}.xml", _camt(f"J{n}", _entry("100.00", "CRDT", "2026-01-10",
+                                                                e2e, name=f"PAYER {n}")))
+        with factory() as s:
+            credit_id = s.scalars(select(StatementLine.id).where(
+                StatementLine.end_to_end_id == e2e)).one()
+        barrier, errors = threading.Barrier(2), []
+
+        def match(invoice_id=invoice.id, credit_id=credit_id, n=n, barrier=barrier,
+                  errors=errors) -> None:
+            barrier.wait()
+            time.sleep(0.06 * n)  # from "at once" to "while the return is being imported"
+            try:
+                with factory.begin() as s:
+                    line = s.get(StatementLine, credit_id)
+                    allocations.create_match(s, receipt=line, status="manual", actor="clerk",
+                                             allocations=[allocations.AllocationSpec(
+                                                 invoice_id, Decimal(100))])
+                outcomes.append("matched first")
+            except ServiceError:
+                outcomes.append("returned first")  # nothing is left to match
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        def give_back(n=n, e2e=e2e, barrier=barrier, errors=errors) -> None:
+            barrier.wait()
+            try:
+                _import(factory, f"ret{n}.xml", _camt(f"R{n}", _entry(
+                    "100.00", "DBIT", "2026-01-20", e2e, reversal=True, reason="MD06",
+                    name=f"PAYER {n}", ref=f"RET{n}")))
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=match), threading.Thread(target=give_back)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert errors == []
+        with factory() as s:
+            inv, credit = s.get(Invoice, invoice.id), s.get(StatementLine, credit_id)
+            assert inv.paid_minor == 0 and inv.status == "open"
+            assert credit.allocated_minor == credit.amount_minor
+            assert reversals.taken_back(s, credit) == 10000
+            assert s.scalar(select(func.count()).select_from(BankReturn).where(
+                BankReturn.original_line_id == credit_id)) == 1
+            reopened = s.scalar(select(Invoice.refunded_minor).where(Invoice.id == invoice.id))
+            assert reopened == (10000 if outcomes[-1] == "matched first" else 0)
