@@ -1,0 +1,72 @@
+"""The "refunded after payment" queue item on the web: listed under its cause, explained on the
+receipt page in both languages, closed by a clerk with a note (viewers cannot)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from recon.allocation import reversals
+from recon.allocation.allocations import AllocationSpec, create_match
+from recon.models import MoneyBackItem
+from recon.queue import cache as queue_cache
+from tests.recon.factories import make_invoice, make_line
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    queue_cache.clear()
+
+
+def _refunded(session_factory) -> tuple[int, int]:
+    """A 60.00 line that paid an invoice, then went back in full: (line id, item id)."""
+    with session_factory.begin() as s:
+        inv, line = make_invoice(s, "60.00", invoice_no="INV-MB-1"), make_line(s, "60.00")
+        create_match(s, receipt=line, allocations=[AllocationSpec(inv.id, Decimal(60))],
+                     status="manual", actor="clerk")
+        reversals.take_back(s, line, 6000, actor="bank", detail="bank return #9 (MD06)")
+        item = s.scalars(select(MoneyBackItem)).one()
+        return line.id, item.id
+
+
+def test_listed_explained_and_closed_with_a_note(client, login, session_factory) -> None:
+    line_id, item_id = _refunded(session_factory)
+    login(client, "clerk1", "clerk")
+    listing = client.get("/queue?cause=refunded_after_payment").get_data(as_text=True)
+    assert f"/queue/line/{line_id}" in listing and "Refunded after payment" in listing
+    page = client.get(f"/queue/line/{line_id}").get_data(as_text=True)
+    assert "bank return #9 (MD06)" in page and "Close item" in page and "INV-MB-1" in page
+    url = f"/queue/line/{line_id}/money-back/{item_id}/close"
+    refused = client.post(url, data={"resolution": "reinvoiced", "note": ""})
+    assert refused.status_code == 302
+    with session_factory() as s:
+        assert s.get(MoneyBackItem, item_id).status == "open"
+    done = client.post(url, data={"resolution": "reinvoiced", "note": "INV-MB-2 sent"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/queue")
+    with session_factory() as s:
+        item = s.get(MoneyBackItem, item_id)
+        assert (item.status, item.resolution, item.closed_by) == ("closed", "reinvoiced",
+                                                                  "clerk1")
+    assert client.post(url, data={"resolution": "nonsense", "note": "x"}).status_code == 302
+    assert client.post(f"/queue/charge/{line_id}/money-back/{item_id}/close",
+                       data={"resolution": "dismissed", "note": "x"}).status_code == 404
+
+
+def test_in_chinese(client, login, session_factory) -> None:
+    line_id, _ = _refunded(session_factory)
+    login(client, "clerk1", "clerk")
+    client.post("/locale", data={"lang": "zh_Hans"})
+    page = client.get(f"/queue/line/{line_id}").get_data(as_text=True)
+    assert "付款后退款" in page and "关闭此项" in page and "已重新开票" in page
+
+
+def test_a_viewer_cannot_close(client, login, session_factory) -> None:
+    line_id, item_id = _refunded(session_factory)
+    login(client, "viewer1", "viewer")
+    page = client.get(f"/queue/line/{line_id}").get_data(as_text=True)
+    assert "Close item" not in page
+    response = client.post(f"/queue/line/{line_id}/money-back/{item_id}/close",
+                           data={"resolution": "dismissed", "note": "x"})
+    assert response.status_code == 403
