@@ -252,3 +252,21 @@ def test_a_return_racing_a_match_on_its_credit_on_postgresql(pg_engine):
                 BankReturn.original_line_id == credit_id)) == 1
             reopened = s.scalar(select(Invoice.refunded_minor).where(Invoice.id == invoice.id))
             assert reopened == (10000 if outcomes[-1] == "matched first" else 0)
+
+
+def test_a_gateway_refund_after_payment_raises_the_same_queue_item(session_factory, session):
+    from recon.models import GatewayTransaction
+    from tests.recon.test_money_back import _events, _send
+
+    make_invoice(session, "100.00", "USD", invoice_no="INV-77")
+    session.commit()
+    events = _events(77, "won", refund=2500)
+    _send(session_factory, *events["charge"], "g1")
+    _send(session_factory, *events["refund"], "g2")
+    _send(session_factory, *events["refund"], "g2-again")  # told twice: one item, same amount
+    charge = session.scalars(select(GatewayTransaction).filter_by(gateway_id="ch_77")).one()
+    item = session.scalars(select(MoneyBackItem)).one()
+    assert (item.receipt_key, item.cause, item.amount_minor) == (
+        f"charge-{charge.id}", "refunded_after_payment", 2500)
+    assert queue_item(session, "charge", charge.id, today=TODAY).cause == "refunded_after_payment"
+    session.rollback()
