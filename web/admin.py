@@ -44,7 +44,8 @@ def import_upload(kind: str, name: str, data: bytes, actor: str) -> ImportSummar
     if kind not in UPLOAD_KINDS:
         raise ServiceError(f"unknown file kind {kind!r} (one of {', '.join(UPLOAD_KINDS)})")
     with transaction() as session:
-        return import_by_kind(session, kind, name, data, actor=actor)
+        return import_by_kind(session, kind, name, data, actor=actor,
+                              strict=settings().balance_check_strict)
 
 
 @bp.route("/upload", methods=["GET", "POST"])
