@@ -187,10 +187,10 @@ def _import_one(session: Session, parsed: ParsedFile, statement: ParsedStatement
     report.lines_flagged += sum(1 for _, flagged in decided if flagged)
     _insert(session, _Rows(row.id, bank, amounts if statement.investment else None),
             decided, options.progress)
+    booked_new = [k for k, _ in decided if k.line.status is Status.BOOKED]
     report.returns += link_returns(
-        session, bank, [k.key for k, _ in decided
-                        if k.line.returns is not None and k.line.status is Status.BOOKED],
-        actor=options.actor)
+        session, bank, [k.key for k in booked_new if k.line.returns is not None],
+        retry=any(k.amount_minor > 0 for k in booked_new), actor=options.actor)
 
 
 def _minor_lines(statement: ParsedStatement, currency: str, amounts: Converter):

@@ -38,10 +38,10 @@ WINDOW_DAYS = 120
 UNIDENTIFIED = "unidentified_return"  # the queue cause of a return whose credit is not found
 
 
-def link_returns(session: Session, bank: BankAccount, keys: Iterable[str], *, actor: str
-                 ) -> list[str]:
-    """Link the new return lines (dedupe ``keys``) of ``bank``, then retry the account's
-    unidentified ones; returns one note per return for the import report."""
+def link_returns(session: Session, bank: BankAccount, keys: Iterable[str], *, retry: bool,
+                 actor: str) -> list[str]:
+    """Link the new return lines (dedupe ``keys``) of ``bank``, then, when new credits came
+    (``retry``), try the account's unidentified ones again; one note per return."""
     keys = list(keys)
     notes = []
     if keys:
@@ -49,6 +49,8 @@ def link_returns(session: Session, bank: BankAccount, keys: Iterable[str], *, ac
             StatementLine.bank_account_id == bank.id, StatementLine.dedupe_key.in_(keys),
             StatementLine.amount_minor < 0).order_by(StatementLine.id)).all()
         notes += [_link(session, line, actor=actor) for line in new]
+    if not retry:
+        return notes
     waiting = session.scalars(
         select(BankReturn).join(StatementLine, StatementLine.id == BankReturn.return_line_id)
         .where(StatementLine.bank_account_id == bank.id, BankReturn.original_line_id.is_(None))
