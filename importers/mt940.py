@@ -21,7 +21,7 @@ from importers.base import Importer, Source
 from importers.errors import BadRecord, EmptyStatement
 from importers.model import INCOMPLETE, ParsedFile, ParsedLine, ParsedStatement, Return
 from importers.mt940_details import Details, parse_details
-from importers.mt940_pre import TAG, clean, decode_mt940
+from importers.mt940_pre import TAG, checked_amounts, clean, decode_mt940
 from importers.statements import finish_statement
 
 _SNIFF = re.compile(rb"(^|[\r\n])\s*:(20|25|28C?|60F|61):", re.MULTILINE)
@@ -55,7 +55,7 @@ class Mt940Importer(Importer):
 
     def parse(self, source: Source) -> ParsedFile:
         decoded = decode_mt940(source.data, source.filename, self.encoding)
-        text, notes = clean(_checked_amounts(decoded.text, source.filename))
+        text, notes = clean(checked_amounts(decoded.text, source.filename))
         blocks = self._library_parse(text, source.filename)
         try:
             statements = _join_pages([_statement(b, source.filename) for b in blocks])
@@ -75,36 +75,6 @@ class Mt940Importer(Importer):
             line, field = _locate(text, str(exc))
             raise BadRecord(f"MT940 tag not understood: {exc}", file=file, line=line,
                             field=field) from exc
-
-
-_LINE_AMOUNT = re.compile(r"(:61:\d{6}(?:\d{4}|\s{4})?(?:R?[CD]|E[CD])[A-Z]?)([\d,]+)")
-_BALANCE_AMOUNT = re.compile(r"(:(?:6[02][FM]|64|65):[CD]\d{6}[A-Z]{3})([\d,]+)")
-MAX_AMOUNT_CHARS = 15
-"""SWIFT's ``15d``: an amount, its decimal comma included, is at most 15 characters."""
-
-
-def _checked_amounts(text: str, file: str) -> str:
-    """The text with amounts' leading zeros dropped; an amount still longer than ``15d`` is
-    refused. mt-940 reads at most 15 characters of a ``:61:`` amount (16 of a balance) and
-    silently cuts the rest (``1234567890123,45`` becomes ``1234567890123,4``), so only the
-    balance check would notice; Rabobank pads balances to 16 with zeros, which is harmless."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for number, line in enumerate(lines, start=1):
-        if not line.startswith(":6"):
-            continue
-        match = _LINE_AMOUNT.match(line) or _BALANCE_AMOUNT.match(line)
-        if match is None:
-            continue
-        amount = match[2].lstrip("0")
-        amount = "0" + amount if not amount or amount.startswith(",") else amount
-        if len(amount) > MAX_AMOUNT_CHARS:
-            tag = line[:line.index(":", 1) + 1]
-            raise BadRecord(f"amount {match[2]!r} is longer than the {MAX_AMOUNT_CHARS} "
-                            "characters MT940 allows", file=file, line=number, field=tag,
-                            value=match[2])
-        if amount != match[2]:
-            lines[number - 1] = match[1] + amount + line[match.end():]
-    return "\n".join(lines)
 
 
 def _release(blocks: list) -> None:
