@@ -70,3 +70,23 @@ def test_a_viewer_cannot_close(client, login, session_factory) -> None:
     response = client.post(f"/queue/line/{line_id}/money-back/{item_id}/close",
                            data={"resolution": "dismissed", "note": "x"})
     assert response.status_code == 403
+
+
+def test_an_unidentified_return_has_a_page_and_a_triage_item(
+    client, login, session_factory
+) -> None:
+    from recon import money_back
+
+    with session_factory.begin() as s:
+        ret = make_line(s, "-45.00", counterparty_name="WHO")
+        money_back.raise_item(s, ret, "unidentified_return", 4500, actor="bank",
+                              detail="reason MD06; no credit of that reference")
+        ret_id = ret.id
+    login(client, "clerk1", "clerk")
+    page = client.get(f"/queue/line/{ret_id}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Bank return, credit not found" in text and "MD06" in text
+    triage = client.get(f"/triage?cause=unidentified_return&item=line-{ret_id}")
+    assert triage.status_code == 200  # the triage screen shows it under its cause
+    assert "Bank return, credit not found" in triage.get_data(as_text=True)
