@@ -26,6 +26,7 @@ from recon import audit, money_back
 from recon.allocation import adjustments, allocations
 from recon.models import (
     ACTIVE_STATUSES,
+    REFUNDED_AFTER_PAYMENT,
     Adjustment,
     GatewayTransaction,
     Invoice,
@@ -37,7 +38,7 @@ from recon.money import from_minor
 __all__ = ["REASON", "REOPENED", "book_fee", "set_disputed", "take_back", "taken_back"]
 
 REASON = "refunded after payment"
-REOPENED = "refunded_after_payment"  # the queue cause of a receipt whose money went back
+REOPENED = REFUNDED_AFTER_PAYMENT  # the queue cause of a receipt whose money went back
 _Receipt = GatewayTransaction | StatementLine
 
 

@@ -45,6 +45,8 @@ from recon.models.match import (
 from recon.models.money_back import (
     MONEY_BACK_CAUSES,
     MONEY_BACK_RESOLUTIONS,
+    REFUNDED_AFTER_PAYMENT,
+    UNIDENTIFIED_RETURN,
     BankReturn,
     MoneyBackItem,
 )
@@ -75,11 +77,13 @@ __all__ = [
     "OPEN_INVOICE_STATUSES",
     "ORIGINS",
     "QUEUE_CAUSES",
+    "REFUNDED_AFTER_PAYMENT",
     "REMINDER_STATUSES",
     "ROLES",
     "RULE_CATEGORIES",
     "RULE_OUTCOMES",
     "SETTLED_CHARGE_STATUSES",
+    "UNIDENTIFIED_RETURN",
     "Adjustment",
     "Allocation",
     "ApiToken",

@@ -10,10 +10,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from recon.db.types import Base, created_at, currency_code, intpk
 
-__all__ = ["MONEY_BACK_CAUSES", "MONEY_BACK_RESOLUTIONS", "BankReturn", "MoneyBackItem"]
+__all__ = [
+    "MONEY_BACK_CAUSES",
+    "MONEY_BACK_RESOLUTIONS",
+    "REFUNDED_AFTER_PAYMENT",
+    "UNIDENTIFIED_RETURN",
+    "BankReturn",
+    "MoneyBackItem",
+]
 
-MONEY_BACK_CAUSES = ("refunded_after_payment", "unidentified_return")
-"""The queue causes (members of ``QUEUE_CAUSES``) a ``MoneyBackItem`` carries."""
+REFUNDED_AFTER_PAYMENT = "refunded_after_payment"  # a refund/chargeback/return reopened an invoice
+UNIDENTIFIED_RETURN = "unidentified_return"  # a bank return whose credit was not found
+MONEY_BACK_CAUSES = (REFUNDED_AFTER_PAYMENT, UNIDENTIFIED_RETURN)
+"""The queue causes a ``MoneyBackItem`` carries; they lead ``QUEUE_CAUSES``."""
 MONEY_BACK_RESOLUTIONS = ("reinvoiced", "written_off", "dismissed", "restored", "linked")
 """How an item was closed: a person re-invoiced, wrote off or dismissed it; the money came
 back (``restored``: a refund failed, a chargeback was won); the return found its credit."""

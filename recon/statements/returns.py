@@ -28,14 +28,14 @@ from matching.names import fold_name
 from matching.refs import account_key
 from recon import audit, money_back
 from recon.allocation import reversals, targets
-from recon.models import BankAccount, BankReturn, StatementLine
+from recon.models import UNIDENTIFIED_RETURN, BankAccount, BankReturn, StatementLine
 
 __all__ = ["UNIDENTIFIED", "WINDOW_DAYS", "link_returns"]
 
 WINDOW_DAYS = 120
 """How far before a return its credit may lie when only amount and counterparty link them
 (SEPA direct debits can be returned for up to 13 months, but by reference, not by amount)."""
-UNIDENTIFIED = "unidentified_return"  # the queue cause of a return whose credit is not found
+UNIDENTIFIED = UNIDENTIFIED_RETURN  # the queue cause of a return whose credit is not found
 
 
 def link_returns(session: Session, bank: BankAccount, keys: Iterable[str], *, retry: bool,
