@@ -189,7 +189,7 @@ def _import_one(session: Session, parsed: ParsedFile, statement: ParsedStatement
             decided, options.progress)
     booked_new = [k for k, _ in decided if k.line.status is Status.BOOKED]
     report.returns += link_returns(
-        session, bank, [k.key for k in booked_new if k.line.returns is not None],
+        session, bank, [k.key[:160] for k in booked_new if k.line.returns is not None],
         retry=any(k.amount_minor > 0 for k in booked_new), actor=options.actor)
 
 
