@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matching.names import fold_name
@@ -118,9 +118,10 @@ def _find(session: Session, line: StatementLine, ref: str | None
         StatementLine.amount_minor > 0, StatementLine.status == "booked",
         StatementLine.currency == line.currency,
         StatementLine.booking_date <= line.booking_date).order_by(StatementLine.id)
-    if ref:
-        found = session.scalars(credits.where(or_(
-            StatementLine.end_to_end_id == ref, StatementLine.bank_ref == ref))).all()
+    if ref:  # each reference column on its own index; the few rows are then checked here
+        found = sorted({c for column in (StatementLine.end_to_end_id, StatementLine.bank_ref)
+                        for c in session.scalars(select(StatementLine).where(column == ref))
+                        if _credit_for(c, line)}, key=lambda c: c.id)
         exact = [c for c in found if c.amount_minor == -line.amount_minor] or found
         if len(exact) == 1:
             return exact[0], "reference"
@@ -135,6 +136,13 @@ def _find(session: Session, line: StatementLine, ref: str | None
     if same:
         return None, f"{len(same)} credits of the same amount and payer"
     return None, "no credit of that reference, or of that amount and payer"
+
+
+def _credit_for(credit: StatementLine, line: StatementLine) -> bool:
+    """``credit`` is a booked credit of the return's account and currency, not after it."""
+    return (credit.bank_account_id == line.bank_account_id and credit.id != line.id
+            and credit.amount_minor > 0 and credit.status == "booked"
+            and credit.currency == line.currency and credit.booking_date <= line.booking_date)
 
 
 def _same_party(credit: StatementLine, line: StatementLine) -> bool:

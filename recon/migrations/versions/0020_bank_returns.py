@@ -1,5 +1,6 @@
 """Bank returns and the refunded-after-payment queue (issue 19): ``bank_return`` links a bank
-debit that takes back a credit to that credit; ``money_back_item`` is the queue item a person
+debit that takes back a credit to that credit (found by ``statement_line.end_to_end_id``, now
+indexed); ``money_back_item`` is the queue item a person
 clears when money went back after it paid an invoice, or a return's credit is not found.
 
 Revision ID: 0020_bank_returns
@@ -25,6 +26,8 @@ def _created() -> sa.Column:
 
 
 def upgrade() -> None:
+    op.create_index(op.f("ix_statement_line_end_to_end_id"), "statement_line",
+                    ["end_to_end_id"], unique=False)
     op.create_table(
         "bank_return",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -80,3 +83,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("money_back_item")
     op.drop_table("bank_return")
+    op.drop_index(op.f("ix_statement_line_end_to_end_id"), table_name="statement_line")
