@@ -174,6 +174,8 @@ def test_a_person_closes_the_item_with_a_note_and_more_money_back_reopens_it(
     ("camt/oca_test-camt053", 2, 0),  # DBIT reversals (AC06) of collections not in the file
     ("mt940/mt940lib_betterplace-sepa_mt9401.sta", 2, 1),  # RC stornos; one credit is there
     ("bai2/moov_sample4-continuations-newline-delimited.txt", 1, 0),  # 557 ACH return R02
+    ("mt940/oca10_test-ing.940", 1, 0),  # a D with /RTRN/MS03 (a collection sent back)
+    ("camt/oca_test-camt053.zip", 2, 0),  # the same reversals in both zipped statements
 ])
 def test_real_files_with_returns(session_factory, session, path, returns, linked):
     fixture = FIXTURES / path
