@@ -1,9 +1,10 @@
 """Web layer: closing a money-back queue item (POST, CSRF-checked, clerk or approver).
 
 A refund, chargeback or bank return reopened an invoice the receipt had paid, or a bank return
-found no credit (``recon.money_back``): the person says what they did -- re-invoiced, wrote the
-invoice off (through the invoice's own write-off), or dismissed it -- and why, in a note. The
-item then leaves the queue. A rule broken (no note, closed already) is flashed, nothing written.
+found no credit (``recon.money_back``): the person says what they did -- re-invoiced, wrote
+the reopened amount off (``recon.allocation.reversals.write_off_reopened``, in the same
+transaction, four eyes above the limit), or dismissed it -- and why, in a note. The item then
+leaves the queue. A rule broken (no note, closed already) is flashed, nothing written.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from recon import money_back
+from recon.allocation import reversals
 from recon.errors import NotFound, ServiceError
-from recon.models import MoneyBackItem
+from recon.models import GatewayTransaction, MoneyBackItem, StatementLine
 from web.auth import roles_required
-from web.context import transaction
+from web.context import runtime, transaction
 from web.queue_base import KINDS, bp
 
 __all__ = ["RESOLUTION_LABELS"]
@@ -46,10 +48,23 @@ def close_money_back(kind: str, receipt_id: int, item_id: int) -> Any:
                 raise NotFound(f"money-back item {item_id} is not on this receipt")
             money_back.close(session, item_id, resolution=resolution, note=note,
                              actor=current_user.username)
+            pending = _write_off(session, item, note) if resolution == "written_off" else 0
     except NotFound:
         abort(404)
     except ServiceError as exc:
         flash(str(exc), "error")
         return redirect(url_for("queue.detail", kind=kind, receipt_id=receipt_id))
     flash(_("Closed: %(what)s.", what=RESOLUTION_LABELS[resolution]()), "success")
+    if pending:
+        flash(_("Above the limit: sent for approval."), "success")
     return redirect(url_for("queue.index"))
+
+
+def _write_off(session: Any, item: MoneyBackItem, note: str) -> int:
+    """Write off what stays open on the invoices the item's receipt paid; returns how many
+    write-offs wait for approval."""
+    receipt = (session.get(StatementLine, item.statement_line_id) if item.statement_line_id
+               else session.get(GatewayTransaction, item.gateway_txn_id))
+    done = reversals.write_off_reopened(session, receipt, limit=runtime(session),
+                                        actor=current_user.username, reason=note.strip())
+    return sum(adj.status == "pending_approval" for adj in done)

@@ -35,7 +35,15 @@ from recon.models import (
 )
 from recon.money import from_minor
 
-__all__ = ["REASON", "REOPENED", "book_fee", "set_disputed", "take_back", "taken_back"]
+__all__ = [
+    "REASON",
+    "REOPENED",
+    "book_fee",
+    "set_disputed",
+    "take_back",
+    "taken_back",
+    "write_off_reopened",
+]
 
 REASON = "refunded after payment"
 REOPENED = REFUNDED_AFTER_PAYMENT  # the queue cause of a receipt whose money went back
@@ -198,6 +206,25 @@ def _restore(session: Session, receipt: _Receipt, amount: int, *, actor: str) ->
             reasons=[{"feature": "money_back", "level": "restored", "detail": REASON}],
         )
     return wanted - amount
+
+
+def write_off_reopened(
+    session: Session, receipt: _Receipt, *, limit: Decimal | adjustments.LimitPolicy,
+    actor: str, reason: str,
+) -> list[Adjustment]:
+    """Write off what the money going back left open on the invoices this receipt paid (a
+    person decided not to re-invoice): one ``write_off`` per invoice, through the controls --
+    above the write-off limit it waits for a second person (``pending_approval``)."""
+    written = []
+    for invoice in invoices_of(session, receipt):
+        amount = min(invoice.refunded_minor, invoice.open_minor)
+        if amount <= 0 or invoice.status == "cancelled":
+            continue
+        written.append(adjustments.add_adjustment(
+            session, kind="write_off", amount=from_minor(amount, invoice.currency),
+            actor=actor, limit=limit, invoice_id=invoice.id,
+            reason=f"{REASON}: {reason}"))
+    return written
 
 
 def set_disputed(session: Session, receipt: _Receipt, disputed: bool, *, actor: str) -> None:

@@ -90,3 +90,27 @@ def test_an_unidentified_return_has_a_page_and_a_triage_item(
     triage = client.get(f"/triage?cause=unidentified_return&item=line-{ret_id}")
     assert triage.status_code == 200  # the triage screen shows it under its cause
     assert "Bank return, credit not found" in triage.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("amount", "status", "invoice_status"), [
+    ("40.00", "applied", "paid"),  # within the 50.00 limit: written off at once
+    ("60.00", "pending_approval", "paid"),  # above it: reserved until a second person approves
+])
+def test_written_off_writes_the_reopened_amount_off(client, login, session_factory, amount,
+                                                    status, invoice_status) -> None:
+    from recon.models import Adjustment, Invoice
+
+    with session_factory.begin() as s:
+        inv, line = make_invoice(s, amount, invoice_no="INV-WO"), make_line(s, amount)
+        create_match(s, receipt=line, allocations=[AllocationSpec(inv.id, Decimal(amount))],
+                     status="manual", actor="clerk")
+        reversals.take_back(s, line, line.amount_minor, actor="bank", detail="return")
+        ids = line.id, inv.id, s.scalars(select(MoneyBackItem.id)).one()
+    login(client, "clerk1", "clerk")
+    client.post(f"/queue/line/{ids[0]}/money-back/{ids[2]}/close",
+                data={"resolution": "written_off", "note": "customer insolvent"})
+    with session_factory() as s:
+        adj = s.scalars(select(Adjustment).filter_by(kind="write_off")).one()
+        assert (adj.invoice_id, adj.status, adj.prepared_by) == (ids[1], status, "clerk1")
+        assert s.get(Invoice, ids[1]).status == invoice_status
+        assert s.get(MoneyBackItem, ids[2]).resolution == "written_off"
