@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import itertools
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -56,9 +57,64 @@ def cert_sn(cert: x509.Certificate) -> str:
         (issuer_dn(cert) + str(cert.serial_number)).encode()).hexdigest()
 
 
+_PEM = re.compile(rb"-----BEGIN CERTIFICATE-----\s*(.+?)\s*-----END CERTIFICATE-----", re.S)
+
+
 def load_certs(pem: bytes | str) -> list[x509.Certificate]:
+    """The certificates of a PEM file, each parsed on its own.
+
+    Alipay's real ``alipayRootCert.crt`` holds four roots; one, "Ant Financial Certification
+    Authority E1", writes a NULL parameter into its ecdsa-with-SHA384 algorithm, which
+    ``cryptography`` refuses to parse as a whole file. Alipay's SDKs count only RSA-signed roots,
+    so a root that cannot be parsed and is not RSA-signed is skipped here. One that fails to
+    parse while its outer signature algorithm is in ``RSA_SIGNED`` is an error: it would count
+    for the SN and the chain.
+    """
     data = pem.encode() if isinstance(pem, str) else pem
-    return x509.load_pem_x509_certificates(data)
+    certs = []
+    for body in _PEM.findall(data):
+        try:
+            der = base64.b64decode(b"".join(body.split()), validate=True)
+        except ValueError as exc:
+            raise ValueError(f"certificate {len(certs) + 1} is not base64") from exc
+        try:
+            certs.append(x509.load_der_x509_certificate(der))
+        except ValueError:
+            if _outer_algorithm(der) in {oid.dotted_string for oid in RSA_SIGNED}:
+                raise
+    return certs
+
+
+def _outer_algorithm(der: bytes) -> str | None:
+    """The dotted OID of a DER certificate's ``signatureAlgorithm`` (None when unreadable)."""
+    try:
+        _, pos, _ = _tlv(der, 0)  # Certificate SEQUENCE: step inside
+        _, start, end = _tlv(der, pos)  # tbsCertificate: skip it
+        _, pos, _ = _tlv(der, end)  # signatureAlgorithm SEQUENCE: step inside
+        tag, start, end = _tlv(der, pos)
+        return _oid(der[start:end]) if tag == 0x06 else None
+    except IndexError:
+        return None
+
+
+def _tlv(der: bytes, pos: int) -> tuple[int, int, int]:
+    """(tag, start of content, end of content) of the DER element at ``pos``."""
+    tag, length, pos = der[pos], der[pos + 1], pos + 2
+    if length & 0x80:
+        count = length & 0x7F
+        length, pos = int.from_bytes(der[pos:pos + count], "big"), pos + count
+    return tag, pos, pos + length
+
+
+def _oid(raw: bytes) -> str:
+    parts, value = [], 0
+    for byte in raw:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            parts.append(value)
+            value = 0
+    first = min(parts[0] // 40, 2)
+    return ".".join(str(p) for p in [first, parts[0] - 40 * first, *parts[1:]])
 
 
 def root_cert_sn(root_pem: bytes | str) -> str:

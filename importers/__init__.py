@@ -19,7 +19,7 @@ from importers.errors import (
     TooLarge,
     UnknownFormat,
 )
-from importers.model import ParsedFile, ParsedLine, ParsedStatement, Status
+from importers.model import ParsedFile, ParsedLine, ParsedStatement, Return, Status
 from importers.profiles import Profile, shipped
 from importers.registry import by_name, default_importers, format_names, identify, parse_source
 
@@ -39,6 +39,7 @@ __all__ = [
     "ParsedLine",
     "ParsedStatement",
     "Profile",
+    "Return",
     "Source",
     "Status",
     "TooLarge",

@@ -19,7 +19,7 @@ from importers.bai2_records import Record, records
 from importers.base import Importer, Source
 from importers.decoding import decode
 from importers.errors import BadRecord, EmptyStatement
-from importers.model import ParsedFile, ParsedLine, ParsedStatement, Status
+from importers.model import ParsedFile, ParsedLine, ParsedStatement, Return, Status
 from importers.statements import finish_statement
 from importers.values import Where, check_date, currency_code
 
@@ -201,6 +201,24 @@ class _Reader:
         return self.statements
 
 
+RETURN_CODES = frozenset({"552", "555", "556", "557", "558", "566", "694"})
+"""BAI2 debit detail codes that take back an earlier credit: credit reversal (552), deposited
+item returned (555), ACH return items (556 total, 557 individual), ACH reversal debit (558),
+return item (566), deposit reversal (694). Fees (567) and adjustments (568) are not returns."""
+_REASON = re.compile(r"\bReason:\s*\"?([A-Z]\d{2,3})\b")
+_RETURN_OF = re.compile(r"Return of Client Ref ID:\s*([^,\s]+)")
+
+
+def _returns(code: str, texts: list[str], eref: str | None, customer: str) -> Return | None:
+    """The return this debit is (reason and original reference), None when it is none."""
+    if code not in RETURN_CODES:
+        return None
+    text = " ".join(texts)
+    reason, original = _REASON.search(text), _RETURN_OF.search(text)
+    return Return(reason.group(1) if reason else None,
+                  eref or (original.group(1) if original else None) or customer or None)
+
+
 def _line(code, amount, currency, as_of, value_date, rest, texts, record) -> ParsedLine:
     number = int(code) if code.isdigit() else -1
     status = Status.BOOKED
@@ -219,6 +237,7 @@ def _line(code, amount, currency, as_of, value_date, rest, texts, record) -> Par
         counterparty_name=keyed.get("CRNM" if debit else "DBNM") or None,
         counterparty_account=keyed.get("CACT" if debit else "DACT") or None,
         end_to_end_id=keyed.get("EREF") or None,
+        returns=_returns(code, texts, keyed.get("EREF"), customer) if debit else None,
         remittance=" ".join(t.strip() for t in texts) or None,
         other_refs=(("customer_ref", customer),) if customer else (),
         raw=",".join(["16", *record.fields]) + "".join(f"\n88,{t}" for t in record.texts),

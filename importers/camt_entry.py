@@ -2,8 +2,10 @@
 
 One entry becomes one line, except a batch entry with several ``TxDtls``: each detail is
 its own line with its own amount. Direction comes from ``CdtDbtInd``; ``RvslInd`` is kept
-as a flag and never flips the sign. Only ``BOOK`` entries are booked money. Raises
-:class:`~importers.errors.BadRecord` naming the XML path of the bad field.
+as a flag and never flips the sign; a debit with ``RtrInf`` or ``RvslInd`` takes back an earlier
+credit (``ParsedLine.returns``: the reason code and the original end-to-end id). Only
+``BOOK`` entries are booked money. Raises :class:`~importers.errors.BadRecord` naming the XML
+path of the bad field.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from decimal import Decimal
 from lxml import etree
 
 from importers.errors import BadRecord
-from importers.model import ParsedLine, Status
+from importers.model import ParsedLine, Return, Status
 from importers.values import Where, currency_code, parse_amount, parse_iso_date
 from importers.xmlsafe import Flat, child, children, local, path_of, text
 
@@ -208,16 +210,22 @@ def _line(flat: Flat, detail: Flat | None, amount: Decimal, entry_ref: str | Non
         others.append(("TxAcctSvcrRef", tx_ref))
     if ntry_ref := flat.texts.get("NtryRef"):
         others.append(("NtryRef", ntry_ref))
-    if reason := texts.get("RtrInf/Rsn/Cd"):
+    reason = texts.get("RtrInf/Rsn/Cd") or texts.get("RtrInf/Rsn/Prtry")
+    if reason:
         others.append(("ReturnReason", reason))
+    end_to_end = _ref(refs.get("EndToEndId"))
+    returns = None
+    if amount < 0 and (common["reversal"] or "RtrInf" in nodes):  # a credit taken back
+        returns = Return(reason, end_to_end or _ref(refs.get("InstrId")))
     return ParsedLine(
         amount=amount,
         bank_ref=entry_ref or _ref(tx_ref),
         counterparty_name=_first_text(texts, _PARTY_NAME[party]),
         counterparty_account=_first_text(texts, _PARTY_ACCOUNT[party]),
         remittance=_remittance(flat, texts, nodes),
-        end_to_end_id=_ref(refs.get("EndToEndId")),
+        end_to_end_id=end_to_end,
         creditor_ref=texts.get("RmtInf/Strd/CdtrRefInf/Ref"),
+        returns=returns,
         invoice_refs=_invoice_refs(nodes) if "RmtInf/Strd" in nodes else (),
         other_refs=tuple(others),
         raw=etree.tostring(flat.element, encoding="unicode", with_tail=False)[:4000],

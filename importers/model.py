@@ -26,6 +26,17 @@ class Status(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Return:
+    """What a line says about the earlier credit it returns or reverses (a bounced direct
+    debit collection, a returned transfer): recon links it to that credit by these."""
+
+    reason: str | None = None
+    """The bank's return reason code (ISO ``AC06``, ACH ``R02``), when the file gives one."""
+    original_ref: str | None = None
+    """The original payment's reference (end-to-end id, client reference), when given."""
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedLine:
     """One statement line, amount signed from the account holder's view (+ in, - out)."""
 
@@ -44,6 +55,10 @@ class ParsedLine:
     bank_tx_code: str | None = None
     running_balance: Decimal | None = None
     reversal: bool = False
+    returns: Return | None = None
+    """Set on a debit that takes back an earlier credit (camt ``RtrInf``/``RvslInd``, BAI2
+    return type codes, MT940 ``RC`` or a ``/RTRN/`` code); ``reversal`` keeps the format's own
+    reversal mark as it was."""
     other_refs: tuple[tuple[str, str], ...] = ()
     raw: str = field(default="", compare=False)
     source_line: int | None = field(default=None, compare=False)

@@ -19,9 +19,9 @@ from mt940 import tags as mt_tags
 
 from importers.base import Importer, Source
 from importers.errors import BadRecord, EmptyStatement
-from importers.model import INCOMPLETE, ParsedFile, ParsedLine, ParsedStatement
+from importers.model import INCOMPLETE, ParsedFile, ParsedLine, ParsedStatement, Return
 from importers.mt940_details import Details, parse_details
-from importers.mt940_pre import TAG, clean, decode_mt940
+from importers.mt940_pre import TAG, checked_amounts, clean, decode_mt940
 from importers.statements import finish_statement
 
 _SNIFF = re.compile(rb"(^|[\r\n])\s*:(20|25|28C?|60F|61):", re.MULTILINE)
@@ -55,7 +55,7 @@ class Mt940Importer(Importer):
 
     def parse(self, source: Source) -> ParsedFile:
         decoded = decode_mt940(source.data, source.filename, self.encoding)
-        text, notes = clean(decoded.text)
+        text, notes = clean(checked_amounts(decoded.text, source.filename))
         blocks = self._library_parse(text, source.filename)
         try:
             statements = _join_pages([_statement(b, source.filename) for b in blocks])
@@ -181,6 +181,10 @@ def _line(transaction, currency: str | None, file: str) -> ParsedLine:
     if extra := (data.get("extra_details") or "").strip():
         others.append(("supplementary", extra))
     bank_ref = (data.get("bank_reference") or "").strip()
+    returns = None
+    if amount < 0 and (status == "RC" or details.return_reason):  # a credit taken back
+        returns = Return(details.return_reason, details.end_to_end_id
+                         or (customer if customer and customer != "NONREF" else None))
     return ParsedLine(
         booking_date=_entry_date(value_date, data.get("entry_date")),
         value_date=value_date, amount=amount,
@@ -190,7 +194,7 @@ def _line(transaction, currency: str | None, file: str) -> ParsedLine:
         counterparty_name=details.counterparty_name,
         counterparty_account=details.counterparty_account,
         remittance=details.remittance, end_to_end_id=details.end_to_end_id,
-        creditor_ref=details.creditor_ref, other_refs=tuple(others),
+        creditor_ref=details.creditor_ref, other_refs=tuple(others), returns=returns,
         raw=":61:" + " ".join([f"{k}={v}" for k, v in data.items() if k in _RAW_KEYS])
         + "\n:86:" + (data.get("transaction_details") or ""),
     )

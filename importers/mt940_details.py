@@ -31,6 +31,8 @@ class Details:
     end_to_end_id: str | None = None
     creditor_ref: str | None = None
     code: str | None = None
+    return_reason: str | None = None
+    """The Dutch ``/RTRN/`` code: the payment is a return (e.g. ``AC06``, ``MD06``)."""
 
 
 def parse_details(text: str | None) -> Details:
@@ -88,6 +90,7 @@ def _dutch(text: str) -> Details:
         counterparty_account=account.strip() or None,
         end_to_end_id=_usable(fields.get("EREF")),
         creditor_ref=creditor,
+        return_reason=fields.get("RTRN", "").split("/")[0].strip() or None,
     )
 
 

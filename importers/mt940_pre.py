@@ -5,7 +5,8 @@ Raiffeisen HU is cp852), strips SOH/ETX bytes and SWIFT envelopes ``{1:}{2:}{4:.
 drops preamble lines (``ABNANL2A``/``940``, ``:940:``), repairs hard-wrapped tokens
 (``:28C:0000`` / ``0``, ``//00000000001`` / ``005``, a ``:61:`` split before its amount,
 a tag split as ``:`` / ``86:``) and keeps a lone ``-`` inside ``:86:`` as text. Returns
-the text and the warnings about what was dropped; raises ``BadEncoding``.
+the text and the warnings about what was dropped; raises ``BadEncoding``, and ``BadRecord``
+for an amount longer than SWIFT's ``15d`` (``checked_amounts``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 
 from importers.decoding import Decoded, decode
-from importers.errors import BadEncoding
+from importers.errors import BadEncoding, BadRecord
 
 TAG = re.compile(r"^:(\d{2}[A-Z]?|NS):")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -148,3 +149,33 @@ class _Cleaner:
         """A bank reference hard-wrapped onto the next line (``//00000000001`` + ``005``)."""
         match = _BANK_REF_OPEN.search(last)
         return bool(match) and line.isdigit() and len(match[1]) + len(line) <= 16
+
+
+_LINE_AMOUNT = re.compile(r"(:61:\d{6}(?:\d{4}|\s{4})?(?:R?[CD]|E[CD])[A-Z]?)([\d,]+)")
+_BALANCE_AMOUNT = re.compile(r"(:(?:6[02][FM]|64|65):[CD]\d{6}[A-Z]{3})([\d,]+)")
+MAX_AMOUNT_CHARS = 15
+"""SWIFT's ``15d``: an amount, its decimal comma included, is at most 15 characters."""
+
+
+def checked_amounts(text: str, file: str) -> str:
+    """The text with amounts' leading zeros dropped; an amount still longer than ``15d`` is
+    refused. mt-940 reads at most 15 characters of a ``:61:`` amount (16 of a balance) and
+    silently cuts the rest (``1234567890123,45`` becomes ``1234567890123,4``), so only the
+    balance check would notice; Rabobank pads balances to 16 with zeros, which is harmless."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
+        if not line.startswith(":6"):
+            continue
+        match = _LINE_AMOUNT.match(line) or _BALANCE_AMOUNT.match(line)
+        if match is None:
+            continue
+        amount = match[2].lstrip("0")
+        amount = "0" + amount if not amount or amount.startswith(",") else amount
+        if len(amount) > MAX_AMOUNT_CHARS:
+            tag = line[:line.index(":", 1) + 1]
+            raise BadRecord(f"amount {match[2]!r} is longer than the {MAX_AMOUNT_CHARS} "
+                            "characters MT940 allows", file=file, line=number, field=tag,
+                            value=match[2])
+        if amount != match[2]:
+            lines[number - 1] = match[1] + amount + line[match.end():]
+    return "\n".join(lines)

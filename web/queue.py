@@ -21,7 +21,7 @@ from recon.queue import work
 from recon.queue.detail import pending_receipts, pending_writeoffs, reasons_of, receipt_detail
 from recon.queue.detail import search_open_invoices as search_invoices
 from recon.queue.suggestions import suggestion_briefs
-from web import queue_actions  # noqa: F401  (registers the POST routes on ``bp``)
+from web import queue_actions, queue_money_back  # noqa: F401  (register POST routes on ``bp``)
 from web.context import db_session
 from web.queue_base import KINDS, bp, render_detail
 
@@ -29,6 +29,8 @@ __all__ = ["CAUSE_LABELS", "bp"]
 
 
 CAUSE_LABELS = {
+    "refunded_after_payment": _l("Refunded after payment"),
+    "unidentified_return": _l("Bank return, credit not found"),
     "possible_duplicate": _l("Possible duplicate"),
     "no_candidate": _l("No candidate invoice"),
     "unknown_payer": _l("Unknown payer"),

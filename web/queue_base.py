@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from recon import money_back
 from recon.allocation import alias_policy
+from recon.models import MONEY_BACK_CAUSES
 from recon.money import minor_units
 from recon.queue.detail import receipt_detail
 from web.auth import require_login
@@ -33,6 +35,8 @@ def render_detail(kind: str, receipt_id: int, notice: tuple[str, str] | None = N
         notice=notice,
         limit=runtime().limit_for(data.item.currency),
         exp=_exponent(data.item.currency),
+        money_back=money_back.items_of(db_session(), kind, receipt_id),
+        money_back_causes=MONEY_BACK_CAUSES,
     )
 
 

@@ -269,7 +269,18 @@ def supersede_suggestions(
     return len(stale)
 
 
+def _lock_receipt(session: Session, receipt: Receipt) -> None:
+    """Lock the receipt and read it again: a concurrent match, or money going back
+    (``recon.allocation.reversals``), may have applied it since the caller read it. The bulk
+    path locked it already (``allocation_batch.lock_rows``)."""
+    if allocation_batch.locked(session, type(receipt), receipt.id):
+        return
+    session.flush()
+    session.refresh(receipt, with_for_update=True)
+
+
 def _apply(session: Session, match: Match, receipt: Receipt, actor: str) -> None:
+    _lock_receipt(session, receipt)
     total = sum(a.receipt_minor for a in match.allocations)
     available = receipt_minor(receipt) - receipt.allocated_minor
     if total > available:

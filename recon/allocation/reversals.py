@@ -22,10 +22,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from recon import audit
+from recon import audit, money_back
 from recon.allocation import adjustments, allocations
 from recon.models import (
     ACTIVE_STATUSES,
+    REFUNDED_AFTER_PAYMENT,
     Adjustment,
     GatewayTransaction,
     Invoice,
@@ -34,9 +35,18 @@ from recon.models import (
 )
 from recon.money import from_minor
 
-__all__ = ["REASON", "book_fee", "set_disputed", "take_back", "taken_back"]
+__all__ = [
+    "REASON",
+    "REOPENED",
+    "book_fee",
+    "set_disputed",
+    "take_back",
+    "taken_back",
+    "write_off_reopened",
+]
 
 REASON = "refunded after payment"
+REOPENED = REFUNDED_AFTER_PAYMENT  # the queue cause of a receipt whose money went back
 _Receipt = GatewayTransaction | StatementLine
 
 
@@ -112,13 +122,16 @@ def take_back(
     for adj in booked:  # start from nothing taken back, then book the new target once
         adjustments.reverse(session, adj, actor, reason)
     if target < current:
-        _restore(session, receipt, current - target, actor=actor)
+        restored = _restore(session, receipt, current - target, actor=actor)
+        money_back.reduce(session, receipt, REOPENED, restored, actor=actor)
     missing = target - (
         receipt.unapplied_minor
         if isinstance(receipt, GatewayTransaction)
         else receipt.amount_minor - receipt.allocated_minor
     )
     reopened = _reopen(session, receipt, missing, actor=actor) if missing > 0 else 0
+    if reopened:  # a person decides: re-invoice, write off or dismiss (the queue item)
+        money_back.raise_item(session, receipt, REOPENED, reopened, detail=reason, actor=actor)
     if target:
         adjustments.add_adjustment(
             session,
@@ -170,8 +183,10 @@ def _reopen(session: Session, receipt: _Receipt, amount: int, *, actor: str) -> 
     return wanted - max(amount, 0)
 
 
-def _restore(session: Session, receipt: _Receipt, amount: int, *, actor: str) -> None:
-    """Give back to the invoices this receipt reopened, as far as they are still open."""
+def _restore(session: Session, receipt: _Receipt, amount: int, *, actor: str) -> int:
+    """Give back to the invoices this receipt reopened, as far as they are still open;
+    returns how much was given back."""
+    wanted = amount
     specs = []
     for invoice in invoices_of(session, receipt):
         give = min(amount, invoice.refunded_minor, invoice.open_minor)
@@ -190,6 +205,26 @@ def _restore(session: Session, receipt: _Receipt, amount: int, *, actor: str) ->
             allocations=specs,
             reasons=[{"feature": "money_back", "level": "restored", "detail": REASON}],
         )
+    return wanted - amount
+
+
+def write_off_reopened(
+    session: Session, receipt: _Receipt, *, limit: Decimal | adjustments.LimitPolicy,
+    actor: str, reason: str,
+) -> list[Adjustment]:
+    """Write off what the money going back left open on the invoices this receipt paid (a
+    person decided not to re-invoice): one ``write_off`` per invoice, through the controls --
+    above the write-off limit it waits for a second person (``pending_approval``)."""
+    written = []
+    for invoice in invoices_of(session, receipt):
+        amount = min(invoice.refunded_minor, invoice.open_minor)
+        if amount <= 0 or invoice.status == "cancelled":
+            continue
+        written.append(adjustments.add_adjustment(
+            session, kind="write_off", amount=from_minor(amount, invoice.currency),
+            actor=actor, limit=limit, invoice_id=invoice.id,
+            reason=f"{REASON}: {reason}"))
+    return written
 
 
 def set_disputed(session: Session, receipt: _Receipt, disputed: bool, *, actor: str) -> None:

@@ -26,7 +26,7 @@ from recon.models import GatewayTransaction as Txn
 
 __all__ = ["CLOSED_DISPUTE", "DISPUTE_WITHDRAWS", "LOST", "REOPENED", "reconcile"]
 
-REOPENED = "refunded_after_payment"  # exception code of an event that reopened an invoice
+REOPENED = reversals.REOPENED  # exception code of an event that reopened an invoice
 COUNTED_REFUNDS = ("succeeded", "pending", "finished")
 LOST = ("lost",)
 CLOSED_DISPUTE = ("won", "lost", "prevented", "warning_closed", "closed", "canceled")

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from recon.models.invoice import Invoice
     from recon.models.statement import StatementLine
 from recon.models._money import MoneyAttr
+from recon.models.money_back import MONEY_BACK_CAUSES
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -39,6 +40,7 @@ ORIGINS = ("auto", "suggestion", "manual", "gateway")
 # Why a receipt needs a person: decided once where the proposal is made, stored on the match
 # (``Match.cause``) and filtered on by the queue. Closed list; order = display order.
 QUEUE_CAUSES = (
+    *MONEY_BACK_CAUSES,  # money went back after it paid; a bank return without its credit
     "possible_duplicate",
     "no_candidate",
     "unknown_payer",

@@ -131,7 +131,8 @@ class StatementLine(Base):
     counterparty_name: Mapped[str | None] = mapped_column(String(255))
     counterparty_account: Mapped[str | None] = mapped_column(String(64))
     remittance: Mapped[str | None] = mapped_column(Text)
-    end_to_end_id: Mapped[str | None] = mapped_column(String(64))
+    # indexed (migration 0020): a bank return finds the credit it takes back by it
+    end_to_end_id: Mapped[str | None] = mapped_column(String(64), index=True)
     creditor_ref: Mapped[str | None] = mapped_column(String(64))
     refs: Mapped[list[Any]] = mapped_column(default=list)
     bank_tx_code: Mapped[str | None] = mapped_column(String(64))

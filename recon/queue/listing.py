@@ -158,7 +158,8 @@ def queue_item(
     """The queue view of one receipt (also when it is fully matched: then unapplied is 0)."""
     q = items_subquery(open_only=False)
     row = (
-        session.execute(sa.select(q).where(q.c.kind == kind, q.c.id == item_id)).mappings().first()
+        session.execute(sa.select(q).where(q.c.kind == kind, q.c.id == item_id)
+                        .order_by(q.c.cause_rank)).mappings().first()
     )
     if row is None:
         from recon.errors import NotFound

@@ -18,11 +18,13 @@ import sqlalchemy as sa
 
 from recon.models import (
     ACTIVE_STATUSES,
+    MONEY_BACK_CAUSES,
     QUEUE_CAUSES,
     SETTLED_CHARGE_STATUSES,
     BankAccount,
     GatewayTransaction,
     Match,
+    MoneyBackItem,
     StatementLine,
 )
 from recon.money import iso_codes, minor_units
@@ -159,10 +161,44 @@ def _charges(open_only: bool) -> sa.Select:
     return stmt
 
 
+def _money_back(kind: str) -> sa.Select:
+    """Open ``MoneyBackItem``s (``recon.money_back``) as queue rows of their receipt: money that
+    went back after it paid (or a return whose credit is unknown) needs a person although
+    nothing of the receipt is unapplied, so their unapplied amount is 0 (cash figures stay
+    right) and the text says what happened."""
+    mb = MoneyBackItem
+    rank = sa.case({c: _RANK[c] for c in MONEY_BACK_CAUSES}, value=mb.cause,
+                   else_=_RANK["low_confidence"])
+    head = [sa.literal(kind).label("kind")]
+    tail = [rank.label("cause_rank"), sa.cast(sa.null(), sa.Integer).label("suggestion_id"),
+            sa.cast(sa.null(), sa.Float).label("confidence")]
+    zero = sa.cast(sa.literal(0), sa.BigInteger).label("unapplied_minor")
+    if kind == "line":
+        sl = StatementLine
+        return (sa.select(*head, sl.id.label("id"), *tail,
+                          BankAccount.account_key.label("account"), sl.currency.label("currency"),
+                          zero, sl.booking_date.label("booked"),
+                          sl.counterparty_name.label("payer"),
+                          sa.func.coalesce(mb.detail, sl.remittance).label("text"))
+                .join(sl, sl.id == mb.statement_line_id)
+                .join(BankAccount, BankAccount.id == sl.bank_account_id)
+                .where(mb.status == "open"))
+    gt = GatewayTransaction
+    return (sa.select(*head, gt.id.label("id"), *tail, gt.gateway.label("account"),
+                      gt.currency.label("currency"), zero,
+                      sa.func.date(gt.occurred_at, type_=sa.Date).label("booked"),
+                      gt.payer_hint.label("payer"),
+                      sa.func.coalesce(mb.detail, gt.order_ref).label("text"))
+            .join(gt, gt.id == mb.gateway_txn_id)
+            .where(mb.status == "open"))
+
+
 @lru_cache(maxsize=2)
 def items_subquery(*, open_only: bool = True) -> sa.Subquery:
-    """Every receipt (only those with money left to clear when ``open_only``) as one selectable.
+    """Every receipt (only those with money left to clear when ``open_only``) as one selectable,
+    plus the open money-back items (``_money_back``) whichever ``open_only``.
 
     Built once per process: SQL constructs are immutable, so the queue's queries reuse it.
     """
-    return sa.union_all(_lines(open_only), _charges(open_only)).subquery("queue_items")
+    return sa.union_all(_lines(open_only), _charges(open_only), _money_back("line"),
+                        _money_back("charge")).subquery("queue_items")

@@ -88,7 +88,7 @@ def process_file(
         with factory.begin() as session:
             summary = import_by_kind(
                 session, result.kind, item.name, data, actor=actor, account=item.account,
-                max_bytes=max_bytes,
+                max_bytes=max_bytes, strict=options.balance_check_strict,
             )
             session.add(
                 InboxFile(

@@ -1,11 +1,14 @@
 """One import function per kind of incoming file (bank, gateway, invoices), shared by the daily
 run's inbox, the web upload page and the JSON API.
 
-``import_by_kind(session, kind, name, data, actor=...)`` calls the statement import, the gateway
-settlement import or the invoice import in the caller's transaction and returns an
+``import_by_kind(session, kind, name, data, actor=..., strict=...)`` calls the statement import,
+the gateway settlement import or the invoice import in the caller's transaction and returns an
 ``ImportSummary``; it raises whatever those services raise (``ImportFailure``,
 ``ReportError``, ``InvoiceImportError``, ...), so the caller decides between quarantine, 422
-and an error message.
+and an error message. ``strict`` is ``AppSettings.balance_check_strict``
+(``RECON_BALANCE_CHECK_STRICT``): every path that imports a bank statement (CLI, daily run and
+its inbox, web upload, API) passes it, so a statement that does not reconcile or is cut short
+is refused on every path alike, never only on one; it has no default for that reason.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ def import_by_kind(
     data: bytes,
     *,
     actor: str,
+    strict: bool,
     account: str | None = None,
     max_bytes: int | None = None,
     accounts: NewAccounts | None = None,
@@ -57,20 +61,21 @@ def import_by_kind(
     ``accounts`` and ``progress`` (the upload task) go to `import_statement`.
     """
     if kind == "bank":
-        return _bank(session, name, data, actor, account, max_bytes, accounts, progress)
+        return _bank(session, name, data, actor, account, max_bytes, accounts, progress,
+                     strict=strict)
     return _IMPORTERS[kind](session, name, data, actor)
 
 
 def _bank(
     session: Session, name: str, data: bytes, actor: str, account: str | None = None,
     max_bytes: int | None = None, accounts: NewAccounts | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, *, strict: bool = False,
 ) -> ImportSummary:
     account, currency = _account_folder(account)
     limits = Limits.for_size(max_bytes) if max_bytes else None
     report = import_statement(
         session, Source(name, data), actor=actor, account=account, currency=currency,
-        limits=limits, accounts=accounts, progress=progress,
+        limits=limits, accounts=accounts, progress=progress, strict=strict,
     )
     return ImportSummary(report.lines_new, report.summary(), {
         "format": report.format, "statements": report.statements,

@@ -69,6 +69,7 @@ class RunSettings:
     # the reminder step after matching (RECON_RUN_DUNNING=0 turns it off); None = not run
     dunning: DunningSettings | None = None
     sftp_sources: Path | None = None  # RECON_SFTP_SOURCES: fetched into the inbox first
+    balance_check_strict: bool = False  # AppSettings.balance_check_strict, as every import path
 
     @classmethod
     def from_env(
@@ -95,6 +96,7 @@ class RunSettings:
             if _flag(env, "RECON_RUN_DUNNING", True) else None,
             sftp_sources=Path(env["RECON_SFTP_SOURCES"]) if env.get("RECON_SFTP_SOURCES")
             else None,
+            balance_check_strict=app.balance_check_strict,
         )
         return settings.with_(**overrides)
 

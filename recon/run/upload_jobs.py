@@ -92,8 +92,10 @@ def queued_jobs(session: Session, older_than_s: float) -> list[int]:
         ImportJob.state == "queued", ImportJob.created_at < cutoff).order_by(ImportJob.id)))
 
 
-def run_job(factory: sessionmaker[Session], job_id: int, *, max_bytes: int) -> str:
-    """Import job ``job_id`` (see the module doc); its state afterwards."""
+def run_job(factory: sessionmaker[Session], job_id: int, *, max_bytes: int,
+            strict: bool = False) -> str:
+    """Import job ``job_id`` (see the module doc); its state afterwards. ``strict`` is
+    ``AppSettings.balance_check_strict``, as on every import path."""
     attempt = _claim(factory, job_id)
     if attempt is None:
         with factory() as session:
@@ -105,7 +107,7 @@ def run_job(factory: sessionmaker[Session], job_id: int, *, max_bytes: int) -> s
             assert job is not None  # claimed above
             summary = import_by_kind(
                 session, job.kind, job.file_name, job.data or b"", actor=job.actor,
-                max_bytes=max_bytes, accounts=_accounts(job.options),
+                max_bytes=max_bytes, strict=strict, accounts=_accounts(job.options),
                 progress=_Progress(factory, job_id, attempt))
             result = {**summary.data, "summary": summary.text, "lines": summary.lines,
                       "warnings": list(summary.warnings[:200])}

@@ -43,6 +43,7 @@ from recon.statements.checks import (
     unknown_accounts,
 )
 from recon.statements.keys import Keyed, keys_for, known_keys, similar_key, stored_lines
+from recon.statements.returns import link_returns
 from recon.statements.rows import insert_rows
 
 __all__ = [
@@ -73,12 +74,15 @@ class ImportReport:
     lines_known: int = 0
     lines_flagged: int = 0
     warnings: list[str] = field(default_factory=list)
+    returns: list[str] = field(default_factory=list)
+    """One note per bank return: linked to its credit (reopening invoices) or left in the queue."""
 
     def summary(self) -> str:
         """One sentence for the CLI and the daily-run report."""
         return (f"{self.file_name}: {self.format}, {self.statements} statement(s), "
                 f"{self.lines_new} new line(s), {self.lines_known} already known, "
                 f"{self.lines_flagged} flagged as possible duplicate(s)"
+                + (f", {len(self.returns)} bank return(s)" if self.returns else "")
                 + (f", {len(self.warnings)} warning(s)" if self.warnings else ""))
 
 
@@ -214,6 +218,10 @@ def _import_one(session: Session, parsed: ParsedFile, statement: ParsedStatement
     report.lines_flagged += sum(1 for _, flagged in decided if flagged)
     _insert(session, _Rows(row.id, bank, amounts if statement.investment else None),
             decided, options.progress)
+    booked_new = [k for k, _ in decided if k.line.status is Status.BOOKED]
+    report.returns += link_returns(
+        session, bank, [k.key[:160] for k in booked_new if k.line.returns is not None],
+        retry=any(k.amount_minor > 0 for k in booked_new), actor=options.actor)
 
 
 def _minor_lines(statement: ParsedStatement, currency: str, amounts: Converter):
@@ -297,6 +305,9 @@ def _values(rows: _Rows, keyed: Keyed, flagged: bool) -> tuple:
             if line.other_refs or line.invoice_refs else [])
     currency = line.currency or rows.bank.currency
     extra: dict = {"reversal": True} if line.reversal else {}
+    if line.returns is not None:  # read back by recon.statements.returns
+        extra["returns"] = {"reason": line.returns.reason,
+                            "original_ref": line.returns.original_ref}
     if rows.exact is not None and rows.exact.is_rounded(line.amount, keyed.amount_minor,
                                                         currency):
         extra["exact_amount"] = str(line.amount)

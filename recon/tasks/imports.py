@@ -66,7 +66,8 @@ def _import(task: Task, job_id: int) -> str:
     recon_runtime = runtime(task.app)
     try:
         return run_job(recon_runtime.factory, job_id,
-                       max_bytes=recon_runtime.settings.max_upload_bytes)
+                       max_bytes=recon_runtime.settings.max_upload_bytes,
+                       strict=recon_runtime.settings.balance_check_strict)
     except OperationalError:
         if task.request.is_eager or task.request.retries >= MAX_RETRIES:
             raise

@@ -29,6 +29,8 @@ def _plain(value: object) -> object:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     return value.value if hasattr(value, "value") and not isinstance(value, str) else value
 
 
