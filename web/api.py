@@ -12,13 +12,11 @@ import datetime as dt
 import io
 import itertools
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from sqlalchemy import select
 
-from recon.access import users
 from recon.audit import jsonable
 from recon.errors import ServiceError
 from recon.invoices.imports import InvoiceImportError, import_invoices
@@ -29,51 +27,13 @@ from recon.run.daily import daily_run
 from recon.run.lock import RunLockBusy, run_lock
 from recon.run.settings import RunSettings
 from recon.tasks import publish_daily_run, publish_match_now
-from web.auth import WebUser
+from web.api_base import bp, token_roles
 from web.context import celery, db_session, settings, transaction
 from web.errors import ApiError
 
 __all__ = ["bp"]
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-F = TypeVar("F", bound=Callable[..., Any])
 MAX_LIMIT = 1000
-
-
-def _bearer() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
-
-
-@bp.before_request
-def _authenticate() -> None:
-    """Every API call needs a valid bearer token; its user is ``g.api_user``."""
-    token = _bearer()
-    user = None
-    if token:
-        with transaction() as session:
-            found = users.user_for_token(session, token)
-            user = WebUser.of(found) if found is not None else None
-    if user is None:
-        raise ApiError("a valid bearer token is required", 401,
-                       headers={"WWW-Authenticate": 'Bearer realm="recon"'})
-    g.api_user = user
-
-
-def token_roles(*roles: str) -> Callable[[F], F]:
-    """Only tokens of users with one of ``roles`` (or admin) may call the view (else 403)."""
-
-    def decorate(view: F) -> F:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not g.api_user.has_role(*roles):
-                raise ApiError(f"this call needs the role {' or '.join(roles)}", 403)
-            return view(*args, **kwargs)
-
-        return wrapped  # type: ignore[return-value]
-
-    return decorate
 
 
 def _limit() -> int:

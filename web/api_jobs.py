@@ -27,7 +27,7 @@ from recon.errors import ServiceError
 from recon.run.report_now import job_outcome
 from recon.run.upload_jobs import decide_accounts
 from recon.tasks import publish_report, submit_import
-from web.api import bp, token_roles
+from web.api_base import bp, token_roles
 from web.context import celery, db_session, transaction
 from web.errors import ApiError
 from web.uploads import start_import
