@@ -39,6 +39,7 @@ __all__ = [
     "effective",
     "load",
     "parse_language",
+    "report_language",
     "save",
 ]
 
@@ -111,6 +112,13 @@ def load(session: Session, defaults: Any) -> RuntimeSettings:
     limits = {cur: Decimal(str(v)) for cur, v in (stored.get(LIMITS_KEY) or {}).items()}
     language = stored.get(LANGUAGE_KEY) or _default_language(defaults)
     return RuntimeSettings(**values, writeoff_limits=limits, report_language=language)
+
+
+def report_language(session: Session, defaults: Any = None) -> str:
+    """The language of the daily report and its e-mail in force (one query)."""
+    stored = session.get(Setting, LANGUAGE_KEY)
+    return (stored.value if stored is not None and stored.value in REPORT_LANGUAGES
+            else _default_language(defaults))
 
 
 def _default_language(defaults: Any) -> str:

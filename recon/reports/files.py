@@ -97,8 +97,9 @@ def _xlsx(sections: list[Table], summary: dict[str, Any], w: Words) -> bytes:
 
 
 def _summary_rows(summary: dict[str, Any], w: Words) -> list[list[Any]]:
+    status = summary.get("status") or ""
     rows: list[list[Any]] = [
-        [w("Run #%(run)s", run=summary.get("run_id", "")), w.gettext(summary.get("status") or "")],
+        [w("Run #%(run)s", run=summary.get("run_id", "")), w.gettext(status)],
         *([label, value] for label, value, _num in overview(summary, w)),
         *([w("needs a human"), reason] for reason in attention_list(summary, w)),
     ]

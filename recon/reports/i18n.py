@@ -56,7 +56,8 @@ class Words:
         return BABEL_LOCALES[self.lang]
 
     def gettext(self, message: str) -> str:
-        return translations(self.lang).gettext(message)
+        """``message`` translated ("" stays "": gettext would answer the catalog header)."""
+        return translations(self.lang).gettext(message) if message else ""
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return translations(self.lang).ngettext(singular, plural, n)

@@ -51,19 +51,15 @@ def attention_words(item: dict[str, Any], w: Words) -> str:
     """One structured reason (``recon.run.summary.attention_items``) in words."""
     count, code = int(item.get("count", 0)), item.get("code")
     if code == "quarantined":
-        text = w.ngettext("%(n)s file quarantined", "%(n)s files quarantined", count)
         bugs = int(item.get("bugs", 0))
-        extra = w.ngettext(", %(b)s of them by a bug", ", %(b)s of them by a bug", bugs)
-        return text % {"n": count} + (extra % {"b": bugs} if bugs else "")
+        return w("%(n)s file(s) quarantined", n=count) + (
+            w(", %(b)s of them by a bug", b=bugs) if bugs else "")
     if code == "payout_differences":
-        return w.ngettext("%(n)s payout difference", "%(n)s payout differences",
-                          count) % {"n": count}
+        return w("%(n)s payout difference(s)", n=count)
     days = int(item.get("days", 0))
     if days:
-        return w.ngettext("%(n)s unmatched item at least %(d)s day(s) old",
-                          "%(n)s unmatched items at least %(d)s day(s) old",
-                          count) % {"n": count, "d": days}
-    return w.ngettext("%(n)s unmatched item", "%(n)s unmatched items", count) % {"n": count}
+        return w("%(n)s unmatched item(s) at least %(d)s day(s) old", n=count, d=days)
+    return w("%(n)s unmatched item(s)", n=count)
 
 
 def alert_words(alert: dict[str, Any], base: str, w: Words) -> str:

@@ -69,6 +69,9 @@ class RunSettings:
     # the reminder step after matching (RECON_RUN_DUNNING=0 turns it off); None = not run
     dunning: DunningSettings | None = None
     sftp_sources: Path | None = None  # RECON_SFTP_SOURCES: fetched into the inbox first
+    # the report's and its e-mail's language for this run only (``recon run --lang``); None =
+    # the settings table's ``report_language`` (recon.access.settings_store)
+    report_language: str | None = None
 
     @classmethod
     def from_env(
