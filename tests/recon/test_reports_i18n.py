@@ -148,3 +148,21 @@ def test_summary_text_and_mail_subject_in_chinese():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="report language 'fr'"):
         words("fr")
+
+
+def test_the_run_reports_in_the_settings_language_and_lang_overrides(cli, settings, session):
+    from recon.access import settings_store
+
+    first = cli("run", "--date", "2026-11-20", "--lang", "zh_Hans")
+    page = (settings.reports_dir / "2026-11-20" / "index.html").read_text(encoding="utf-8")
+    assert 'lang="zh-Hans"' in page and "对账运行 2026-11-20" in first.stderr
+    settings_store.save(session, {"report_language": "zh_Hans"}, actor="root", defaults=settings)
+    session.commit()
+    cli("run", "--date", "2026-11-21")
+    page = (settings.reports_dir / "2026-11-21" / "index.html").read_text(encoding="utf-8")
+    assert 'lang="zh-Hans"' in page and "摘要" in load_workbook(
+        settings.reports_dir / "2026-11-21" / "report.xlsx").sheetnames
+    english = cli("run", "--date", "2026-11-22", "--lang", "en")
+    page = (settings.reports_dir / "2026-11-22" / "index.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in page and "recon run 2026-11-22" in english.stderr
+    assert cli("run", "--date", "2026-11-23", "--lang", "fr").exit_code == 2  # click refuses
