@@ -56,6 +56,7 @@ ZH = {
     "Run #%(run)s": "运行 #%(run)s",
     "needs a human": "需要人工处理",
     "tier %(tier)s": "等级 %(tier)s",
+    "none yet": "暂无",
     "tier %(tier)s: %(count)s": "等级 %(tier)s：%(count)s",
     "Credit alerts": "信用预警",
     "collection rate (回款率)": "回款率",

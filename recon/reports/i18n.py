@@ -20,7 +20,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import Translations
 
@@ -95,6 +95,14 @@ class Words:
             return ""
         day = dt.date.fromisoformat(str(value)[:10]) if isinstance(value, str) else value
         return format_date(day, format="medium", locale=self.locale)
+
+    def moment(self, value: str | None) -> str:
+        """An ISO timestamp of the run (UTC) as a medium date and time."""
+        if not value:
+            return "–"
+        stamp = dt.datetime.fromisoformat(value)
+        stamp = stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+        return format_datetime(stamp, format="medium", tzinfo=dt.UTC, locale=self.locale)
 
 
 def words(lang: str | None) -> Words:

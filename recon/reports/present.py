@@ -103,7 +103,8 @@ def credit_block(credit: dict[str, Any] | None, w: Words) -> dict[str, Any] | No
         return {"error": credit["error"], "base": base}
     return {
         "base": base, "error": None, "kpis": _kpis(k, credit, w),
-        "tiers": [(t or "–", w.decimal(int(n))) for t, n in sorted(
+        "tiers": [(t if t not in ("-", "None", "") else w("none yet"), w.decimal(int(n)))
+                  for t, n in sorted(
             (credit.get("tiers") or {}).items(), key=lambda kv: str(kv[0]))],
         "alerts": [alert_words(a, base, w) for a in credit.get("alerts", [])],
         "collection": [{"month": m["month"], "due": _minor_text(m["due_minor"], base, w),

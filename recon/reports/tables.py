@@ -53,7 +53,7 @@ LABELS = {
     "customer": N_("customer"), "customer_id": N_("customer id"), "total": N_("total"),
     "invoices": N_("invoices"), "count": N_("count"), "examples": N_("examples"),
     "current": N_("current"), "1-30": N_("1-30 days"), "31-60": N_("31-60 days"),
-    "61-90": N_("61-90 days"), ">90": N_("over 90 days"),
+    "61-90": N_("61-90 days"), ">90": N_("over 90 days"), "90+": N_("over 90 days"),
 }
 # Sheet names for people (at most 31 characters in every language).
 SHEETS = {
