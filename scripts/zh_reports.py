@@ -5,7 +5,9 @@ Usage (after changing strings of the report, its summary text, e-mail or the cre
         -o /tmp/reports.pot --no-location .
     .venv/bin/python scripts/zh_reports.py /tmp/reports.pot
 It writes messages.po (kept in git, the source of truth for reviewers) and compiles messages.mo.
-A msgid without a translation here stays English, is listed on stderr, and fails
+The credit reasons (``REASON_TEXT`` of recon/credit/tiers.py) take the Chinese of the credit
+pages' catalog (web/translations_credit), so the page and the report say the same. A msgid
+without a translation stays English, is listed on stderr, and fails
 tests/recon/test_reports_i18n.py.
 """
 
@@ -18,15 +20,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ZH = {
-    # credit reasons (recon/credit/tiers.py REASON_TEXT)
-    "{pct} % paid late in 6 months": "近 6 个月 {pct}% 逾期付款",
-    "{pct} % paid late in 12 months": "近 12 个月 {pct}% 逾期付款",
-    "{days} days late on average in 6 months": "近 6 个月平均逾期 {days} 天",
-    "oldest invoice {days} days overdue": "最早一张发票已逾期 {days} 天",
-    "{count} broken promises": "{count} 次未兑现付款承诺",
-    "{count} disputes in 12 months": "近 12 个月 {count} 次争议",
-    "{pct} % paid of the amount due in 12 months": "近 12 个月到期金额仅回款 {pct}%",
-    "paying {days} days later than the 12-month average": "付款比 12 个月平均晚 {days} 天",
     # causes and kinds of item
     "possible duplicate": "疑似重复",
     "no candidate invoice": "无候选发票",
@@ -220,16 +213,27 @@ ZH = {
         "自动匹配 %(auto)s 笔，%(suggested)s 条建议待人工处理",
 }
 
-FOLDER = Path(__file__).resolve().parents[1] / "recon/reports/translations/zh_Hans/LC_MESSAGES"
+ROOT = Path(__file__).resolve().parents[1]
+FOLDER = ROOT / "recon/reports/translations/zh_Hans/LC_MESSAGES"
+CREDIT = ROOT / "web/translations_credit/zh_Hans/LC_MESSAGES/messages.po"
+
+
+def _credit_reasons() -> dict[str, str]:
+    """The credit catalog's Chinese for the tier reasons."""
+    from recon.credit.tiers import REASON_TEXT
+
+    with CREDIT.open("rb") as fh:
+        known = {str(m.id): str(m.string) for m in read_po(fh) if m.id}
+    return {text: known[text] for text in REASON_TEXT.values() if known.get(text)}
 
 
 def main(pot: str) -> int:
     with open(pot, "rb") as fh:
         catalog = read_po(fh, locale="zh_Hans")
-    missing = []
+    missing, table = [], {**ZH, **_credit_reasons()}
     for message in catalog:
         if message.id:
-            message.string = ZH.get(message.id, "")
+            message.string = table.get(message.id, "")
             if not message.string:
                 missing.append(message.id)
     FOLDER.mkdir(parents=True, exist_ok=True)
