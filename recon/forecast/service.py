@@ -5,9 +5,9 @@ was settled by ``as_of`` (customers' tiers as now computed), predicts every open
 (adjusted by the collections area's promises and disputes) and returns a ``Forecast`` with one
 curve per currency (own minor units) and one in the base currency. Every band is calibrated
 (``recon.forecast.calibrate``) from back-tests of this database's own earlier month-ends; the
-factor is kept per process for the same day and the same ledger (it costs about a dozen
-back-tests). ``run_backtest`` does the same for a past day against what then arrived. Reads
-only; raises nothing of its own.
+back-test of each month-end is kept per process while the data it read is unchanged (the
+first calibration costs about a dozen back-tests). ``run_backtest`` does the same for a past
+day against what then arrived. Reads only; raises nothing of its own.
 """
 
 from __future__ import annotations
@@ -43,24 +43,36 @@ class Forecast:
     calibration: Calibration
 
 
-_CALIBRATIONS: dict[tuple, Calibration] = {}
+_RAW: dict[tuple, tuple] = {}  # (origin, what it read) -> raw back-test of that origin
 
 
-def _fingerprint(led: Ledger) -> tuple:
-    return (len(led.inv_id), len(led.set_day), int(led.inv_amount.sum()),
-            int(led.set_amount.sum()), int(led.set_day.sum()), led.currencies)
+def _what_origin_reads(led: Ledger, origin: int, weeks: int) -> tuple:
+    """A fingerprint of the data a back-test at ``origin`` reads: the invoices issued by then and
+    the settlements up to the end of its horizon. Later data does not change it, so a new day
+    reuses the back-tests of the month-ends it shares with yesterday."""
+    inv = led.inv_issue <= origin
+    st = led.set_day <= origin + 7 * weeks
+    return (led.n_customers, led.currencies, int(inv.sum()), int(led.inv_amount[inv].sum()),
+            int(led.inv_due[inv].sum()), int(led.inv_customer[inv].sum()), int(st.sum()),
+            int(led.set_amount[st].sum()), int(led.set_day[st].sum()),
+            int(led.set_invoice[st].sum()))
 
 
 def calibration(led: Ledger, as_of: dt.date, conv: Converter, weeks: int = 13) -> Calibration:
-    """The band factor for ``as_of`` on this ledger (cached per process)."""
-    key = (as_of, weeks, conv.base, tuple(conv.float_factors.tolist()), _fingerprint(led))
-    if key not in _CALIBRATIONS:
-        if len(_CALIBRATIONS) > 32:
-            _CALIBRATIONS.clear()
-        _CALIBRATIONS[key] = fit_calibration(
-            lambda o: raw_backtest(led, o, conv, weeks)[:4], as_of, weeks,
-            has_data=lambda o: has_history(led, o.toordinal()))
-    return _CALIBRATIONS[key]
+    """The band factor for ``as_of`` on this ledger; each origin's back-test is kept per
+    process for as long as the data it read is unchanged (about a dozen back-tests the first
+    time)."""
+    rates = (conv.base, tuple(conv.float_factors.tolist()))
+
+    def raw(origin: dt.date) -> tuple:
+        key = (origin, weeks, rates, _what_origin_reads(led, origin.toordinal(), weeks))
+        if key not in _RAW:
+            if len(_RAW) > 64:
+                _RAW.clear()
+            _RAW[key] = raw_backtest(led, origin, conv, weeks)[:4]
+        return _RAW[key]
+
+    return fit_calibration(raw, as_of, weeks, has_data=lambda o: has_history(led, o.toordinal()))
 
 
 def forecast(session: Session, *, as_of: dt.date, settings: CreditSettings,
