@@ -114,6 +114,8 @@ ZH = {
     "No rate for %(codes)s: left out of the base-currency totals.":
         "%(codes)s 无汇率：未计入本位币合计。",
     "Top overdue customers": "逾期金额最高的客户",
+    "Collection rate (回款率) by month, %%": "按月回款率（%%）",
+    "Expected receipts per week, %(base)s": "每周预计回款（%(base)s）",
     "customer": "客户",
     "overdue": "逾期金额",
     "oldest (days)": "最长逾期（天）",

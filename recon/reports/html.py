@@ -22,13 +22,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from recon.money import from_minor
 from recon.reports.data import AGE_BUCKETS, ReportData
 from recon.reports.i18n import Words, translations, words
 from recon.reports.present import attention_words, credit_block, overview
 from recon.reports.rows import AGING_BUCKETS
 from recon.reports.tables import LABELS, Phrase, Table, Word
 
-__all__ = ["attention_list", "bar_chart", "cell_text", "render_html"]
+__all__ = ["attention_list", "bar_chart", "cell_text", "credit_charts", "render_html"]
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "reports"
 _BAR, _GAP, _LABEL_W, _PLOT_W = 22, 6, 170, 320
@@ -103,6 +104,26 @@ def _charts(data: ReportData, w: Words) -> list[Markup]:
     return charts
 
 
+def credit_charts(credit: dict[str, Any] | None, w: Words) -> list[Markup]:
+    """回款率 by month (per cent) and the expected receipts per week (the run's credit entry)."""
+    if not credit or credit.get("error"):
+        return []
+    months = (credit.get("kpis") or {}).get("collection_by_month") or []
+    base = (credit.get("kpis") or {}).get("base", "")
+    charts = []
+    if months:
+        charts.append(bar_chart(
+            w("Collection rate (回款率) by month, %%"), [m["month"] for m in months],
+            [Decimal(str(round((m.get("rate") or 0) * 100, 1))) for m in months], w))
+    fc = credit.get("forecast") or {}
+    if fc.get("weeks") and base:
+        charts.append(bar_chart(
+            w("Expected receipts per week, %(base)s", base=base),
+            [w.date(d) for d in fc["weeks"]],
+            [from_minor(int(v), base) for v in fc["expected"]], w))
+    return charts
+
+
 def attention_list(summary: dict[str, Any], w: Words) -> list[str]:
     """Why the run needs a human, in the language (the stored English when the summary has
     no structured reasons, as in runs recorded before they existed)."""
@@ -121,4 +142,5 @@ def render_html(data: ReportData, sections: list[Table], summary: dict[str, Any]
         html_lang="zh-Hans" if w.lang == "zh_Hans" else "en",
         overview=overview(summary, w), attention=attention_list(summary, w),
         credit=credit_block(summary.get("credit"), w),
+        credit_charts=credit_charts(summary.get("credit"), w),
     )

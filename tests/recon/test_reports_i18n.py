@@ -106,6 +106,7 @@ def test_catalog_translates_every_message():
 def test_chinese_report_has_no_english_left_and_the_english_one_has_it_all(both):
     en, zh = ((d / "index.html").read_text(encoding="utf-8") for d in both)
     assert 'lang="zh-Hans"' in zh and "对账报告" in zh and "回款率" in zh
+    assert zh.count("<svg") == en.count("<svg") >= 4  # the credit charts too
     for label in ("DSO", "CEI", "80% 区间", "信用预警", "应收账款账龄", "逾期金额最高的客户",
                   "未来 13 周回款预测", "超出信用额度", "6 个月内 38 % 逾期付款"):
         assert label in zh, label
