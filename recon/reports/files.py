@@ -106,7 +106,7 @@ def _summary_rows(summary: dict[str, Any], w: Words) -> list[list[Any]]:
     credit = credit_block(summary.get("credit"), w)
     if credit and not credit["error"]:
         rows += [[label, value] for label, value in credit["kpis"]]
-        rows += [[w("tier %(tier)s", tier=t), n] for t, n in credit["tiers"]]
+        rows += [[label, n] for label, n in credit["tiers"]]
         rows += [[w("Credit alerts"), a] for a in credit["alerts"]]
         rows += [[w("collection rate (回款率)") + f" {m['month']}", m["rate"]]
                  for m in credit["collection"]]

@@ -89,6 +89,12 @@ def _kpis(k: dict[str, Any], credit: dict[str, Any], w: Words) -> list[tuple[str
     ]
 
 
+def _tier(code: Any, w: Words) -> str:
+    """``A``..``D``, or none yet (the run counts those under "-")."""
+    return w("tier %(tier)s", tier=code) if code not in ("-", "None", "", None) else w(
+        "no tier yet")
+
+
 def _minor_text(minor: Any, cur: str, w: Words) -> str:
     return w.money_minor(int(minor), cur) if cur else w.decimal(int(minor))
 
@@ -103,9 +109,8 @@ def credit_block(credit: dict[str, Any] | None, w: Words) -> dict[str, Any] | No
         return {"error": credit["error"], "base": base}
     return {
         "base": base, "error": None, "kpis": _kpis(k, credit, w),
-        "tiers": [(t if t not in ("-", "None", "") else w("none yet"), w.decimal(int(n)))
-                  for t, n in sorted(
-            (credit.get("tiers") or {}).items(), key=lambda kv: str(kv[0]))],
+        "tiers": [(_tier(t, w), w.decimal(int(n))) for t, n in
+                  sorted((credit.get("tiers") or {}).items(), key=lambda kv: str(kv[0]))],
         "alerts": [alert_words(a, base, w) for a in credit.get("alerts", [])],
         "collection": [{"month": m["month"], "due": _minor_text(m["due_minor"], base, w),
                         "collected": _minor_text(m["collected_minor"], base, w),

@@ -177,8 +177,8 @@ def _credit_lines(credit: dict[str, Any], w: Words) -> list[str]:
     if credit.get("error"):
         return ["  " + w("credit: not computed (%(error)s)", error=credit["error"])]
     block = credit_block(credit, w) or {}
-    tiers = w(", ").join(w("tier %(tier)s: %(count)s", tier=t, count=n)
-                         for t, n in block.get("tiers", []))
+    tiers = w(", ").join(w("%(label)s: %(count)s", label=label, count=n)
+                         for label, n in block.get("tiers", []))
     kpis = w("; ").join(f"{label} {value}" for label, value in block.get("kpis", []))
     return ["  " + w("credit: %(tiers)s; %(kpis)s", tiers=tiers, kpis=kpis)] + [
         "    " + w("ALERT: %(text)s", text=a) for a in block.get("alerts", [])]
