@@ -154,6 +154,7 @@ ZH = {
     "Write-off limit needing approval (amount)": "需审批的核销冲账限额（金额）",
     "Bank fee tolerance (amount)": "银行手续费容差（金额）",
     "Bank fee tolerance (percent of the amount)": "银行手续费容差（金额百分比）",
+    "Language of the daily report and its e-mail": "每日报告及其邮件的语言",
 }
 
 

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from recon.access import settings_store
-from recon.access.runtime import format_limits
+from recon.access.runtime import REPORT_LANGUAGES, format_limits
 from recon.allocation import alias_admin
 from recon.errors import ServiceError
 from recon.run.importers import KINDS as UPLOAD_KINDS
@@ -87,7 +87,8 @@ def settings_page() -> Any:
     return render_template(
         "admin/settings.html", specs=settings_store.KNOWN, values=current.scalars(),
         limits=format_limits(current.writeoff_limits), form=form, error_field=error_field,
-        limits_key=settings_store.LIMITS_KEY,
+        limits_key=settings_store.LIMITS_KEY, language_key=settings_store.LANGUAGE_KEY,
+        report_language=current.report_language, report_languages=REPORT_LANGUAGES,
     ), status
 
 

@@ -4,6 +4,8 @@
 limits (a default plus per-currency overrides). ``match_settings`` turns it into the matching
 engine's ``MatchSettings`` (the bank channel's fee rule is the tolerance staff set), and
 ``limit_for`` answers the write-off limit of one currency for ``recon.allocation.adjustments``.
+``report_language`` is the language of the daily report and the e-mail carrying it
+(``REPORT_LANGUAGES``).
 ``parse_limits`` reads the settings page's "CNY=500, USD=80" field; it raises ``ValueError``
 naming the bad entry.
 """
@@ -19,8 +21,11 @@ from decimal import Decimal, InvalidOperation
 import matching as m
 from recon.money import is_iso4217, to_minor
 
-__all__ = ["BANK_CHANNEL", "RuntimeSettings", "format_limits", "parse_limits"]
+__all__ = ["BANK_CHANNEL", "REPORT_LANGUAGES", "RuntimeSettings", "format_limits",
+           "parse_limits"]
 
+# Languages of the daily report and its e-mail (the web's locale codes): code -> own name.
+REPORT_LANGUAGES = {"en": "English", "zh_Hans": "简体中文"}
 BANK_CHANNEL = "bank"  # the channel of every bank-statement receipt (recon.matchrun.load)
 _SPLIT = re.compile(r"[,;\n]+")
 
@@ -33,11 +38,13 @@ class RuntimeSettings:
     fee_tolerance_abs: Decimal
     fee_tolerance_pct: Decimal
     writeoff_limits: Mapping[str, Decimal] = field(default_factory=dict)
+    report_language: str = "en"
 
     def scalars(self) -> dict[str, Decimal]:
-        """The single-valued settings by key (the per-currency limits left out)."""
+        """The single-valued numeric settings by key (limits per currency and the report
+        language left out)."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-                if f.name != "writeoff_limits"}
+                if f.name not in ("writeoff_limits", "report_language")}
 
     def limit_for(self, currency: str) -> Decimal:
         """The write-off limit of ``currency``: its override, else the default."""

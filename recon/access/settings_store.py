@@ -6,12 +6,15 @@ that the web queue, ``/api/v1``, ``recon match``, ``recon run`` and the event wo
 (thresholds and the bank fee tolerance go to the matcher through ``match_settings``, write-off
 limits per currency to ``recon.allocation.adjustments``). ``save(session, form, actor=...)``
 validates every field and the rules between them (suggest <= auto) before storing anything,
-and audits each change with its old and new value. Raises ``SettingError`` (a ``ServiceError``
-naming the field). Never commits.
+and audits each change with its old and new value. ``report_language`` (one of
+``REPORT_LANGUAGES``; default ``RECON_REPORT_LANGUAGE``, else English) is the language of the
+daily report and its e-mail, for the run, the Celery task and ``recon run`` alike. Raises
+``SettingError`` (a ``ServiceError`` naming the field). Never commits.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -21,23 +24,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import audit
-from recon.access.runtime import RuntimeSettings, parse_limits
+from recon.access.runtime import REPORT_LANGUAGES, RuntimeSettings, parse_limits
 from recon.db.types import utcnow
 from recon.errors import ServiceError
 from recon.models import Setting
 
 __all__ = [
     "KNOWN",
+    "LANGUAGE_KEY",
     "LIMITS_KEY",
     "RuntimeSettings",
     "SettingError",
     "SettingSpec",
     "effective",
     "load",
+    "parse_language",
+    "report_language",
     "save",
 ]
 
 LIMITS_KEY = "writeoff_limits"  # JSON {currency: amount}: per-currency overrides
+LANGUAGE_KEY = "report_language"  # a REPORT_LANGUAGES code
 
 
 class SettingError(ServiceError):
@@ -103,7 +110,30 @@ def load(session: Session, defaults: Any) -> RuntimeSettings:
         for key, spec in KNOWN.items()
     }
     limits = {cur: Decimal(str(v)) for cur, v in (stored.get(LIMITS_KEY) or {}).items()}
-    return RuntimeSettings(**values, writeoff_limits=limits)
+    language = stored.get(LANGUAGE_KEY) or _default_language(defaults)
+    return RuntimeSettings(**values, writeoff_limits=limits, report_language=language)
+
+
+def report_language(session: Session, defaults: Any = None) -> str:
+    """The language of the daily report and its e-mail in force (one query)."""
+    stored = session.get(Setting, LANGUAGE_KEY)
+    return (stored.value if stored is not None and stored.value in REPORT_LANGUAGES
+            else _default_language(defaults))
+
+
+def _default_language(defaults: Any) -> str:
+    code = getattr(defaults, "report_language", None) or os.environ.get("RECON_REPORT_LANGUAGE")
+    return code if code in REPORT_LANGUAGES else "en"
+
+
+def parse_language(raw: str) -> str:
+    """A report language code (``zh_Hans``; ``zh``, ``zh-CN`` and ``zh_CN`` read the same)."""
+    code = raw.strip()
+    code = {"zh": "zh_Hans", "zh-CN": "zh_Hans", "zh_CN": "zh_Hans", "zh-Hans": "zh_Hans"}.get(
+        code, code)
+    if code not in REPORT_LANGUAGES:
+        raise SettingError(LANGUAGE_KEY, f"{raw!r} is not one of {', '.join(REPORT_LANGUAGES)}")
+    return code
 
 
 def _parse(spec: SettingSpec, raw: str) -> Decimal:
@@ -143,6 +173,8 @@ def save(session: Session, form: Mapping[str, str], *, actor: str, defaults: Any
             limits = parse_limits(form[LIMITS_KEY])
         except ValueError as exc:
             raise SettingError(LIMITS_KEY, str(exc)) from exc
+    raw_language = (form.get(LANGUAGE_KEY) or "").strip()
+    language = parse_language(raw_language) if raw_language else current.report_language
     changed = [k for k in KNOWN if new[k] != current.scalars()[k]]
     for key in changed:
         _store(session, key, str(new[key]), str(current.scalars()[key]), actor)
@@ -151,6 +183,9 @@ def save(session: Session, form: Mapping[str, str], *, actor: str, defaults: Any
         old = {c: str(v) for c, v in sorted(current.writeoff_limits.items())}
         _store(session, LIMITS_KEY, as_json, old, actor)
         changed.append(LIMITS_KEY)
+    if language != current.report_language:
+        _store(session, LANGUAGE_KEY, language, current.report_language, actor)
+        changed.append(LANGUAGE_KEY)
     return changed
 
 

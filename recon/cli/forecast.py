@@ -10,6 +10,7 @@ import click
 
 from recon.cli.context import CliContext, pass_ctx
 from recon.credit.config import CreditSettings
+from recon.forecast.calibrate import Calibration
 from recon.forecast.service import forecast, run_backtest
 from recon.money import from_minor
 
@@ -39,6 +40,15 @@ def show_cmd(obj: CliContext, as_of: dt.datetime | None) -> None:
         click.echo(f"{start}  {_amount(c.weekly[w], cur):>16}  "
                    f"[{_amount(c.low[w], cur)} - {_amount(c.high[w], cur)}]")
     click.echo(f"later or never: {_amount(c.later, cur)}")
+    click.echo(_band_note(fc.calibration))
+
+
+def _band_note(cal: Calibration) -> str:
+    if not cal.calibrated:
+        return "80 % band: simulated only (too little history to calibrate it)"
+    return (f"80 % band: simulated, widened x{cal.factor:.2f} from {len(cal.origins)} earlier "
+            f"month-end(s) {cal.origins[0]}..{cal.origins[-1]} (raw band covered "
+            f"{cal.raw_coverage:.0%} of their weeks)")
 
 
 @forecast_group.command("backtest")
@@ -64,3 +74,5 @@ def backtest_cmd(obj: CliContext, as_of: dt.datetime, weeks: int) -> None:
         mape = f"{s.mape:.1%}" if s.mape is not None else "-"
         cover = f"{s.coverage:.0%}" if s.coverage is not None else "-"
         click.echo(f"{name:<10} {_amount(s.mae, cur):>14} {mape:>8} {cover:>12}")
+    raw = f"{r.raw_coverage:.0%}" if r.raw_coverage is not None else "-"
+    click.echo(f"{_band_note(r.calibration)}; before calibration {raw} of these weeks")

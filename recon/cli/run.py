@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from recon.access.runtime import REPORT_LANGUAGES
 from recon.audit import jsonable
 from recon.cli.context import CliContext, pass_ctx
 from recon.config import ConfigError
@@ -42,6 +43,9 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 @click.option("--no-match", is_flag=True, help="Import and report, but do not run matching.")
+@click.option("--lang", type=click.Choice(sorted(REPORT_LANGUAGES)),
+              help="Language of the report, the summary and the e-mail for this run (default: "
+                   "the report_language setting).")
 @click.option(
     "--attention-days",
     type=click.IntRange(min=0),
@@ -56,6 +60,7 @@ def run(
     as_json: bool,
     no_match: bool,
     attention_days: int | None,
+    lang: str | None,
 ) -> None:
     """The daily run: exit 0 clean, 1 needs a human, 2 failed."""
     try:
@@ -66,6 +71,7 @@ def run(
             run_date=run_date.date() if run_date else None,
             attention_age_days=attention_days,
             match=False if no_match else None,
+            report_language=lang,
         )
         factory = obj.session_factory
         result = daily_run(

@@ -28,16 +28,23 @@ TIERS = ("A", "B", "C", "D")  # best to worst
 TERMS_DAYS: dict[str | None, int] = {"A": 60, "B": 30, None: 30, "C": 14, "D": 0}
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
-# English text per measure; the web shows the same text through gettext (zh_Hans catalog).
+
+def _msg(text: str) -> str:
+    """Marks a message for the report catalog (``recon/reports/babel.cfg`` extracts ``_msg``)."""
+    return text
+
+
+# English text per measure; the web (web/translations_credit) and the daily report
+# (recon/reports/translations) show the same text through gettext.
 REASON_TEXT = {
-    "late_share_6m": "{pct} % paid late in 6 months",
-    "late_share_12m": "{pct} % paid late in 12 months",
-    "avg_late_6m": "{days} days late on average in 6 months",
-    "oldest_overdue_days": "oldest invoice {days} days overdue",
-    "broken_promises_6m": "{count} broken promises",
-    "disputes_12m": "{count} disputes in 12 months",
-    "collection_rate_12m": "{pct} % paid of the amount due in 12 months",
-    "trend_days": "paying {days} days later than the 12-month average",
+    "late_share_6m": _msg("{pct} % paid late in 6 months"),
+    "late_share_12m": _msg("{pct} % paid late in 12 months"),
+    "avg_late_6m": _msg("{days} days late on average in 6 months"),
+    "oldest_overdue_days": _msg("oldest invoice {days} days overdue"),
+    "broken_promises_6m": _msg("{count} broken promises"),
+    "disputes_12m": _msg("{count} disputes in 12 months"),
+    "collection_rate_12m": _msg("{pct} % paid of the amount due in 12 months"),
+    "trend_days": _msg("paying {days} days later than the 12-month average"),
 }
 
 

@@ -8,7 +8,11 @@ paid on its due day, and every invoice paid its customer's average delay after i
 (the portfolio's average for a customer without history); a day already past counts as the
 next day. Invoices issued after ``as_of`` are in neither side. Metrics per method: mean weekly
 absolute error, MAPE over the weeks with receipts, and (the model only) how many weeks fell
-inside the 80 % band. All in the base currency, float minor units. Raises nothing.
+inside the 80 % band. The band is calibrated (``recon.forecast.calibrate``) from the raw
+back-tests of earlier month-ends whose horizon ended by ``as_of``, never from the weeks it is
+scored on; ``raw_coverage`` is the simulated band's own. ``cache`` (origin -> raw back-test)
+lets a caller back-testing many days compute each origin once. All in the base currency, float
+minor units. Raises nothing.
 """
 
 from __future__ import annotations
@@ -23,10 +27,14 @@ from recon.credit.inputs import CollectionInputs
 from recon.credit.ledger import NEVER, Ledger
 from recon.credit.measures import behaviour
 from recon.credit.tiers import TIERS, assign_tiers
+from recon.forecast.calibrate import Calibration, band_scores, fit_calibration, scaled_band
 from recon.forecast.curve import receipts_curve
 from recon.forecast.model import fit, predict
 
-__all__ = ["BacktestResult", "Score", "backtest", "tier_codes"]
+__all__ = ["BacktestResult", "Raw", "Score", "backtest", "has_history", "raw_backtest",
+           "tier_codes"]
+
+Raw = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,8 @@ class BacktestResult:
     due_date: np.ndarray
     avg_delay: np.ndarray
     scores: dict[str, Score]
+    calibration: Calibration
+    raw_coverage: float | None  # the uncalibrated simulated band's coverage on these weeks
 
     @property
     def beats_baselines(self) -> bool:
@@ -88,8 +98,13 @@ def _avg_delay(led: Ledger, t: int) -> np.ndarray:
     return np.where(n > 0, total / np.maximum(n, 1), overall)
 
 
-def backtest(led: Ledger, as_of: dt.date, conv: Converter, weeks: int = 13) -> BacktestResult:
-    """Forecast vs actual and both baselines for the invoices open at ``as_of``."""
+def has_history(led: Ledger, t: int) -> bool:
+    """Something was open and something had been paid by day ``t``."""
+    return bool((led.inv_issue <= t).any() and (led.set_day <= t).any())
+
+
+def raw_backtest(led: Ledger, as_of: dt.date, conv: Converter, weeks: int = 13) -> Raw:
+    """Per week: forecast, raw band low and high, actual, and the two baselines."""
     t = as_of.toordinal()
     open_ = led.open_at(t)
     idx = np.flatnonzero(open_ > 0)
@@ -102,12 +117,32 @@ def backtest(led: Ledger, as_of: dt.date, conv: Converter, weeks: int = 13) -> B
     due = np.maximum(led.inv_due[idx] - t, 1)
     delayed = np.maximum(np.rint(led.inv_due[idx] + _avg_delay(led, t)[
         led.inv_customer[idx]]).astype(np.int64) - t, 1)
-    b_due, b_avg = _by_week(due, base, weeks), _by_week(delayed, base, weeks)
+    return (curve.weekly, curve.low, curve.high, actual, _by_week(due, base, weeks),
+            _by_week(delayed, base, weeks))
+
+
+def backtest(led: Ledger, as_of: dt.date, conv: Converter, weeks: int = 13, *,
+             cache: dict[dt.date, Raw] | None = None) -> BacktestResult:
+    """Forecast (calibrated band) vs actual and both baselines for the invoices open at
+    ``as_of``."""
+    cache = {} if cache is None else cache
+
+    def raw(day: dt.date) -> Raw:
+        if day not in cache:
+            cache[day] = raw_backtest(led, day, conv, weeks)
+        return cache[day]
+
+    forecast, low, high, actual, b_due, b_avg = raw(as_of)
+    cal = fit_calibration(lambda o: raw(o)[:4], as_of, weeks,
+                          has_data=lambda o: has_history(led, o.toordinal()))
+    c_low, c_high = scaled_band(forecast, low, high, cal.factor)
     return BacktestResult(
         as_of=as_of, base=conv.base,
         weeks=[(as_of + dt.timedelta(days=1 + 7 * w)).isoformat() for w in range(weeks)],
-        actual=actual, forecast=curve.weekly, low=curve.low, high=curve.high,
+        actual=actual, forecast=forecast, low=c_low, high=c_high,
         due_date=b_due, avg_delay=b_avg,
-        scores={"forecast": _score(curve.weekly, actual, curve.low, curve.high),
+        scores={"forecast": _score(forecast, actual, c_low, c_high),
                 "due_date": _score(b_due, actual), "avg_delay": _score(b_avg, actual)},
+        calibration=cal,
+        raw_coverage=float(np.mean(band_scores(forecast, low, high, actual) <= 1.0)),
     )

@@ -44,7 +44,11 @@ def _simulate(w: np.ndarray, amounts: np.ndarray, weeks: int, seed: int) -> np.n
     for start in range(0, len(w), CHUNK):
         part = cum[start:start + CHUNK]
         u = rng.random((len(part), SIMS))
-        week = (u[:, :, None] > part[:, None, :]).sum(axis=2)
+        # the week drawn = how many of the row's cumulative probabilities lie below u: one
+        # sorted search over all rows, each row shifted by 2 so rows never interleave
+        shift = 2.0 * np.arange(len(part))[:, None]
+        found = np.searchsorted((part + shift).ravel(), (u + shift).ravel(), side="left")
+        week = found.reshape(u.shape) - (np.arange(len(part)) * (weeks + 1))[:, None]
         flat = sims[None, :] * (weeks + 1) + week
         amt = np.broadcast_to(amounts[start:start + CHUNK, None], flat.shape)
         totals += np.bincount(flat.ravel(), weights=amt.ravel(), minlength=len(totals))

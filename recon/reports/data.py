@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from recon.models import ACTIVE_STATUSES, Match
 from recon.money import from_minor
 from recon.queue.sql import CAUSES, items_subquery
+from recon.reports.i18n import N_
 from recon.reports.payouts import payout_rows
 from recon.reports.rows import (
     AccountRow,
@@ -47,18 +48,20 @@ __all__ = [
 
 AGE_BUCKETS = ("0-7", "8-30", "31-60", "61-90", ">90")
 CAUSE_LABELS = {
-    "possible_duplicate": "possible duplicate",
-    "no_candidate": "no candidate invoice",
-    "unknown_payer": "unknown payer",
-    "ambiguous": "competing readings",
-    "fee_gap": "fee gap",
-    "partial_payment": "partial payment",
-    "overpayment": "overpayment",
-    "several_invoices": "several invoices",
-    "payout_deposit": "payout deposit",
-    "payout_difference": "payout difference",
-    "low_confidence": "low confidence",
+    "possible_duplicate": N_("possible duplicate"),
+    "no_candidate": N_("no candidate invoice"),
+    "unknown_payer": N_("unknown payer"),
+    "ambiguous": N_("competing readings"),
+    "fee_gap": N_("fee gap"),
+    "partial_payment": N_("partial payment"),
+    "overpayment": N_("overpayment"),
+    "several_invoices": N_("several invoices"),
+    "payout_deposit": N_("payout deposit"),
+    "payout_difference": N_("payout difference"),
+    "low_confidence": N_("low confidence"),
+    "other": N_("other"),
 }
+SOURCES = (N_("bank"), N_("gateway"), N_("payout"))  # the kinds of item an exception names
 
 
 @dataclass(frozen=True)
@@ -191,12 +194,12 @@ def group_exceptions(
     groups: dict[str, ExceptionGroup] = {}
     for row in unmatched:
         group = groups.setdefault(row.cause, ExceptionGroup(row.cause, _label(row.cause)))
-        group.add(row.currency, row.amount, f"{row.kind} #{row.item_id} {row.payer or row.text}")
+        group.add(row.currency, row.amount, (row.kind, f"#{row.item_id} {row.payer or row.text}"))
     for p in payouts:
         if p.difference not in (None, Decimal(0)):
             cause = "payout_difference"
             group = groups.setdefault(cause, ExceptionGroup(cause, _label(cause)))
-            group.add(p.currency, abs(p.difference), f"{p.gateway} payout {p.payout_id}")
+            group.add(p.currency, abs(p.difference), ("payout", f"{p.gateway} {p.payout_id}"))
     return sorted(groups.values(), key=lambda g: (-g.count, g.cause))
 
 

@@ -30,6 +30,7 @@ from recon.models import (
     StatementLine,
 )
 from recon.money import from_minor
+from recon.reports.i18n import N_
 
 __all__ = [
     "AGING_BUCKETS",
@@ -92,8 +93,8 @@ class PayoutRow:
     @property
     def state(self) -> str:
         if self.deposit is None:
-            return "no deposit found"
-        return "ok" if self.difference == 0 else "difference"
+            return N_("no deposit found")
+        return N_("ok") if self.difference == 0 else N_("difference")
 
 
 @dataclass(frozen=True)
@@ -127,19 +128,20 @@ class AgingRow:
 
 @dataclass
 class ExceptionGroup:
-    """One cause: per currency, how many items, their total and the items' labels."""
+    """One cause: per currency, how many items, their total and the items as (kind, what):
+    ``("bank", "#12 payer")``; the kind is a word the report translates."""
 
     cause: str
     label: str
     counts: dict[str, int] = field(default_factory=dict)
     totals: dict[str, Decimal] = field(default_factory=dict)
-    items: dict[str, list[str]] = field(default_factory=dict)
+    items: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
         return sum(self.counts.values())
 
-    def add(self, currency: str, amount: Decimal, item: str) -> None:
+    def add(self, currency: str, amount: Decimal, item: tuple[str, str]) -> None:
         self.counts[currency] = self.counts.get(currency, 0) + 1
         self.totals[currency] = self.totals.get(currency, Decimal(0)) + amount
         self.items.setdefault(currency, []).append(item)

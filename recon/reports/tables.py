@@ -2,7 +2,11 @@
 
 ``tables(data)`` turns a ``ReportData`` into ``Table``s that the CSV, XLSX and HTML writers all
 use, so the three formats always show the same columns. Cell values are ``str``, ``int``,
-exact ``Decimal``, ``date`` or ``None``; nothing is formatted here.
+exact ``Decimal``, ``date`` or ``None``; nothing is formatted here. ``headers`` are the CSV's
+machine column names; ``labels`` the column names for people (gettext messages, translated by
+the HTML and XLSX writers, like ``title`` and ``sheet``). A cell that is a word of ours rather
+than data (a check result, a payout state, a cause) is a ``Word``: the writers for people
+translate it, the CSV keeps the English.
 """
 
 from __future__ import annotations
@@ -12,19 +16,70 @@ from decimal import Decimal
 from typing import Any
 
 from recon.reports.data import CAUSE_LABELS, ReportData
+from recon.reports.i18n import N_
 from recon.reports.rows import AGING_BUCKETS
 
-__all__ = ["Table", "tables"]
+__all__ = ["LABELS", "SHEETS", "Phrase", "Table", "Word", "tables"]
+
+
+class Word(str):
+    """A cell holding a message of ours (translated for people), not data."""
+
+    __slots__ = ()
+
+
+class Phrase(tuple):
+    """A cell of several parts, some of them ``Word``s; ``str`` joins the English."""
+
+    def __str__(self) -> str:
+        return "".join(self)
+
+
+# Column names for people, per machine name (the CSV header).
+LABELS = {
+    "account": N_("account"), "name": N_("name"), "currency": N_("currency"),
+    "opening": N_("opening balance"), "receipts_matched": N_("receipts matched"),
+    "receipts_unmatched": N_("receipts unmatched"), "payments": N_("payments"),
+    "closing_ledger": N_("closing balance (ledger)"),
+    "closing_statement": N_("closing balance (statement)"), "difference": N_("difference"),
+    "check": N_("check"), "lines": N_("lines"), "gateway": N_("gateway"),
+    "payout_id": N_("payout"), "date": N_("date"), "payout_amount": N_("payout amount"),
+    "expected_net": N_("expected net"), "components": N_("components"),
+    "bank_deposit": N_("bank deposit"), "deposit_ref": N_("deposit reference"),
+    "deposit_date": N_("deposit date"), "state": N_("state"), "source": N_("source"),
+    "item_id": N_("item"), "booked": N_("booked"), "age_days": N_("age (days)"),
+    "amount": N_("amount"), "payer": N_("payer"), "text": N_("text"), "cause": N_("cause"),
+    "best_suggestion": N_("best suggestion"), "confidence": N_("confidence"),
+    "customer": N_("customer"), "customer_id": N_("customer id"), "total": N_("total"),
+    "invoices": N_("invoices"), "count": N_("count"), "examples": N_("examples"),
+    "current": N_("current"), "1-30": N_("1-30 days"), "31-60": N_("31-60 days"),
+    "61-90": N_("61-90 days"), ">90": N_("over 90 days"), "90+": N_("over 90 days"),
+}
+# Sheet names for people (at most 31 characters in every language).
+SHEETS = {
+    "summary": N_("summary"), "reconciliation": N_("reconciliation"),
+    "payouts": N_("payouts"), "unmatched": N_("unmatched"), "aging": N_("aging"),
+    "exceptions": N_("exceptions"), "credit": N_("credit"), "forecast": N_("forecast"),
+}
 
 
 @dataclass(frozen=True)
 class Table:
-    """One section: ``name`` is the file stem and sheet name; ``title`` is for people."""
+    """One section: ``name`` is the file stem; ``title``, ``labels`` and ``sheet`` are for
+    people (messages to translate)."""
 
     name: str
     title: str
     headers: tuple[str, ...]
     rows: list[tuple[Any, ...]]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(LABELS.get(h, h) for h in self.headers)
+
+    @property
+    def sheet(self) -> str:
+        return SHEETS.get(self.name, self.name)
 
 
 def tables(data: ReportData) -> list[Table]:
@@ -70,15 +125,15 @@ def _reconciliation(data: ReportData) -> Table:
         )
         for a in data.accounts
     ]
-    return Table("reconciliation", "Bank reconciliation per account", headers, rows)
+    return Table("reconciliation", N_("Bank reconciliation per account"), headers, rows)
 
 
-def _check(difference: Decimal | None, opening_known: bool) -> str:
+def _check(difference: Decimal | None, opening_known: bool) -> Word:
     if difference is None:
-        return "no closing balance from the bank"
+        return Word(N_("no closing balance from the bank"))
     if not opening_known:
-        return "no opening balance from the bank"
-    return "agrees" if difference == 0 else "DIFFERENCE"
+        return Word(N_("no opening balance from the bank"))
+    return Word(N_("agrees") if difference == 0 else N_("DIFFERENCE"))
 
 
 def _payouts(data: ReportData) -> Table:
@@ -109,11 +164,11 @@ def _payouts(data: ReportData) -> Table:
             p.deposit_ref,
             p.deposit_date,
             p.difference,
-            p.state,
+            Word(p.state),
         )
         for p in data.payouts
     ]
-    return Table("payouts", "Gateway payouts vs bank deposits", headers, rows)
+    return Table("payouts", N_("Gateway payouts vs bank deposits"), headers, rows)
 
 
 def _unmatched(data: ReportData) -> Table:
@@ -133,7 +188,7 @@ def _unmatched(data: ReportData) -> Table:
     )
     rows = [
         (
-            u.kind,
+            Word(u.kind),
             u.item_id,
             u.account,
             u.booked,
@@ -142,13 +197,13 @@ def _unmatched(data: ReportData) -> Table:
             u.amount,
             u.payer,
             u.text,
-            CAUSE_LABELS.get(u.cause, u.cause),
+            Word(CAUSE_LABELS.get(u.cause, u.cause)),
             u.suggestion,
             None if u.confidence is None else round(u.confidence, 3),
         )
         for u in data.unmatched
     ]
-    return Table("unmatched", "Unmatched items", headers, rows)
+    return Table("unmatched", N_("Unmatched items"), headers, rows)
 
 
 def _aging(data: ReportData) -> Table:
@@ -156,7 +211,7 @@ def _aging(data: ReportData) -> Table:
     rows = [
         (a.customer, a.customer_id, a.currency, *a.buckets, a.total, a.invoices) for a in data.aging
     ]
-    return Table("aging", "Accounts receivable aging (days past due)", headers, rows)
+    return Table("aging", N_("Accounts receivable aging (days past due)"), headers, rows)
 
 
 def _exceptions(data: ReportData) -> Table:
@@ -166,11 +221,18 @@ def _exceptions(data: ReportData) -> Table:
         for currency, total in sorted(group.totals.items()):
             rows.append(
                 (
-                    group.label,
+                    Word(group.label),
                     group.counts[currency],
                     currency,
                     total,
-                    "; ".join(group.items[currency][:5]),
+                    _examples(group.items[currency][:5]),
                 )
             )
-    return Table("exceptions", "Exceptions by cause", headers, rows)
+    return Table("exceptions", N_("Exceptions by cause"), headers, rows)
+
+
+def _examples(items: list[tuple[str, str]]) -> Phrase:
+    parts: list[str] = []
+    for kind, what in items:
+        parts += [*(["; "] if parts else []), Word(kind), f" {what}"]
+    return Phrase(parts)

@@ -7,7 +7,8 @@ failed, and says "nothing to do" when the day's run already finished and nothing
 Otherwise it records a ``ReconRun`` and does each step in its own transaction (one per inbox
 file, per gateway event, one for matching, one to finish), so a run killed at any point leaves
 a consistent database and the next run finishes the job. Returns a ``RunResult`` whose
-``exit_code`` is 0 (clean), 1 (needs a human) or 2 (failed).
+``exit_code`` is 0 (clean), 1 (needs a human) or 2 (failed). The report and the summary text
+are in ``options.report_language``, else the settings table's ``report_language``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from recon.run.settings import RunSettings
 from recon.run.steps import retry_events, run_matching
 from recon.run.summary import (
     EXIT_CODES,
+    attention_items,
     attention_reasons,
     provenance_counts,
     summarize,
@@ -169,6 +171,7 @@ def _finish(
     actor: str,
 ) -> RunResult:
     with factory() as session:
+        lang = options.report_language or report_language(session)
         data = build_report(session, options.run_date)
         steps["open_suggestions"] = _open_suggestions(session)
         summary = summarize(data, files, steps, unapplied_cash(session))
@@ -180,12 +183,21 @@ def _finish(
     status = "attention" if reasons else "clean"
     folder = (options.reports / options.run_date.isoformat()).resolve()
     summary.update(_header(run_id, options.run_date, status, reasons, folder))
+    summary["attention_items"] = attention_items(summary, options, data)
+    summary["report_language"] = lang
     with factory.begin() as session:
         run = session.get_one(ReconRun, run_id)
         summary["started_at"] = _iso(run.started_at)
-        write_reports(data, folder, summary)
+        write_reports(data, folder, summary, lang=lang)
         _close(session, run, status, summary, actor, folder=str(folder))
     return RunResult(EXIT_CODES[status], summary)
+
+
+def report_language(session: Session) -> str:
+    """The language of the report and its e-mail in force (the settings table)."""
+    from recon.access import settings_store
+
+    return settings_store.report_language(session)
 
 
 def _header(

@@ -2,7 +2,8 @@
 
 ``mail_summary(options, result)`` sends the text summary, with the HTML report when the run
 wrote one, to ``RECON_MAIL_TO`` over ``RECON_SMTP_URL``; nothing when mail is not configured or
-the run had nothing to do. A mail failure is returned as a warning text, never raised: the run
+the run had nothing to do. Subject, text and report are in the run's report language.
+A mail failure is returned as a warning text, never raised: the run
 is recorded either way.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from recon.reports.i18n import words
 from recon.reports.mail import MailError, send_summary
 from recon.run.settings import RunSettings
 
@@ -25,7 +27,9 @@ def mail_summary(options: RunSettings, result: RunResult) -> str | None:
     if not (options.smtp_url and options.mail_to) or result.summary.get("nothing_to_do"):
         return None
     summary = result.summary
-    subject = f"[recon] {summary['run_date']} run #{summary['run_id']}: {summary['status']}"
+    w = words(summary.get("report_language"))
+    subject = "[recon] " + w("%(day)s run #%(run)s: %(status)s", day=summary["run_date"],
+                             run=summary["run_id"], status=w.gettext(summary["status"]))
     try:
         send_summary(options.smtp_url, options.mail_from, options.mail_to, subject,
                      result.text, _report_html(summary))

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from recon import audit
+from recon.access.settings_store import report_language
 from recon.db.types import utcnow
 from recon.models import AuditEvent, Match
 from recon.reports.data import build_report
@@ -43,11 +44,13 @@ def report_now(factory: sessionmaker[Session], reports: Path, day: dt.date, *, a
                                        .where(Match.status == "suggested")) or 0
             summary = summarize(data, [], {"open_suggestions": suggested},
                                 unapplied_cash(session))
+            lang = report_language(session)  # the settings table, as the daily run
         summary.update({"run_id": f"on demand {job}", "run_date": day.isoformat(),
                         "status": "on demand", "attention": [], "report_dir": str(folder),
                         "started_at": utcnow().replace(microsecond=0).isoformat(),
                         "finished_at": utcnow().replace(microsecond=0).isoformat()})
-        written = write_reports(data, folder, summary)
+        summary["report_language"] = lang
+        written = write_reports(data, folder, summary, lang=lang)
     except Exception as exc:
         _record(factory, actor, job, {"state": "failed", "error": str(exc)[:500]})
         raise

@@ -70,6 +70,9 @@ class RunSettings:
     dunning: DunningSettings | None = None
     sftp_sources: Path | None = None  # RECON_SFTP_SOURCES: fetched into the inbox first
     balance_check_strict: bool = False  # AppSettings.balance_check_strict, as every import path
+    # the report's and its e-mail's language for this run only (``recon run --lang``); None =
+    # the settings table's ``report_language`` (recon.access.settings_store)
+    report_language: str | None = None
 
     @classmethod
     def from_env(

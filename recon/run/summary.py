@@ -2,7 +2,8 @@
 
 ``summarize`` builds the JSON-ready summary stored in ``ReconRun.counts``, printed by
 ``--json`` and mailed; ``attention_reasons`` says why a human is needed (exit code 1);
-``summary_text`` renders the summary for stderr and the e-mail. Pure functions over the
+``summary_text`` renders the summary for stderr and the e-mail, in the report's language
+(``summary["report_language"]``, set by the run) unless told otherwise. Pure functions over the
 report data and the step results, plus one query for unapplied cash. Raises nothing.
 """
 
@@ -18,10 +19,18 @@ from sqlalchemy.orm import Session
 from recon.models import ACTIVE_STATUSES, Match
 from recon.reports import cash
 from recon.reports.data import ReportData
+from recon.reports.html import attention_list
+from recon.reports.i18n import N_, Words, words
+from recon.reports.present import amounts, attention_words, credit_block
 from recon.run.files import FileOutcome
 from recon.run.settings import RunSettings
 
-__all__ = ["EXIT_CODES", "attention_reasons", "summarize", "summary_text", "unapplied_cash"]
+__all__ = ["EXIT_CODES", "attention_items", "attention_reasons", "summarize", "summary_text",
+           "unapplied_cash"]
+
+OUTCOMES = (N_("imported"), N_("quarantined"), N_("duplicate"))  # of an inbox file
+PROVENANCES = (N_("auto"), N_("accepted_suggestion"), N_("suggestion"), N_("manual"),
+               N_("gateway"))  # Match.provenance
 
 EXIT_CODES = {"clean": 0, "attention": 1, "failed": 2}
 
@@ -93,95 +102,97 @@ def summarize(
     }
 
 
-def attention_reasons(summary: dict[str, Any], options: RunSettings, data: ReportData) -> list[str]:
-    """Why this run needs a human; empty when it is clean."""
-    reasons = []
+def attention_items(summary: dict[str, Any], options: RunSettings,
+                    data: ReportData) -> list[dict[str, Any]]:
+    """Why this run needs a human, as data (``recon.reports.present.attention_words`` says it
+    in a language); empty when it is clean."""
+    items: list[dict[str, Any]] = []
     files = summary["files"]
     if files["quarantined"]:
-        bugs = f", {files['bugs']} of them by a bug" if files["bugs"] else ""
-        reasons.append(f"{files['quarantined']} file(s) quarantined{bugs}")
+        items.append({"code": "quarantined", "count": files["quarantined"],
+                      "bugs": files["bugs"]})
     if options.attention_on_payout_difference and summary["payout_differences"]["count"]:
-        reasons.append(f"{summary['payout_differences']['count']} payout difference(s)")
+        items.append({"code": "payout_differences",
+                      "count": summary["payout_differences"]["count"]})
     old = [u for u in data.unmatched if u.age_days >= options.attention_age_days]
     if old:
-        days = options.attention_age_days
-        age = f" at least {days} day(s) old" if days else ""
-        reasons.append(f"{len(old)} unmatched item(s){age}")
-    return reasons
+        items.append({"code": "old_unmatched", "count": len(old),
+                      "days": options.attention_age_days})
+    return items
 
 
-def _amounts(values: dict[str, Any]) -> str:
-    return ", ".join(f"{amount} {cur}" for cur, amount in values.items()) or "0"
+def attention_reasons(summary: dict[str, Any], options: RunSettings, data: ReportData) -> list[str]:
+    """Why this run needs a human, in English (the run record's ``attention``)."""
+    w = words("en")
+    return [attention_words(item, w) for item in attention_items(summary, options, data)]
 
 
-def summary_text(summary: dict[str, Any]) -> str:
-    """The human summary (stderr and e-mail)."""
+def summary_text(summary: dict[str, Any], lang: str | None = None) -> str:
+    """The human summary (stderr and e-mail) in ``lang`` (default: the report's language)."""
+    w = words(lang or summary.get("report_language"))
     if summary.get("nothing_to_do"):
         return summary["message"]
+    head = w("recon run %(day)s (run #%(run)s)", day=summary["run_date"], run=summary["run_id"])
     if "files" not in summary:  # failed before the summary was built
-        return (
-            f"recon run {summary['run_date']} (run #{summary['run_id']}): FAILED: "
-            f"{summary.get('error')}"
-        )
+        return head + ": " + w("FAILED") + f": {summary.get('error')}"
     files, pay = summary["files"], summary["payout_differences"]
     lines = [
-        f"recon run {summary['run_date']} (run #{summary['run_id']}): {summary['status'].upper()}",
-        f"  files: {files['imported']} imported ({summary['lines_imported']} line(s)), "
-        f"{files['quarantined']} quarantined, {files['duplicate']} duplicate(s)",
+        f"{head}: {w.gettext(summary['status']).upper()}",
+        "  " + w("files: %(imported)s imported (%(lines)s line(s)), %(quarantined)s "
+                 "quarantined, %(duplicate)s duplicate(s)", imported=files["imported"],
+                 lines=summary["lines_imported"], quarantined=files["quarantined"],
+                 duplicate=files["duplicate"]),
     ]
     lines += [
-        f"    {f['outcome']}: {f['file']}: {f['detail']}"
+        f"    {w.gettext(f['outcome'])}: {f['file']}: {f['detail']}"
         for f in files["list"]
         if f["outcome"] == "quarantined"
     ]
+    by_age = ", ".join(f"{k}: {v}" for k, v in summary["unmatched_by_age"].items())
+    origins = ", ".join(f"{w.gettext(k)}: {v}" for k, v in summary.get("provenance", {}).items())
     lines += [
-        f"  gateway events: {_step(summary['events'], 'processed', 'failed')}",
-        f"  matching: {_match_line(summary)}",
-        f"  unmatched: {summary['unmatched']} ({_amounts(summary['unmatched_amounts'])}); "
-        "by age " + ", ".join(f"{k}: {v}" for k, v in summary["unmatched_by_age"].items()),
-        f"  unapplied cash: {_amounts(summary['unapplied_cash'])}",
-        "  confirmed matches by origin: "
-        + (", ".join(f"{k}: {v}" for k, v in summary.get("provenance", {}).items()) or "none"),
-        f"  payout differences: {pay['count']}"
-        + (f" ({_amounts(pay['amounts'])})" if pay["count"] else ""),
+        "  " + w("gateway events: %(text)s", text=_step(summary["events"], w)),
+        "  " + w("matching: %(text)s", text=_match_line(summary, w)),
+        "  " + w("unmatched: %(n)s (%(amounts)s); by age %(ages)s", n=summary["unmatched"],
+                 amounts=amounts(summary["unmatched_amounts"], w), ages=by_age),
+        "  " + w("unapplied cash: %(amounts)s", amounts=amounts(summary["unapplied_cash"], w)),
+        "  " + w("confirmed matches by origin: %(text)s", text=origins or w("none")),
+        "  " + w("payout differences: %(n)s", n=pay["count"])
+        + (f" ({amounts(pay['amounts'], w)})" if pay["count"] else ""),
     ]
-    lines += _credit_lines(summary.get("credit") or {})
+    lines += _credit_lines(summary.get("credit") or {}, w)
     if summary.get("report_dir"):
-        lines.append(f"  reports: {summary['report_dir']}/index.html")
-    for reason in summary.get("attention", []):
-        lines.append(f"  NEEDS A HUMAN: {reason}")
+        page = f"{summary['report_dir']}/index.html"
+        lines.append("  " + w("reports: %(path)s", path=page))
+    lines += ["  " + w("NEEDS A HUMAN: %(reason)s", reason=reason)
+              for reason in attention_list(summary, w)]
     if summary.get("error"):
-        lines.append(f"  FAILED: {summary['error']}")
+        lines.append("  " + w("FAILED") + f": {summary['error']}")
     return "\n".join(lines)
 
 
-def _credit_lines(credit: dict[str, Any]) -> list[str]:
-    from recon.run.credit_step import alert_text
-
+def _credit_lines(credit: dict[str, Any], w: Words) -> list[str]:
     if not credit:
         return []
     if credit.get("error"):
-        return [f"  credit: not computed ({credit['error']})"]
-    k = credit.get("kpis", {})
-    tiers = ", ".join(f"{t}: {n}" for t, n in sorted(credit.get("tiers", {}).items()))
-    lines = [f"  credit: {tiers}; {credit.get('on_hold', 0)} on hold; DSO {k.get('dso')}, "
-             f"countback {k.get('dso_countback')}, CEI {k.get('cei')}, "
-             f"days delinquent {k.get('avg_days_delinquent')}"]
-    return lines + [f"    ALERT: {alert_text(a, k.get('base', ''))}"
-                    for a in credit.get("alerts", [])]
+        return ["  " + w("credit: not computed (%(error)s)", error=credit["error"])]
+    block = credit_block(credit, w) or {}
+    tiers = w(", ").join(w("%(label)s: %(count)s", label=label, count=n)
+                         for label, n in block.get("tiers", []))
+    kpis = w("; ").join(f"{label} {value}" for label, value in block.get("kpis", []))
+    return ["  " + w("credit: %(tiers)s; %(kpis)s", tiers=tiers, kpis=kpis)] + [
+        "    " + w("ALERT: %(text)s", text=a) for a in block.get("alerts", [])]
 
 
-def _step(step: dict[str, Any], *keys: str) -> str:
+def _step(step: dict[str, Any], w: Words) -> str:
     if not step:
-        return "not run"
-    return ", ".join(f"{step.get(k, 0)} {k}" for k in keys)
+        return w("not run")
+    return w("%(processed)s processed, %(failed)s failed", processed=step.get("processed", 0),
+             failed=step.get("failed", 0))
 
 
-def _match_line(summary: dict[str, Any]) -> str:
-    matching = summary["matching"]
-    if not matching:
-        return "not run (--no-match)"
-    return (
-        f"{summary['auto_matched']} auto-matched, {summary['suggested']} suggestion(s) "
-        "waiting for a person"
-    )
+def _match_line(summary: dict[str, Any], w: Words) -> str:
+    if not summary["matching"]:
+        return w("not run (--no-match)")
+    return w("%(auto)s auto-matched, %(suggested)s suggestion(s) waiting for a person",
+             auto=summary["auto_matched"], suggested=summary["suggested"])

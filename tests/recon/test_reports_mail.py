@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from email import message_from_bytes
+from email.header import decode_header, make_header
 from email.message import Message
 
 import pytest
@@ -54,6 +55,19 @@ def test_run_mails_its_summary(settings, smtp) -> None:
     assert "<svg" in parts["text/html"]
     assert cli("run", "--date", "2026-11-22").exit_code == 0
     assert len(inbox.messages) == 1  # "nothing to do" sends nothing
+
+
+def test_run_mails_its_summary_in_chinese(settings, smtp) -> None:
+    inbox, url = smtp
+    cli = Cli(settings.with_(smtp_url=url, report_email="treasury@example.com"))
+    assert cli("run", "--date", "2026-11-22", "--lang", "zh_Hans").exit_code == 0
+    _rcpts, message = inbox.messages[0]
+    subject = str(make_header(decode_header(message["Subject"])))
+    assert subject == "[recon] 2026-11-22 运行 #1：正常"
+    parts = {p.get_content_type(): p.get_payload(decode=True).decode() for p in message.walk()
+             if not p.is_multipart()}
+    assert "对账运行 2026-11-22（运行 #1）" in parts["text/plain"]
+    assert 'lang="zh-Hans"' in parts["text/html"] and "对账报告" in parts["text/html"]
 
 
 def test_unreachable_server_is_a_warning_not_a_failed_run(settings) -> None:

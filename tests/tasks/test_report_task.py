@@ -32,3 +32,17 @@ def test_cli_report(cli, settings):
     result = cli("report", "--day", "2026-11-30")
     assert result.exit_code == 0, result.output
     assert "2026-11-30" in result.output and "report.xlsx" in result.output
+
+
+def test_the_report_on_demand_follows_the_language_setting(settings, engine, session_factory):
+    from recon.access.settings_store import LANGUAGE_KEY
+    from recon.models import Setting
+    from recon.run.report_now import job_outcome
+
+    with session_factory.begin() as s:
+        s.add(Setting(key=LANGUAGE_KEY, value="zh_Hans", updated_by="test"))
+    publish_report(make_celery(settings, engine), "tester", "job-zh")
+    with session_factory() as s:
+        outcome = job_outcome(s, "job-zh")
+    page = (Path(outcome["folder"]) / "index.html").read_text(encoding="utf-8")
+    assert "对账报告" in page and "Reconciliation report" not in page

@@ -74,3 +74,20 @@ def test_alias_edit_and_delete(client, login, session_factory, session):
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "alias.delete"))
     assert event.before["alias"] == "Acme GmbH Berlin" and event.reason == "wrong"
     assert client.post(f"/settings/aliases/{alias_id}/delete").status_code == 404
+
+
+def test_report_language_is_a_setting_staff_change(client, login, session, settings):
+    login(client, "root", "admin")
+    page = client.get("/settings").get_data(as_text=True)
+    assert 'name="report_language"' in page and '<option value="en" selected>' in page
+    assert client.post("/settings", data={"report_language": "zh_Hans"}).status_code == 302
+    assert settings_store.report_language(session) == "zh_Hans"
+    assert settings_store.load(session, settings).report_language == "zh_Hans"
+    assert '<option value="zh_Hans" selected>' in client.get("/settings").get_data(as_text=True)
+    refused = client.post("/settings", data={"report_language": "fr", "writeoff_limit": "9"})
+    assert refused.status_code == 422 and "report_language" in refused.get_data(as_text=True)
+    session.expire_all()
+    stored = {s.key: s.value for s in session.scalars(select(Setting))}
+    assert stored == {"report_language": "zh_Hans"}  # nothing of the refused form stored
+    event = session.scalars(select(AuditEvent).where(AuditEvent.object_id == "report_language"))
+    assert [(e.before, e.after) for e in event] == [({"value": "en"}, {"value": "zh_Hans"})]

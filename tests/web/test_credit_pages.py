@@ -40,6 +40,7 @@ def test_portfolio_customer_and_forecast_pages(client, login, world):
     assert "override-form" not in detail  # a viewer cannot decide
     fc = client.get("/credit/forecast").get_data(as_text=True)
     assert 'id="forecast-chart"' in fc and "<polygon" in fc and "80 % band" in fc
+    assert "The band is simulated only" in fc or "The band is calibrated" in fc
     assert client.get("/credit/customers/999999").status_code == 404
 
 
