@@ -4,7 +4,7 @@
 limits (a default plus per-currency overrides). ``match_settings`` turns it into the matching
 engine's ``MatchSettings`` (the bank channel's fee rule is the tolerance staff set), and
 ``limit_for`` answers the write-off limit of one currency for ``recon.allocation.adjustments``.
-``parse_limits`` reads the settings page's "CNY=500, USD=80" field; it raises ``ValueError``
+``parse_limits`` reads the settings page's "CNY=500, USD=80" field; it raises ``SettingError``
 naming the bad entry.
 """
 
@@ -15,11 +15,26 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import matching as m
-from recon.money import is_iso4217, to_minor
+from recon.errors import Code, ServiceError
+from recon.money import is_iso4217, minor_units, to_minor
 
-__all__ = ["BANK_CHANNEL", "RuntimeSettings", "format_limits", "parse_limits"]
+__all__ = ["BANK_CHANNEL", "LIMITS_KEY", "RuntimeSettings", "SettingError", "format_limits",
+           "parse_limits"]
+
+LIMITS_KEY = "writeoff_limits"  # JSON {currency: amount}: per-currency overrides
+
+
+class SettingError(ServiceError):
+    """A value the settings page refuses; ``field`` names the setting (its word is the
+    message's ``%(setting)s``)."""
+
+    def __init__(self, field: str, message: str, *, code: str = "bad_setting",
+                 **params: Any) -> None:
+        super().__init__(message, code=code, setting=Code(field), **params)
+        self.field = field
 
 BANK_CHANNEL = "bank"  # the channel of every bank-statement receipt (recon.matchrun.load)
 _SPLIT = re.compile(r"[,;\n]+")
@@ -64,19 +79,25 @@ def parse_limits(text: str) -> dict[str, Decimal]:
         currency, sep, raw = (p.strip() for p in entry.partition("="))
         currency = currency.upper()
         if not sep or not is_iso4217(currency):
-            raise ValueError(f"{entry!r} is not CURRENCY=amount with an ISO 4217 currency")
+            raise SettingError(LIMITS_KEY, "%(setting)s: %(entry)s is not CURRENCY=amount with "
+                               "an ISO 4217 currency", entry=entry)
         try:
             amount = Decimal(raw)
         except InvalidOperation as exc:
-            raise ValueError(f"{entry!r}: {raw!r} is not an amount") from exc
+            raise SettingError(LIMITS_KEY, "%(setting)s: %(entry)s: %(value)s is not an amount",
+                               entry=entry, value=raw) from exc
         if not amount.is_finite() or amount < 0:
-            raise ValueError(f"{entry!r}: the limit must be 0 or more")
+            raise SettingError(LIMITS_KEY, "%(setting)s: %(entry)s: the limit must be 0 or more",
+                               entry=entry)
         try:
             to_minor(amount, currency)
         except ValueError as exc:
-            raise ValueError(f"{entry!r}: {exc}") from exc
+            raise SettingError(LIMITS_KEY, "%(setting)s: %(entry)s: %(currency)s has at most "
+                               "%(digits)s decimals", entry=entry, currency=currency,
+                               digits=minor_units(currency)) from exc
         if currency in out:
-            raise ValueError(f"{currency} is given twice")
+            raise SettingError(LIMITS_KEY, "%(setting)s: %(currency)s is given twice",
+                               currency=currency)
         out[currency] = amount
     return out
 

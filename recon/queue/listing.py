@@ -161,9 +161,10 @@ def queue_item(
         session.execute(sa.select(q).where(q.c.kind == kind, q.c.id == item_id)).mappings().first()
     )
     if row is None:
-        from recon.errors import NotFound
+        from recon.errors import Code, NotFound
 
-        raise NotFound(f"{kind} {item_id} is not a receipt")
+        raise NotFound("%(kind)s %(id)s is not a receipt", code="receipt_not_found",
+                       kind=Code(kind), id=item_id)
     return _item(row, today or dt.date.today())
 
 
