@@ -27,7 +27,7 @@ from recon.models import (
 )
 from recon.money import iso_codes, minor_units
 
-__all__ = ["CAUSES", "cause_case", "exponent_of", "items_subquery"]
+__all__ = ["CAUSES", "branches", "cause_case", "exponent_of", "items_subquery"]
 
 # In display (and grouping) order: what a person should look at first comes first.
 CAUSES = QUEUE_CAUSES
@@ -157,6 +157,15 @@ def _charges(open_only: bool) -> sa.Select:
         stmt = stmt.where(gt.allocated_minor < gt.gross_minor,
                           gt.status.in_(SETTLED_CHARGE_STATUSES))
     return stmt
+
+
+@lru_cache(maxsize=2)
+def branches(*, open_only: bool = True) -> tuple[sa.Subquery, sa.Subquery]:
+    """The bank lines and the gateway charges of ``items_subquery``, each as its own selectable
+    with the same columns: a filter applied to each before the UNION lets the database skip a
+    receipt before it looks up its suggestion (neither SQLite nor PostgreSQL always pushes a
+    condition on the UNION's result down into both branches)."""
+    return _lines(open_only).subquery("queue_lines"), _charges(open_only).subquery("queue_charges")
 
 
 @lru_cache(maxsize=2)
