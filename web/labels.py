@@ -65,6 +65,17 @@ LABELS = {
     "open": _l("open"),
     "partial": _l("partly paid"),
     "cancelled": _l("cancelled"),
+    "attention": _l("needs attention"),
+    "clean": _l("all clear"),
+    "failed": _l("failed"),
+    "interrupted": _l("interrupted"),
+    "pending": _l("not sent yet"),
+    "sent": _l("sent"),
+    "dead": _l("given up"),
+    "kept": _l("kept"),
+    "broken": _l("broken"),
+    "opt_out": _l("opted out"),
+    "bounce": _l("bounced"),
 }
 _CODE = re.compile(r"\b(" + "|".join(re.escape(k) for k in LABELS if "_" in k) + r")\b")
 
