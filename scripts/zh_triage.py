@@ -63,6 +63,18 @@ ZH: dict[str | tuple[str, str], str | tuple[str, ...]] = {
     "broken": "已违约",
     "opted out": "已退订",
     "bounced": "被退回",
+    # the run page: stored sentences said again (web/run_words.py)
+    ("%(num)d file set aside", "%(num)d files set aside"): ("%(num)d 个文件已隔离",),
+    ", %(bugs)s of them by a bug": "，其中 %(bugs)s 个因程序错误",
+    ("(%(num)d day old or more)", "(%(num)d days old or more)"): ("（%(num)d 天或更久）",),
+    ("%(num)d warning", "%(num)d warnings"): ("%(num)d 条警告",),
+    ("%(num)d statement", "%(num)d statements"): ("%(num)d 份对账单",),
+    ("%(num)d new line", "%(num)d new lines"): ("%(num)d 条新流水",),
+    ("%(num)d flagged as a possible duplicate", "%(num)d flagged as possible duplicates"): ("%(num)d 条疑似重复",),
+    ("%(num)d new record", "%(num)d new records"): ("%(num)d 条新记录",),
+    ("%(num)d updated", "%(num)d updated"): ("%(num)d 条已更新",),
+    ("%(num)d unchanged", "%(num)d unchanged"): ("%(num)d 条未变",),
+    ("%(num)d invoice settled", "%(num)d invoices settled"): ("%(num)d 张发票已结清",),
     # audit log: actions and objects in words (web/audit_words.py)
     "did not learn a payer name": "未记住付款人名称",
     "changed a payer name": "修改了付款人名称",
