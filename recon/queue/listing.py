@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from recon.money import from_minor, to_minor
 from recon.queue import cache as queue_cache
 from recon.queue.search_amount import minor_by_exponent, search_amount
-from recon.queue.sql import CAUSES, branches, exponent_of, items_subquery
+from recon.queue.sql import CAUSES, branches, cause_hint, exponent_of, items_subquery
 
 __all__ = [
     "CAUSES",
@@ -176,8 +176,11 @@ def _filtered(f: QueueFilter, order: Sequence[tuple[str, bool]] = (),
     applied inside each branch of the UNION, so a receipt a filter refuses is dropped before
     its suggestion and cause are looked up."""
     parts = []
-    for branch in branches(open_only=True):
+    for kind, branch in zip(("line", "charge"), branches(open_only=True), strict=True):
         conds = _conditions(branch, f)
+        hint = cause_hint(kind, branch.c.id, f.cause) if f.cause else None
+        if hint is not None:
+            conds.append(hint)
         if after is not None:
             conds.append(_after(branch, order, after))
         parts.append(sa.select(branch).where(*conds))
