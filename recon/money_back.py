@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from recon import audit
 from recon.db.types import utcnow
-from recon.errors import InvariantError, NotFound
+from recon.errors import Code, Codes, InvariantError, NotFound
 from recon.models import GatewayTransaction, MoneyBackItem, StatementLine
 
 __all__ = ["PERSON_RESOLUTIONS", "close", "items_of", "raise_item", "receipt_key", "reduce"]
@@ -79,14 +79,17 @@ def close(session: Session, item_id: int, *, resolution: str, note: str, actor: 
           ) -> MoneyBackItem:
     """A person cleared the item: what they did (``PERSON_RESOLUTIONS``) and why, in words."""
     if resolution not in PERSON_RESOLUTIONS:
-        raise InvariantError(f"resolution must be one of {', '.join(PERSON_RESOLUTIONS)}")
+        raise InvariantError("resolution must be one of %(choices)s", code="bad_resolution",
+                             choices=Codes.of(PERSON_RESOLUTIONS))
     if not note.strip():
-        raise InvariantError("say in a note what was done (e.g. the new invoice number)")
+        raise InvariantError("say in a note what was done (e.g. the new invoice number)",
+                             code="note_required")
     item = session.get(MoneyBackItem, item_id, with_for_update=True)
     if item is None:
-        raise NotFound(f"money-back item {item_id} does not exist")
+        raise NotFound("money-back item %(id)s does not exist", code="not_found", id=item_id)
     if item.status != "open":
-        raise InvariantError(f"the item was already closed ({item.resolution})")
+        raise InvariantError("the item was already closed (%(resolution)s)",
+                             code="already_closed", resolution=Code(item.resolution or ""))
     item.status, item.resolution, item.note = "closed", resolution, note.strip()[:2000]
     item.closed_at, item.closed_by = utcnow(), actor
     audit.record(session, actor=actor, action="money_back.closed", obj=item,

@@ -64,6 +64,7 @@ TRANSLATION_DIRS: list[str] = [
     "translations_triage",
     "translations_tasks",
     "translations_hardening",
+    "translations_errors",
 ]
 
 # Blueprints (by name) that authenticate without cookies: bearer tokens, gateway signatures.
@@ -114,10 +115,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_platform(app: Flask) -> None:
-    from web import auth, errors, i18n, nav
+    from web import auth, errors, i18n, labels, nav
 
     csrf.init_app(app)
     auth.init_app(app)
     i18n.init_app(app)
+    labels.init_app(app)  # service errors render in the request's language
     errors.init_app(app)
     nav.init_app(app)

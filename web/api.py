@@ -139,7 +139,7 @@ def trigger_run() -> Any:
     except RunLockBusy as exc:
         raise ApiError(f"a run is already in progress: {exc}", 409) from exc
     except ServiceError as exc:
-        raise ApiError(str(exc), 422) from exc
+        raise ApiError(str(exc), 422, code=exc.code) from exc
     return jsonify(exit_code=result.exit_code, summary=result.summary), 200
 
 

@@ -55,6 +55,59 @@ ACTIONS = {
     "gateway_event.process": _l("processed a gateway event"),
     "alias.positive": _l("learned a payer name"),
     "alias.negative": _l("learned a payer is not this customer"),
+    "alias.not_learned": _l("did not learn a payer name"),
+    "alias.edit": _l("changed a payer name"),
+    "alias.delete": _l("removed a payer name"),
+    "adjustment.approve": _l("approved a write-off"),
+    "user.logout": _l("logged out"),
+    "user.locked": _l("was locked out"),
+    "user.unlock": _l("unlocked a user"),
+    "token.create": _l("created an API token"),
+    "token.revoke": _l("revoked an API token"),
+    "run.interrupted": _l("the daily run was interrupted"),
+    "inbox.fetch": _l("fetched files into the inbox"),
+    "invoice.disputed": _l("marked an invoice as disputed"),
+    "gateway_txn.create": _l("recorded a gateway payment"),
+    "gateway_txn.update": _l("updated a gateway payment"),
+    "gateway_txn.refunds_itemised": _l("itemised the refunds of a gateway payment"),
+    "gateway_report.import": _l("imported a settlement report"),
+    "gateway_event.foreign": _l("stored an event of another account"),
+    "gateway_event.fail": _l("failed to process a gateway event"),
+    "gateway_account.add": _l("added a merchant account"),
+    "fx.import": _l("imported exchange rates"),
+    "credit.tier": _l("changed a credit tier"),
+    "credit.recompute": _l("recomputed credit measures"),
+    "credit.override": _l("overrode a credit tier"),
+    "credit.override_cleared": _l("removed a credit tier override"),
+    "credit.limit": _l("set a credit limit"),
+    "credit.hold": _l("changed a credit hold"),
+    "customer.update": _l("changed a customer"),
+    "customer.rename": _l("renamed a customer"),
+    "customer.import_contact": _l("took contact details from an invoice file"),
+    "customer.export": _l("exported a customer's data"),
+    "customer.erase": _l("erased a customer's personal data"),
+    "customer.bank_account": _l("added a customer bank account"),
+    "contact.log": _l("logged a contact"),
+    "contact.follow_up_done": _l("finished a follow-up"),
+    "dispute.open": _l("opened a dispute"),
+    "dispute.resolve": _l("resolved a dispute"),
+    "promise.create": _l("recorded a promise to pay"),
+    "paylink.create": _l("created a pay link"),
+    "paylink.register": _l("registered a pay link"),
+    "reminder.create": _l("prepared a reminder"),
+    "reminder.sent": _l("sent a reminder"),
+    "reminder_template.save": _l("changed a reminder template"),
+    "dunning_policy.create": _l("created a dunning policy"),
+    "dunning_level.update": _l("changed a dunning level"),
+}
+# Actions whose second part is a status or reason (``run.attention``, ``reminder.failed``):
+# the family in words and the status as its label.
+FAMILIES = {
+    "run": _l("the daily run ended: %(status)s"),
+    "reminder": _l("reminder: %(status)s"),
+    "promise": _l("promise to pay: %(status)s"),
+    "suppression": _l("stopped sending to an address: %(status)s"),
+    "match": _l("match: %(status)s"),
 }
 OBJECTS = {
     "statement_line": (_l("bank line"),
@@ -67,12 +120,45 @@ OBJECTS = {
     "match": (_l("match"), None),
     "adjustment": (_l("adjustment"), None),
     "job": (_l("matching job"), lambda i: url_for("matching.status", job=i)),
+    "customer": (_l("customer"), None),
+    "bank_account": (_l("bank account"), None),
+    "gateway_event": (_l("gateway event"), None),
+    "gateway_report": (_l("settlement report"), None),
+    "fx_rate": (_l("exchange rates"), None),
+    "credit_profile": (_l("credit profile"), None),
+    "credit": (_l("credit measures"), None),
+    "pay_link": (_l("pay link"), None),
+    "statement_import": (_l("statement file"), None),
+    "file": (_l("file"), None),
+    "dunning_policy": (_l("dunning policy"), None),
+    "dunning_level": (_l("dunning level"), None),
+    "app_user": (_l("user"), None),
+    "user": (_l("user"), None),
+    "api_token": (_l("API token"), None),
+    "setting": (_l("setting"), None),
+    "suppression": (_l("suppressed address"), None),
+    "customer_alias": (_l("payer name"), None),
+    "customer_bank_account": (_l("customer bank account"), None),
+    "promise_to_pay": (_l("promise to pay"), None),
+    "dispute": (_l("dispute"), None),
+    "contact_log": (_l("contact log"), None),
+    "reminder": (_l("reminder"), None),
+    "reminder_template": (_l("reminder template"), None),
+    "gateway_account": (_l("merchant account"), None),
+    "saved_view": (_l("saved view"), None),
+    "item_note": (_l("note"), None),
+    "item_assignment": (_l("assignment"), None),
 }  # fmt: skip
 
 
 def says(event: Any) -> str:
     words = ACTIONS.get(event.action)
-    return str(words) if words is not None else event.action.replace(".", " ").replace("_", " ")
+    if words is not None:
+        return str(words)
+    family, _, status = event.action.partition(".")
+    if family in FAMILIES and status:
+        return str(FAMILIES[family]) % {"status": label(status)}
+    return event.action.replace(".", " ").replace("_", " ")
 
 
 def object_link(event: Any) -> tuple[str, str | None]:

@@ -85,7 +85,9 @@ def _http(exc: HTTPException) -> Any:
 
 
 def _service(exc: ServiceError) -> tuple[Any, int, dict[str, str]]:
-    return _respond(ApiError(str(exc), 404 if isinstance(exc, NotFound) else 422))
+    """The message in the request's language, with the stable machine ``code`` beside it."""
+    return _respond(ApiError(str(exc), 404 if isinstance(exc, NotFound) else 422,
+                             code=exc.code))
 
 
 def _refuse_nul() -> None:

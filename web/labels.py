@@ -2,19 +2,29 @@
 
 Adjustment kinds and statuses (``bank_fee``, ``write_off``, ``pending_approval``,
 ``other_income`` ...) are stored as codes; ``label(code)`` gives the person's word for one, and
-``plain(message)`` rewrites a service error's text (English, written for logs) so that the
-codes in it read as words. The templates get ``label`` as a global. Raises nothing.
+``plain(message)`` rewrites a text so that the codes in it read as words. ``render`` is how a
+service error's message (``recon.errors.Message``: a message id and named parameters) reads in
+the request's language: the id through the catalogs (``web/translations_errors`` holds the ids
+of ``recon/``), a ``Money`` in the locale's money format, a ``Code`` as its word; ``init_app``
+installs it, so ``str(exc)`` of a service error is already translated in a request. The
+templates get ``label`` as a global. Raises nothing.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-__all__ = ["LABELS", "init_app", "label", "plain"]
+from recon.errors import Code, Codes, Message, set_renderer
+from recon.money import Money
+from web import i18n
+
+__all__ = ["LABELS", "init_app", "label", "plain", "render"]
 
 LABELS = {
     "bank_fee": _l("bank charges"),
@@ -37,30 +47,36 @@ LABELS = {
     "payout_deposit": _l("payout deposit"),
     "fee_gap": _l("bank charges gap"),
     "unknown_payer": _l("unknown payer"),
+    "line": _l("bank line"),
+    "charge": _l("gateway charge"),
+    "match": _l("match"),
+    "adjustment": _l("adjustment"),
+    "auto_threshold": _l("auto-confirm threshold"),
+    "suggest_threshold": _l("suggestion threshold"),
+    "writeoff_limit": _l("write-off limit"),
+    "writeoff_limits": _l("write-off limits per currency"),
+    "fee_tolerance_abs": _l("bank fee tolerance"),
+    "fee_tolerance_pct": _l("bank fee tolerance (percent)"),
+    "viewer": _l("viewer"),
+    "clerk": _l("clerk"),
+    "approver": _l("approver"),
+    "admin": _l("administrator"),
+    "paid": _l("paid"),
+    "open": _l("open"),
+    "partial": _l("partly paid"),
+    "cancelled": _l("cancelled"),
+    "attention": _l("needs attention"),
+    "clean": _l("all clear"),
+    "failed": _l("failed"),
+    "interrupted": _l("interrupted"),
+    "pending": _l("not sent yet"),
+    "sent": _l("sent"),
+    "dead": _l("given up"),
+    "kept": _l("kept"),
+    "broken": _l("broken"),
+    "opt_out": _l("opted out"),
+    "bounce": _l("bounced"),
 }
-# Fixed service messages (recon raises them in English, for logs): said in the person's language.
-def _mark(text: str) -> str:
-    """Marks a string for extraction (``pybabel extract -k _mark``); translated later."""
-    return text
-
-
-SERVICE_MESSAGES = (
-    _mark("the preparer of a write-off cannot approve it (four eyes)"),
-    _mark("a debit or refund cannot pay customer invoices"),
-    _mark("a match needs at least one allocation or adjustment"),
-    _mark("undo needs a reason"),
-    _mark("a write-off needs a reason"),
-    _mark("select at least one suggestion"),
-    _mark("a rule needs a payer or a text to look for"),
-    _mark("the rule's customer does not exist"),
-    _mark("name the clearing account"),
-    _mark("the lowest amount is above the highest"),
-    _mark("an amount range needs a currency"),
-    _mark("a note needs some text"),
-    _mark("a view needs a name"),
-    _mark("that view is not yours"),
-)
-_KNOWN = frozenset(SERVICE_MESSAGES)
 _CODE = re.compile(r"\b(" + "|".join(re.escape(k) for k in LABELS if "_" in k) + r")\b")
 
 
@@ -72,13 +88,32 @@ def label(code: str | None) -> str:
     return str(word) if word is not None else code.replace("_", " ")
 
 
-def plain(message: str) -> str:
-    """A service error's text in the person's language when it is a fixed message, else with
-    every known code replaced by its word."""
-    if message in _KNOWN:
-        return gettext(message)
-    return _CODE.sub(lambda m: label(m.group(1)), message)
+def plain(message: object) -> str:
+    """A message with every known code replaced by its word (a service error renders itself
+    in the person's language first)."""
+    return _CODE.sub(lambda m: label(m.group(1)), str(message))
+
+
+def _param(value: Any) -> str:
+    if isinstance(value, Money):
+        return i18n.money(value.amount, value.currency)
+    if isinstance(value, Code):
+        return label(value.value)
+    if isinstance(value, Codes):
+        return gettext(", ").join(label(v) for v in value.values)
+    if isinstance(value, Decimal):
+        return i18n.number(value)
+    return str(value)
+
+
+def render(message: Message) -> str:
+    """The message in the request's language (outside a request: English)."""
+    if not has_request_context():
+        return message.english()
+    params = {k: _param(v) for k, v in message.params.items()}
+    return gettext(message.msgid, **params) if params else gettext(message.msgid)
 
 
 def init_app(app: Flask) -> None:
     app.add_template_global(label, "label")
+    set_renderer(render)

@@ -127,7 +127,9 @@ PATHS: dict[str, dict[str, Any]] = {
 
 _SCHEMAS = {
     "Error": {"type": "object", "required": ["error", "status"], "properties": {
-        "error": {"type": "string"}, "status": {"type": "integer"}}},
+        "error": {"type": "string", "description": "in the request's language"},
+        "status": {"type": "integer"},
+        "code": {"type": "string", "description": "a service error's stable machine code"}}},
     "Invoice": {"type": "object", "required": ["invoice_no", "customer_id", "customer_name",
                                                "amount", "currency", "issue_date"],
                 "properties": {k: {"type": "string"} for k in (

@@ -16,13 +16,13 @@ from flask_login import current_user
 
 from recon.models import Adjustment, ItemAssignment
 from recon.queue.listing import queue_counts
-from web import audit_words
+from web import audit_words, run_words
 from web.context import db_session
 
 __all__ = ["approvals_waiting", "bp", "lead"]
 
 bp = Blueprint("site", __name__)
-for _name, _fn in audit_words.GLOBALS.items():  # the audit page's words, for every template
+for _name, _fn in {**audit_words.GLOBALS, **run_words.GLOBALS}.items():  # words, every template
     bp.add_app_template_global(_fn, _name)
 
 

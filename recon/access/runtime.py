@@ -6,7 +6,7 @@ engine's ``MatchSettings`` (the bank channel's fee rule is the tolerance staff s
 ``limit_for`` answers the write-off limit of one currency for ``recon.allocation.adjustments``.
 ``report_language`` is the language of the daily report and the e-mail carrying it
 (``REPORT_LANGUAGES``).
-``parse_limits`` reads the settings page's "CNY=500, USD=80" field; it raises ``ValueError``
+``parse_limits`` reads the settings page's "CNY=500, USD=80" field; it raises ``SettingError``
 naming the bad entry.
 """
 
@@ -17,12 +17,26 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import matching as m
-from recon.money import is_iso4217, to_minor
+from recon.errors import Code, ServiceError
+from recon.money import is_iso4217, minor_units, to_minor
 
-__all__ = ["BANK_CHANNEL", "REPORT_LANGUAGES", "RuntimeSettings", "format_limits",
-           "parse_limits"]
+__all__ = ["BANK_CHANNEL", "LIMITS_KEY", "REPORT_LANGUAGES", "RuntimeSettings", "SettingError",
+           "format_limits", "parse_limits"]
+
+LIMITS_KEY = "writeoff_limits"  # JSON {currency: amount}: per-currency overrides
+
+
+class SettingError(ServiceError):
+    """A value the settings page refuses; ``field`` names the setting (its word is the
+    message's ``%(setting)s``)."""
+
+    def __init__(self, field: str, message: str, *, code: str = "bad_setting",
+                 **params: Any) -> None:
+        super().__init__(message, code=code, setting=Code(field), **params)
+        self.field = field
 
 # Languages of the daily report and its e-mail (the web's locale codes): code -> own name.
 REPORT_LANGUAGES = {"en": "English", "zh_Hans": "简体中文"}
@@ -71,19 +85,25 @@ def parse_limits(text: str) -> dict[str, Decimal]:
         currency, sep, raw = (p.strip() for p in entry.partition("="))
         currency = currency.upper()
         if not sep or not is_iso4217(currency):
-            raise ValueError(f"{entry!r} is not CURRENCY=amount with an ISO 4217 currency")
+            raise SettingError(LIMITS_KEY, "%(setting)s: %(entry)s is not CURRENCY=amount with "
+                               "an ISO 4217 currency", entry=entry)
         try:
             amount = Decimal(raw)
         except InvalidOperation as exc:
-            raise ValueError(f"{entry!r}: {raw!r} is not an amount") from exc
+            raise SettingError(LIMITS_KEY, "%(setting)s: %(entry)s: %(value)s is not an amount",
+                               entry=entry, value=raw) from exc
         if not amount.is_finite() or amount < 0:
-            raise ValueError(f"{entry!r}: the limit must be 0 or more")
+            raise SettingError(LIMITS_KEY, "%(setting)s: %(entry)s: the limit must be 0 or more",
+                               entry=entry)
         try:
             to_minor(amount, currency)
         except ValueError as exc:
-            raise ValueError(f"{entry!r}: {exc}") from exc
+            raise SettingError(LIMITS_KEY, "%(setting)s: %(entry)s: %(currency)s has at most "
+                               "%(digits)s decimals", entry=entry, currency=currency,
+                               digits=minor_units(currency)) from exc
         if currency in out:
-            raise ValueError(f"{currency} is given twice")
+            raise SettingError(LIMITS_KEY, "%(setting)s: %(currency)s is given twice",
+                               currency=currency)
         out[currency] = amount
     return out
 

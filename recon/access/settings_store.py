@@ -24,9 +24,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import audit
-from recon.access.runtime import REPORT_LANGUAGES, RuntimeSettings, parse_limits
+from recon.access.runtime import (
+    LIMITS_KEY,
+    REPORT_LANGUAGES,
+    RuntimeSettings,
+    SettingError,
+    parse_limits,
+)
 from recon.db.types import utcnow
-from recon.errors import ServiceError
 from recon.models import Setting
 
 __all__ = [
@@ -43,16 +48,9 @@ __all__ = [
     "save",
 ]
 
-LIMITS_KEY = "writeoff_limits"  # JSON {currency: amount}: per-currency overrides
 LANGUAGE_KEY = "report_language"  # a REPORT_LANGUAGES code
 
 
-class SettingError(ServiceError):
-    """A value the settings page refuses; ``field`` names the setting."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -132,7 +130,8 @@ def parse_language(raw: str) -> str:
     code = {"zh": "zh_Hans", "zh-CN": "zh_Hans", "zh_CN": "zh_Hans", "zh-Hans": "zh_Hans"}.get(
         code, code)
     if code not in REPORT_LANGUAGES:
-        raise SettingError(LANGUAGE_KEY, f"{raw!r} is not one of {', '.join(REPORT_LANGUAGES)}")
+        raise SettingError(LANGUAGE_KEY, "%(setting)s: %(value)s is not one of %(choices)s",
+                           code="bad_language", value=raw, choices=", ".join(REPORT_LANGUAGES))
     return code
 
 
@@ -140,10 +139,14 @@ def _parse(spec: SettingSpec, raw: str) -> Decimal:
     try:
         value = Decimal(raw.strip())
     except InvalidOperation as exc:
-        raise SettingError(spec.key, f"{raw!r} is not a number") from exc
+        raise SettingError(spec.key, "%(setting)s: %(value)s is not a number",
+                           value=raw) from exc
     if not value.is_finite() or value < spec.low or (spec.high is not None and value > spec.high):
-        upper = f"..{spec.high}" if spec.high is not None else " or more"
-        raise SettingError(spec.key, f"{raw!r} is out of range ({spec.low}{upper})")
+        if spec.high is None:
+            raise SettingError(spec.key, "%(setting)s: %(value)s is below %(low)s", value=raw,
+                               low=spec.low)
+        raise SettingError(spec.key, "%(setting)s: %(value)s is not between %(low)s and "
+                           "%(high)s", value=raw, low=spec.low, high=spec.high)
     return value
 
 
@@ -151,10 +154,9 @@ def _check(values: Mapping[str, Decimal]) -> None:
     """Rules between fields: a suggestion threshold above the auto threshold makes no sense."""
     if values["suggest_threshold"] > values["auto_threshold"]:
         raise SettingError(
-            "suggest_threshold",
-            f"{values['suggest_threshold']} must not exceed the auto-confirm threshold "
-            f"{values['auto_threshold']}",
-        )
+            "suggest_threshold", "%(setting)s: %(value)s must not exceed the auto-confirm "
+            "threshold %(auto)s", value=values["suggest_threshold"],
+            auto=values["auto_threshold"])
 
 
 def save(session: Session, form: Mapping[str, str], *, actor: str, defaults: Any) -> list[str]:
@@ -169,10 +171,7 @@ def save(session: Session, form: Mapping[str, str], *, actor: str, defaults: Any
     _check(new)
     limits = current.writeoff_limits
     if LIMITS_KEY in form:
-        try:
-            limits = parse_limits(form[LIMITS_KEY])
-        except ValueError as exc:
-            raise SettingError(LIMITS_KEY, str(exc)) from exc
+        limits = parse_limits(form[LIMITS_KEY])
     raw_language = (form.get(LANGUAGE_KEY) or "").strip()
     language = parse_language(raw_language) if raw_language else current.report_language
     changed = [k for k in KNOWN if new[k] != current.scalars()[k]]

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from recon import audit
 from recon.db.types import as_utc, utcnow
-from recon.errors import NotFound, ServiceError
+from recon.errors import Codes, NotFound, ServiceError
 from recon.models import ROLES, ApiToken, AuditEvent, User
 
 __all__ = [
@@ -60,13 +60,15 @@ def create_user(
     """A new active user; raises ``ServiceError`` for a taken name, bad role or short password."""
     username = username.strip()
     if not username or len(username) > 64:
-        raise ServiceError("username must be 1-64 characters")
+        raise ServiceError("a user name has 1-64 characters", code="bad_username")
     if role not in ROLES:
-        raise ServiceError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
+        raise ServiceError("unknown role %(role)s (one of %(choices)s)", code="bad_role",
+                           role=role, choices=Codes.of(ROLES))
     if len(password) < MIN_PASSWORD:
-        raise ServiceError(f"password must be at least {MIN_PASSWORD} characters")
+        raise ServiceError("a password has at least %(count)s characters", code="short_password",
+                           count=MIN_PASSWORD)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise ServiceError(f"user {username!r} already exists")
+        raise ServiceError("the user %(user)s already exists", code="user_exists", user=username)
     user = User(username=username, password_hash=_hasher.hash(password), role=role)
     user.active, user.failed_logins = True, 0
     session.add(user)
@@ -180,7 +182,7 @@ def _failed(session: Session, user: User) -> None:
 def _user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"no user {username!r}")
+        raise NotFound("there is no user %(user)s", code="user_not_found", user=username)
     return user
 
 

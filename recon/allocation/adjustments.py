@@ -22,7 +22,7 @@ from recon.allocation import batch as allocation_batch
 from recon.allocation import targets
 from recon.allocation.targets import CLASSIFICATIONS
 from recon.db.types import utcnow
-from recon.errors import ApprovalError, InvariantError, NotFound
+from recon.errors import ApprovalError, Code, Codes, InvariantError, NotFound
 from recon.models import ADJUSTMENT_KINDS, Adjustment
 from recon.money import from_minor, to_minor
 
@@ -78,7 +78,8 @@ def attach(
         line = match.statement_line
         line_id = match.statement_line_id or (line.id if line is not None else None)
     if invoice_id is None and line_id is None:
-        raise InvariantError("an adjustment needs an invoice or a bank line")
+        raise InvariantError("an adjustment needs an invoice or a bank line",
+                             code="adjustment_target_missing")
     # an invoice's adjustment is in the invoice's currency (an FX match: not the receipt's)
     currency = (targets.invoice(session, invoice_id).currency if invoice_id is not None
                 else match.currency)
@@ -148,9 +149,11 @@ def approve(session: Session, adjustment_id: int, *, actor: str, role: str,
     """The second pair of eyes: the reserved write-off becomes applied."""
     adj = _pending(session, adjustment_id)
     if role not in APPROVER_ROLES:
-        raise ApprovalError(f"role {role!r} cannot approve write-offs")
+        raise ApprovalError("the role %(role)s cannot approve write-offs", code="role_too_low",
+                            role=Code(role))
     if actor == adj.prepared_by:
-        raise ApprovalError("the preparer of a write-off cannot approve it (four eyes)")
+        raise ApprovalError("the preparer of a write-off cannot approve it (four eyes)",
+                            code="four_eyes")
     before = _snap(adj)
     adj.approved_by, adj.status, adj.decided_at = actor, "applied", utcnow()
     allocation_batch.flush(session)
@@ -164,12 +167,14 @@ def reject(
 ) -> Adjustment:
     """An approver turns down a pending write-off (a reason is required); the money returns."""
     if not reason or not reason.strip():
-        raise InvariantError("rejecting a write-off needs a reason")
+        raise InvariantError("rejecting a write-off needs a reason", code="reason_missing")
     adj = _pending(session, adjustment_id)
     if role not in APPROVER_ROLES:
-        raise ApprovalError(f"role {role!r} cannot decide write-offs")
+        raise ApprovalError("the role %(role)s cannot decide write-offs", code="role_too_low",
+                            role=Code(role))
     if actor == adj.prepared_by:
-        raise ApprovalError("the preparer withdraws a write-off, an approver rejects it")
+        raise ApprovalError("the preparer withdraws a write-off, an approver rejects it",
+                            code="four_eyes")
     return _close(session, adj, actor, "adjustment.reject", reason, approver=actor)
 
 
@@ -178,7 +183,8 @@ def withdraw(session: Session, adjustment_id: int, *, actor: str,
     """The preparer takes back a write-off still waiting; the money returns."""
     adj = _pending(session, adjustment_id)
     if actor != adj.prepared_by:
-        raise ApprovalError(f"only {adj.prepared_by}, who prepared it, can withdraw it")
+        raise ApprovalError("only %(user)s, who prepared it, can withdraw it", code="not_preparer",
+                            user=adj.prepared_by)
     return _close(session, adj, actor, "adjustment.withdraw", reason or "withdrawn")
 
 
@@ -206,7 +212,8 @@ def activate(session: Session, adj: Adjustment, actor: str) -> None:
 def reverse(session: Session, adj: Adjustment, actor: str, reason: str) -> None:
     """Undo an applied adjustment (a new state and audit row; the row itself stays)."""
     if adj.status != "applied":
-        raise InvariantError(f"adjustment {adj.id} is {adj.status}, not applied")
+        raise InvariantError("adjustment %(id)s is %(status)s, not applied", code="not_applied",
+                             id=adj.id, status=Code(adj.status))
     before = _snap(adj)
     targets.move(session, adj, -1)
     adj.status = "undone"
@@ -216,24 +223,25 @@ def reverse(session: Session, adj: Adjustment, actor: str, reason: str) -> None:
 
 def _check_kind(kind: str) -> None:
     if kind not in ADJUSTMENT_KINDS:
-        raise InvariantError(
-            f"unknown adjustment kind {kind!r}; one of {', '.join(ADJUSTMENT_KINDS)}"
-        )
+        raise InvariantError("unknown adjustment kind %(kind)s; one of %(choices)s",
+                             code="bad_kind", kind=kind, choices=Codes(ADJUSTMENT_KINDS))
 
 
 def _positive(amount: Decimal, currency: str) -> int:
     minor = to_minor(amount, currency)
     if minor <= 0:
-        raise InvariantError("an adjustment amount must be positive")
+        raise InvariantError("an adjustment amount must be positive", code="not_positive")
     return minor
 
 
 def _pending(session: Session, adjustment_id: int) -> Adjustment:
     adj = session.get(Adjustment, adjustment_id, with_for_update=True)
     if adj is None:
-        raise NotFound(f"adjustment {adjustment_id} does not exist")
+        raise NotFound("adjustment %(id)s does not exist", code="adjustment_not_found",
+                       id=adjustment_id)
     if adj.status != "pending_approval":
-        raise ApprovalError(f"adjustment {adjustment_id} is {adj.status}, not pending approval")
+        raise ApprovalError("adjustment %(id)s is %(status)s, not waiting for approval",
+                            code="not_pending", id=adjustment_id, status=Code(adj.status))
     return adj
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from recon import audit
 from recon.allocation.aliases import alias_key
 from recon.db.types import utcnow
-from recon.errors import NotFound, ServiceError
+from recon.errors import Codes, NotFound, ServiceError
 from recon.models import Customer, CustomerAlias
 
 __all__ = ["alias_query", "delete_alias", "update_alias"]
@@ -37,7 +37,7 @@ def alias_query(text: str | None = None, polarity: str | None = None) -> sa.Sele
 def _get(session: Session, alias_id: int) -> CustomerAlias:
     row = session.get(CustomerAlias, alias_id)
     if row is None:
-        raise NotFound(f"no alias {alias_id}")
+        raise NotFound("alias %(id)s does not exist", code="alias_not_found", id=alias_id)
     return row
 
 
@@ -52,14 +52,16 @@ def update_alias(
     alias = alias.strip()
     key = alias_key(alias)[:255] if alias else ""
     if not key:
-        raise ServiceError("the alias must contain letters or digits")
+        raise ServiceError("the alias must contain letters or digits", code="alias_empty")
     if polarity not in POLARITIES:
-        raise ServiceError(f"polarity must be one of {', '.join(POLARITIES)}")
+        raise ServiceError("polarity must be one of %(choices)s", code="bad_polarity",
+                           choices=Codes(POLARITIES))
     clash = session.scalar(sa.select(CustomerAlias.id).where(
         CustomerAlias.customer_id == row.customer_id, CustomerAlias.alias_key == key,
         CustomerAlias.id != row.id))
     if clash is not None:
-        raise ServiceError(f"the customer already has the alias {alias!r} (#{clash})")
+        raise ServiceError("the customer already has the alias %(alias)s (#%(id)s)",
+                           code="alias_exists", alias=alias, id=clash)
     before = _snap(row)
     row.alias, row.alias_key, row.polarity = alias[:255], key, polarity
     row.source, row.updated_at = "manual", utcnow()

@@ -151,10 +151,11 @@ def accept_offer(session: Session, match_id: int, customer_id: int, *, actor: st
     offer = next((o for o in offers(session, [match]) if o.customer_id == customer_id),
                  None) if match is not None else None
     if offer is None:
-        raise InvariantError("there is nothing to remember for this match any more")
+        raise InvariantError("there is nothing to remember for this match any more",
+                             code="nothing_to_remember")
     row = remember_alias(session, customer_id=customer_id, payer_name=offer.payer,
                          polarity="positive", actor=actor, source="person")
     if row is None:  # pragma: no cover - an offer always has a payer
-        raise InvariantError("the payer name is empty")
+        raise InvariantError("the payer name is empty", code="payer_missing")
     row.extra = {"match_id": match_id}
     return row

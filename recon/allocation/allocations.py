@@ -25,7 +25,7 @@ from recon.allocation import adjustments, alias_policy, targets
 from recon.allocation import batch as allocation_batch
 from recon.allocation.aliases import remember_alias
 from recon.db.types import utcnow
-from recon.errors import InvariantError, NotFound
+from recon.errors import Code, InvariantError, NotFound
 from recon.models import (
     ACTIVE_STATUSES,
     ORIGINS,
@@ -34,7 +34,7 @@ from recon.models import (
     Match,
     StatementLine,
 )
-from recon.money import from_minor, to_minor
+from recon.money import Money, to_minor
 
 __all__ = [
     "AdjustmentSpec",
@@ -99,16 +99,19 @@ def create_match(
     a ``suggestion``, or a person's ``manual`` match; the gateway path says ``gateway``.
     """
     if status not in ("suggested", "auto", "manual"):
-        raise InvariantError(f"a new match cannot have status {status!r}")
+        raise InvariantError("a new match cannot have status %(status)s", code="bad_status",
+                             status=Code(status))
     origin = origin or _ORIGIN_OF[status]
     if origin not in ORIGINS:
-        raise InvariantError(f"unknown match origin {origin!r}")
+        raise InvariantError("unknown match origin %(origin)s", code="bad_origin", origin=origin)
     if not 0 <= confidence <= 1:
-        raise InvariantError(f"confidence {confidence} is outside [0, 1]")
+        raise InvariantError("confidence %(confidence)s is outside [0, 1]", code="bad_confidence",
+                             confidence=confidence)
     if receipt_minor(receipt) <= 0:
-        raise InvariantError("a debit or refund cannot pay customer invoices")
+        raise InvariantError("a debit or refund cannot pay customer invoices", code="debit_receipt")
     if not allocations and not adjustments_:
-        raise InvariantError("a match needs at least one allocation or adjustment")
+        raise InvariantError("a match needs at least one allocation or adjustment",
+                             code="empty_match")
     match = Match(
         kind=kind
         or ("receipt_invoice" if isinstance(receipt, StatementLine) else "gateway_invoice"),
@@ -147,14 +150,17 @@ def _allocation(session: Session, receipt: Receipt, spec: AllocationSpec) -> All
     if invoice.currency != receipt.currency:
         if spec.receipt_amount is None:
             raise InvariantError(
-                "cross-currency allocation needs the receipt amount (an FX rate rule): "
-                f"{receipt.currency} receipt for {invoice.invoice_no} in {invoice.currency}"
-            )
+                "a %(receipt_currency)s receipt for %(invoice)s in %(invoice_currency)s needs "
+                "the receipt amount (an FX rate rule)", code="fx_needs_receipt_amount",
+                receipt_currency=receipt.currency, invoice=invoice.invoice_no,
+                invoice_currency=invoice.currency)
         receipt_amount = to_minor(spec.receipt_amount, receipt.currency)
         if receipt_amount <= 0:
-            raise InvariantError(f"receipt amount for {invoice.invoice_no} must be positive")
+            raise InvariantError("the receipt amount for %(invoice)s must be positive",
+                                 code="not_positive", invoice=invoice.invoice_no)
     if amount <= 0:
-        raise InvariantError(f"allocation to {invoice.invoice_no} must be positive")
+        raise InvariantError("the amount for %(invoice)s must be positive", code="not_positive",
+                             invoice=invoice.invoice_no)
     return Allocation(
         invoice_id=invoice.id,
         amount_minor=amount,
@@ -168,9 +174,8 @@ def confirm_match(session: Session, match_id: int, *, actor: str) -> Match:
     (``suggestion``), confidence and reasons; a specific payer name is learned."""
     match = _match(session, match_id)
     if match.status != "suggested":
-        raise InvariantError(
-            f"match {match_id} is {match.status}, only suggestions can be accepted"
-        )
+        raise InvariantError("match %(id)s is %(status)s: only suggestions can be accepted",
+                             code="not_a_suggestion", id=match_id, status=Code(match.status))
     before = _snapshot(match)
     match.status = "manual"
     _apply(session, match, _receipt_of(match), actor)
@@ -192,9 +197,8 @@ def reject_match(
     """A person rejects a suggestion; remembered as a negative alias for its customer."""
     match = _match(session, match_id)
     if match.status != "suggested":
-        raise InvariantError(
-            f"match {match_id} is {match.status}, only suggestions can be rejected"
-        )
+        raise InvariantError("match %(id)s is %(status)s: only suggestions can be rejected",
+                             code="not_a_suggestion", id=match_id, status=Code(match.status))
     before = _snapshot(match)
     match.status, match.closed_at, match.closed_by = "rejected", utcnow(), actor
     match.close_reason = reason
@@ -214,12 +218,11 @@ def reject_match(
 def undo_match(session: Session, match_id: int, *, actor: str, reason: str) -> Match:
     """Reverse a confirmed match: invoices reopen, the receipt is unallocated again."""
     if not reason or not reason.strip():
-        raise InvariantError("undo needs a reason")
+        raise InvariantError("undo needs a reason", code="reason_missing")
     match = _match(session, match_id)
     if match.status not in ACTIVE_STATUSES:
-        raise InvariantError(
-            f"match {match_id} is {match.status}; only confirmed ones can be undone"
-        )
+        raise InvariantError("match %(id)s is %(status)s: only confirmed ones can be undone",
+                             code="not_confirmed", id=match_id, status=Code(match.status))
     before = _snapshot(match)
     receipt = _receipt_of(match)
     for alloc in match.allocations:
@@ -285,20 +288,22 @@ def _apply(session: Session, match: Match, receipt: Receipt, actor: str) -> None
     available = receipt_minor(receipt) - receipt.allocated_minor
     if total > available:
         raise InvariantError(
-            f"allocations {from_minor(total, receipt.currency)} exceed the receipt's unapplied "
-            f"{from_minor(available, receipt.currency)}"
-        )
+            "the allocations of %(amount)s exceed the receipt's unapplied %(left)s",
+            code="exceeds_unapplied", amount=Money.of_minor(total, receipt.currency),
+            left=Money.of_minor(available, receipt.currency))
     for alloc in match.allocations:
         invoice = targets.invoice(session, alloc.invoice_id)
         if invoice.status == "cancelled":
-            raise InvariantError(f"invoice {invoice.invoice_no} is cancelled")
+            raise InvariantError("invoice %(invoice)s is cancelled", code="invoice_cancelled",
+                                 invoice=invoice.invoice_no)
         if invoice.currency != alloc.currency:  # pragma: no cover - set from the invoice
-            raise InvariantError(f"allocation currency differs from {invoice.invoice_no}'s")
+            raise InvariantError("the allocation's currency differs from %(invoice)s's",
+                                 code="currency_differs", invoice=invoice.invoice_no)
         if alloc.amount_minor > invoice.open_minor:
             raise InvariantError(
-                f"allocation {alloc.amount} to {invoice.invoice_no} exceeds its open amount "
-                f"{invoice.open_amount}"
-            )
+                "the allocation of %(amount)s to %(invoice)s exceeds its open amount %(left)s",
+                code="exceeds_open", amount=Money(alloc.amount, alloc.currency),
+                invoice=invoice.invoice_no, left=Money(invoice.open_amount, invoice.currency))
         invoice.paid_minor += alloc.amount_minor
         invoice.refresh_status()
     receipt.allocated_minor += total
@@ -339,14 +344,14 @@ def _receipt_fk(receipt: Receipt) -> dict[str, Any]:
 def _receipt_of(match: Match) -> Receipt:
     receipt = match.statement_line or match.gateway_txn
     if receipt is None:  # pragma: no cover - the check constraint makes this impossible
-        raise NotFound(f"match {match.id} has no receipt")
+        raise NotFound("match %(id)s has no receipt", code="match_not_found", id=match.id)
     return receipt
 
 
 def _match(session: Session, match_id: int) -> Match:
     match = session.get(Match, match_id, with_for_update=True)
     if match is None:
-        raise NotFound(f"match {match_id} does not exist")
+        raise NotFound("match %(id)s does not exist", code="match_not_found", id=match_id)
     return match
 
 

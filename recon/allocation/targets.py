@@ -11,9 +11,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from recon.allocation import batch as allocation_batch
-from recon.errors import InvariantError, NotFound
+from recon.errors import Code, InvariantError, NotFound
 from recon.models import Adjustment, GatewayTransaction, Invoice, StatementLine
-from recon.money import from_minor
+from recon.money import Money
 
 __all__ = ["CLASSIFICATIONS", "Target", "charge", "invoice", "line", "move", "target"]
 
@@ -27,14 +27,16 @@ def target(
 ) -> Target:
     """The one target named, locked."""
     if sum(x is not None for x in (line_id, invoice_id, charge_id)) > 1:
-        raise InvariantError("an adjustment has one target: an invoice, a bank line or a charge")
+        raise InvariantError("an adjustment has one target: an invoice, a bank line or a charge",
+                             code="adjustment_targets")
     if invoice_id is not None:
         return invoice(session, invoice_id)
     if line_id is not None:
         return line(session, line_id)
     if charge_id is not None:
         return charge(session, charge_id)
-    raise InvariantError("an adjustment needs an invoice, a bank line or a gateway charge")
+    raise InvariantError("an adjustment needs an invoice, a bank line or a gateway charge",
+                         code="adjustment_target_missing")
 
 
 def charge(session: Session, txn_id: int) -> GatewayTransaction:
@@ -43,7 +45,7 @@ def charge(session: Session, txn_id: int) -> GatewayTransaction:
     txn = session.get(GatewayTransaction, txn_id, with_for_update=True,
                       execution_options=_FRESH)
     if txn is None or txn.kind not in ("charge", "dispute"):
-        raise NotFound(f"gateway charge id {txn_id} does not exist")
+        raise NotFound("gateway charge %(id)s does not exist", code="charge_not_found", id=txn_id)
     return txn
 
 
@@ -53,7 +55,7 @@ def invoice(session: Session, invoice_id: int) -> Invoice:
     else:
         row = session.get(Invoice, invoice_id, with_for_update=True)
     if row is None:
-        raise NotFound(f"invoice id {invoice_id} does not exist")
+        raise NotFound("invoice %(id)s does not exist", code="invoice_not_found", id=invoice_id)
     return row
 
 
@@ -61,7 +63,7 @@ def line(session: Session, line_id: int | None) -> StatementLine:
     row = (session.get(StatementLine, line_id, with_for_update=True, execution_options=_FRESH)
            if line_id else None)
     if row is None:
-        raise NotFound(f"bank line id {line_id} does not exist")
+        raise NotFound("bank line %(id)s does not exist", code="line_not_found", id=line_id)
     return row
 
 
@@ -72,21 +74,27 @@ def move(session: Session, adj: Adjustment, sign: int) -> None:
         txn = charge(session, adj.gateway_txn_id)
         if amount > txn.unapplied_minor:
             raise InvariantError(
-                f"{adj.kind} {adj.amount} exceeds the unapplied "
-                f"{from_minor(txn.unapplied_minor, txn.currency)} of charge {txn.gateway_id}")
+                "%(kind)s of %(amount)s exceeds the unapplied %(left)s of charge %(charge)s",
+                code="exceeds_unapplied", kind=Code(adj.kind),
+                amount=Money(adj.amount, adj.currency),
+                left=Money.of_minor(txn.unapplied_minor, txn.currency), charge=txn.gateway_id)
         txn.allocated_minor += amount
     elif adj.invoice_id is not None:
         inv = invoice(session, adj.invoice_id)
         if amount > inv.open_minor:
             raise InvariantError(
-                f"{adj.kind} {adj.amount} exceeds the open {inv.open_amount} of {inv.invoice_no}")
+                "%(kind)s of %(amount)s exceeds the open %(left)s of %(invoice)s",
+                code="exceeds_open", kind=Code(adj.kind), amount=Money(adj.amount, adj.currency),
+                left=Money(inv.open_amount, inv.currency), invoice=inv.invoice_no)
         inv.adjusted_minor += amount
         inv.refresh_status()
     else:
         row = line(session, adj.statement_line_id)
         if amount > row.unapplied_minor:
             raise InvariantError(
-                f"{adj.kind} {adj.amount} exceeds the line's unapplied {row.unapplied}")
+                "%(kind)s of %(amount)s exceeds the line's unapplied %(left)s",
+                code="exceeds_unapplied", kind=Code(adj.kind),
+                amount=Money(adj.amount, adj.currency), left=Money(row.unapplied, row.currency))
         row.allocated_minor += amount
         if adj.kind in CLASSIFICATIONS and sign > 0:
             row.disposition = adj.kind

@@ -105,20 +105,25 @@ def update_level(session: Session, level_id: int, *, days: int, channel: str, te
 
     level = session.get(DunningLevel, level_id)
     if level is None:
-        raise NotFound(f"dunning level {level_id} does not exist")
+        raise NotFound("dunning level %(id)s does not exist", code="level_not_found",
+                       id=level_id)
     if channel not in ("email", "sms", "preferred"):
-        raise ServiceError(f"channel: {channel!r} is not email, sms or preferred")
+        raise ServiceError("channel: %(value)s is not e-mail, SMS or the preferred channel",
+                           code="bad_channel", value=channel)
     if template not in shipped("en"):
-        raise ServiceError(f"template: {template!r} is not one of {', '.join(shipped('en'))}")
+        raise ServiceError("template: %(value)s is not one of %(choices)s", code="bad_template",
+                           value=template, choices=", ".join(shipped("en")))
     try:
         minimum = Decimal(min_amount or "0")
     except InvalidOperation as exc:
-        raise ServiceError(f"min_amount: {min_amount!r} is not a number") from exc
+        raise ServiceError("minimum amount: %(value)s is not a number", code="bad_amount",
+                           value=min_amount) from exc
     if not minimum.is_finite() or minimum < 0:
-        raise ServiceError("min_amount: must be zero or more")
+        raise ServiceError("minimum amount: must be zero or more", code="bad_amount")
     for other in level.policy.levels:
         if other.id != level.id and (other.level < level.level) != (other.days < days):
-            raise ServiceError(f"days: level {level.level} must stay between its neighbours")
+            raise ServiceError("days: level %(level)s must stay between its neighbours",
+                               code="bad_days", level=level.level)
     before = {"days": level.days, "channel": level.channel, "template": level.template,
               "attach_statement": level.attach_statement, "min_amount": level.min_amount}
     level.days, level.channel, level.template = days, channel, template

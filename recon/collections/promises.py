@@ -37,7 +37,8 @@ def _invoice_of(session: Session, customer: Customer, invoice_id: int | None) ->
         return None
     invoice = session.get(Invoice, invoice_id)
     if invoice is None or invoice.customer_id != customer.id:
-        raise NotFound(f"invoice {invoice_id} is not an invoice of {customer.external_id}")
+        raise NotFound("invoice %(id)s is not an invoice of %(customer)s",
+                       code="invoice_not_found", id=invoice_id, customer=customer.external_id)
     return invoice
 
 
@@ -46,14 +47,16 @@ def add_promise(session: Session, customer: Customer, *, promised_date: dt.date,
                 note: str | None = None, actor: str, today: dt.date | None = None
                 ) -> PromiseToPay:
     if promised_date < (today or dt.date.today()):
-        raise ServiceError("promised_date: a promise to pay cannot be in the past")
+        raise ServiceError("promised date: a promise to pay cannot be in the past",
+                           code="date_past")
     invoice = _invoice_of(session, customer, invoice_id)
     try:
         minor = to_minor(amount, currency)
     except MoneyError as exc:
-        raise ServiceError(f"amount: {exc}") from exc
+        raise ServiceError("amount: %(amount)s is not an amount in %(currency)s",
+                           code="bad_amount", amount=amount, currency=currency) from exc
     if minor <= 0:
-        raise ServiceError("amount: must be positive")
+        raise ServiceError("amount: must be positive", code="not_positive")
     promise = PromiseToPay(customer_id=customer.id, invoice_id=invoice.id if invoice else None,
                            promised_date=promised_date, amount_minor=minor, currency=currency,
                            note=note, created_by=actor)
@@ -98,7 +101,7 @@ def add_dispute(session: Session, customer: Customer, invoice_id: int, reason: s
                 actor: str) -> Dispute:
     invoice = _invoice_of(session, customer, invoice_id)
     if not reason.strip():
-        raise ServiceError("reason: say what the customer disputes")
+        raise ServiceError("reason: say what the customer disputes", code="reason_missing")
     dispute = Dispute(customer_id=customer.id, invoice_id=invoice_id, reason=reason.strip(),
                       created_by=actor)
     session.add(dispute)
@@ -111,9 +114,10 @@ def resolve_dispute(session: Session, dispute_id: int, resolution: str, *,
                     actor: str) -> Dispute:
     dispute = session.get(Dispute, dispute_id)
     if dispute is None:
-        raise NotFound(f"dispute {dispute_id} does not exist")
+        raise NotFound("dispute %(id)s does not exist", code="dispute_not_found", id=dispute_id)
     if dispute.status != "open":
-        raise ServiceError(f"dispute {dispute_id} is already resolved")
+        raise ServiceError("dispute %(id)s is already resolved", code="already_resolved",
+                           id=dispute_id)
     dispute.status, dispute.resolution = "resolved", resolution.strip() or None
     dispute.resolved_by, dispute.resolved_at = actor, utcnow()
     audit.record(session, actor=actor, action="dispute.resolve", obj=dispute,
@@ -125,9 +129,10 @@ def log_contact(session: Session, customer: Customer, kind: str, summary: str, *
                 follow_up_on: dt.date | None = None,
                 assigned_to: str | None = None) -> ContactLog:
     if kind not in ("call", "email", "note", "sms"):
-        raise ServiceError(f"kind: {kind!r} is not call, email, note or sms")
+        raise ServiceError("kind: %(value)s is not a call, an e-mail, a note or an SMS",
+                           code="bad_kind", value=kind)
     if not summary.strip():
-        raise ServiceError("summary: write what was said")
+        raise ServiceError("summary: write what was said", code="summary_missing")
     entry = ContactLog(customer_id=customer.id, kind=kind, summary=summary.strip(),
                        follow_up_on=follow_up_on,
                        assigned_to=(assigned_to or actor) if follow_up_on else None,
@@ -150,7 +155,7 @@ def follow_ups_due(session: Session, user: str, day: dt.date) -> list[tuple[Cont
 def complete_follow_up(session: Session, entry_id: int, *, actor: str) -> ContactLog:
     entry = session.get(ContactLog, entry_id)
     if entry is None:
-        raise NotFound(f"log entry {entry_id} does not exist")
+        raise NotFound("log entry %(id)s does not exist", code="entry_not_found", id=entry_id)
     entry.done_at = utcnow()
     audit.record(session, actor=actor, action="contact.follow_up_done", obj=entry)
     return entry

@@ -61,7 +61,8 @@ def template_source(session: Session, key: str, language: str) -> dict[str, str]
     try:
         return dict(shipped(language)[key])
     except KeyError as exc:
-        raise TemplateProblem(f"no template {key!r} in {language}") from exc
+        raise TemplateProblem("there is no template %(key)s in %(language)s",
+                              code="template_not_found", key=key, language=language) from exc
 
 
 def sms_limit(text: str) -> int:
@@ -85,13 +86,14 @@ def render(source: dict[str, str], context: dict[str, Any]) -> Rendered:
         try:
             out[part] = _env(part == "html").from_string(source.get(part, "")).render(context)
         except TemplateError as exc:
-            raise TemplateProblem(f"{part}: {exc}") from exc
+            raise TemplateProblem("%(part)s: %(reason)s", code="template_error", part=part,
+                                  reason=str(exc)) from exc
     out["subject"] = " ".join(out["subject"].split())
     out["sms"] = " ".join(out["sms"].split())
     limit = sms_limit(out["sms"])
     if len(out["sms"]) > limit:
-        raise TemplateProblem(
-            f"sms: {len(out['sms'])} characters, one message holds {limit}")
+        raise TemplateProblem("SMS: %(count)s characters, one message holds %(limit)s",
+                              code="sms_too_long", count=len(out["sms"]), limit=limit)
     return Rendered(**out)
 
 

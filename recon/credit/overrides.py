@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from recon import audit
 from recon.credit.limits import hold_reason, suggested_limit
 from recon.credit.tiers import TIERS
-from recon.errors import NotFound, ServiceError
+from recon.errors import Codes, NotFound, ServiceError
 from recon.models import CreditProfile, Customer
 from recon.money import MoneyError, to_minor
 
@@ -30,7 +30,8 @@ def profile_for(session: Session, customer_id: int, base: str, *, lock: bool = F
     """The customer's profile, created empty when it has none yet (row-locked if ``lock``, so
     two decisions on one customer run one after the other on PostgreSQL, none lost)."""
     if session.get(Customer, customer_id) is None:
-        raise NotFound(f"no customer {customer_id}")
+        raise NotFound("customer %(id)s does not exist", code="customer_not_found",
+                       id=customer_id)
     stmt = select(CreditProfile).where(CreditProfile.customer_id == customer_id)
     stmt = stmt.with_for_update() if lock else stmt
     profile = session.scalar(stmt)
@@ -66,11 +67,12 @@ def set_override(session: Session, customer_id: int, *, tier: str, reason: str,
                  until: dt.date | None, actor: str, base: str, today: dt.date) -> CreditProfile:
     """Put the customer in ``tier`` until ``until`` (inclusive) whatever its measures say."""
     if tier not in TIERS:
-        raise ServiceError(f"tier must be one of {', '.join(TIERS)}")
+        raise ServiceError("the tier is one of %(choices)s", code="bad_tier",
+                           choices=Codes.of(TIERS))
     if not reason.strip():
-        raise ServiceError("an override needs a reason")
+        raise ServiceError("an override needs a reason", code="reason_missing")
     if until is not None and until < today:
-        raise ServiceError("the override's expiry is in the past")
+        raise ServiceError("the override's expiry is in the past", code="expiry_past")
     p = profile_for(session, customer_id, base, lock=True)
     before = _state(p, today)
     p.override_tier, p.override_reason, p.override_until, p.override_by = (
@@ -96,11 +98,12 @@ def set_limit(session: Session, customer_id: int, *, amount: Decimal | None, rea
               actor: str, base: str, today: dt.date) -> CreditProfile:
     """A manual limit in the base currency (None = back to the suggested limit)."""
     if amount is not None and amount < 0:
-        raise ServiceError("a credit limit cannot be negative")
+        raise ServiceError("a credit limit cannot be negative", code="negative_limit")
     try:
         minor = None if amount is None else to_minor(amount, base)
     except MoneyError as exc:
-        raise ServiceError(f"limit: {exc}") from exc
+        raise ServiceError("the limit %(amount)s is not an amount in %(currency)s",
+                           code="bad_amount", amount=amount, currency=base) from exc
     p = profile_for(session, customer_id, base, lock=True)
     before = _state(p, today)
     p.limit_minor, p.limit_reason = minor, (reason.strip() or None)

@@ -44,7 +44,8 @@ def customer_credit(session: Session, customer_id: int, *, today: dt.date,
     """Everything the credit page and ``GET /api/v1/customers/{id}/credit`` show."""
     customer = session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound(f"no customer {customer_id}")
+        raise NotFound("customer %(id)s does not exist", code="customer_not_found",
+                       id=customer_id)
     p = session.scalar(select(CreditProfile).where(CreditProfile.customer_id == customer_id))
     tier = p.tier_on(today) if p else customer.credit_tier
     cur = p.base_currency if p else base

@@ -80,7 +80,8 @@ def parse_period(text: str) -> tuple[dt.date, dt.date]:
         year, month = (int(p) for p in text.strip().split("-"))
         start = dt.date(year, month, 1)
     except ValueError as exc:
-        raise ServiceError(f"period: {text!r} is not a month (YYYY-MM)") from exc
+        raise ServiceError("period: %(value)s is not a month (YYYY-MM)", code="bad_period",
+                           value=text) from exc
     return start, start.replace(day=calendar.monthrange(year, month)[1])
 
 

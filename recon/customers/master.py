@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from matching.refs import account_key
 from recon import audit
 from recon.customers.masking import mask_account
-from recon.errors import ServiceError
+from recon.errors import Codes, ServiceError
 from recon.models import (
     COLLECTION_STATUSES,
     CONTACT_CHANNELS,
@@ -61,7 +61,8 @@ def normalize_language(raw: str) -> str:
     """``zh``/``zh_Hans``/``中文`` -> ``zh-CN``, ``en``/``English`` -> ``en``."""
     value = _LANGUAGE_ALIASES.get(raw.strip().lower())
     if value is None:
-        raise ServiceError(f"language: {raw!r} is not one of {', '.join(LANGUAGES)}")
+        raise ServiceError("language: %(value)s is not one of %(choices)s", code="bad_language",
+                           value=raw, choices=Codes(LANGUAGES))
     return value
 
 
@@ -71,22 +72,26 @@ def check_contact(values: Mapping[str, Any]) -> dict[str, Any]:
     if out.get("email"):
         out["email"] = str(out["email"]).strip()
         if not _EMAIL.match(out["email"]) or len(out["email"]) > 255:
-            raise ServiceError(f"email: {out['email']!r} is not an e-mail address")
+            raise ServiceError("e-mail: %(value)s is not an e-mail address", code="bad_email",
+                               value=out["email"])
     if out.get("phone"):
         out["phone"] = re.sub(r"[\s\-()]", "", str(out["phone"]))
         if not re.fullmatch(r"\+?\d{5,20}", out["phone"]):
-            raise ServiceError(f"phone: {values['phone']!r} is not a phone number")
+            raise ServiceError("phone: %(value)s is not a phone number", code="bad_phone",
+                               value=values["phone"])
     if out.get("language"):
         out["language"] = normalize_language(str(out["language"]))
     if out.get("channel") and out["channel"] not in CONTACT_CHANNELS:
-        raise ServiceError(f"channel: {out['channel']!r} is not one of email, sms")
+        raise ServiceError("channel: %(value)s is not e-mail or SMS", code="bad_channel",
+                           value=out["channel"])
     status = out.get("collection_status")
     if status and status not in COLLECTION_STATUSES:
-        raise ServiceError(f"collection_status: {status!r} is not one of "
-                           f"{', '.join(COLLECTION_STATUSES)}")
+        raise ServiceError("collection status: %(value)s is not one of %(choices)s",
+                           code="bad_status", value=status, choices=Codes(COLLECTION_STATUSES))
     terms = out.get("terms_days")
     if terms is not None and not (0 <= int(terms) <= 365):
-        raise ServiceError(f"terms_days: {terms} is not between 0 and 365")
+        raise ServiceError("payment terms: %(value)s days is not between 0 and 365",
+                           code="bad_terms", value=terms)
     return out
 
 
@@ -124,7 +129,8 @@ def parse_terms(raw: str) -> int:
     """``30``, ``net 30``, ``30天`` -> 30."""
     found = re.search(r"\d+", raw)
     if not found:
-        raise ServiceError(f"terms: {raw!r} has no number of days")
+        raise ServiceError("payment terms: %(value)s has no number of days", code="bad_terms",
+                           value=raw)
     return int(found.group())
 
 
@@ -147,11 +153,13 @@ def add_bank_account(
     """Record an account the customer pays from; the audit row holds only its masked form."""
     key = account_key(number)
     if not re.fullmatch(r"[A-Z0-9]{5,64}", key):
-        raise ServiceError("account: not an account number (letters and digits, 5-64)")
+        raise ServiceError("account: not an account number (letters and digits, 5-64)",
+                           code="bad_account")
     owner = session.scalar(select(CustomerBankAccount).filter_by(account_key=key))
     if owner is not None:
         if owner.customer_id != customer.id:
-            raise ServiceError(f"account {mask_account(key)} belongs to another customer")
+            raise ServiceError("account %(account)s belongs to another customer",
+                               code="account_taken", account=mask_account(key))
         return owner
     row = CustomerBankAccount(customer_id=customer.id, account_key=key, created_by=actor)
     session.add(row)

@@ -27,7 +27,7 @@ from gateways.stripe import StripeWebhookConfig
 from gateways.wechatpay import WechatPayConfig
 from recon import audit
 from recon.config import GatewaySettings
-from recon.errors import InvariantError
+from recon.errors import Codes, InvariantError
 from recon.models import GatewayAccount
 
 __all__ = ["FIELDS", "Routers", "add_account", "resolve", "verifiers"]
@@ -51,13 +51,16 @@ def resolve(value: str, *, env: Mapping[str, str] | None = None, where: str) -> 
     if value.startswith("env:"):
         found = env.get(value[4:])
         if not found:
-            raise InvariantError(f"{where}: environment variable {value[4:]} is not set")
+            raise InvariantError("%(where)s: environment variable %(name)s is not set",
+                                 code="secret_missing", where=where, name=value[4:])
         return found
     if value.startswith("file:"):
         try:
             return Path(value[5:]).read_text("utf-8").strip()
         except OSError as exc:
-            raise InvariantError(f"{where}: cannot read {value[5:]}: {exc.strerror}") from None
+            raise InvariantError("%(where)s: cannot read %(path)s: %(reason)s",
+                                 code="secret_unreadable", where=where, path=value[5:],
+                                 reason=exc.strerror) from None
     return value
 
 
@@ -75,10 +78,12 @@ def add_account(
     """Store one merchant account; secrets must be ``env:``/``file:`` references."""
     fields = FIELDS.get(gateway)
     if fields is None:
-        raise InvariantError(f"unknown gateway {gateway!r}; one of {', '.join(FIELDS)}")
+        raise InvariantError("unknown gateway %(gateway)s; one of %(choices)s",
+                             code="bad_gateway", gateway=gateway, choices=Codes.of(FIELDS))
     unknown = sorted(set(credentials) - set(fields))
     if unknown:
-        raise InvariantError(f"{gateway} account: unknown field(s) {', '.join(unknown)}")
+        raise InvariantError("%(gateway)s account: unknown fields %(fields)s",
+                             code="unknown_fields", gateway=gateway, fields=", ".join(unknown))
     missing = [f for f in REQUIRED[gateway] if not credentials.get(f)]
     if gateway == "alipay" and not (
         credentials.get("public_key")
@@ -86,13 +91,13 @@ def add_account(
     ):
         missing = ["public_key (or alipay_cert and root_cert)"]
     if missing:
-        raise InvariantError(f"{gateway} account: missing {', '.join(missing)}")
+        raise InvariantError("%(gateway)s account: missing %(fields)s", code="fields_missing",
+                             gateway=gateway, fields=", ".join(missing))
     for name, value in credentials.items():
         if fields[name] and not value.startswith(("env:", "file:")):
             raise InvariantError(
-                f"{gateway} account: {name} is a secret; give env:NAME or "
-                "file:/path, never the value"
-            )
+                "%(gateway)s account: %(field)s is a secret; give env:NAME or file:/path, "
+                "never the value", code="secret_inline", gateway=gateway, field=name)
     account = GatewayAccount(
         gateway=gateway,
         account_id=account_id.strip(),

@@ -25,7 +25,7 @@ from gateways.paylinks import (
 )
 from recon import audit
 from recon.config import AppSettings
-from recon.errors import NotFound, ServiceError
+from recon.errors import Code, NotFound, ServiceError
 from recon.models import OPEN_INVOICE_STATUSES, Invoice, PayLink
 from recon.money import from_minor
 
@@ -79,18 +79,22 @@ def create_link(session: Session, invoice_id: int, gateway: str, settings: PayLi
     """The invoice's link at ``gateway``, created at the gateway when it has none yet."""
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
-        raise NotFound(f"invoice {invoice_id} does not exist")
+        raise NotFound("invoice %(id)s does not exist", code="invoice_not_found", id=invoice_id)
     existing = session.scalar(select(PayLink).filter_by(invoice_id=invoice_id, gateway=gateway))
     if existing is not None:
         return existing
     if gateway not in settings.gateways:
-        raise ServiceError(f"gateway: {gateway!r} is not configured for pay links")
+        raise ServiceError("gateway: %(gateway)s is not configured for pay links",
+                           code="gateway_not_configured", gateway=gateway)
     if invoice.status not in OPEN_INVOICE_STATUSES or invoice.open_minor <= 0:
-        raise ServiceError(f"invoice {invoice.invoice_no} is {invoice.status}: nothing to pay")
+        raise ServiceError("invoice %(invoice)s is %(status)s: nothing to pay",
+                           code="nothing_to_pay", invoice=invoice.invoice_no,
+                           status=Code(invoice.status))
     try:
         created = _call(gateway, invoice, settings)
     except GatewayApiError as exc:
-        raise ServiceError(f"{gateway}: {exc}") from exc
+        raise ServiceError("%(gateway)s refused the pay link: %(reason)s", code="gateway_refused",
+                           gateway=gateway, reason=str(exc)) from exc
     link = PayLink(invoice_id=invoice.id, gateway=gateway, external_id=created.external_id,
                    url=created.url, amount_minor=invoice.open_minor, currency=invoice.currency,
                    created_by=actor)
@@ -116,7 +120,8 @@ def _call(gateway: str, invoice: Invoice, settings: PayLinkSettings) -> CreatedL
         return wechat_native(settings.wechat, out_trade_no=invoice.invoice_no,
                              total_minor=invoice.open_minor, currency=invoice.currency,
                              description=subject)
-    raise ServiceError(f"gateway: {gateway!r} cannot make pay links")
+    raise ServiceError("gateway: %(gateway)s cannot make pay links",
+                       code="gateway_not_configured", gateway=gateway)
 
 
 def register_link(session: Session, invoice_id: int, gateway: str, external_id: str, url: str,
@@ -125,9 +130,10 @@ def register_link(session: Session, invoice_id: int, gateway: str, external_id: 
     whose metadata names the invoice); idempotent per invoice and gateway."""
     invoice = session.get(Invoice, invoice_id)
     if invoice is None:
-        raise NotFound(f"invoice {invoice_id} does not exist")
+        raise NotFound("invoice %(id)s does not exist", code="invoice_not_found", id=invoice_id)
     if not url.startswith(("https://", "weixin://")):
-        raise ServiceError("url: a pay link must be an https:// (or weixin://) address")
+        raise ServiceError("url: a pay link must be an https:// (or weixin://) address",
+                           code="bad_url")
     existing = session.scalar(select(PayLink).filter_by(invoice_id=invoice_id, gateway=gateway))
     if existing is not None:
         return existing

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from recon.allocation import adjustments, allocations, targets
 from recon.allocation.adjustments import LimitPolicy
 from recon.allocation.allocations import AdjustmentSpec, AllocationSpec
-from recon.errors import InvariantError, NotFound
+from recon.errors import Code, Codes, InvariantError, NotFound
 from recon.models import Adjustment, Invoice, Match, StatementLine
-from recon.money import from_minor
+from recon.money import Money, from_minor
 from recon.queue.detail import receipt_of
 
 __all__ = [
@@ -82,12 +82,14 @@ def _differences(
     session: Session, rows: Sequence[ManualRow], kind: str, limit: Decimal | LimitPolicy
 ) -> list[AdjustmentSpec]:
     if kind not in DIFFERENCE_KINDS:
-        raise InvariantError(f"a difference is one of {', '.join(DIFFERENCE_KINDS)}, not {kind!r}")
+        raise InvariantError("a difference is one of %(choices)s, not %(kind)s",
+                             code="bad_kind", choices=Codes(DIFFERENCE_KINDS), kind=kind)
     out = []
     for row in rows:
         invoice = session.get(Invoice, row.invoice_id)
         if invoice is None:
-            raise NotFound(f"invoice id {row.invoice_id} does not exist")
+            raise NotFound("invoice %(id)s does not exist", code="invoice_not_found",
+                           id=row.invoice_id)
         gap = invoice.open_amount - row.amount
         if gap > 0:
             out.append(AdjustmentSpec(kind, gap, invoice_id=invoice.id, reason="manual match"))
@@ -95,21 +97,25 @@ def _differences(
     cap = adjustments.limit_of(limit, invoice.currency) if out else Decimal(0)
     if total > cap:
         raise InvariantError(
-            f"the difference {total} is above the limit {cap}: write it off for approval"
-        )
+            "the difference %(amount)s is above the limit %(limit)s: write it off for approval",
+            code="above_limit", amount=Money(total, invoice.currency),
+            limit=Money(cap, invoice.currency))
     return out
 
 
 def _rest(receipt, allocs: Sequence[AllocationSpec], kind: str,
           limit: Decimal) -> list[AdjustmentSpec]:
     if kind not in CLASSIFY_KINDS:
-        raise InvariantError(f"the rest is one of {', '.join(CLASSIFY_KINDS)}, not {kind!r}")
+        raise InvariantError("the rest is one of %(choices)s, not %(kind)s", code="bad_kind",
+                             choices=Codes(CLASSIFY_KINDS), kind=kind)
     if not isinstance(receipt, StatementLine):
-        raise InvariantError("only a bank line's rest can be classified")
+        raise InvariantError("only a bank line's rest can be classified", code="not_a_line")
     left = receipt.unapplied - sum((a.amount for a in allocs), Decimal(0))
     if kind in adjustments.NEEDS_APPROVAL and left > limit:  # the four eyes of a write-off
-        raise InvariantError(f"the rest {left} is above the limit {limit}: classify it on its "
-                             "own, for approval")
+        raise InvariantError("the rest %(amount)s is above the limit %(limit)s: classify it on "
+                             "its own, for approval", code="above_limit",
+                             amount=Money(left, receipt.currency),
+                             limit=Money(limit, receipt.currency))
     return [AdjustmentSpec(kind, left, reason="split")] if left > 0 else []
 
 
@@ -127,7 +133,8 @@ def classify(
     """Mark (the rest of) a bank line -- or a gateway charge (``receipt_kind="charge"``, id in
     ``line_id``) -- as other income, an own transfer or a refund."""
     if kind not in CLASSIFY_KINDS:
-        raise InvariantError(f"a receipt is classified as one of {', '.join(CLASSIFY_KINDS)}")
+        raise InvariantError("a receipt is classified as one of %(choices)s", code="bad_kind",
+                             choices=Codes(CLASSIFY_KINDS))
     return _stand_alone(session, receipt_kind, line_id, kind=kind, amount=amount, actor=actor,
                         limit=limit, reason=reason)
 
@@ -145,7 +152,7 @@ def write_off(
     """Write off (part of) a bank line or gateway charge; above ``limit`` it waits for an
     approver."""
     if not reason or not reason.strip():
-        raise InvariantError("a write-off needs a reason")
+        raise InvariantError("a write-off needs a reason", code="reason_missing")
     return _stand_alone(session, receipt_kind, line_id, kind="write_off", amount=amount,
                         actor=actor, limit=limit, reason=reason)
 
@@ -156,7 +163,8 @@ def _stand_alone(session: Session, receipt_kind: str, receipt_id: int, *, kind: 
     if receipt_kind == "charge":
         charge = receipt_of(session, "charge", receipt_id)
         if charge.kind != "charge":
-            raise InvariantError(f"gateway record {receipt_id} is a {charge.kind}, not a charge")
+            raise InvariantError("gateway record %(id)s is a %(kind)s, not a charge",
+                                 code="not_a_charge", id=receipt_id, kind=Code(charge.kind))
         rest = from_minor(charge.unapplied_minor, charge.currency)
         return adjustments.add_adjustment(
             session, kind=kind, amount=amount if amount is not None else rest, actor=actor,
@@ -171,7 +179,7 @@ def _stand_alone(session: Session, receipt_kind: str, receipt_id: int, *, kind: 
 def bulk_accept(session: Session, match_ids: Sequence[int], *, actor: str) -> list[Match]:
     """Accept several suggestions at once: all of them or, on the first error, none."""
     if not match_ids:
-        raise InvariantError("select at least one suggestion")
+        raise InvariantError("select at least one suggestion", code="nothing_selected")
     return [
         allocations.confirm_match(session, mid, actor=actor) for mid in dict.fromkeys(match_ids)
     ]
@@ -193,7 +201,8 @@ def check_owner(session: Session, kind: str, receipt_id: int, *, match_id: int |
             Adjustment.id == adjustment_id, column == receipt_id)))
     for name, object_id, query in checks:
         if session.scalar(query) is None:
-            raise NotFound(f"{name} {object_id} is not one of {kind} {receipt_id}")
+            raise NotFound("%(object)s %(id)s does not belong to this receipt", code="not_owned",
+                           object=Code(name), id=object_id)
 
 
 def undo(session: Session, match_id: int, *, actor: str, reason: str) -> Match:
@@ -205,14 +214,14 @@ def undo_adjustment(session: Session, adjustment_id: int, *, actor: str, reason:
     """Undo a stand-alone applied adjustment (classification or write-off) of a bank line or
     a gateway charge."""
     if not reason or not reason.strip():
-        raise InvariantError("undo needs a reason")
+        raise InvariantError("undo needs a reason", code="reason_missing")
     adj = session.get(Adjustment, adjustment_id, with_for_update=True)
     if adj is None:
-        raise NotFound(f"adjustment {adjustment_id} does not exist")
+        raise NotFound("adjustment %(id)s does not exist", code="adjustment_not_found",
+                       id=adjustment_id)
     if adj.match_id is not None:
-        raise InvariantError(
-            f"adjustment {adjustment_id} belongs to match {adj.match_id}: undo that"
-        )
+        raise InvariantError("adjustment %(id)s belongs to match %(match)s: undo that",
+                             code="part_of_match", id=adjustment_id, match=adj.match_id)
     adjustments.reverse(session, adj, actor, reason)
     return adj
 
@@ -227,7 +236,9 @@ def _line(session: Session, line_id: int) -> StatementLine:
     try:
         line = targets.line(session, line_id)
     except NotFound:
-        raise NotFound(f"bank line {line_id} does not exist") from None
+        raise NotFound("bank line %(id)s does not exist", code="line_not_found",
+                       id=line_id) from None
     if line.unapplied_minor <= 0:
-        raise InvariantError(f"bank line {line_id} has nothing left to clear")
+        raise InvariantError("bank line %(id)s has nothing left to clear", code="nothing_left",
+                             id=line_id)
     return line

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from recon.errors import NotFound
+from recon.errors import Code, NotFound
 from recon.models import (
     ACTIVE_STATUSES,
     OPEN_INVOICE_STATUSES,
@@ -113,7 +113,8 @@ def receipt_of(session: Session, kind: str, receipt_id: int) -> StatementLine | 
     model = RECEIPT_KINDS.get(kind)
     row = session.get(model, receipt_id) if model else None
     if row is None:
-        raise NotFound(f"{kind} {receipt_id} does not exist")
+        raise NotFound("%(kind)s %(id)s does not exist", code="receipt_not_found",
+                       kind=Code(kind), id=receipt_id)
     return row
 
 

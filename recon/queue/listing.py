@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from recon.money import from_minor, to_minor
 from recon.queue import cache as queue_cache
 from recon.queue.search_amount import minor_by_exponent, search_amount
-from recon.queue.sql import CAUSES, exponent_of, items_subquery
+from recon.queue.sql import CAUSES, branches, cause_hint, exponent_of, items_subquery
 
 __all__ = [
     "CAUSES",
@@ -111,10 +111,9 @@ def queue_page(
     """One page of the queue, grouped by cause (unless ``grouped`` is false), then ``sort``."""
     filters = filters or QueueFilter()
     order = _order(sort, grouped)
-    q = items_subquery(open_only=True)
-    stmt = sa.select(q).where(*_conditions(q, filters))
-    if cursor:
-        stmt = stmt.where(_after(q, order, _decode(cursor, order)))
+    after = _decode(cursor, order) if cursor else None
+    q = _filtered(filters, order, after)
+    stmt = sa.select(q)
     cols = [q.c[name].desc() if desc else q.c[name].asc() for name, desc in order]
     rows = session.execute(stmt.order_by(*cols).limit(limit + 1)).mappings().all()
     items = tuple(_item(row, filters.today) for row in rows[:limit])
@@ -138,10 +137,9 @@ def queue_counts(
 
 
 def _count(session: Session, base: QueueFilter) -> dict[str, dict[str, Any]]:
-    q = items_subquery(open_only=True)
+    q = _filtered(base)
     stmt = (
         sa.select(q.c.cause_rank, q.c.currency, sa.func.count(), sa.func.sum(q.c.unapplied_minor))
-        .where(*_conditions(q, base))
         .group_by(q.c.cause_rank, q.c.currency)
     )
     out: dict[str, dict[str, Any]] = {c: {"count": 0, "totals": {}} for c in CAUSES}
@@ -162,14 +160,32 @@ def queue_item(
                         .order_by(q.c.cause_rank)).mappings().first()
     )
     if row is None:
-        from recon.errors import NotFound
+        from recon.errors import Code, NotFound
 
-        raise NotFound(f"{kind} {item_id} is not a receipt")
+        raise NotFound("%(kind)s %(id)s is not a receipt", code="receipt_not_found",
+                       kind=Code(kind), id=item_id)
     return _item(row, today or dt.date.today())
 
 
 def _fields(f: QueueFilter) -> dict[str, Any]:
     return {k: getattr(f, k) for k in f.__dataclass_fields__}
+
+
+def _filtered(f: QueueFilter, order: Sequence[tuple[str, bool]] = (),
+              after: Sequence[Any] | None = None) -> sa.Subquery:
+    """The open items that pass ``f`` (and come after the cursor ``after``): the conditions are
+    applied inside each branch of the UNION, so a receipt a filter refuses is dropped before
+    its suggestion and cause are looked up."""
+    parts = []
+    for kind, branch in zip(("line", "charge"), branches(open_only=True), strict=True):
+        conds = _conditions(branch, f)
+        hint = cause_hint(kind, branch.c.id, f.cause) if f.cause else None
+        if hint is not None:
+            conds.append(hint)
+        if after is not None:
+            conds.append(_after(branch, order, after))
+        parts.append(sa.select(branch).where(*conds))
+    return sa.union_all(*parts).subquery("queue_items")
 
 
 def _conditions(q: sa.Subquery, f: QueueFilter) -> list[sa.ColumnElement[bool]]:

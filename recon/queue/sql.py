@@ -29,7 +29,7 @@ from recon.models import (
 )
 from recon.money import iso_codes, minor_units
 
-__all__ = ["CAUSES", "cause_case", "exponent_of", "items_subquery"]
+__all__ = ["CAUSES", "branches", "cause_case", "cause_hint", "exponent_of", "items_subquery"]
 
 # In display (and grouping) order: what a person should look at first comes first.
 CAUSES = QUEUE_CAUSES
@@ -52,6 +52,23 @@ def cause_case(
     whens.append((suggestion_id.is_(None),
                   sa.case(_RANK, value=applied, else_=_RANK["no_candidate"])))
     return sa.case(*whens, else_=sa.case(_RANK, value=stored, else_=_RANK["low_confidence"]))
+
+
+# Causes only a stored match can give: an item has one of them only if one of its suggested or
+# confirmed matches carries it (``cause_case``), which the database checks once, not per row.
+_STORED_ONLY = frozenset(CAUSES) - {"possible_duplicate", "no_candidate", "low_confidence"}
+
+
+def cause_hint(kind: str, receipt_id: sa.ColumnElement[int],
+               cause: str) -> sa.ColumnElement[bool] | None:
+    """A condition every item of ``cause`` meets that the database answers from one set of
+    receipt ids (so a cause filter skips most receipts before ``cause_case`` looks at them);
+    ``None`` for the causes a receipt can have without such a match."""
+    if cause not in _STORED_ONLY:
+        return None
+    column = Match.statement_line_id if kind == "line" else Match.gateway_txn_id
+    return receipt_id.in_(sa.select(column).where(
+        Match.cause == cause, Match.status.in_((*ACTIVE_STATUSES, "suggested"))))
 
 
 def _applied_cause(column: sa.ColumnElement[int], receipt_id: sa.ColumnElement[int]):
@@ -191,6 +208,15 @@ def _money_back(kind: str) -> sa.Select:
                       sa.func.coalesce(mb.detail, gt.order_ref).label("text"))
             .join(gt, gt.id == mb.gateway_txn_id)
             .where(mb.status == "open"))
+
+
+@lru_cache(maxsize=2)
+def branches(*, open_only: bool = True) -> tuple[sa.Subquery, sa.Subquery]:
+    """The bank lines and the gateway charges of ``items_subquery``, each as its own selectable
+    with the same columns: a filter applied to each before the UNION lets the database skip a
+    receipt before it looks up its suggestion (neither SQLite nor PostgreSQL always pushes a
+    condition on the UNION's result down into both branches)."""
+    return _lines(open_only).subquery("queue_lines"), _charges(open_only).subquery("queue_charges")
 
 
 @lru_cache(maxsize=2)

@@ -40,7 +40,8 @@ def assign(session: Session, kind: str, receipt_id: int, assignee: str | None, *
         _audit(session, actor, "item.unassign", kind, receipt_id, before, None)
         return None
     if session.scalar(sa.select(User.id).where(User.username == assignee, User.active)) is None:
-        raise InvariantError(f"{assignee!r} is not an active user")
+        raise InvariantError("%(user)s is not an active user", code="no_such_user",
+                             user=assignee)
     if row is None:
         row = _insert_or_lock(session, kind, receipt_id, assignee, actor)
     row.assignee, row.assigned_by = assignee, actor
@@ -82,7 +83,7 @@ def assignees(session: Session, keys: Iterable[tuple[str, int]]) -> dict[str, st
 def add_note(session: Session, kind: str, receipt_id: int, text: str, *, actor: str) -> ItemNote:
     text = (text or "").strip()
     if not text:
-        raise InvariantError("a note needs some text")
+        raise InvariantError("a note needs some text", code="text_missing")
     receipt_of(session, kind, receipt_id)
     note = ItemNote(kind=kind, receipt_id=receipt_id, text=text[:4000], author=actor)
     session.add(note)
@@ -100,7 +101,7 @@ def save_view(session: Session, owner: str, name: str, query: dict[str, Any]) ->
     """Store (or overwrite) the person's view ``name``."""
     name = (name or "").strip()[:80]
     if not name:
-        raise InvariantError("a view needs a name")
+        raise InvariantError("a view needs a name", code="name_missing")
     row = session.scalars(sa.select(SavedView).where(SavedView.owner == owner,
                                                      SavedView.name == name)).first()  # fmt: skip
     if row is None:
@@ -120,7 +121,7 @@ def views_of(session: Session, owner: str) -> list[SavedView]:
 def delete_view(session: Session, owner: str, view_id: int) -> None:
     row = session.get(SavedView, view_id)
     if row is None or row.owner != owner:
-        raise InvariantError("that view is not yours")
+        raise InvariantError("that view is not yours", code="not_yours")
     audit.record(session, actor=owner, action="view.delete", obj=row, before={"name": row.name})
     session.delete(row)
 

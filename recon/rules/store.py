@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from recon import audit
-from recon.errors import InvariantError, NotFound
+from recon.errors import Codes, InvariantError, NotFound
 from recon.models import RULE_CATEGORIES, RULE_OUTCOMES, Customer, Rule
 from recon.money import to_minor
 
@@ -43,22 +43,24 @@ def _clean(text: str | None) -> str | None:
 
 def _check(session: Session, spec: RuleSpec) -> None:
     if spec.outcome not in RULE_OUTCOMES:
-        raise InvariantError(f"a rule leads to one of {', '.join(RULE_OUTCOMES)}")
+        raise InvariantError("a rule leads to one of %(choices)s", code="bad_outcome",
+                             choices=Codes(RULE_OUTCOMES))
     if not (_clean(spec.payer_contains) or _clean(spec.text_contains)):
-        raise InvariantError("a rule needs a payer or a text to look for")
+        raise InvariantError("a rule needs a payer or a text to look for", code="condition_missing")
     if spec.outcome == "customer" and (
         spec.customer_id is None or session.get(Customer, spec.customer_id) is None
     ):
-        raise NotFound("the rule's customer does not exist")
+        raise NotFound("the rule's customer does not exist", code="customer_not_found")
     if spec.outcome == "category" and spec.category not in RULE_CATEGORIES:
-        raise InvariantError(f"a category is one of {', '.join(RULE_CATEGORIES)}")
+        raise InvariantError("a category is one of %(choices)s", code="bad_category",
+                             choices=Codes(RULE_CATEGORIES))
     if spec.outcome == "clearing" and not _clean(spec.clearing_account):
-        raise InvariantError("name the clearing account")
+        raise InvariantError("name the clearing account", code="clearing_missing")
     low, high = spec.min_amount, spec.max_amount
     if low is not None and high is not None and low > high:
-        raise InvariantError("the lowest amount is above the highest")
+        raise InvariantError("the lowest amount is above the highest", code="bad_range")
     if (low is not None or high is not None) and not spec.currency:
-        raise InvariantError("an amount range needs a currency")
+        raise InvariantError("an amount range needs a currency", code="currency_missing")
 
 
 def create_rule(session: Session, spec: RuleSpec, *, actor: str) -> Rule:
@@ -88,7 +90,7 @@ def _default_name(spec: RuleSpec) -> str:
 def set_active(session: Session, rule_id: int, active: bool, *, actor: str) -> Rule:
     rule = session.get(Rule, rule_id, with_for_update=True)
     if rule is None:
-        raise NotFound(f"rule {rule_id} does not exist")
+        raise NotFound("rule %(id)s does not exist", code="rule_not_found", id=rule_id)
     before = snapshot(rule)
     rule.active = active
     audit.record(session, actor=actor, action="rule.enable" if active else "rule.disable",

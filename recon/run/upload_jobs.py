@@ -51,11 +51,13 @@ def create_job(session: Session, kind: str, name: str, data: bytes, *, actor: st
     """Store an upload for import (flushed, not committed); refuses a kind or size we cannot
     take before anything is stored."""
     if kind not in KINDS:
-        raise ServiceError(f"unknown file kind {kind!r} (one of {', '.join(KINDS)})")
+        raise ServiceError("unknown file kind %(kind)s (one of %(choices)s)", code="bad_kind",
+                           kind=kind, choices=", ".join(KINDS))
     if len(data) > max_bytes:
-        raise ServiceError(f"{name}: file is {len(data)} bytes, over the limit of {max_bytes}")
+        raise ServiceError("%(file)s: file is %(size)s bytes, over the limit of %(limit)s",
+                           code="too_large", file=name, size=len(data), limit=max_bytes)
     if not data:
-        raise ServiceError(f"{name}: the file is empty")
+        raise ServiceError("%(file)s: the file is empty", code="empty_file", file=name)
     job = ImportJob(kind=kind, file_name=name[-255:], file_sha256=hashlib.sha256(data).hexdigest(),
                     size=len(data), data=data, actor=actor[:64], state="queued",
                     options=dict(options or {}), result={})
@@ -70,16 +72,20 @@ def decide_accounts(session: Session, job_id: int, *, create: bool,
     an existing account id; the job is queued again (the caller publishes it after commit)."""
     job = session.get(ImportJob, job_id, with_for_update=True)
     if job is None or job.state != "needs_account":
-        raise ServiceError(f"import {job_id} is not waiting for an account decision")
+        raise ServiceError("import %(job)s is not waiting for an account decision",
+                           code="not_waiting", job=job_id)
     found = {a["key"] for a in job.result.get("accounts", [])}
     unknown = set(assign) - found
     if unknown:
-        raise ServiceError(f"import {job_id}: the file names no account {sorted(unknown)[0]!r}")
+        raise ServiceError("import %(job)s: the file names no account %(account)s",
+                           code="unknown_account", job=job_id, account=sorted(unknown)[0])
     for key, account_id in assign.items():
         if session.get(BankAccount, account_id) is None:
-            raise ServiceError(f"import {job_id}: no bank account {account_id} for {key!r}")
+            raise ServiceError("import %(job)s: no bank account %(id)s for %(account)s",
+                               code="unknown_account", job=job_id, id=account_id, account=key)
     if not create and found - set(assign):
-        raise ServiceError(f"import {job_id}: pick an account or confirm creating each one")
+        raise ServiceError("import %(job)s: pick an account or confirm creating each one",
+                           code="account_decision", job=job_id)
     job.options = {**job.options, "create_accounts": create, "assign": dict(assign)}
     job.state, job.error = "queued", None
     return job

@@ -44,7 +44,7 @@ def test_withdraw_is_for_the_preparer_and_gives_the_money_back(session) -> None:
         withdraw(session, adj.id, actor="someone")
     withdraw(session, adj.id, actor="clerk")
     assert adj.status == "rejected" and charge.unapplied_minor == 9000
-    with pytest.raises(ApprovalError, match="not pending"):
+    with pytest.raises(ApprovalError, match="not waiting for approval"):
         adjustments.approve(session, adj.id, actor="boss", role="approver")
 
 

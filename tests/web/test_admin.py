@@ -45,7 +45,7 @@ def test_settings_are_stored_validated_and_audited(client, login, session, setti
     events = session.scalars(select(AuditEvent).where(AuditEvent.action == "setting.change"))
     assert {e.object_id for e in events} == {"writeoff_limit", "auto_threshold"}
     bad = client.post("/settings", data={"auto_threshold": "1.5", "writeoff_limit": "10"})
-    assert bad.status_code == 422 and "out of range" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "1.5 is not between 0 and 1" in bad.get_data(as_text=True)
     session.expire_all()
     assert session.get(Setting, "writeoff_limit").value == "75.5"  # nothing of it written
 

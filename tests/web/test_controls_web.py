@@ -88,7 +88,7 @@ def test_write_off_twice_is_refused_and_shows_pending(app, client, login,
     assert 'name="amount" value="23.00"' in first  # the form offers only what is left
     again = clerk.post(f"/queue/line/{line}/write-off", data={"amount": "777", "reason": "x"},
                        headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "exceeds the line&#39;s unapplied 23.00" in again
+    assert "exceeds the line&#39;s unapplied €23.00" in again
     assert _adjustments(session_factory, line) == [("pending_approval", 77700)]
     assert _unapplied(session_factory, line) == 2300
     queue = clerk.get("/queue").get_data(as_text=True)

@@ -38,7 +38,7 @@ def test_settings_round_trip_in_a_real_browser(server, browser, session_factory)
     page.fill("#s-suggest_threshold", "0.20")
     page.click("#settings-form button[type=submit]")
     page.wait_for_selector(".flash.error")
-    assert "suggest_threshold" in page.text_content(".flash.error")
+    assert "suggestion threshold: 0.2 must not exceed" in page.text_content(".flash.error")
     assert page.get_attribute("#s-suggest_threshold", "aria-invalid") == "true"
     assert page.input_value("#s-auto_threshold") == "0.10"  # what was typed stays to be fixed
     page.fill("#s-auto_threshold", "0.97")
