@@ -99,6 +99,12 @@ ACTIONS = {
     "reminder_template.save": _l("changed a reminder template"),
     "dunning_policy.create": _l("created a dunning policy"),
     "dunning_level.update": _l("changed a dunning level"),
+    "money_back.raised": _l("flagged money that went back after payment"),
+    "money_back.reduced": _l("reduced a money-back item"),
+    "money_back.closed": _l("closed a money-back item"),
+    "statements.return_linked": _l("linked a bank return to its credit"),
+    "statements.return_unidentified": _l("queued a bank return whose credit is unknown"),
+    "reports.now": _l("wrote a report on demand"),
 }
 # Actions whose second part is a status or reason (``run.attention``, ``reminder.failed``):
 # the family in words and the status as its label.
@@ -148,6 +154,10 @@ OBJECTS = {
     "saved_view": (_l("saved view"), None),
     "item_note": (_l("note"), None),
     "item_assignment": (_l("assignment"), None),
+    "bank_return": (_l("bank return"), None),
+    "money_back_item": (_l("money-back item"), None),
+    "import_job": (_l("file import"), None),
+    "report": (_l("report"), None),
 }  # fmt: skip
 
 

@@ -177,7 +177,7 @@ def _filtered(f: QueueFilter, order: Sequence[tuple[str, bool]] = (),
     applied inside each branch of the UNION, so a receipt a filter refuses is dropped before
     its suggestion and cause are looked up."""
     parts = []
-    for kind, branch in zip(("line", "charge"), branches(open_only=True), strict=True):
+    for kind, branch in branches(open_only=True):
         conds = _conditions(branch, f)
         hint = cause_hint(kind, branch.c.id, f.cause) if f.cause else None
         if hint is not None:

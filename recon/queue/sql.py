@@ -56,7 +56,9 @@ def cause_case(
 
 # Causes only a stored match can give: an item has one of them only if one of its suggested or
 # confirmed matches carries it (``cause_case``), which the database checks once, not per row.
-_STORED_ONLY = frozenset(CAUSES) - {"possible_duplicate", "no_candidate", "low_confidence"}
+# The money-back causes come from their own table (``_money_back``), never from a match.
+_STORED_ONLY = frozenset(CAUSES) - {"possible_duplicate", "no_candidate", "low_confidence",
+                                    *MONEY_BACK_CAUSES}
 
 
 def cause_hint(kind: str, receipt_id: sa.ColumnElement[int],
@@ -211,12 +213,15 @@ def _money_back(kind: str) -> sa.Select:
 
 
 @lru_cache(maxsize=2)
-def branches(*, open_only: bool = True) -> tuple[sa.Subquery, sa.Subquery]:
-    """The bank lines and the gateway charges of ``items_subquery``, each as its own selectable
-    with the same columns: a filter applied to each before the UNION lets the database skip a
-    receipt before it looks up its suggestion (neither SQLite nor PostgreSQL always pushes a
-    condition on the UNION's result down into both branches)."""
-    return _lines(open_only).subquery("queue_lines"), _charges(open_only).subquery("queue_charges")
+def branches(*, open_only: bool = True) -> tuple[tuple[str, sa.Subquery], ...]:
+    """The parts of ``items_subquery`` (bank lines, gateway charges, the money-back items of
+    each), each as ``(kind, selectable)`` with the same columns: a filter applied to each before
+    the UNION lets the database skip a receipt before it looks up its suggestion (neither
+    SQLite nor PostgreSQL always pushes a condition on the UNION's result down into them)."""
+    return (("line", _lines(open_only).subquery("queue_lines")),
+            ("charge", _charges(open_only).subquery("queue_charges")),
+            ("line", _money_back("line").subquery("queue_line_money_back")),
+            ("charge", _money_back("charge").subquery("queue_charge_money_back")))
 
 
 @lru_cache(maxsize=2)
