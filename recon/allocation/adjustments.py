@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 
 from recon import audit
 from recon.allocation import batch as allocation_batch
-from recon.allocation import targets
+from recon.allocation import rules, targets
 from recon.allocation.targets import CLASSIFICATIONS
 from recon.db.types import utcnow
 from recon.errors import ApprovalError, InvariantError, NotFound
-from recon.models import ADJUSTMENT_KINDS, Adjustment
+from recon.models import Adjustment
 from recon.money import from_minor, to_minor
 
 if TYPE_CHECKING:
@@ -214,18 +214,8 @@ def reverse(session: Session, adj: Adjustment, actor: str, reason: str) -> None:
                  after=_snap(adj), reason=reason)
 
 
-def _check_kind(kind: str) -> None:
-    if kind not in ADJUSTMENT_KINDS:
-        raise InvariantError(
-            f"unknown adjustment kind {kind!r}; one of {', '.join(ADJUSTMENT_KINDS)}"
-        )
-
-
-def _positive(amount: Decimal, currency: str) -> int:
-    minor = to_minor(amount, currency)
-    if minor <= 0:
-        raise InvariantError("an adjustment amount must be positive")
-    return minor
+_check_kind = rules.check_adjustment_kind
+_positive = rules.adjustment_minor
 
 
 def _pending(session: Session, adjustment_id: int) -> Adjustment:
@@ -238,13 +228,9 @@ def _pending(session: Session, adjustment_id: int) -> Adjustment:
 
 
 def _snap(adj: Adjustment) -> dict[str, object]:
-    return {
-        "kind": adj.kind,
-        "status": adj.status,
-        "amount": str(adj.amount),
-        "invoice_id": adj.invoice_id,
-        "statement_line_id": adj.statement_line_id,
-        "gateway_txn_id": adj.gateway_txn_id,
-        "prepared_by": adj.prepared_by,
-        "approved_by": adj.approved_by,
-    }
+    return rules.adjustment_snapshot({
+        "kind": adj.kind, "status": adj.status, "amount_minor": adj.amount_minor,
+        "currency": adj.currency, "invoice_id": adj.invoice_id,
+        "statement_line_id": adj.statement_line_id, "gateway_txn_id": adj.gateway_txn_id,
+        "prepared_by": adj.prepared_by, "approved_by": adj.approved_by,
+    })  # fmt: skip

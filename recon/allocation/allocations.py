@@ -21,20 +21,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import audit
-from recon.allocation import adjustments, alias_policy, targets
+from recon.allocation import adjustments, alias_policy, rules, targets
 from recon.allocation import batch as allocation_batch
 from recon.allocation.aliases import remember_alias
 from recon.db.types import utcnow
 from recon.errors import InvariantError, NotFound
 from recon.models import (
     ACTIVE_STATUSES,
-    ORIGINS,
     Allocation,
     GatewayTransaction,
     Match,
     StatementLine,
 )
-from recon.money import from_minor, to_minor
 
 __all__ = [
     "AdjustmentSpec",
@@ -48,7 +46,6 @@ __all__ = [
 ]
 
 Receipt = StatementLine | GatewayTransaction
-_ORIGIN_OF = {"auto": "auto", "suggested": "suggestion", "manual": "manual"}
 
 
 @dataclass(frozen=True)
@@ -98,17 +95,8 @@ def create_match(
     ``origin`` (``recon.models.ORIGINS``) defaults from the status: the matcher's ``auto``,
     a ``suggestion``, or a person's ``manual`` match; the gateway path says ``gateway``.
     """
-    if status not in ("suggested", "auto", "manual"):
-        raise InvariantError(f"a new match cannot have status {status!r}")
-    origin = origin or _ORIGIN_OF[status]
-    if origin not in ORIGINS:
-        raise InvariantError(f"unknown match origin {origin!r}")
-    if not 0 <= confidence <= 1:
-        raise InvariantError(f"confidence {confidence} is outside [0, 1]")
-    if receipt_minor(receipt) <= 0:
-        raise InvariantError("a debit or refund cannot pay customer invoices")
-    if not allocations and not adjustments_:
-        raise InvariantError("a match needs at least one allocation or adjustment")
+    origin = rules.check_new_match(status, origin, confidence, receipt_minor(receipt),
+                                   len(allocations) + len(adjustments_))
     match = Match(
         kind=kind
         or ("receipt_invoice" if isinstance(receipt, StatementLine) else "gateway_invoice"),
@@ -142,19 +130,8 @@ def create_match(
 
 def _allocation(session: Session, receipt: Receipt, spec: AllocationSpec) -> Allocation:
     invoice = targets.invoice(session, spec.invoice_id)
-    amount = to_minor(spec.amount, invoice.currency)
-    receipt_amount = None
-    if invoice.currency != receipt.currency:
-        if spec.receipt_amount is None:
-            raise InvariantError(
-                "cross-currency allocation needs the receipt amount (an FX rate rule): "
-                f"{receipt.currency} receipt for {invoice.invoice_no} in {invoice.currency}"
-            )
-        receipt_amount = to_minor(spec.receipt_amount, receipt.currency)
-        if receipt_amount <= 0:
-            raise InvariantError(f"receipt amount for {invoice.invoice_no} must be positive")
-    if amount <= 0:
-        raise InvariantError(f"allocation to {invoice.invoice_no} must be positive")
+    amount, receipt_amount = rules.allocation_minor(
+        receipt.currency, invoice.currency, invoice.invoice_no, spec.amount, spec.receipt_amount)
     return Allocation(
         invoice_id=invoice.id,
         amount_minor=amount,
@@ -271,23 +248,12 @@ def supersede_suggestions(
 
 def _apply(session: Session, match: Match, receipt: Receipt, actor: str) -> None:
     total = sum(a.receipt_minor for a in match.allocations)
-    available = receipt_minor(receipt) - receipt.allocated_minor
-    if total > available:
-        raise InvariantError(
-            f"allocations {from_minor(total, receipt.currency)} exceed the receipt's unapplied "
-            f"{from_minor(available, receipt.currency)}"
-        )
+    rules.check_receipt_room(total, receipt_minor(receipt) - receipt.allocated_minor,
+                             receipt.currency)
     for alloc in match.allocations:
         invoice = targets.invoice(session, alloc.invoice_id)
-        if invoice.status == "cancelled":
-            raise InvariantError(f"invoice {invoice.invoice_no} is cancelled")
-        if invoice.currency != alloc.currency:  # pragma: no cover - set from the invoice
-            raise InvariantError(f"allocation currency differs from {invoice.invoice_no}'s")
-        if alloc.amount_minor > invoice.open_minor:
-            raise InvariantError(
-                f"allocation {alloc.amount} to {invoice.invoice_no} exceeds its open amount "
-                f"{invoice.open_amount}"
-            )
+        rules.check_invoice_room(invoice.invoice_no, invoice.status, invoice.currency,
+                                 alloc.currency, alloc.amount_minor, invoice.open_minor)
         invoice.paid_minor += alloc.amount_minor
         invoice.refresh_status()
     receipt.allocated_minor += total
@@ -340,20 +306,7 @@ def _match(session: Session, match_id: int) -> Match:
 
 
 def _snapshot(match: Match) -> dict[str, Any]:
-    return {
-        "status": match.status,
-        "origin": match.origin,
-        "confidence": match.confidence,
-        "allocations": [
-            _alloc_snapshot(a) for a in match.allocations
-        ],
-        "unapplied": str(match.unapplied),
-    }
-
-
-def _alloc_snapshot(alloc: Allocation) -> dict[str, Any]:
-    out: dict[str, Any] = {"invoice_id": alloc.invoice_id, "amount": str(alloc.amount)}
-    if alloc.receipt_amount_minor is not None:
-        out["currency"] = alloc.currency
-        out["receipt_amount_minor"] = alloc.receipt_amount_minor
-    return out
+    allocs = [(a.invoice_id, a.amount_minor, a.currency, a.receipt_amount_minor)
+              for a in match.allocations]
+    return rules.match_snapshot(match.status, match.origin, match.confidence, allocs,
+                                match.unapplied_minor, match.currency)

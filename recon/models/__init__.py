@@ -30,7 +30,7 @@ from recon.models.gateway import (
     GatewayEvent,
     GatewayTransaction,
 )
-from recon.models.invoice import INVOICE_STATUSES, OPEN_INVOICE_STATUSES, Invoice
+from recon.models.invoice import INVOICE_STATUSES, OPEN_INVOICE_STATUSES, Invoice, settled_status
 from recon.models.match import (
     ACTIVE_STATUSES,
     ADJUSTMENT_KINDS,
@@ -109,4 +109,5 @@ __all__ = [
     "StatementLine",
     "Suppression",
     "User",
+    "settled_status",
 ]
