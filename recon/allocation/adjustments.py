@@ -77,8 +77,7 @@ def attach(
     if invoice_id is None:  # the match may not be flushed yet: read the relationship too
         line = match.statement_line
         line_id = match.statement_line_id or (line.id if line is not None else None)
-    if invoice_id is None and line_id is None:
-        raise InvariantError("an adjustment needs an invoice or a bank line")
+    rules.check_adjustment_target(invoice_id, line_id)
     # an invoice's adjustment is in the invoice's currency (an FX match: not the receipt's)
     currency = (targets.invoice(session, invoice_id).currency if invoice_id is not None
                 else match.currency)

@@ -20,6 +20,7 @@ __all__ = [
     "adjustment_snapshot",
     "allocation_minor",
     "check_adjustment_kind",
+    "check_adjustment_target",
     "check_invoice_room",
     "check_new_match",
     "check_receipt_room",
@@ -101,6 +102,12 @@ def check_adjustment_kind(kind: str) -> None:
         raise InvariantError(
             f"unknown adjustment kind {kind!r}; one of {', '.join(ADJUSTMENT_KINDS)}"
         )
+
+
+def check_adjustment_target(invoice_id: int | None, line_id: int | None) -> None:
+    """A difference booked with a match adjusts an invoice or the match's bank line."""
+    if invoice_id is None and line_id is None:
+        raise InvariantError("an adjustment needs an invoice or a bank line")
 
 
 def adjustment_minor(amount: Decimal, currency: str) -> int:

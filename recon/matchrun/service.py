@@ -22,20 +22,18 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 import matching as m
 from recon import audit
 from recon.allocation import batch as allocation_batch
-from recon.matchrun.apply import apply_receipt_proposals
-from recon.matchrun.load import LINE, Loaded, load
+from recon.matchrun.apply import apply_receipt_proposals, open_suggestions
+from recon.matchrun.load import LINE, load
 from recon.models import Match
 from recon.rules.apply import apply_rules
 
@@ -101,23 +99,6 @@ def engine_settings(
     return dataclasses.replace(base, **changes).validate()
 
 
-def _open_suggestions(session: Session, loaded: Loaded) -> dict[tuple[str, int], list[Match]]:
-    stmt = (
-        select(Match)
-        .where(Match.status == "suggested", Match.kind != "payout_deposit")
-        .options(selectinload(Match.allocations))
-    )
-    out: dict[tuple[str, int], list[Match]] = defaultdict(list)
-    for match in session.scalars(stmt):
-        key = (
-            (LINE, match.statement_line_id)
-            if match.statement_line_id
-            else ("txn", match.gateway_txn_id)
-        )
-        out[key].append(match)
-    return out
-
-
 def _payout_stage(session, loaded, settings, report, actor, run_id) -> set[int]:
     """Pair payouts with deposits; returns the deposit lines paired automatically."""
     pairs = m.match_payouts(loaded.payouts, loaded.deposits, settings)
@@ -171,8 +152,8 @@ def run_matching(
     paired = _payout_stage(session, loaded, settings, report, actor, run_id)
     result = m.match(_without(loaded.data, paired), settings)
     report.unmatched = len(result.unmatched)
-    existing = _open_suggestions(session, loaded)
-    apply_receipt_proposals(session, loaded, result, report, existing, actor, run_id)
+    existing = open_suggestions(session)
+    apply_receipt_proposals(session, result, report, existing, actor, run_id)
     report.proposals = [_brief(p) for p in result.proposals[:200]]
     if not dry_run:  # people's rules take what the matcher left unclaimed
         report.rules = dataclasses.asdict(apply_rules(session, actor=actor))
