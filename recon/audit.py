@@ -16,8 +16,18 @@ from recon.models import AuditEvent
 __all__ = ["jsonable", "record", "record_many"]
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def jsonable(value: Any) -> Any:
     """Turn Decimals, dates and nested containers into JSON-safe values (Decimals as strings)."""
+    kind = type(value)
+    if kind in _PLAIN:  # the common case first: bulk paths call this for every reason
+        return value
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [jsonable(v) for v in value]
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.datetime | dt.date):
