@@ -74,7 +74,7 @@ def open_invoices(session: Session) -> list[m.OpenInvoice]:
         Invoice.id, Invoice.invoice_no, Invoice.customer_id, Invoice.amount_minor,
         Invoice.paid_minor, Invoice.adjusted_minor, Invoice.currency, Invoice.issue_date,
         Invoice.due_date, Invoice.meta,
-    ).where(Invoice.status.in_(OPEN_INVOICE_STATUSES))  # fmt: skip
+    ).where(Invoice.status.in_(OPEN_INVOICE_STATUSES)).order_by(Invoice.id)  # fmt: skip
     out = []
     for inv_id, no, cust, amount, paid, adjusted, cur, issued, due, meta in session.execute(stmt):
         open_minor = amount - paid - adjusted
@@ -127,7 +127,7 @@ def open_lines(session: Session) -> list[Any]:
         StatementLine.allocated_minor < StatementLine.amount_minor,
         StatementLine.disposition.is_(None),
         _no_machine_match(Match.statement_line_id == StatementLine.id),
-    )
+    ).order_by(StatementLine.id)  # the same order every run: ties are broken alike
     return list(session.execute(stmt))
 
 
