@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from recon.db.fastinsert import insert_rows
 from recon.db.types import utcnow
 from recon.models import AuditEvent
 
@@ -90,5 +90,5 @@ def record_many(session: Session, events: Iterable[Mapping[str, Any]]) -> int:
     ]  # fmt: skip
     if rows:
         now = utcnow()
-        session.execute(insert(AuditEvent.__table__), [{**r, "at": now} for r in rows])
+        insert_rows(session, AuditEvent.__table__, [{**r, "at": now} for r in rows])
     return len(rows)

@@ -27,6 +27,7 @@ from recon import audit
 from recon.allocation import rules
 from recon.allocation.allocations import AdjustmentSpec, AllocationSpec
 from recon.allocation.targets import CLASSIFICATIONS
+from recon.db.fastinsert import insert_rows
 from recon.db.types import utcnow
 from recon.errors import NotFound, ServiceError
 from recon.models import (
@@ -255,8 +256,7 @@ def _write(session: Session, plans: Sequence[_Plan], state: _State, actor: str) 
     for plan, match_id in zip(plans, ids, strict=True):
         allocs += [{**a, "match_id": match_id} for a in plan.allocations]
         adjs += [{**a, "match_id": match_id} for a in plan.adjustments]
-    if allocs:
-        conn.execute(insert(Allocation.__table__), allocs)
+    insert_rows(session, Allocation.__table__, allocs)
     adj_ids = iter(list(conn.execute(insert(at).returning(at.c.id, sort_by_parameter_order=True),
                                      adjs).scalars()) if adjs else [])  # fmt: skip
     _update_sums(conn, plans, state)
