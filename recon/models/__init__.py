@@ -41,6 +41,7 @@ from recon.models.match import (
     Adjustment,
     Allocation,
     Match,
+    provenance_of,
 )
 from recon.models.queue_indexes import QUEUE_INDEXES  # noqa: F401  (registers indexes)
 from recon.models.rule import (
@@ -109,5 +110,6 @@ __all__ = [
     "StatementLine",
     "Suppression",
     "User",
+    "provenance_of",
     "settled_status",
 ]
