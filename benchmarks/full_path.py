@@ -106,11 +106,15 @@ def _decisions(ds: Dataset, export: Path) -> dict[str, Decision]:
     return dict(got)
 
 
-def run_full(ds: Dataset, n: int) -> dict[str, float]:
-    """Write files, run the CLI chain, print and return timings and quality."""
+def run_full(ds: Dataset, n: int, db: str | None = None, tables: bool = True
+             ) -> dict[str, float]:
+    """Write files, run the CLI chain, print and return timings, peaks (MB) and quality.
+
+    ``db``: a database URL (an empty PostgreSQL database); default a fresh SQLite file.
+    """
     with tempfile.TemporaryDirectory(prefix="bench-match-") as tmp:
         root = Path(tmp)
-        db = f"sqlite:///{root / 'bench.db'}"
+        db = db or f"sqlite:///{root / 'bench.db'}"
         write_invoices(ds, root / "invoices.csv")
         write_camt(ds, root / "statement.xml")
         steps = {"db upgrade": ("db", "upgrade"),
@@ -132,5 +136,6 @@ def run_full(ds: Dataset, n: int) -> dict[str, float]:
             f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in quality.items()
         )
     )
-    print_tables(ds.truth, ds.noise, decided, ds.case)
-    return {**times, **quality}
+    if tables:
+        print_tables(ds.truth, ds.noise, decided, ds.case)
+    return {**times, **{f"{k} MB": v for k, v in peaks.items()}, **quality}
