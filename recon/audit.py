@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from recon.db.fastinsert import insert_rows
+from recon.db.bulkwrite import insert_rows
 from recon.db.types import utcnow
 from recon.models import AuditEvent
 

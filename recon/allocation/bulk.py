@@ -20,14 +20,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import audit
 from recon.allocation import rules
 from recon.allocation.allocations import AdjustmentSpec, AllocationSpec
 from recon.allocation.targets import CLASSIFICATIONS
-from recon.db.fastinsert import insert_rows
+from recon.db.bulkwrite import insert_ids, insert_rows, update_rows
 from recon.db.types import utcnow
 from recon.errors import NotFound, ServiceError
 from recon.models import (
@@ -248,18 +248,14 @@ def create_matches_bulk(session: Session, items: Sequence[NewMatch], *, actor: s
 
 def _write(session: Session, plans: Sequence[_Plan], state: _State, actor: str) -> list[int]:
     """One executemany per table; returns the new match ids in the order of `plans`."""
-    conn = session.connection()
-    mt, at = Match.__table__, Adjustment.__table__
-    ids = list(conn.execute(insert(mt).returning(mt.c.id, sort_by_parameter_order=True),
-                            [p.match for p in plans]).scalars())  # fmt: skip
+    ids = insert_ids(session, Match.__table__, [p.match for p in plans])
     allocs, adjs = [], []
     for plan, match_id in zip(plans, ids, strict=True):
         allocs += [{**a, "match_id": match_id} for a in plan.allocations]
         adjs += [{**a, "match_id": match_id} for a in plan.adjustments]
     insert_rows(session, Allocation.__table__, allocs)
-    adj_ids = iter(list(conn.execute(insert(at).returning(at.c.id, sort_by_parameter_order=True),
-                                     adjs).scalars()) if adjs else [])  # fmt: skip
-    _update_sums(conn, plans, state)
+    adj_ids = iter(insert_ids(session, Adjustment.__table__, adjs))
+    _update_sums(session, plans, state)
     events = []
     for plan, match_id in zip(plans, ids, strict=True):
         for adj in plan.adjustments:
@@ -281,7 +277,7 @@ def _write(session: Session, plans: Sequence[_Plan], state: _State, actor: str) 
     return ids
 
 
-def _update_sums(conn: Any, plans: Sequence[_Plan], state: _State) -> None:
+def _update_sums(session: Session, plans: Sequence[_Plan], state: _State) -> None:
     keys = {key for plan in plans for key in plan.touched}
     tables = {"invoice": (Invoice.__table__, state.invoices, ("paid_minor", "adjusted_minor",
                                                               "status")),
@@ -289,11 +285,7 @@ def _update_sums(conn: Any, plans: Sequence[_Plan], state: _State) -> None:
               "txn": (GatewayTransaction.__table__, state.txns, ("allocated_minor",))}
     for kind, (table, rows, cols) in tables.items():
         changed = sorted(row_id for k, row_id in keys if k == kind)
-        if not changed:
-            continue
-        stmt = (update(table).where(table.c.id == bindparam("_id"))
-                .values({c: bindparam(f"_{c}") for c in cols}))  # fmt: skip
-        conn.execute(stmt, [{"_id": i, **{f"_{c}": rows[i][c] for c in cols}} for i in changed])
+        update_rows(session, table, [{"id": i, **{c: rows[i][c] for c in cols}} for i in changed])
 
 
 def _expire(session: Session) -> None:
@@ -314,11 +306,8 @@ def supersede_bulk(session: Session, match_ids: Iterable[int], *, actor: str) ->
                                       mt.c.status == "suggested").with_for_update())
         still.update(session.execute(stmt).scalars())
     if still:
-        session.flush()
         now = utcnow()
-        session.connection().execute(
-            update(mt).where(mt.c.id == bindparam("_id"))
-            .values(status="superseded", closed_at=now, closed_by=actor),
-            [{"_id": i} for i in sorted(still)])  # fmt: skip
+        update_rows(session, mt, [{"id": i, "status": "superseded", "closed_at": now,
+                                   "closed_by": actor} for i in sorted(still)])  # fmt: skip
         _expire(session)
     return still

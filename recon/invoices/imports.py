@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from recon import audit
 from recon.customers.master import apply_import_contact
-from recon.db.fastinsert import insert_rows
+from recon.db.bulkwrite import insert_rows
 from recon.errors import ServiceError
 from recon.invoices.rows import InvoiceRow, RowError, parse_invoice_file
 from recon.models import Customer, Invoice

@@ -15,7 +15,6 @@ Raises nothing of its own.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,13 +39,13 @@ __all__ = ["CHUNK", "Suggestion", "apply_receipt_proposals", "apply_singly", "op
            "supersede"]
 
 CHUNK = 5000  # proposals per bulk write (one savepoint)
-_REASON_FIELDS = tuple(f.name for f in dataclasses.fields(m.Reason))
 Todo = tuple[m.Proposal, list["Suggestion"]]
 
 
 def _reasons(prop: m.Proposal) -> list[dict[str, Any]]:
-    """`dataclasses.asdict` of each Reason (flat fields: a plain dict is the same, faster)."""
-    return [{f: getattr(r, f) for f in _REASON_FIELDS} for r in prop.reasons]
+    """`dataclasses.asdict` of each Reason (flat fields, no other attributes: a copy of its
+    ``__dict__`` is the same dict, faster)."""
+    return [dict(r.__dict__) for r in prop.reasons]
 
 
 def _alternatives(prop: m.Proposal) -> list[dict[str, Any]]:

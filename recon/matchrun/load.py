@@ -248,6 +248,8 @@ def payouts_and_deposits(
         )
         for p in session.scalars(stmt)
     ]
+    if not payouts:  # nothing to pair: no deposit objects for every line
+        return payouts, []
     deposits = [
         m.BankDeposit(
             id=line.id,

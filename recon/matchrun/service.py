@@ -101,6 +101,8 @@ def engine_settings(
 
 def _payout_stage(session, loaded, settings, report, actor, run_id) -> set[int]:
     """Pair payouts with deposits; returns the deposit lines paired automatically."""
+    if not loaded.payouts:
+        return set()
     pairs = m.match_payouts(loaded.payouts, loaded.deposits, settings)
     taken: set[int] = set()
     with allocation_batch.deferred_audit(session):

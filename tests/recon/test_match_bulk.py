@@ -166,3 +166,14 @@ def test_a_failure_while_writing_leaves_nothing_half_written(session, monkeypatc
     session.refresh(inv)
     session.refresh(line)
     assert (inv.paid_minor, inv.status, line.allocated_minor) == (0, "open", 0)
+
+
+def test_reasons_are_stored_as_dataclasses_asdict_would() -> None:
+    import dataclasses
+
+    from matching import model
+    from recon.matchrun.apply import _reasons
+
+    reason = model.Reason("reference", "exact", 9.5, "INV-1 in the text")
+    prop = type("P", (), {"reasons": (reason,)})()
+    assert _reasons(prop) == [dataclasses.asdict(reason)]
