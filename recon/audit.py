@@ -24,10 +24,11 @@ def jsonable(value: Any) -> Any:
     kind = type(value)
     if kind in _PLAIN:  # the common case first: bulk paths call this for every reason
         return value
-    if kind is dict:
-        return {str(k): jsonable(v) for k, v in value.items()}
+    if kind is dict:  # plain values inline: no call per reason field
+        return {k if type(k) is str else str(k): v if type(v) in _PLAIN else jsonable(v)
+                for k, v in value.items()}  # fmt: skip
     if kind is list:
-        return [jsonable(v) for v in value]
+        return [v if type(v) in _PLAIN else jsonable(v) for v in value]
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.datetime | dt.date):
