@@ -109,7 +109,8 @@ def update_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     values = {c: bindparam(f"v_{c}") for c in cols + stamped}
     compiled = (update(table).where(table.c.id == bindparam("v_id")).values(values)
                 .compile(dialect=dialect))  # fmt: skip
-    keys = list(compiled.positiontup or ()) if compiled.positional else ["v_id", *values]
+    keys = list(compiled.positiontup or ()) if compiled.positional else [
+        "v_id", *(f"v_{c}" for c in values)]
     procs = {f"v_{c.name}": c.type.dialect_impl(dialect).bind_processor(dialect)
              for c in table.columns}
     for start in range(0, len(rows), BATCH):
