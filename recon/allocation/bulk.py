@@ -16,16 +16,16 @@ Never commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import audit
 from recon.allocation import rules
 from recon.allocation.allocations import AdjustmentSpec, AllocationSpec
+from recon.allocation.batch import expire_written, lock_columns
 from recon.allocation.targets import CLASSIFICATIONS
 from recon.db.bulkwrite import insert_ids, insert_rows, update_rows
 from recon.db.types import utcnow
@@ -41,9 +41,8 @@ from recon.models import (
     settled_status,
 )
 
-__all__ = ["BulkResult", "NewMatch", "create_matches_bulk", "lock_columns", "supersede_bulk"]
+__all__ = ["BulkResult", "NewMatch", "create_matches_bulk"]
 
-CHUNK = 1000  # ids per locking SELECT
 _INVOICE = ("id", "invoice_no", "currency", "amount_minor", "paid_minor", "adjusted_minor",
             "status")  # fmt: skip
 _LINE = ("id", "currency", "amount_minor", "allocated_minor", "disposition")
@@ -74,20 +73,6 @@ class BulkResult:
 
     match_ids: list[int | None] = field(default_factory=list)
     refused: dict[int, ServiceError] = field(default_factory=dict)
-
-
-def lock_columns(session: Session, model: Any, ids: Iterable[int], cols: Sequence[str]
-                 ) -> dict[int, dict[str, Any]]:
-    """Lock rows of `model` by id (chunks, id order) and return their `cols` as dicts."""
-    table = model.__table__
-    wanted = sorted({int(i) for i in ids})
-    out: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(wanted), CHUNK):
-        stmt = (select(*(table.c[c] for c in cols))
-                .where(table.c.id.in_(wanted[start:start + CHUNK]))
-                .order_by(table.c.id).with_for_update())  # fmt: skip
-        out.update((row["id"], dict(row)) for row in session.execute(stmt).mappings())
-    return out
 
 
 @dataclass
@@ -242,7 +227,7 @@ def create_matches_bulk(session: Session, items: Sequence[NewMatch], *, actor: s
             ids = _write(session, [p for _, p in plans], state, actor)
         for (n, _), match_id in zip(plans, ids, strict=True):
             result.match_ids[n] = match_id
-        _expire(session)
+        expire_written(session)
     return result
 
 
@@ -286,28 +271,3 @@ def _update_sums(session: Session, plans: Sequence[_Plan], state: _State) -> Non
     for kind, (table, rows, cols) in tables.items():
         changed = sorted(row_id for k, row_id in keys if k == kind)
         update_rows(session, table, [{"id": i, **{c: rows[i][c] for c in cols}} for i in changed])
-
-
-def _expire(session: Session) -> None:
-    """ORM rows the session holds of the tables written here are stale now."""
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Invoice | StatementLine | GatewayTransaction | Match | Adjustment):
-            session.expire(obj)
-
-
-def supersede_bulk(session: Session, match_ids: Iterable[int], *, actor: str) -> set[int]:
-    """`allocations.supersede_suggestions` for many matches: those still ``suggested`` become
-    ``superseded`` (locked first, one UPDATE); returns the ids changed."""
-    mt = Match.__table__
-    wanted = sorted(set(match_ids))
-    still: set[int] = set()
-    for start in range(0, len(wanted), CHUNK):
-        stmt = (select(mt.c.id).where(mt.c.id.in_(wanted[start:start + CHUNK]),
-                                      mt.c.status == "suggested").with_for_update())
-        still.update(session.execute(stmt).scalars())
-    if still:
-        now = utcnow()
-        update_rows(session, mt, [{"id": i, "status": "superseded", "closed_at": now,
-                                   "closed_by": actor} for i in sorted(still)])  # fmt: skip
-        _expire(session)
-    return still

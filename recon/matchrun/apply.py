@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 import matching as m
 from recon import audit
 from recon.allocation.allocations import AdjustmentSpec, AllocationSpec, create_match
-from recon.allocation.bulk import NewMatch, create_matches_bulk, supersede_bulk
+from recon.allocation.batch import supersede_bulk
+from recon.allocation.bulk import NewMatch, create_matches_bulk
 from recon.errors import NotFound, ServiceError
 from recon.matchrun.causes import cause_of_proposal
 from recon.matchrun.load import LINE
