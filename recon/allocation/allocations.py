@@ -1,5 +1,7 @@
 """Create, confirm, reject and undo matches: the one place that moves money between receipts
-and invoices, so the CLI, the matcher, the web UI and the API share every rule.
+and invoices, so the CLI, the matcher, the web UI and the API share every rule. A matching run
+creates its many matches through `bulk.create_matches_bulk`; the checks of a new match are in
+`rules` and shared by both.
 
 Invariants kept here (and backed by check constraints in the database):
 allocations from one receipt never exceed it; allocations and adjustments of one invoice never

@@ -3,17 +3,16 @@
 `run_matching(session, actor=..., ...)` loads open invoices and available receipts
 (matching_load.py), runs `matching.match` and `matching.match_payouts`, then:
 
-- applies `auto` proposals through `recon.allocation.allocations.create_match` (which keeps the
-  money invariants and writes the audit events), fee/FX differences as adjustments, and
-- stores `suggested` proposals, replacing a receipt's stale suggestions (an identical open
-  suggestion is kept as it is, so re-running changes nothing) — both in bulk, see
-  matching_apply.py;
+- applies `auto` proposals and stores `suggested` ones through
+  `recon.allocation.bulk.create_matches_bulk` (the rules of `create_match`, its audit rows, fee/FX
+  differences as adjustments), replacing a receipt's stale suggestions (an identical open
+  suggestion is kept as it is, so re-running changes nothing) -- see matchrun/apply.py;
 - pairs gateway payouts with bank deposits (`payout_deposit` matches, audited).
 
 Receipts with an active match are not loaded again (except the unapplied rest of one a person
-matched in part), so nothing is applied twice. Proposals are applied in chunks, each in a
-SAVEPOINT; a chunk refused by an invariant is redone proposal by proposal, and a refused one is
-reported while the rest go on.
+matched in part), so nothing is applied twice.
+Proposals are applied in chunks, each in a SAVEPOINT; a proposal a rule refuses is reported while
+the rest go on.
 People's confirmations and rejections reach the alias tables through `allocations`
 (`confirm_match` / `reject_match`), and the next run reads them back as (negative) aliases.
 """
