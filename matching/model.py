@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Literal
 
 from matching.errors import InvalidInput
+from matching.learn import Feedback
 
 ItemId = Hashable
 Status = Literal["auto", "suggested"]
@@ -100,6 +101,7 @@ class MatchInput:
     customers: tuple[Customer, ...] = ()
     rejected_pairs: frozenset[tuple[ItemId, ItemId]] = frozenset()
     settled_invoice_numbers: frozenset[str] = frozenset()  # numbers of already paid invoices
+    feedback: Feedback | None = None  # levels of pairs people confirmed / refused (learn.py)
 
 
 @dataclass(frozen=True)

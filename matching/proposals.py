@@ -25,6 +25,7 @@ import numpy as np
 from matching import explain
 from matching.amounts import FAR, FEE, FX, OVER, PARTIAL
 from matching.assign import Opt
+from matching.calibration import calibrate
 from matching.features import PairTable
 from matching.model import Adjustment, Allocation, Alternative, Proposal, Reason
 from matching.prepare import Tables
@@ -38,6 +39,11 @@ _KIND = {FEE: "fee_gap", FX: "fx", PARTIAL: "partial", OVER: "overpayment"}
 
 def _sigmoid2(x: float) -> float:
     return 1.0 / (1.0 + 2.0 ** (-min(max(x, -60.0), 60.0)))
+
+
+def _confidence(score: float, settings: MatchSettings) -> float:
+    """The calibrated confidence of a score (calibration.py), or its raw posterior."""
+    return calibrate(score) if settings.calibrate else _sigmoid2(score)
 
 
 class _Context:
@@ -154,7 +160,7 @@ def build_proposals(
         odds = [2.0**s for s, _ in others] + [2.0**s for s in rival]
         comp = -float(np.log2(1.0 + sum(odds)))
         score = opt.score + comp
-        conf = _sigmoid2(score)
+        conf = _confidence(score, settings)
         if _sigmoid2(opt.score) < settings.suggest_threshold:  # own evidence too weak to show
             continue
         if opt.key < len(p.r):
@@ -211,7 +217,7 @@ def _mark_groups(t: Tables, proposals: list[Proposal], settings: MatchSettings) 
                           f"pays the invoice's {open_amount[inv_id]} in full")  # fmt: skip
             prop = proposals[n]
             score = prop.score + GROUP_BONUS
-            conf = _sigmoid2(score)
+            conf = _confidence(score, settings)
             status = "auto" if conf >= settings.auto_threshold else "suggested"
             proposals[n] = replace(prop, kind="group", reasons=(*prop.reasons, note), score=score,
                                    confidence=conf, status=status)  # fmt: skip
