@@ -102,7 +102,7 @@ def estimate(
         m0 = u0 * np.exp2([f.level(c).weight for c in codes])
         priors.append((m0 / m0.sum(), u0))
     m_u: list[tuple[np.ndarray, np.ndarray]] = []
-    iterations = 0
+    iterations, moved = 0, 1.0
     while iterations < MAX_ITER:
         iterations += 1
         new = []

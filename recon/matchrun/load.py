@@ -267,6 +267,7 @@ def _arrival(payout: GatewayTransaction) -> dt.date:
 
 def load(session: Session) -> Loaded:
     """Everything one run needs, read in a handful of queries."""
+    from recon.matchrun.feedback import load_feedback  # feedback.py imports this module
     invoices = open_invoices(session)
     lines = open_lines(session)
     charges = open_charges(session)
@@ -275,6 +276,7 @@ def load(session: Session) -> Loaded:
         invoices=tuple(invoices), receipts=tuple(receipts),
         customers=tuple(customers(session, {i.customer_id for i in invoices})),
         rejected_pairs=rejected_pairs(session), settled_invoice_numbers=paid_numbers(session),
+        feedback=load_feedback(session),
     )  # fmt: skip
     payouts, deposits = payouts_and_deposits(session, lines)
     return Loaded(data, {x.id: x for x in lines}, {x.id: x for x in charges}, payouts, deposits)
