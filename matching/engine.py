@@ -1,8 +1,9 @@
 """The matching run (leaf layer): receipts and open invoices in, proposals out.
 
 `match(data, settings)` = prepare columns -> block (refs, payer, amount) -> compare pairs
-(vectorised) -> combined-payment options (bounded subset-sum) -> one global assignment ->
-competition-adjusted confidence -> proposals with reasons. Pure: no I/O, no database.
+(vectorised) -> level weights re-estimated by EM over the pairs (learn.py) -> combined-payment
+options (bounded subset-sum) -> one global assignment ->
+competition-adjusted, calibrated confidence -> proposals with reasons. Pure: no I/O, no database.
 Raises `InvalidInput` / `InvalidSettings` (both `MatchingError`) for contract breaks only.
 """
 

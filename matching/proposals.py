@@ -6,7 +6,9 @@ readings of the same receipt and other receipts' claims that cannot share the in
 In log odds that is the chosen score plus a `competition` term -log2(1 + sum 2^s_alt), which is
 added to the reasons so they still add up. Ambiguity therefore never auto-confirms: two
 equally good readings give P <= 1/2. Combined payments with a second fitting subset within
-`AMBIGUOUS_GAP` are forced to `suggested` as well.
+`AMBIGUOUS_GAP` are forced to `suggested` as well. The confidence shown and compared with the
+thresholds is that score calibrated to observed precision (calibration.py); the raw posterior
+is used when `MatchSettings.calibrate` is off. Alternatives keep their raw share.
 
 Each proposal names its reading in `kind`: single, subset (several invoices of one payment),
 partial, overpayment (rest unapplied), fee_gap (short by a fee), fx, or group (one of several

@@ -5,8 +5,9 @@ bank credits and succeeded gateway charges with money unapplied, no automatic ma
 disposition, not a deposit already paired with a payout; a receipt a person matched in part
 is offered with its unapplied rest as the amount), customers with their learned aliases
 (positive -> `aliases`, negative -> `rejected`) and the payer accounts people confirmed for
-them (-> `accounts`), pairs people rejected or undid, numbers of paid invoices, and the payout
-stage's payouts and deposits. Returns a `Loaded` bundle with the id maps recon needs to apply
+them (-> `accounts`), pairs people rejected or undid, numbers of paid invoices, what people
+decided about earlier proposals (feedback.py: the engine learns its weights from it), and the
+payout stage's payouts and deposits. Returns a `Loaded` bundle with the id maps recon needs to apply
 the engine's proposals. Raises nothing of its own.
 """
 
