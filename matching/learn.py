@@ -25,6 +25,9 @@ PRIOR_STRENGTH = 1000.0  # pseudo-pairs per class behind the declared weights
 MAX_ITER = 300
 TOL = 1e-4  # stop when no m or u moves by more than this
 MAX_SHIFT = 1.0
+# Levels that say "nothing to compare" (no payer name, no number, no month in the text) keep
+# their declared weight, as splink's null levels keep a Bayes factor of 1.
+NULL_LEVELS = frozenset({("payer", 2), ("reference", 0), ("period", 1)})
 # (feature, PairTable column) learned from data; receipt noise and decisions are rules.
 LEARNED = ((L.REFERENCE, "ref"), (L.NAME, "name"), (L.AMOUNT, "amt"), (L.DATE, "date"),
            (L.PERIOD, "per"))  # fmt: skip
@@ -60,6 +63,15 @@ def _codes(feature: L.Feature, column: np.ndarray) -> tuple[np.ndarray, list[int
     for k, c in enumerate(codes):
         lut[c - lut_min] = k
     return lut[column.astype(np.int64) - lut_min], codes
+
+
+def _bayes(feature: L.Feature, codes: list[int], m: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """log2(m / u) per level; null levels keep their declared weight."""
+    out = np.log2(m / u)
+    for k, c in enumerate(codes):
+        if (feature.name, c) in NULL_LEVELS:
+            out[k] = feature.level(c).weight
+    return out
 
 
 def _labelled(fb: Feedback | None, feature: L.Feature, codes: list[int]) -> np.ndarray:
@@ -112,8 +124,8 @@ def estimate(
             new.append((m / m.sum(), u / u.sum()))
         share = float((weight * gamma).sum() / total)
         logit = np.log2(share / (1 - share)) + (0.0 if fixed is None else fixed)
-        for (_, idx, _), (m, u) in zip(coded, new, strict=True):
-            logit = logit + np.log2(m / u)[idx]
+        for (f, idx, codes), (m, u) in zip(coded, new, strict=True):
+            logit = logit + _bayes(f, codes, m, u)[idx]
         gamma = 1.0 / (1.0 + np.exp2(-np.clip(logit, -60, 60)))
         moved = 1.0 if not m_u else max(np.abs(a[0] - b[0]).max() + np.abs(a[1] - b[1]).max()
                                         for a, b in zip(new, m_u, strict=True))  # fmt: skip
@@ -124,9 +136,10 @@ def estimate(
         return Learned()  # did not settle: keep the declared weights
     weights, ms, us = {}, {}, {}
     for (f, _, codes), (m, u) in zip(coded, m_u, strict=True):
+        bayes = _bayes(f, codes, m, u)
         for k, c in enumerate(codes):
             declared = f.level(c).weight
-            w = float(np.clip(np.log2(m[k] / u[k]), declared - MAX_SHIFT, declared + MAX_SHIFT))
+            w = float(np.clip(bayes[k], declared - MAX_SHIFT, declared + MAX_SHIFT))
             weights[(f.name, c)], ms[(f.name, c)], us[(f.name, c)] = w, float(m[k]), float(u[k])
     has_fb = feedback is not None and bool(feedback.confirmed or feedback.refused)
     share = float((weight * gamma).sum() / total)

@@ -6,9 +6,12 @@ readings of the same receipt and other receipts' claims that cannot share the in
 In log odds that is the chosen score plus a `competition` term -log2(1 + sum 2^s_alt), which is
 added to the reasons so they still add up. Ambiguity therefore never auto-confirms: two
 equally good readings give P <= 1/2. Combined payments with a second fitting subset within
-`AMBIGUOUS_GAP` are forced to `suggested` as well. The confidence shown and compared with the
-thresholds is that score calibrated to observed precision (calibration.py); the raw posterior
-is used when `MatchSettings.calibrate` is off. Alternatives keep their raw share.
+`AMBIGUOUS_GAP` are forced to `suggested` as well, and so is a reading that nothing but the
+amount and the date tie to the customer (`_identified`: no reference in the text, no payer or
+account that agrees): equal amounts are common, so an amount alone never confirms a match.
+The confidence shown and compared with the thresholds is that score calibrated to observed
+precision (calibration.py); the raw posterior is used when `MatchSettings.calibrate` is off.
+Alternatives keep their raw share.
 
 Each proposal names its reading in `kind`: single, subset (several invoices of one payment),
 partial, overpayment (rest unapplied), fee_gap (short by a fee), fx, or group (one of several
@@ -30,7 +33,9 @@ from matching.assign import Opt
 from matching.calibration import calibrate
 from matching.features import PairTable
 from matching.model import Adjustment, Allocation, Alternative, Proposal, Reason
+from matching.namematch import WEAK
 from matching.prepare import Tables
+from matching.refindex import TRUNCATED
 from matching.settings import MatchSettings
 from matching.subset import Option
 
@@ -78,6 +83,15 @@ class _Context:
             hit &= p.alloc[rows] + claim > self.t.inv_open[inv]
             out.extend(float(s) for s in p.score[rows][hit])
         return out
+
+
+def _identified(p: PairTable, rows) -> bool:
+    """A reference in the text, or a payer (name, account, customer named in the text) that
+    agrees with the invoice's customer, on at least one invoice of the reading."""
+    rows = np.asarray(rows)
+    ref = p.lv_ref[rows] >= TRUNCATED
+    payer = (p.lv_name[rows] >= WEAK) & (p.lv_name[rows] <= 8)
+    return bool(ref.any() or payer.any())
 
 
 def _alternative(ctx: _Context, key: int, conf: float) -> Alternative:
@@ -156,6 +170,7 @@ def build_proposals(
     """Turn the assignment into proposals; drop those under the suggest threshold."""
     ctx = _Context(t, p, by_rec, subsets, settings)
     out = []
+    anonymous: set = set()  # receipts whose reading only the amount and date support
     for r, opt in chosen.items():
         others = [(s, k) for s, k in ctx.readings(r, opt.score - span) if k != opt.key]
         rival = ctx.rivals(opt, span)
@@ -174,7 +189,11 @@ def build_proposals(
         ambiguous = kind == "subset" and any(
             k >= len(p.r) and s >= opt.score - AMBIGUOUS_GAP for s, k in others
         )
-        auto = conf >= settings.auto_threshold and not ambiguous
+        rows = [opt.key] if opt.key < len(p.r) else ctx.subsets[opt.key - len(p.r)].rows
+        known = _identified(p, rows)
+        if not known:
+            anonymous.add(t.receipts[r].id)
+        auto = conf >= settings.auto_threshold and not ambiguous and known
         total = 1.0 + 2.0**opt.score + sum(odds)
         alts = tuple(
             _alternative(ctx, k, 2.0**s / total)
@@ -194,10 +213,12 @@ def build_proposals(
                 kind=kind,
             )
         )
-    return _mark_groups(t, out, settings)
+    return _mark_groups(t, out, settings, anonymous)
 
 
-def _mark_groups(t: Tables, proposals: list[Proposal], settings: MatchSettings) -> list[Proposal]:
+def _mark_groups(
+    t: Tables, proposals: list[Proposal], settings: MatchSettings, anonymous: set
+) -> list[Proposal]:
     """Partial payments of one invoice that together pay it exactly become kind `group`.
 
     Parts that add up to the open amount to the cent are evidence of their own (an exact sum,
@@ -220,7 +241,8 @@ def _mark_groups(t: Tables, proposals: list[Proposal], settings: MatchSettings) 
             prop = proposals[n]
             score = prop.score + GROUP_BONUS
             conf = _confidence(score, settings)
-            status = "auto" if conf >= settings.auto_threshold else "suggested"
+            auto = conf >= settings.auto_threshold and prop.receipt_id not in anonymous
+            status = "auto" if auto else "suggested"
             proposals[n] = replace(prop, kind="group", reasons=(*prop.reasons, note), score=score,
                                    confidence=conf, status=status)  # fmt: skip
     return proposals

@@ -29,6 +29,7 @@ def _synthetic(n: int, share: float, rng: np.random.Generator):
 
 def test_em_recovers_known_m_and_u(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(learn, "PRIOR_STRENGTH", 0.0)
+    monkeypatch.setattr(learn, "NULL_LEVELS", frozenset())
     monkeypatch.setattr(learn, "MAX_SHIFT", 100.0)
     rng = np.random.default_rng(7)
     columns, truth, is_match = _synthetic(200_000, 0.15, rng)
