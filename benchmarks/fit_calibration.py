@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.bench_matching import FROZEN_SEED
 from benchmarks.gen_matching import generate
 from matching import MatchInput, MatchSettings, match
-from matching.calibration import fit
+from matching.calibration import STRATA, fit, stratum
 
 OUT = Path(__file__).resolve().parents[1] / "matching" / "calibration_knots.py"
 HEADER = '''"""Calibration steps (score log2 odds, observed precision).
@@ -33,20 +33,21 @@ Written by benchmarks/fit_calibration.py on development seeds {seeds}, sizes {si
 families {families} ({n} proposals). Do not edit by hand; re-run the script after changing
 the matcher."""
 
-KNOTS: tuple[tuple[float, float], ...] = (
+KNOTS: dict[str, tuple[tuple[float, float], ...]] = {{
 '''
 
 
-def samples(n: int, seed: int, family: str) -> tuple[list[float], list[bool]]:
+def samples(n: int, seed: int, family: str) -> tuple[list[float], list[bool], list[str]]:
     ds = generate(n, seed, family)
     result = match(MatchInput(tuple(ds.invoices), tuple(ds.receipts), tuple(ds.customers)),
                    MatchSettings())  # fmt: skip
-    scores, right = [], []
+    scores, right, strata = [], [], []
     for p in result.proposals:
         got = {str(a.invoice_id): Decimal(a.amount) for a in p.allocations}
         scores.append(p.score)
         right.append(got == ds.truth.get(str(p.receipt_id)))
-    return scores, right
+        strata.append(stratum(p.evidence, p.kind))
+    return scores, right, strata
 
 
 def main() -> None:
@@ -60,25 +61,30 @@ def main() -> None:
         sys.exit(f"refusing to fit on the frozen evaluation seed {FROZEN_SEED}")
     scores: list[float] = []
     right: list[bool] = []
+    ident: list[str] = []
     for seed in args.seed:
         for family in args.family:
             for n in args.sizes:
-                s, r = samples(n, seed, family)
-                scores += s
-                right += r
+                s, r, i = samples(n, seed, family)
+                scores, right, ident = scores + s, right + r, ident + i
                 print(f"seed {seed} {family} {n}: {len(s)} proposals, {sum(r)} right", flush=True)
-    knots = fit(np.array(scores), np.array(right, float))
-    x = np.array(scores)
-    for k, (low, value) in enumerate(knots):
-        high = knots[k + 1][0] if k + 1 < len(knots) else np.inf
-        sel = (x >= low) & (x < high)
-        print(f"  score >= {low:8.3f}: {int(sel.sum()):6d} proposals, precision "
-              f"{np.array(right)[sel].mean():.4f}, calibrated {value:.4f}")  # fmt: skip
+    x, y, strata = np.array(scores), np.array(right, float), np.array(ident)
+    body = ""
+    for name in STRATA:
+        mask = strata == name
+        knots = fit(x[mask], y[mask])
+        print(f" {name}: {int(mask.sum())} proposals")
+        for k, (low, value) in enumerate(knots):
+            high = knots[k + 1][0] if k + 1 < len(knots) else np.inf
+            sel = mask & (x >= low) & (x < high)
+            print(f"  score >= {low:8.3f}: {int(sel.sum()):6d} proposals, precision "
+                  f"{y[sel].mean():.4f}, calibrated {value:.4f}")  # fmt: skip
+        body += f'    "{name}": (\n' + "".join(f"        ({a!r}, {b!r}),\n" for a, b in knots)
+        body += "    ),\n"
     if args.dry_run:
         return
-    body = "".join(f"    ({low!r}, {value!r}),\n" for low, value in knots)
     OUT.write_text(HEADER.format(seeds=args.seed, sizes=args.sizes, families=args.family,
-                                 n=len(scores)) + body + ")\n")  # fmt: skip
+                                 n=len(scores)) + body + "}\n")  # fmt: skip
     print(f"wrote {OUT}")
 
 

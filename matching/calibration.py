@@ -5,10 +5,16 @@ invoice number also pays the exact amount), so 2^s / (1 + 2^s) is not a probabil
 right. `fit` learns a monotone step map from scores to the share of right proposals by isotonic
 regression (pool adjacent violators), each step's precision smoothed with one right and one
 wrong pseudo-proposal (Laplace) so that a step never claims certainty from a finite sample.
-`calibrate` applies the map in `KNOTS`, fitted by `benchmarks/fit_calibration.py` on the
-benchmark's development seeds only (never on the frozen evaluation seed) and written to
-`matching/calibration_knots.py`. A proposal's reasons still add up to its score; only the
-confidence shown and compared with the thresholds is the calibrated one.
+There is one map per kind of evidence (`stratum`): readings a reference or an agreeing payer
+supports and whose amount fits; the same with an amount that does not fit (partial or over
+payment: one piece of evidence fewer, a different error rate at the same score); and readings
+only the amount and date support, whose precision at the same score is far lower (equal
+amounts are common); and readings the text contradicts (it names another open invoice or a
+paid one). `calibrate` applies the map in `KNOTS`, fitted by
+`benchmarks/fit_calibration.py` on the benchmark's development seeds only (never on the frozen
+evaluation seed) and written to `matching/calibration_knots.py`. A proposal's reasons still
+add up to its score; only the confidence shown and compared with the thresholds is the
+calibrated one.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import numpy as np
 
 from matching.calibration_knots import KNOTS
 
-MIN_STEP = 20  # proposals per step at least: smaller PAV blocks are merged into their neighbour
+MIN_STEP = 50  # proposals per step at least: smaller PAV blocks are merged into their neighbour
 
 
 def fit(scores: np.ndarray, right: np.ndarray) -> tuple[tuple[float, float], ...]:
@@ -47,8 +53,22 @@ def fit(scores: np.ndarray, right: np.ndarray) -> tuple[tuple[float, float], ...
     return tuple(s for k, s in enumerate(steps) if k == 0 or s[1] > steps[k - 1][1])
 
 
-def calibrate(score: float, knots: tuple[tuple[float, float], ...] = KNOTS) -> float:
-    """The observed precision of proposals scoring like `score` (the step it falls in)."""
+Knots = tuple[tuple[float, float], ...]
+STRATA = ("fits", "differs", "amount_only", "contradicted")
+AMOUNT_DIFFERS = frozenset({"partial", "overpayment"})
+
+
+def stratum(evidence: str, kind: str) -> str:
+    """Which calibration map a reading uses (`Proposal.evidence` and `kind`; see above)."""
+    if evidence in ("amount_only", "contradicted"):
+        return evidence
+    return "differs" if kind in AMOUNT_DIFFERS else "fits"
+
+
+def calibrate(score: float, where: str = "fits", knots: Knots | None = None) -> float:
+    """The observed precision of proposals of stratum `where` scoring like `score`."""
+    if knots is None:
+        knots = KNOTS.get(where, ())
     if not knots:
         return 1.0 / (1.0 + 2.0 ** (-min(max(score, -60.0), 60.0)))
     lows = [k[0] for k in knots]

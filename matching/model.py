@@ -159,6 +159,9 @@ class Proposal:
     reasons: tuple[Reason, ...]
     alternatives: tuple[Alternative, ...] = ()
     kind: Kind = "single"  # which reading of the receipt this is (see proposals.py)
+    # what ties it to the customer: "reference_or_payer", "amount_only", or "contradicted"
+    # (the text names another open or an already paid invoice); see calibration.py
+    evidence: str = "reference_or_payer"
 
     @property
     def invoice_ids(self) -> tuple[ItemId, ...]:

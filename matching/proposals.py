@@ -7,7 +7,7 @@ In log odds that is the chosen score plus a `competition` term -log2(1 + sum 2^s
 added to the reasons so they still add up. Ambiguity therefore never auto-confirms: two
 equally good readings give P <= 1/2. Combined payments with a second fitting subset within
 `AMBIGUOUS_GAP` are forced to `suggested` as well, and so is a reading that nothing but the
-amount and the date tie to the customer (`_identified`: no reference in the text, no payer or
+amount and the date tie to the customer (`_evidence`: no reference in the text, no payer or
 account that agrees): equal amounts are common, so an amount alone never confirms a match.
 The confidence shown and compared with the thresholds is that score calibrated to observed
 precision (calibration.py); the raw posterior is used when `MatchSettings.calibrate` is off.
@@ -30,7 +30,7 @@ import numpy as np
 from matching import explain
 from matching.amounts import FAR, FEE, FX, OVER, PARTIAL
 from matching.assign import Opt
-from matching.calibration import calibrate
+from matching.calibration import calibrate, stratum
 from matching.features import PairTable
 from matching.model import Adjustment, Allocation, Alternative, Proposal, Reason
 from matching.namematch import WEAK
@@ -40,6 +40,7 @@ from matching.settings import MatchSettings
 from matching.subset import Option
 
 AMBIGUOUS_GAP = 3.0
+PAID, OTHER = -1, -2  # reference levels that contradict a reading (levels.py)
 GROUP_BONUS = 3.0  # several receipts adding up exactly to one invoice's open amount
 _KIND = {FEE: "fee_gap", FX: "fx", PARTIAL: "partial", OVER: "overpayment"}
 
@@ -48,9 +49,17 @@ def _sigmoid2(x: float) -> float:
     return 1.0 / (1.0 + 2.0 ** (-min(max(x, -60.0), 60.0)))
 
 
-def _confidence(score: float, settings: MatchSettings) -> float:
+def _confidence(score: float, evidence: str, kind: str, settings: MatchSettings) -> float:
     """The calibrated confidence of a score (calibration.py), or its raw posterior."""
-    return calibrate(score) if settings.calibrate else _sigmoid2(score)
+    if not settings.calibrate:
+        return _sigmoid2(score)
+    return calibrate(score, stratum(evidence, kind))
+
+
+def _auto(conf: float, score: float, evidence: str, settings: MatchSettings) -> bool:
+    """Confident enough, more likely than every other reading together (score > 0: two equal
+    readings never confirm), and tied to the customer by more than the amount."""
+    return conf >= settings.auto_threshold and score > 0 and evidence == "reference_or_payer"
 
 
 class _Context:
@@ -85,13 +94,17 @@ class _Context:
         return out
 
 
-def _identified(p: PairTable, rows) -> bool:
-    """A reference in the text, or a payer (name, account, customer named in the text) that
-    agrees with the invoice's customer, on at least one invoice of the reading."""
+def _evidence(p: PairTable, rows) -> str:
+    """What ties the reading to the customer: the text naming another open or a paid invoice
+    contradicts it; else a reference, or a payer (name, account, customer named in the text)
+    that agrees with the invoice's customer, on at least one of its invoices; else only the
+    amount and the date."""
     rows = np.asarray(rows)
+    if np.isin(p.lv_ref[rows], (PAID, OTHER)).any():
+        return "contradicted"
     ref = p.lv_ref[rows] >= TRUNCATED
     payer = (p.lv_name[rows] >= WEAK) & (p.lv_name[rows] <= 8)
-    return bool(ref.any() or payer.any())
+    return "reference_or_payer" if bool(ref.any() or payer.any()) else "amount_only"
 
 
 def _alternative(ctx: _Context, key: int, conf: float) -> Alternative:
@@ -170,14 +183,12 @@ def build_proposals(
     """Turn the assignment into proposals; drop those under the suggest threshold."""
     ctx = _Context(t, p, by_rec, subsets, settings)
     out = []
-    anonymous: set = set()  # receipts whose reading only the amount and date support
     for r, opt in chosen.items():
         others = [(s, k) for s, k in ctx.readings(r, opt.score - span) if k != opt.key]
         rival = ctx.rivals(opt, span)
         odds = [2.0**s for s, _ in others] + [2.0**s for s in rival]
         comp = -float(np.log2(1.0 + sum(odds)))
         score = opt.score + comp
-        conf = _confidence(score, settings)
         if _sigmoid2(opt.score) < settings.suggest_threshold:  # own evidence too weak to show
             continue
         if opt.key < len(p.r):
@@ -190,10 +201,9 @@ def build_proposals(
             k >= len(p.r) and s >= opt.score - AMBIGUOUS_GAP for s, k in others
         )
         rows = [opt.key] if opt.key < len(p.r) else ctx.subsets[opt.key - len(p.r)].rows
-        known = _identified(p, rows)
-        if not known:
-            anonymous.add(t.receipts[r].id)
-        auto = conf >= settings.auto_threshold and not ambiguous and known
+        evidence = _evidence(p, rows)
+        conf = _confidence(score, evidence, kind, settings)
+        auto = _auto(conf, score, evidence, settings) and not ambiguous
         total = 1.0 + 2.0**opt.score + sum(odds)
         alts = tuple(
             _alternative(ctx, k, 2.0**s / total)
@@ -211,14 +221,13 @@ def build_proposals(
                 reasons=tuple(reasons),
                 alternatives=alts,
                 kind=kind,
+                evidence=evidence,
             )
         )
-    return _mark_groups(t, out, settings, anonymous)
+    return _mark_groups(t, out, settings)
 
 
-def _mark_groups(
-    t: Tables, proposals: list[Proposal], settings: MatchSettings, anonymous: set
-) -> list[Proposal]:
+def _mark_groups(t: Tables, proposals: list[Proposal], settings: MatchSettings) -> list[Proposal]:
     """Partial payments of one invoice that together pay it exactly become kind `group`.
 
     Parts that add up to the open amount to the cent are evidence of their own (an exact sum,
@@ -240,8 +249,8 @@ def _mark_groups(
                           f"pays the invoice's {open_amount[inv_id]} in full")  # fmt: skip
             prop = proposals[n]
             score = prop.score + GROUP_BONUS
-            conf = _confidence(score, settings)
-            auto = conf >= settings.auto_threshold and prop.receipt_id not in anonymous
+            conf = _confidence(score, prop.evidence, "group", settings)
+            auto = _auto(conf, score, prop.evidence, settings)
             status = "auto" if auto else "suggested"
             proposals[n] = replace(prop, kind="group", reasons=(*prop.reasons, note), score=score,
                                    confidence=conf, status=status)  # fmt: skip

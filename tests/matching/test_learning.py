@@ -7,7 +7,7 @@ import pytest
 
 from matching import learn
 from matching import levels as L
-from matching.calibration import KNOTS, calibrate, fit
+from matching.calibration import KNOTS, STRATA, calibrate, fit, stratum
 from matching.learn import LEARNED, Feedback, estimate
 
 
@@ -75,19 +75,28 @@ def test_isotonic_fit_is_monotone_and_tracks_the_truth() -> None:
     values = [v for _, v in knots]
     assert values == sorted(values) and len(knots) > 5
     for s in (-2.0, 2.0, 6.0, 10.0):
-        assert calibrate(s, knots) == pytest.approx(1 / (1 + 2 ** (-s / 2)), abs=0.06)
+        assert calibrate(s, knots=knots) == pytest.approx(1 / (1 + 2 ** (-s / 2)), abs=0.06)
     # no step claims certainty from a finite sample
     assert max(values) < 1.0
 
 
-def test_shipped_calibration_is_monotone_and_fitted() -> None:
-    assert len(KNOTS) >= 2
-    lows = [k[0] for k in KNOTS]
-    values = [k[1] for k in KNOTS]
+@pytest.mark.parametrize("where", STRATA)
+def test_shipped_calibration_is_monotone_and_fitted(where: str) -> None:
+    knots = KNOTS[where]
+    assert knots, f"no calibration fitted for {where}"
+    lows = [k[0] for k in knots]
+    values = [k[1] for k in knots]
     assert lows == sorted(lows) and values == sorted(values)
     grid = np.linspace(-30, 30, 301)
-    out = [calibrate(float(s)) for s in grid]
+    out = [calibrate(float(s), where) for s in grid]
     assert out == sorted(out) and all(0.0 < v < 1.0 for v in out)
+
+
+def test_an_amount_alone_never_confirms_and_is_calibrated_low() -> None:
+    # far below the 'fits' stratum at the same score: equal amounts are common
+    only, fits = stratum("amount_only", "single"), stratum("reference_or_payer", "single")
+    assert calibrate(3.0, only) < 0.5 < calibrate(3.0, fits)
+    assert stratum("reference_or_payer", "partial") == "differs"
 
 
 def test_a_learned_weight_stays_near_its_declared_value() -> None:
