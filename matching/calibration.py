@@ -19,6 +19,8 @@ calibrated one.
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
 from matching.calibration_knots import KNOTS
@@ -71,6 +73,5 @@ def calibrate(score: float, where: str = "fits", knots: Knots | None = None) -> 
         knots = KNOTS.get(where, ())
     if not knots:
         return 1.0 / (1.0 + 2.0 ** (-min(max(score, -60.0), 60.0)))
-    lows = [k[0] for k in knots]
-    step = max(int(np.searchsorted(lows, score, side="right")) - 1, 0)
+    step = max(bisect.bisect_right(knots, (score, 2.0)) - 1, 0)
     return knots[step][1]

@@ -94,17 +94,21 @@ class _Context:
         return out
 
 
-def _evidence(p: PairTable, rows) -> str:
-    """What ties the reading to the customer: the text naming another open or a paid invoice
-    contradicts it; else a reference, or a payer (name, account, customer named in the text)
-    that agrees with the invoice's customer, on at least one of its invoices; else only the
-    amount and the date."""
-    rows = np.asarray(rows)
-    if np.isin(p.lv_ref[rows], (PAID, OTHER)).any():
+def _evidence_codes(p: PairTable) -> np.ndarray:
+    """Per pair: 2 = the text names another open or a paid invoice (contradicts), 1 = a
+    reference, or a payer (name, account, customer named in the text) agreeing with the
+    invoice's customer, 0 = neither (only the amount and the date)."""
+    ties = (p.lv_ref >= TRUNCATED) | ((p.lv_name >= WEAK) & (p.lv_name <= 8))
+    return np.where((p.lv_ref == PAID) | (p.lv_ref == OTHER), 2, ties.astype(np.int64))
+
+
+def _evidence(codes: np.ndarray, rows) -> str:
+    """What ties a reading (pair rows) to the customer: contradicted if any of its invoices is
+    contradicted, else reference_or_payer if any is tied, else amount_only."""
+    worst = max(int(codes[k]) for k in rows)
+    if worst == 2:
         return "contradicted"
-    ref = p.lv_ref[rows] >= TRUNCATED
-    payer = (p.lv_name[rows] >= WEAK) & (p.lv_name[rows] <= 8)
-    return "reference_or_payer" if bool(ref.any() or payer.any()) else "amount_only"
+    return "reference_or_payer" if worst == 1 else "amount_only"
 
 
 def _alternative(ctx: _Context, key: int, conf: float) -> Alternative:
@@ -182,6 +186,7 @@ def build_proposals(
 ) -> list[Proposal]:
     """Turn the assignment into proposals; drop those under the suggest threshold."""
     ctx = _Context(t, p, by_rec, subsets, settings)
+    codes = _evidence_codes(p)
     out = []
     for r, opt in chosen.items():
         others = [(s, k) for s, k in ctx.readings(r, opt.score - span) if k != opt.key]
@@ -201,7 +206,7 @@ def build_proposals(
             k >= len(p.r) and s >= opt.score - AMBIGUOUS_GAP for s, k in others
         )
         rows = [opt.key] if opt.key < len(p.r) else ctx.subsets[opt.key - len(p.r)].rows
-        evidence = _evidence(p, rows)
+        evidence = _evidence(codes, rows)
         conf = _confidence(score, evidence, kind, settings)
         auto = _auto(conf, score, evidence, settings) and not ambiguous
         total = 1.0 + 2.0**opt.score + sum(odds)
