@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import matching as m
-from recon.matchrun.load import REFUSED_STATUSES
 from recon.models import Match
 
+REFUSED_STATUSES = ("rejected", "undone")  # a person said no: before or after it was applied
 MACHINE_ORIGINS = ("auto", "suggestion")  # proposals of the matcher, with its reasons
 
 

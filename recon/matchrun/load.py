@@ -21,6 +21,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 import matching as m
+from recon.matchrun.feedback import REFUSED_STATUSES, load_feedback
 from recon.models import (
     ACTIVE_STATUSES,
     OPEN_INVOICE_STATUSES,
@@ -197,7 +198,6 @@ def customers(session: Session, ids: set[int]) -> list[m.Customer]:
     return out
 
 
-REFUSED_STATUSES = ("rejected", "undone")  # a person said no: before or after it was applied
 
 
 def rejected_pairs(session: Session) -> frozenset[tuple[Any, int]]:
@@ -268,7 +268,6 @@ def _arrival(payout: GatewayTransaction) -> dt.date:
 
 def load(session: Session) -> Loaded:
     """Everything one run needs, read in a handful of queries."""
-    from recon.matchrun.feedback import load_feedback  # feedback.py imports this module
     invoices = open_invoices(session)
     lines = open_lines(session)
     charges = open_charges(session)
