@@ -35,7 +35,7 @@ from matching.features import PairTable
 from matching.model import Adjustment, Allocation, Alternative, Proposal, Reason
 from matching.namematch import WEAK
 from matching.prepare import Tables
-from matching.refindex import TRUNCATED
+from matching.refindex import DIGITS
 from matching.settings import MatchSettings
 from matching.subset import Option
 
@@ -95,10 +95,11 @@ class _Context:
 
 
 def _evidence_codes(p: PairTable) -> np.ndarray:
-    """Per pair: 2 = the text names another open or a paid invoice (contradicts), 1 = a
-    reference, or a payer (name, account, customer named in the text) agreeing with the
-    invoice's customer, 0 = neither (only the amount and the date)."""
-    ties = (p.lv_ref >= TRUNCATED) | ((p.lv_name >= WEAK) & (p.lv_name <= 8))
+    """Per pair: 2 = the text names another open or a paid invoice (contradicts), 1 = the
+    invoice's number (its digits) in the text, or a payer (name, account, customer named in
+    the text) agreeing with the invoice's customer, 0 = neither: only the amount and the date,
+    or a number one typo or a truncation away, which a look-alike text also gives."""
+    ties = (p.lv_ref >= DIGITS) | ((p.lv_name >= WEAK) & (p.lv_name <= 8))
     return np.where((p.lv_ref == PAID) | (p.lv_ref == OTHER), 2, ties.astype(np.int64))
 
 
