@@ -5,8 +5,9 @@ bank credits and succeeded gateway charges with money unapplied, no automatic ma
 disposition, not a deposit already paired with a payout; a receipt a person matched in part
 is offered with its unapplied rest as the amount), customers with their learned aliases
 (positive -> `aliases`, negative -> `rejected`) and the payer accounts people confirmed for
-them (-> `accounts`), pairs people rejected or undid, numbers of paid invoices, and the payout
-stage's payouts and deposits. Returns a `Loaded` bundle with the id maps recon needs to apply
+them (-> `accounts`), pairs people rejected or undid, numbers of paid invoices, what people
+decided about earlier proposals (feedback.py: the engine learns its weights from it), and the
+payout stage's payouts and deposits. Returns a `Loaded` bundle with the id maps recon needs to apply
 the engine's proposals. Raises nothing of its own.
 """
 
@@ -20,6 +21,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 import matching as m
+from recon.matchrun.feedback import REFUSED_STATUSES, load_feedback
 from recon.models import (
     ACTIVE_STATUSES,
     OPEN_INVOICE_STATUSES,
@@ -204,7 +206,6 @@ def customers(session: Session, ids: set[int]) -> list[m.Customer]:
     return out
 
 
-REFUSED_STATUSES = ("rejected", "undone")  # a person said no: before or after it was applied
 
 
 def rejected_pairs(session: Session) -> frozenset[tuple[Any, int]]:
@@ -285,6 +286,7 @@ def load(session: Session) -> Loaded:
         invoices=tuple(invoices), receipts=tuple(receipts),
         customers=tuple(customers(session, {i.customer_id for i in invoices})),
         rejected_pairs=rejected_pairs(session), settled_invoice_numbers=paid_numbers(session),
+        feedback=load_feedback(session),
     )  # fmt: skip
     payouts, deposits = payouts_and_deposits(session, lines)
     return Loaded(data, {x.id: x for x in lines}, {x.id: x for x in charges}, payouts, deposits)
