@@ -13,8 +13,10 @@ extrapolated, said so in the output). Every method runs in its own child process
 memory is its own; data generation is not timed. Figures and tables: see bench_score.py.
 
 Seeds: `--seed` are development seeds (default 1). `FROZEN_SEED` is the evaluation seed: it is
-never used while changing the matcher and is printed in its own section. The load average is
-printed beside the timings because the machine is shared.
+never used while changing the matcher and is printed in its own section. The engine's
+confidence calibration is fitted by fit_calibration.py on development seeds only; the
+reliability table printed per run (bucket -> observed precision) checks it on other data.
+The load average is printed beside the timings because the machine is shared.
 """
 
 from __future__ import annotations

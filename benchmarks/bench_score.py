@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 Alloc = dict[str, Decimal]
-BUCKETS = (0.5, 0.8, 0.9, 0.95, 0.97, 0.99, 0.999, 1.0000001)
+BUCKETS = (0.0, 0.3, 0.5, 0.8, 0.9, 0.95, 0.97, 0.99, 0.999, 1.0000001)
 
 
 @dataclass

@@ -24,10 +24,12 @@ from xml.sax.saxutils import escape
 from benchmarks.bench_score import Decision, print_tables, score
 from benchmarks.gen_matching import Dataset
 
-# Runs the CLI and prints the process's own peak RSS (KiB) on the last stderr line.
+# Runs the CLI and prints the process's own peak RSS (KiB) and CPU seconds (user + system: on a
+# shared machine the wall time is mostly waiting for a core) on the last stderr line.
 _WRAP = (
     "import resource, sys\nfrom recon.cli import main\ntry:\n    main()\nfinally:\n"
-    "    print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    "    u = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "    print('maxrss', u.ru_maxrss, u.ru_utime + u.ru_stime, file=sys.stderr)"
 )
 RECON = [sys.executable, "-c", _WRAP]
 
@@ -85,14 +87,18 @@ def write_camt(ds: Dataset, path: Path) -> None:
 
 
 def _run(db: str, *args: str) -> tuple[float, float, str]:
-    """(wall seconds, peak MB, stdout) of one `recon` process."""
+    """(wall seconds, peak MB, stdout) of one `recon` process; its CPU seconds go to CPU."""
     start = time.perf_counter()
     done = subprocess.run([*RECON, "--db", db, *args], capture_output=True, text=True)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"recon {' '.join(args)} failed: {done.stderr[-2000:]}")
-    rss = [ln for ln in done.stderr.splitlines() if ln.startswith("maxrss ")]
-    return wall, int(rss[-1].split()[1]) / 1024 if rss else 0.0, done.stdout
+    rss = [ln.split() for ln in done.stderr.splitlines() if ln.startswith("maxrss ")]
+    CPU[args] = float(rss[-1][2]) if rss else 0.0
+    return wall, int(rss[-1][1]) / 1024 if rss else 0.0, done.stdout
+
+
+CPU: dict[tuple[str, ...], float] = {}  # CPU seconds of the last process run with these args
 
 
 def _decisions(ds: Dataset, export: Path) -> dict[str, Decision]:
@@ -106,11 +112,15 @@ def _decisions(ds: Dataset, export: Path) -> dict[str, Decision]:
     return dict(got)
 
 
-def run_full(ds: Dataset, n: int) -> dict[str, float]:
-    """Write files, run the CLI chain, print and return timings and quality."""
+def run_full(ds: Dataset, n: int, db: str | None = None, tables: bool = True
+             ) -> dict[str, float]:
+    """Write files, run the CLI chain, print and return timings, peaks (MB) and quality.
+
+    ``db``: a database URL (an empty PostgreSQL database); default a fresh SQLite file.
+    """
     with tempfile.TemporaryDirectory(prefix="bench-match-") as tmp:
         root = Path(tmp)
-        db = f"sqlite:///{root / 'bench.db'}"
+        db = db or f"sqlite:///{root / 'bench.db'}"
         write_invoices(ds, root / "invoices.csv")
         write_camt(ds, root / "statement.xml")
         steps = {"db upgrade": ("db", "upgrade"),
@@ -123,8 +133,9 @@ def run_full(ds: Dataset, n: int) -> dict[str, float]:
             times[name], peaks[name], outs[name] = _run(db, *args)
         decided = _decisions(ds, root / "out.csv")
     quality = score(ds.truth, ds.noise, decided)
-    print(f"   whole CLI path n={n}: " + ", ".join(
-        f"{k} {times[k]:.1f}s/{peaks[k]:.0f}MB" for k in steps))  # fmt: skip
+    cpu = {k: CPU.get(steps[k], 0.0) for k in steps}
+    print(f"   whole CLI path n={n} (wall/CPU/peak): " + ", ".join(
+        f"{k} {times[k]:.1f}s/{cpu[k]:.1f}s/{peaks[k]:.0f}MB" for k in steps))  # fmt: skip
     print(f"     recon match: {outs['match'].strip()}")
     print(
         "     from the export: "
@@ -132,5 +143,7 @@ def run_full(ds: Dataset, n: int) -> dict[str, float]:
             f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in quality.items()
         )
     )
-    print_tables(ds.truth, ds.noise, decided, ds.case)
-    return {**times, **quality}
+    if tables:
+        print_tables(ds.truth, ds.noise, decided, ds.case)
+    return {**times, **{f"{k} MB": v for k, v in peaks.items()},
+            **{f"{k} CPU": v for k, v in cpu.items()}, **quality}  # fmt: skip

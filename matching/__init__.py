@@ -8,6 +8,7 @@ levels.py for the declared features and their weights.
 from matching.engine import match
 from matching.errors import InvalidInput, InvalidSettings, MatchingError
 from matching.gateway import match_payouts
+from matching.learn import Feedback, Learned
 from matching.model import (
     Adjustment,
     Allocation,
@@ -33,10 +34,12 @@ __all__ = [
     "Customer",
     "DateWindow",
     "FeeRule",
+    "Feedback",
     "FxRule",
     "GatewayPayout",
     "InvalidInput",
     "InvalidSettings",
+    "Learned",
     "MatchInput",
     "MatchResult",
     "MatchSettings",

@@ -1,8 +1,9 @@
 """The matching run (leaf layer): receipts and open invoices in, proposals out.
 
 `match(data, settings)` = prepare columns -> block (refs, payer, amount) -> compare pairs
-(vectorised) -> combined-payment options (bounded subset-sum) -> one global assignment ->
-competition-adjusted confidence -> proposals with reasons. Pure: no I/O, no database.
+(vectorised) -> level weights re-estimated by EM over the pairs (learn.py) -> combined-payment
+options (bounded subset-sum) -> one global assignment ->
+competition-adjusted, calibrated confidence -> proposals with reasons. Pure: no I/O, no database.
 Raises `InvalidInput` / `InvalidSettings` (both `MatchingError`) for contract breaks only.
 """
 
@@ -16,6 +17,7 @@ from matching.amounts import EXACT, FEE, FX, PARTIAL, fee_tolerance
 from matching.assign import Opt, assign
 from matching.blocking import candidates
 from matching.features import PairTable, compare
+from matching.learn import fit, reweigh
 from matching.model import MatchInput, MatchResult, check_input
 from matching.namematch import SIMILAR, WEAK, match_payers
 from matching.prepare import Tables, prepare
@@ -95,6 +97,9 @@ def match(data: MatchInput, settings: MatchSettings | None = None) -> MatchResul
     names = match_payers(t, settings.name_cutoff)
     r, i = candidates(t, refs, names, settings)
     p = compare(t, refs, names, r, i, settings, data.rejected_pairs)
+    learned = fit(p, data.feedback) if settings.learn_weights else None
+    if learned is not None:
+        p = reweigh(p, learned)
     by_rec = _group_rows(p)
     subsets = subset_options(t, p, by_rec, _needy(t, p, refs), _subset_tol(t, settings), settings)
     floor = logit2(settings.suggest_threshold)
@@ -108,5 +113,6 @@ def match(data: MatchInput, settings: MatchSettings | None = None) -> MatchResul
         "auto": sum(pr.status == "auto" for pr in proposals),
         "suggested": sum(pr.status == "suggested" for pr in proposals),
         "unmatched": len(unmatched),
+        "weights_learned": int(learned is not None and learned.source != "declared"),
     }  # fmt: skip
     return MatchResult(tuple(proposals), unmatched, stats)

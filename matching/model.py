@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Literal
 
 from matching.errors import InvalidInput
+from matching.learn import Feedback
 
 ItemId = Hashable
 Status = Literal["auto", "suggested"]
@@ -100,6 +101,7 @@ class MatchInput:
     customers: tuple[Customer, ...] = ()
     rejected_pairs: frozenset[tuple[ItemId, ItemId]] = frozenset()
     settled_invoice_numbers: frozenset[str] = frozenset()  # numbers of already paid invoices
+    feedback: Feedback | None = None  # levels of pairs people confirmed / refused (learn.py)
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,9 @@ class Proposal:
     reasons: tuple[Reason, ...]
     alternatives: tuple[Alternative, ...] = ()
     kind: Kind = "single"  # which reading of the receipt this is (see proposals.py)
+    # what ties it to the customer: "reference_or_payer", "amount_only", or "contradicted"
+    # (the text names another open or an already paid invoice); see calibration.py
+    evidence: str = "reference_or_payer"
 
     @property
     def invoice_ids(self) -> tuple[ItemId, ...]:

@@ -6,7 +6,12 @@ readings of the same receipt and other receipts' claims that cannot share the in
 In log odds that is the chosen score plus a `competition` term -log2(1 + sum 2^s_alt), which is
 added to the reasons so they still add up. Ambiguity therefore never auto-confirms: two
 equally good readings give P <= 1/2. Combined payments with a second fitting subset within
-`AMBIGUOUS_GAP` are forced to `suggested` as well.
+`AMBIGUOUS_GAP` are forced to `suggested` as well, and so is a reading that nothing but the
+amount and the date tie to the customer (`_evidence`: no reference in the text, no payer or
+account that agrees): equal amounts are common, so an amount alone never confirms a match.
+The confidence shown and compared with the thresholds is that score calibrated to observed
+precision (calibration.py); the raw posterior is used when `MatchSettings.calibrate` is off.
+Alternatives keep their raw share.
 
 Each proposal names its reading in `kind`: single, subset (several invoices of one payment),
 partial, overpayment (rest unapplied), fee_gap (short by a fee), fx, or group (one of several
@@ -25,19 +30,36 @@ import numpy as np
 from matching import explain
 from matching.amounts import FAR, FEE, FX, OVER, PARTIAL
 from matching.assign import Opt
+from matching.calibration import calibrate, stratum
 from matching.features import PairTable
 from matching.model import Adjustment, Allocation, Alternative, Proposal, Reason
+from matching.namematch import WEAK
 from matching.prepare import Tables
+from matching.refindex import DIGITS
 from matching.settings import MatchSettings
 from matching.subset import Option
 
 AMBIGUOUS_GAP = 3.0
+PAID, OTHER = -1, -2  # reference levels that contradict a reading (levels.py)
 GROUP_BONUS = 3.0  # several receipts adding up exactly to one invoice's open amount
 _KIND = {FEE: "fee_gap", FX: "fx", PARTIAL: "partial", OVER: "overpayment"}
 
 
 def _sigmoid2(x: float) -> float:
     return 1.0 / (1.0 + 2.0 ** (-min(max(x, -60.0), 60.0)))
+
+
+def _confidence(score: float, evidence: str, kind: str, settings: MatchSettings) -> float:
+    """The calibrated confidence of a score (calibration.py), or its raw posterior."""
+    if not settings.calibrate:
+        return _sigmoid2(score)
+    return calibrate(score, stratum(evidence, kind))
+
+
+def _auto(conf: float, score: float, evidence: str, settings: MatchSettings) -> bool:
+    """Confident enough, more likely than every other reading together (score > 0: two equal
+    readings never confirm), and tied to the customer by more than the amount."""
+    return conf >= settings.auto_threshold and score > 0 and evidence == "reference_or_payer"
 
 
 class _Context:
@@ -70,6 +92,24 @@ class _Context:
             hit &= p.alloc[rows] + claim > self.t.inv_open[inv]
             out.extend(float(s) for s in p.score[rows][hit])
         return out
+
+
+def _evidence_codes(p: PairTable) -> np.ndarray:
+    """Per pair: 2 = the text names another open or a paid invoice (contradicts), 1 = the
+    invoice's number (its digits) in the text, or a payer (name, account, customer named in
+    the text) agreeing with the invoice's customer, 0 = neither: only the amount and the date,
+    or a number one typo or a truncation away, which a look-alike text also gives."""
+    ties = (p.lv_ref >= DIGITS) | ((p.lv_name >= WEAK) & (p.lv_name <= 8))
+    return np.where((p.lv_ref == PAID) | (p.lv_ref == OTHER), 2, ties.astype(np.int64))
+
+
+def _evidence(codes: np.ndarray, rows) -> str:
+    """What ties a reading (pair rows) to the customer: contradicted if any of its invoices is
+    contradicted, else reference_or_payer if any is tied, else amount_only."""
+    worst = max(int(codes[k]) for k in rows)
+    if worst == 2:
+        return "contradicted"
+    return "reference_or_payer" if worst == 1 else "amount_only"
 
 
 def _alternative(ctx: _Context, key: int, conf: float) -> Alternative:
@@ -147,6 +187,7 @@ def build_proposals(
 ) -> list[Proposal]:
     """Turn the assignment into proposals; drop those under the suggest threshold."""
     ctx = _Context(t, p, by_rec, subsets, settings)
+    codes = _evidence_codes(p)
     out = []
     for r, opt in chosen.items():
         others = [(s, k) for s, k in ctx.readings(r, opt.score - span) if k != opt.key]
@@ -154,7 +195,6 @@ def build_proposals(
         odds = [2.0**s for s, _ in others] + [2.0**s for s in rival]
         comp = -float(np.log2(1.0 + sum(odds)))
         score = opt.score + comp
-        conf = _sigmoid2(score)
         if _sigmoid2(opt.score) < settings.suggest_threshold:  # own evidence too weak to show
             continue
         if opt.key < len(p.r):
@@ -166,7 +206,10 @@ def build_proposals(
         ambiguous = kind == "subset" and any(
             k >= len(p.r) and s >= opt.score - AMBIGUOUS_GAP for s, k in others
         )
-        auto = conf >= settings.auto_threshold and not ambiguous
+        rows = [opt.key] if opt.key < len(p.r) else ctx.subsets[opt.key - len(p.r)].rows
+        evidence = _evidence(codes, rows)
+        conf = _confidence(score, evidence, kind, settings)
+        auto = _auto(conf, score, evidence, settings) and not ambiguous
         total = 1.0 + 2.0**opt.score + sum(odds)
         alts = tuple(
             _alternative(ctx, k, 2.0**s / total)
@@ -184,6 +227,7 @@ def build_proposals(
                 reasons=tuple(reasons),
                 alternatives=alts,
                 kind=kind,
+                evidence=evidence,
             )
         )
     return _mark_groups(t, out, settings)
@@ -211,8 +255,9 @@ def _mark_groups(t: Tables, proposals: list[Proposal], settings: MatchSettings) 
                           f"pays the invoice's {open_amount[inv_id]} in full")  # fmt: skip
             prop = proposals[n]
             score = prop.score + GROUP_BONUS
-            conf = _sigmoid2(score)
-            status = "auto" if conf >= settings.auto_threshold else "suggested"
+            conf = _confidence(score, prop.evidence, "group", settings)
+            auto = _auto(conf, score, prop.evidence, settings)
+            status = "auto" if auto else "suggested"
             proposals[n] = replace(prop, kind="group", reasons=(*prop.reasons, note), score=score,
                                    confidence=conf, status=status)  # fmt: skip
     return proposals

@@ -106,6 +106,8 @@ class MatchSettings:
     max_customer_invoices: int = 400  # a customer block larger than this is cut by date
     frequent_payer_min: int = 25  # a payer name seen this often may be an intermediary
     name_cutoff: int = 70  # rapidfuzz score under which names do not agree at all
+    calibrate: bool = True  # confidence = observed precision of the score (calibration.py)
+    learn_weights: bool = True  # estimate level weights by EM (learn.py); False: declared ones
 
     def validate(self) -> MatchSettings:
         """Return self, or raise `InvalidSettings` naming the first bad field."""

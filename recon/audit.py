@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from recon.db.bulkwrite import insert_rows
+from recon.db.types import utcnow
 from recon.models import AuditEvent
 
-__all__ = ["jsonable", "record"]
+__all__ = ["jsonable", "record", "record_many"]
+
+
+_PLAIN = (str, int, float, bool, type(None))
 
 
 def jsonable(value: Any) -> Any:
     """Turn Decimals, dates and nested containers into JSON-safe values (Decimals as strings)."""
+    kind = type(value)
+    if kind in _PLAIN:  # the common case first: bulk paths call this for every reason
+        return value
+    if kind is dict:  # plain values inline: no call per reason field
+        return {k if type(k) is str else str(k): v if type(v) in _PLAIN else jsonable(v)
+                for k, v in value.items()}  # fmt: skip
+    if kind is list:
+        return [v if type(v) in _PLAIN else jsonable(v) for v in value]
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.datetime | dt.date):
@@ -44,14 +57,39 @@ def record(
         session.flush()  # the object needs its primary key before we can name it
         object_type = object_type or type(obj).__tablename__  # type: ignore[attr-defined]
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
-    event = AuditEvent(
-        actor=actor,
-        action=action,
-        object_type=object_type or "-",
-        object_id=str(object_id) if object_id is not None else "-",
-        before=jsonable(before) if before is not None else None,
-        after=jsonable(after) if after is not None else None,
-        reason=reason,
-    )
+    event = AuditEvent(**_values(actor, action, object_type, object_id, before, after, reason))
     session.add(event)
     return event
+
+
+def _values(
+    actor: str, action: str, object_type: str | None, object_id: object,
+    before: Mapping[str, Any] | None, after: Mapping[str, Any] | None, reason: str | None,
+) -> dict[str, Any]:
+    """The columns of one audit row (`record` and `record_many` write the same)."""
+    return {
+        "actor": actor,
+        "action": action,
+        "object_type": object_type or "-",
+        "object_id": str(object_id) if object_id is not None else "-",
+        "before": jsonable(before) if before is not None else None,
+        "after": jsonable(after) if after is not None else None,
+        "reason": reason,
+    }
+
+
+def record_many(session: Session, events: Iterable[Mapping[str, Any]]) -> int:
+    """`record` for many events with one executemany (bulk paths: no ORM row per event).
+
+    Each event has ``actor``, ``action``, ``object_type``, ``object_id`` and optionally
+    ``before``, ``after``, ``reason``; returns how many rows were written.
+    """
+    rows = [
+        _values(e["actor"], e["action"], e["object_type"], e["object_id"], e.get("before"),
+                e.get("after"), e.get("reason"))
+        for e in events
+    ]  # fmt: skip
+    if rows:
+        now = utcnow()
+        insert_rows(session, AuditEvent.__table__, [{**r, "at": now} for r in rows])
+    return len(rows)

@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 
 from recon import audit
 from recon.allocation import batch as allocation_batch
-from recon.allocation import targets
+from recon.allocation import rules, targets
 from recon.allocation.targets import CLASSIFICATIONS
 from recon.db.types import utcnow
-from recon.errors import ApprovalError, Code, Codes, InvariantError, NotFound
-from recon.models import ADJUSTMENT_KINDS, Adjustment
+from recon.errors import ApprovalError, Code, InvariantError, NotFound
+from recon.models import Adjustment
 from recon.money import from_minor, to_minor
 
 if TYPE_CHECKING:
@@ -77,9 +77,7 @@ def attach(
     if invoice_id is None:  # the match may not be flushed yet: read the relationship too
         line = match.statement_line
         line_id = match.statement_line_id or (line.id if line is not None else None)
-    if invoice_id is None and line_id is None:
-        raise InvariantError("an adjustment needs an invoice or a bank line",
-                             code="adjustment_target_missing")
+    rules.check_adjustment_target(invoice_id, line_id)
     # an invoice's adjustment is in the invoice's currency (an FX match: not the receipt's)
     currency = (targets.invoice(session, invoice_id).currency if invoice_id is not None
                 else match.currency)
@@ -221,17 +219,8 @@ def reverse(session: Session, adj: Adjustment, actor: str, reason: str) -> None:
                  after=_snap(adj), reason=reason)
 
 
-def _check_kind(kind: str) -> None:
-    if kind not in ADJUSTMENT_KINDS:
-        raise InvariantError("unknown adjustment kind %(kind)s; one of %(choices)s",
-                             code="bad_kind", kind=kind, choices=Codes(ADJUSTMENT_KINDS))
-
-
-def _positive(amount: Decimal, currency: str) -> int:
-    minor = to_minor(amount, currency)
-    if minor <= 0:
-        raise InvariantError("an adjustment amount must be positive", code="not_positive")
-    return minor
+_check_kind = rules.check_adjustment_kind
+_positive = rules.adjustment_minor
 
 
 def _pending(session: Session, adjustment_id: int) -> Adjustment:
@@ -246,13 +235,9 @@ def _pending(session: Session, adjustment_id: int) -> Adjustment:
 
 
 def _snap(adj: Adjustment) -> dict[str, object]:
-    return {
-        "kind": adj.kind,
-        "status": adj.status,
-        "amount": str(adj.amount),
-        "invoice_id": adj.invoice_id,
-        "statement_line_id": adj.statement_line_id,
-        "gateway_txn_id": adj.gateway_txn_id,
-        "prepared_by": adj.prepared_by,
-        "approved_by": adj.approved_by,
-    }
+    return rules.adjustment_snapshot({
+        "kind": adj.kind, "status": adj.status, "amount_minor": adj.amount_minor,
+        "currency": adj.currency, "invoice_id": adj.invoice_id,
+        "statement_line_id": adj.statement_line_id, "gateway_txn_id": adj.gateway_txn_id,
+        "prepared_by": adj.prepared_by, "approved_by": adj.approved_by,
+    })  # fmt: skip

@@ -1,5 +1,7 @@
 """Create, confirm, reject and undo matches: the one place that moves money between receipts
-and invoices, so the CLI, the matcher, the web UI and the API share every rule.
+and invoices, so the CLI, the matcher, the web UI and the API share every rule. A matching run
+creates its many matches through `bulk.create_matches_bulk`; the checks of a new match are in
+`rules` and shared by both.
 
 Invariants kept here (and backed by check constraints in the database):
 allocations from one receipt never exceed it; allocations and adjustments of one invoice never
@@ -21,20 +23,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import audit
-from recon.allocation import adjustments, alias_policy, targets
+from recon.allocation import adjustments, alias_policy, rules, targets
 from recon.allocation import batch as allocation_batch
 from recon.allocation.aliases import remember_alias
 from recon.db.types import utcnow
 from recon.errors import Code, InvariantError, NotFound
 from recon.models import (
     ACTIVE_STATUSES,
-    ORIGINS,
     Allocation,
     GatewayTransaction,
     Match,
     StatementLine,
 )
-from recon.money import Money, to_minor
 
 __all__ = [
     "AdjustmentSpec",
@@ -48,7 +48,6 @@ __all__ = [
 ]
 
 Receipt = StatementLine | GatewayTransaction
-_ORIGIN_OF = {"auto": "auto", "suggested": "suggestion", "manual": "manual"}
 
 
 @dataclass(frozen=True)
@@ -98,20 +97,8 @@ def create_match(
     ``origin`` (``recon.models.ORIGINS``) defaults from the status: the matcher's ``auto``,
     a ``suggestion``, or a person's ``manual`` match; the gateway path says ``gateway``.
     """
-    if status not in ("suggested", "auto", "manual"):
-        raise InvariantError("a new match cannot have status %(status)s", code="bad_status",
-                             status=Code(status))
-    origin = origin or _ORIGIN_OF[status]
-    if origin not in ORIGINS:
-        raise InvariantError("unknown match origin %(origin)s", code="bad_origin", origin=origin)
-    if not 0 <= confidence <= 1:
-        raise InvariantError("confidence %(confidence)s is outside [0, 1]", code="bad_confidence",
-                             confidence=confidence)
-    if receipt_minor(receipt) <= 0:
-        raise InvariantError("a debit or refund cannot pay customer invoices", code="debit_receipt")
-    if not allocations and not adjustments_:
-        raise InvariantError("a match needs at least one allocation or adjustment",
-                             code="empty_match")
+    origin = rules.check_new_match(status, origin, confidence, receipt_minor(receipt),
+                                   len(allocations) + len(adjustments_))
     match = Match(
         kind=kind
         or ("receipt_invoice" if isinstance(receipt, StatementLine) else "gateway_invoice"),
@@ -145,22 +132,8 @@ def create_match(
 
 def _allocation(session: Session, receipt: Receipt, spec: AllocationSpec) -> Allocation:
     invoice = targets.invoice(session, spec.invoice_id)
-    amount = to_minor(spec.amount, invoice.currency)
-    receipt_amount = None
-    if invoice.currency != receipt.currency:
-        if spec.receipt_amount is None:
-            raise InvariantError(
-                "a %(receipt_currency)s receipt for %(invoice)s in %(invoice_currency)s needs "
-                "the receipt amount (an FX rate rule)", code="fx_needs_receipt_amount",
-                receipt_currency=receipt.currency, invoice=invoice.invoice_no,
-                invoice_currency=invoice.currency)
-        receipt_amount = to_minor(spec.receipt_amount, receipt.currency)
-        if receipt_amount <= 0:
-            raise InvariantError("the receipt amount for %(invoice)s must be positive",
-                                 code="not_positive", invoice=invoice.invoice_no)
-    if amount <= 0:
-        raise InvariantError("the amount for %(invoice)s must be positive", code="not_positive",
-                             invoice=invoice.invoice_no)
+    amount, receipt_amount = rules.allocation_minor(
+        receipt.currency, invoice.currency, invoice.invoice_no, spec.amount, spec.receipt_amount)
     return Allocation(
         invoice_id=invoice.id,
         amount_minor=amount,
@@ -285,25 +258,12 @@ def _lock_receipt(session: Session, receipt: Receipt) -> None:
 def _apply(session: Session, match: Match, receipt: Receipt, actor: str) -> None:
     _lock_receipt(session, receipt)
     total = sum(a.receipt_minor for a in match.allocations)
-    available = receipt_minor(receipt) - receipt.allocated_minor
-    if total > available:
-        raise InvariantError(
-            "the allocations of %(amount)s exceed the receipt's unapplied %(left)s",
-            code="exceeds_unapplied", amount=Money.of_minor(total, receipt.currency),
-            left=Money.of_minor(available, receipt.currency))
+    rules.check_receipt_room(total, receipt_minor(receipt) - receipt.allocated_minor,
+                             receipt.currency)
     for alloc in match.allocations:
         invoice = targets.invoice(session, alloc.invoice_id)
-        if invoice.status == "cancelled":
-            raise InvariantError("invoice %(invoice)s is cancelled", code="invoice_cancelled",
-                                 invoice=invoice.invoice_no)
-        if invoice.currency != alloc.currency:  # pragma: no cover - set from the invoice
-            raise InvariantError("the allocation's currency differs from %(invoice)s's",
-                                 code="currency_differs", invoice=invoice.invoice_no)
-        if alloc.amount_minor > invoice.open_minor:
-            raise InvariantError(
-                "the allocation of %(amount)s to %(invoice)s exceeds its open amount %(left)s",
-                code="exceeds_open", amount=Money(alloc.amount, alloc.currency),
-                invoice=invoice.invoice_no, left=Money(invoice.open_amount, invoice.currency))
+        rules.check_invoice_room(invoice.invoice_no, invoice.status, invoice.currency,
+                                 alloc.currency, alloc.amount_minor, invoice.open_minor)
         invoice.paid_minor += alloc.amount_minor
         invoice.refresh_status()
     receipt.allocated_minor += total
@@ -356,20 +316,7 @@ def _match(session: Session, match_id: int) -> Match:
 
 
 def _snapshot(match: Match) -> dict[str, Any]:
-    return {
-        "status": match.status,
-        "origin": match.origin,
-        "confidence": match.confidence,
-        "allocations": [
-            _alloc_snapshot(a) for a in match.allocations
-        ],
-        "unapplied": str(match.unapplied),
-    }
-
-
-def _alloc_snapshot(alloc: Allocation) -> dict[str, Any]:
-    out: dict[str, Any] = {"invoice_id": alloc.invoice_id, "amount": str(alloc.amount)}
-    if alloc.receipt_amount_minor is not None:
-        out["currency"] = alloc.currency
-        out["receipt_amount_minor"] = alloc.receipt_amount_minor
-    return out
+    allocs = [(a.invoice_id, a.amount_minor, a.currency, a.receipt_amount_minor)
+              for a in match.allocations]
+    return rules.match_snapshot(match.status, match.origin, match.confidence, allocs,
+                                match.unapplied_minor, match.currency)

@@ -8,13 +8,17 @@
   flush (ids known), instead of a flush per event; `audit_event(...)` is what the money
   services call: it defers inside such a block and calls `audit.record` outside one.
 
+- `lock_columns(...)` locks rows the same way but returns only some columns as dicts (the bulk
+  paths of `recon.allocation.bulk`: no ORM row each); `supersede_bulk(...)` marks many open
+  suggestions superseded in one statement; `expire_written(...)` expires what they made stale.
+
 State lives in ``session.info`` and is tied to the current root transaction: a new transaction
 starts with nothing locked. Raises nothing of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,8 +27,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from recon import audit
+from recon.db.bulkwrite import update_rows
+from recon.db.types import utcnow
+from recon.models import Adjustment, GatewayTransaction, Invoice, Match, StatementLine
 
-__all__ = ["audit_event", "deferred_audit", "deferring", "flush", "lock_rows", "locked"]
+__all__ = [
+    "audit_event", "deferred_audit", "deferring", "expire_written", "flush", "lock_columns",
+    "lock_rows", "locked", "supersede_bulk",
+]  # fmt: skip
 
 CHUNK = 1000  # ids per locking SELECT (well under every driver's parameter limit)
 _KEY = "recon.allocation_batch"
@@ -131,3 +141,42 @@ def deferred_audit(session: Session) -> Iterator[None]:
             **kw,
         )
     session.flush()
+
+
+def lock_columns(session: Session, model: Any, ids: Iterable[int], cols: Sequence[str]
+                 ) -> dict[int, dict[str, Any]]:
+    """Lock rows of `model` by id (chunks, id order) and return their `cols` as dicts."""
+    table = model.__table__
+    wanted = sorted({int(i) for i in ids})
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        stmt = (select(*(table.c[c] for c in cols))
+                .where(table.c.id.in_(wanted[start:start + CHUNK]))
+                .order_by(table.c.id).with_for_update())  # fmt: skip
+        out.update((row["id"], dict(row)) for row in session.execute(stmt).mappings())
+    return out
+
+
+def expire_written(session: Session) -> None:
+    """ORM rows the session holds of the tables the bulk paths write are stale after them."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Invoice | StatementLine | GatewayTransaction | Match | Adjustment):
+            session.expire(obj)
+
+
+def supersede_bulk(session: Session, match_ids: Iterable[int], *, actor: str) -> set[int]:
+    """`allocations.supersede_suggestions` for many matches: those still ``suggested`` become
+    ``superseded`` (locked first, one UPDATE); returns the ids changed."""
+    mt = Match.__table__
+    wanted = sorted(set(match_ids))
+    still: set[int] = set()
+    for start in range(0, len(wanted), CHUNK):
+        stmt = (select(mt.c.id).where(mt.c.id.in_(wanted[start:start + CHUNK]),
+                                      mt.c.status == "suggested").with_for_update())
+        still.update(session.execute(stmt).scalars())
+    if still:
+        now = utcnow()
+        update_rows(session, mt, [{"id": i, "status": "superseded", "closed_at": now,
+                                   "closed_by": actor} for i in sorted(still)])  # fmt: skip
+        expire_written(session)
+    return still

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from recon.allocation import batch as allocation_batch
+from recon.allocation import rules
 from recon.errors import Code, InvariantError, NotFound
 from recon.models import Adjustment, GatewayTransaction, Invoice, StatementLine
 from recon.money import Money
@@ -81,20 +82,12 @@ def move(session: Session, adj: Adjustment, sign: int) -> None:
         txn.allocated_minor += amount
     elif adj.invoice_id is not None:
         inv = invoice(session, adj.invoice_id)
-        if amount > inv.open_minor:
-            raise InvariantError(
-                "%(kind)s of %(amount)s exceeds the open %(left)s of %(invoice)s",
-                code="exceeds_open", kind=Code(adj.kind), amount=Money(adj.amount, adj.currency),
-                left=Money(inv.open_amount, inv.currency), invoice=inv.invoice_no)
+        rules.check_target_room(adj.kind, amount, inv.currency, inv.open_minor, inv.invoice_no)
         inv.adjusted_minor += amount
         inv.refresh_status()
     else:
         row = line(session, adj.statement_line_id)
-        if amount > row.unapplied_minor:
-            raise InvariantError(
-                "%(kind)s of %(amount)s exceeds the line's unapplied %(left)s",
-                code="exceeds_unapplied", kind=Code(adj.kind),
-                amount=Money(adj.amount, adj.currency), left=Money(row.unapplied, row.currency))
+        rules.check_target_room(adj.kind, amount, row.currency, row.unapplied_minor, None)
         row.allocated_minor += amount
         if adj.kind in CLASSIFICATIONS and sign > 0:
             row.disposition = adj.kind

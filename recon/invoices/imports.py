@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from recon import audit
 from recon.customers.master import apply_import_contact
+from recon.db.bulkwrite import insert_rows
 from recon.errors import ServiceError
 from recon.invoices.rows import InvoiceRow, RowError, parse_invoice_file
 from recon.models import Customer, Invoice
@@ -66,6 +67,7 @@ def import_invoices(
     bad_rows = {e.row for e in errors}
     report = InvoiceImportReport(file=name, rejected=sorted(errors, key=lambda e: e.row or 0))
     customers = _customers(session, [r for r in rows if r.row not in bad_rows], actor, report)
+    new: list[dict[str, object]] = []
     for row in rows:
         if row.row not in bad_rows:
             _upsert(
@@ -75,7 +77,9 @@ def import_invoices(
                 customers[row.customer_id],
                 actor,
                 report,
+                new,
             )
+    _insert(session, new, actor)
     audit.record(
         session,
         actor=actor,
@@ -165,7 +169,9 @@ def _upsert(
     customer: Customer,
     actor: str,
     report: InvoiceImportReport,
+    new: list[dict[str, object]],
 ) -> None:
+    """Update `invoice` in place, or add the row to `new` (inserted by `_insert`)."""
     values = {
         "customer_id": customer.id,
         "amount_minor": row.amount_minor,
@@ -175,17 +181,8 @@ def _upsert(
         "meta": row.meta,
     }
     if invoice is None:
-        invoice = Invoice(invoice_no=row.invoice_no, **values)
-        session.add(invoice)
+        new.append({"invoice_no": row.invoice_no, **values})
         report.created += 1
-        audit.record(
-            session,
-            actor=actor,
-            action="invoice.create",
-            object_type="invoice",
-            object_id=row.invoice_no,
-            after=values,
-        )
         return
     before = {k: getattr(invoice, k) for k in values}
     if before == values:
@@ -204,3 +201,15 @@ def _upsert(
         before=before,
         after=values,
     )
+
+
+def _insert(session: Session, new: list[dict[str, object]], actor: str) -> None:
+    """New invoices with one executemany (no ORM row each) and their ``invoice.create`` rows."""
+    if not new:
+        return
+    insert_rows(session, Invoice.__table__, new)
+    audit.record_many(session, (
+        {"actor": actor, "action": "invoice.create", "object_type": "invoice",
+         "object_id": values["invoice_no"],
+         "after": {k: v for k, v in values.items() if k != "invoice_no"}}
+        for values in new))  # fmt: skip

@@ -1,58 +1,52 @@
 """Apply a matching run's proposals in bulk (service layer, never commits).
 
-`apply_receipt_proposals(session, loaded, result, report, actor, run_id)` writes the engine's
-receipt proposals (FX ones too: the allocation's `receipt_amount` in the receipt's currency and
-an `fx_difference` adjustment on the invoice): `auto` ones as applied matches, `suggested` ones
-as suggestions (an identical open suggestion is kept), replacing stale suggestions. Every match
-still goes through `recon.allocation.allocations.create_match`, so every invariant check and audit
-row is kept; what makes it fast:
-
-- all invoices and receipts involved are locked and loaded up front, a chunk per
-  ``SELECT .. FOR UPDATE`` (`allocation_batch.lock_rows`), so `create_match` finds them in the
-  identity map instead of a locking SELECT per allocation;
-- a chunk of proposals is applied in ONE savepoint with one flush and bulk inserts of matches,
-  allocations, adjustments and audit events (`allocation_batch.deferred_audit`). The engine's
-  global assignment already keeps every invoice within its open amount; `create_match` still
-  checks each match in Python. Only when a chunk fails (an invariant or a database check) is it
-  redone with a savepoint per proposal, so one refused proposal is reported and the rest go on.
-Raises nothing of its own; `ServiceError`s of single proposals end up in `report.errors`.
+`apply_receipt_proposals(session, loaded, result, report, existing, actor, run_id)` writes the
+engine's receipt proposals (FX ones too: the allocation's `receipt_amount` in the receipt's
+currency and an `fx_difference` adjustment on the invoice): `auto` ones as applied matches,
+`suggested` ones as suggestions (an identical open suggestion is kept), replacing stale
+suggestions. A chunk of proposals goes through `recon.allocation.bulk.create_matches_bulk`: the
+rules and audit rows of `create_match`, one executemany per table. A proposal a rule refuses is
+reported in `report.errors` and the rest go on; should the database refuse a chunk anyway (a check
+constraint), the chunk is rolled back and redone through `create_match`, a savepoint per
+proposal (`apply_singly`, also the reference the bulk path is tested against).
+`open_suggestions(session)` reads the open suggestions as columns for `existing`.
+Raises nothing of its own.
 """
 
 from __future__ import annotations
 
-import dataclasses
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import matching as m
 from recon import audit
-from recon.allocation import batch as allocation_batch
-from recon.allocation.allocations import (
-    AdjustmentSpec,
-    AllocationSpec,
-    create_match,
-    supersede_suggestions,
-)
-from recon.errors import ServiceError
+from recon.allocation.allocations import AdjustmentSpec, AllocationSpec, create_match
+from recon.allocation.batch import supersede_bulk
+from recon.allocation.bulk import NewMatch, create_matches_bulk
+from recon.errors import Code, NotFound, ServiceError
 from recon.matchrun.causes import cause_of_proposal
-from recon.matchrun.load import LINE, Loaded
-from recon.models import GatewayTransaction, Invoice, Match, StatementLine
+from recon.matchrun.load import LINE
+from recon.models import Allocation, GatewayTransaction, Match, StatementLine
 from recon.money import from_minor
 
-__all__ = ["CHUNK", "apply_receipt_proposals"]
+__all__ = ["CHUNK", "Suggestion", "apply_receipt_proposals", "apply_singly", "open_suggestions",
+           "supersede"]
 
-CHUNK = 500  # proposals per savepoint and flush
-_REASON_FIELDS = tuple(f.name for f in dataclasses.fields(m.Reason))
-Todo = tuple[m.Proposal, list[Match]]
+CHUNK = 5000  # proposals per bulk write (one savepoint)
+Todo = tuple[m.Proposal, list["Suggestion"]]
 
 
 def _reasons(prop: m.Proposal) -> list[dict[str, Any]]:
-    """`dataclasses.asdict` of each Reason (flat fields: a plain dict is the same, faster)."""
-    return [{f: getattr(r, f) for f in _REASON_FIELDS} for r in prop.reasons]
+    """`dataclasses.asdict` of each Reason (flat fields, no other attributes: a copy of its
+    ``__dict__`` is the same dict, faster)."""
+    return [dict(r.__dict__) for r in prop.reasons]
 
 
 def _alternatives(prop: m.Proposal) -> list[dict[str, Any]]:
@@ -72,12 +66,35 @@ def _signature(prop: m.Proposal) -> frozenset[tuple[int, Decimal]]:
     )
 
 
-def _stored_signature(match: Match) -> frozenset[tuple[int, Decimal]]:
-    return frozenset(
-        (a.invoice_id, from_minor(a.receipt_minor, match.currency)
-         if a.receipt_amount_minor is not None else a.amount)
-        for a in match.allocations
+@dataclass(frozen=True)
+class Suggestion:
+    """An open suggestion of a receipt: its id and what it allocates (see `_signature`)."""
+
+    id: int
+    signature: frozenset[tuple[int, Decimal]]
+
+
+def open_suggestions(session: Session) -> dict[tuple[str, int], list[Suggestion]]:
+    """Open suggestions (not payout pairs) by receipt key, read as columns in one query."""
+    stmt = (
+        select(Match.id, Match.statement_line_id, Match.gateway_txn_id, Match.currency,
+               Allocation.invoice_id, Allocation.amount_minor, Allocation.currency,
+               Allocation.receipt_amount_minor)
+        .outerjoin(Allocation, Allocation.match_id == Match.id)
+        .where(Match.status == "suggested", Match.kind != "payout_deposit")
+        .order_by(Match.id)
     )  # fmt: skip
+    parts: dict[int, tuple[tuple[str, int], list[tuple[int, Decimal]]]] = {}
+    for mid, line, txn, cur, inv, amount, inv_cur, ramount in session.execute(stmt):
+        key = (LINE, line) if line else ("txn", txn)
+        entry = parts.setdefault(mid, (key, []))
+        if inv is not None:
+            entry[1].append((inv, from_minor(ramount, cur) if ramount is not None
+                             else from_minor(amount, inv_cur)))
+    out: dict[tuple[str, int], list[Suggestion]] = defaultdict(list)
+    for mid, (key, allocs) in parts.items():
+        out[key].append(Suggestion(mid, frozenset(allocs)))
+    return out
 
 
 def _spec(alloc: m.Allocation) -> AllocationSpec:
@@ -85,81 +102,86 @@ def _spec(alloc: m.Allocation) -> AllocationSpec:
     return AllocationSpec(int(alloc.invoice_id), alloc.amount, alloc.receipt_amount)
 
 
-def _supersede(session: Session, loaded: Loaded, key: Any, old: list[Match], actor: str) -> int:
-    receipt = loaded.receipt(key)
-    n = supersede_suggestions(session, receipt, actor=actor, stale=old)
-    if n:
-        audit.record(session, actor=actor, action="match.supersede",
-                     object_type=type(receipt).__tablename__, object_id=receipt.id,
-                     after={"superseded": n})  # fmt: skip
-    return n
-
-
-def _create(session: Session, loaded: Loaded, prop: m.Proposal, actor: str, run_id) -> None:
-    receipt = loaded.receipt(prop.receipt_id)
-    adjustments = [
-        AdjustmentSpec(a.kind, a.amount, int(a.invoice_id), "proposed by the matcher")
-        for a in prop.adjustments
-    ]
-    create_match(
-        session, receipt=receipt,
-        allocations=[_spec(a) for a in prop.allocations],
-        status=prop.status, actor=actor, confidence=prop.confidence,
-        reasons=_reasons(prop), alternatives=_alternatives(prop), adjustments_=adjustments,
-        run_id=run_id, cause=cause_of_proposal(prop),
-        kind="receipt_invoice" if isinstance(receipt, StatementLine) else "gateway_invoice",
+def _new_match(prop: m.Proposal, run_id: int | None) -> NewMatch:
+    line = prop.receipt_id[0] == LINE
+    return NewMatch(
+        allocations=[_spec(a) for a in prop.allocations], status=prop.status,
+        line_id=int(prop.receipt_id[1]) if line else None,
+        txn_id=None if line else int(prop.receipt_id[1]),
+        confidence=prop.confidence, reasons=_reasons(prop), alternatives=_alternatives(prop),
+        adjustments=[AdjustmentSpec(a.kind, a.amount, int(a.invoice_id), "proposed by the matcher")
+                     for a in prop.adjustments],
+        run_id=run_id, kind="receipt_invoice" if line else "gateway_invoice",
+        cause=cause_of_proposal(prop),
     )  # fmt: skip
 
 
-def _one(session, loaded, todo: Todo, actor: str, run_id) -> int:
-    """Supersede the receipt's old suggestions and write the proposal; returns superseded."""
-    prop, old = todo
-    n = _supersede(session, loaded, prop.receipt_id, old, actor) if old else 0
-    _create(session, loaded, prop, actor, run_id)
-    return n
+def _receipt(session: Session, key: tuple[str, int]) -> StatementLine | GatewayTransaction:
+    row = session.get(StatementLine if key[0] == LINE else GatewayTransaction, int(key[1]))
+    if row is None:  # pragma: no cover - loaded in this transaction
+        raise NotFound("%(kind)s %(id)s is not a receipt", code="receipt_not_found",
+                       kind=Code(key[0]), id=key[1])
+    return row
 
 
-def _lock(session: Session, todos: Sequence[Todo]) -> dict[int, Invoice]:
-    invoices: set[int] = set()
-    lines: set[int] = set()
-    txns: set[int] = set()
-    for prop, _ in todos:
-        invoices.update(int(a.invoice_id) for a in prop.allocations)
-        invoices.update(int(a.invoice_id) for a in prop.adjustments if a.invoice_id is not None)
-        (lines if prop.receipt_id[0] == LINE else txns).add(int(prop.receipt_id[1]))
-    allocation_batch.lock_rows(session, StatementLine, lines)
-    allocation_batch.lock_rows(session, GatewayTransaction, txns)
-    return allocation_batch.lock_rows(session, Invoice, invoices)
+def supersede(session: Session, old: dict[tuple[str, int], list[Suggestion]], actor: str) -> int:
+    """Mark these receipts' old suggestions superseded; one audit row per receipt changed."""
+    changed = supersede_bulk(session, (s.id for lst in old.values() for s in lst), actor=actor)
+    events = []
+    for key, lst in old.items():
+        n = sum(s.id in changed for s in lst)
+        if n:
+            table = (StatementLine if key[0] == LINE else GatewayTransaction).__tablename__
+            events.append({"actor": actor, "action": "match.supersede", "object_type": table,
+                           "object_id": key[1], "after": {"superseded": n}})  # fmt: skip
+    audit.record_many(session, events)
+    return sum(e["after"]["superseded"] for e in events)
 
 
 def _count(report, prop: m.Proposal) -> None:
     setattr(report, prop.status, getattr(report, prop.status) + 1)
 
 
-def _apply_chunk(session, loaded, chunk: Sequence[Todo], report, actor, run_id) -> None:
+def _error(report, prop: m.Proposal, exc: Exception) -> None:
+    key = prop.receipt_id
+    report.errors.append(f"receipt {key[0]} {key[1]}: {getattr(exc, 'orig', exc)}")
+
+
+def _apply_chunk(session, chunk: Sequence[Todo], report, actor, run_id) -> None:
     try:
-        superseded = 0
-        with session.begin_nested(), allocation_batch.deferred_audit(session):
-            for todo in chunk:
-                superseded += _one(session, loaded, todo, actor, run_id)
-    except (ServiceError, IntegrityError):
-        _apply_singly(session, loaded, chunk, report, actor, run_id)
+        with session.begin_nested():
+            done = create_matches_bulk(session, [_new_match(p, run_id) for p, _ in chunk],
+                                       actor=actor)
+            report.superseded += supersede(session, {
+                p.receipt_id: old for n, (p, old) in enumerate(chunk)
+                if old and n not in done.refused}, actor)  # fmt: skip
+    except IntegrityError:
+        apply_singly(session, chunk, report, actor, run_id)
         return
-    report.superseded += superseded
-    for prop, _ in chunk:
-        _count(report, prop)
+    for n, (prop, _) in enumerate(chunk):
+        if n in done.refused:
+            _error(report, prop, done.refused[n])
+        else:
+            _count(report, prop)
 
 
-def _apply_singly(session, loaded, chunk: Sequence[Todo], report, actor, run_id) -> None:
-    """The slow, safe path: a savepoint per proposal; refused ones are reported."""
+def apply_singly(session, chunk: Sequence[Todo], report, actor, run_id) -> None:
+    """The slow, safe path: `create_match` in a savepoint per proposal; refused ones are
+    reported."""
     for prop, old in chunk:
         try:
             with session.begin_nested():
-                n = _one(session, loaded, (prop, old), actor, run_id)
+                n = supersede(session, {prop.receipt_id: old}, actor) if old else 0
+                item = _new_match(prop, run_id)
+                receipt = _receipt(session, prop.receipt_id)
+                create_match(
+                    session, receipt=receipt, allocations=item.allocations, status=item.status,
+                    actor=actor, confidence=item.confidence, reasons=item.reasons,
+                    alternatives=item.alternatives, adjustments_=item.adjustments,
+                    run_id=run_id, cause=item.cause, kind=item.kind,
+                )  # fmt: skip
         except (ServiceError, IntegrityError) as exc:
-            key = prop.receipt_id
-            detail = getattr(exc, "orig", exc)
-            report.errors.append(f"receipt {key[0]} {key[1]}: {detail}")
+            _error(report, prop, exc)
             continue
         report.superseded += n
         _count(report, prop)
@@ -167,31 +189,35 @@ def _apply_singly(session, loaded, chunk: Sequence[Todo], report, actor, run_id)
 
 def apply_receipt_proposals(
     session: Session,
-    loaded: Loaded,
     result: m.MatchResult,
     report: Any,
-    existing: dict[tuple[str, int], list[Match]],
+    existing: dict[tuple[str, int], list[Suggestion]],
     actor: str,
     run_id: int | None,
+    *,
+    bulk: bool = True,
 ) -> None:
-    """Write `result`'s proposals (see the module docstring); counts go to `report`."""
+    """Write `result`'s proposals (see the module docstring); counts go to `report`.
+
+    ``bulk=False`` applies every proposal through `apply_singly` (the reference path).
+    """
     todos: list[Todo] = []
     for prop in sorted(result.proposals, key=lambda p: p.status != "auto"):  # autos first
         old = existing.get(prop.receipt_id, [])
-        if prop.status == "suggested" and any(
-            _stored_signature(o) == _signature(prop) for o in old
-        ):
+        if prop.status == "suggested" and any(o.signature == _signature(prop) for o in old):
             report.unchanged += 1
         elif report.dry_run:
             _count(report, prop)
         else:
             todos.append((prop, old))
-    if todos:
-        _lock(session, todos)
     for start in range(0, len(todos), CHUNK):
-        _apply_chunk(session, loaded, todos[start : start + CHUNK], report, actor, run_id)
+        chunk = todos[start : start + CHUNK]
+        if bulk:
+            _apply_chunk(session, chunk, report, actor, run_id)
+        else:
+            apply_singly(session, chunk, report, actor, run_id)
     if report.dry_run:
         return
-    for key in result.unmatched:  # no reading any more: a remaining suggestion is stale
-        if isinstance(key, tuple) and existing.get(key):
-            report.superseded += _supersede(session, loaded, key, existing[key], actor)
+    stale = {key: existing[key] for key in result.unmatched
+             if isinstance(key, tuple) and existing.get(key)}  # fmt: skip
+    report.superseded += supersede(session, stale, actor)  # no reading any more: stale

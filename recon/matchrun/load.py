@@ -5,8 +5,9 @@ bank credits and succeeded gateway charges with money unapplied, no automatic ma
 disposition, not a deposit already paired with a payout; a receipt a person matched in part
 is offered with its unapplied rest as the amount), customers with their learned aliases
 (positive -> `aliases`, negative -> `rejected`) and the payer accounts people confirmed for
-them (-> `accounts`), pairs people rejected or undid, numbers of paid invoices, and the payout
-stage's payouts and deposits. Returns a `Loaded` bundle with the id maps recon needs to apply
+them (-> `accounts`), pairs people rejected or undid, numbers of paid invoices, what people
+decided about earlier proposals (feedback.py: the engine learns its weights from it), and the
+payout stage's payouts and deposits. Returns a `Loaded` bundle with the id maps recon needs to apply
 the engine's proposals. Raises nothing of its own.
 """
 
@@ -20,6 +21,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 import matching as m
+from recon.matchrun.feedback import REFUSED_STATUSES, load_feedback
 from recon.models import (
     ACTIVE_STATUSES,
     OPEN_INVOICE_STATUSES,
@@ -44,13 +46,10 @@ class Loaded:
     """The engine's input plus the rows behind it."""
 
     data: m.MatchInput
-    lines: dict[int, StatementLine] = field(default_factory=dict)
+    lines: dict[int, Any] = field(default_factory=dict)  # open_lines' column rows
     txns: dict[int, GatewayTransaction] = field(default_factory=dict)
     payouts: list[m.GatewayPayout] = field(default_factory=list)
     deposits: list[m.BankDeposit] = field(default_factory=list)
-
-    def receipt(self, key: tuple[str, int]) -> StatementLine | GatewayTransaction:
-        return self.lines[key[1]] if key[0] == LINE else self.txns[key[1]]
 
 
 def _active_match(column: Any, kind: str | None = None) -> Any:
@@ -72,29 +71,30 @@ def _order_refs(meta: dict[str, Any] | None) -> tuple[str, ...]:
 
 
 def open_invoices(session: Session) -> list[m.OpenInvoice]:
-    rows = session.scalars(select(Invoice).where(Invoice.status.in_(OPEN_INVOICE_STATUSES)))
-    return [
-        m.OpenInvoice(
-            id=inv.id,
-            number=inv.invoice_no,
-            customer_id=inv.customer_id,
-            open_amount=inv.open_amount,
-            currency=inv.currency,
-            issue_date=inv.issue_date,
-            due_date=inv.due_date,
-            total=inv.amount,
-            order_refs=_order_refs(inv.meta),
-        )
-        for inv in rows
-        if inv.open_minor > 0
-    ]
+    """Open invoices with money owed, read as columns (no ORM row per invoice)."""
+    stmt = select(
+        Invoice.id, Invoice.invoice_no, Invoice.customer_id, Invoice.amount_minor,
+        Invoice.paid_minor, Invoice.adjusted_minor, Invoice.currency, Invoice.issue_date,
+        Invoice.due_date, Invoice.meta,
+    ).where(Invoice.status.in_(OPEN_INVOICE_STATUSES)).order_by(Invoice.id)  # fmt: skip
+    out = []
+    for inv_id, no, cust, amount, paid, adjusted, cur, issued, due, meta in session.execute(stmt):
+        open_minor = amount - paid - adjusted
+        if open_minor > 0:
+            out.append(m.OpenInvoice(
+                id=inv_id, number=no, customer_id=cust, open_amount=from_minor(open_minor, cur),
+                currency=cur, issue_date=issued, due_date=due, total=from_minor(amount, cur),
+                order_refs=_order_refs(meta),
+            ))  # fmt: skip
+    return out
 
 
-def _line_receipt(line: StatementLine) -> m.Receipt:
+def _line_receipt(line: Any) -> m.Receipt:
     refs = [r for r in (line.end_to_end_id, line.creditor_ref) if r and r != "NOTPROVIDED"]
     refs += [str(r) for r in (line.refs or []) if isinstance(r, str)]
     return m.Receipt(
-        id=(LINE, line.id), amount=from_minor(line.unapplied_minor, line.currency),
+        id=(LINE, line.id),
+        amount=from_minor(abs(line.amount_minor) - line.allocated_minor, line.currency),
         currency=line.currency, booking_date=line.booking_date,
         payer_name=line.counterparty_name or "", remittance=line.remittance or "",
         refs=tuple(refs), channel="bank", payer_account=line.counterparty_account or "",
@@ -115,16 +115,22 @@ def _no_machine_match(column: Any) -> Any:
     )
 
 
-def open_lines(session: Session) -> list[StatementLine]:
-    """Booked credits with money unapplied, no automatic match and no disposition."""
-    stmt = select(StatementLine).where(
+_LINE_COLUMNS = ("id", "amount_minor", "allocated_minor", "currency", "booking_date",
+                 "value_date", "counterparty_name", "counterparty_account", "remittance", "refs",
+                 "end_to_end_id", "creditor_ref", "bank_ref", "bank_tx_code")  # fmt: skip
+
+
+def open_lines(session: Session) -> list[Any]:
+    """Booked credits with money unapplied, no automatic match and no disposition: rows of
+    the columns the engine reads (`_LINE_COLUMNS`, attribute access), not ORM objects."""
+    stmt = select(*(getattr(StatementLine, c) for c in _LINE_COLUMNS)).where(
         StatementLine.amount_minor > 0,
         StatementLine.status == "booked",
         StatementLine.allocated_minor < StatementLine.amount_minor,
         StatementLine.disposition.is_(None),
         _no_machine_match(Match.statement_line_id == StatementLine.id),
-    )
-    return list(session.scalars(stmt))
+    ).order_by(StatementLine.id)  # the same order every run: ties are broken alike
+    return list(session.execute(stmt))
 
 
 def open_charges(session: Session) -> list[GatewayTransaction]:
@@ -182,21 +188,24 @@ def payer_accounts(session: Session) -> dict[int, list[str]]:
 def customers(session: Session, ids: set[int]) -> list[m.Customer]:
     accounts = payer_accounts(session)
     aliases: dict[int, dict[str, list[str]]] = {}
-    for row in session.scalars(select(CustomerAlias).where(CustomerAlias.customer_id.in_(ids))):
-        aliases.setdefault(row.customer_id, {}).setdefault(row.polarity, []).append(row.alias)
+    stmt = select(CustomerAlias.customer_id, CustomerAlias.polarity, CustomerAlias.alias)
+    for cust_id, polarity, alias in session.execute(stmt):
+        if cust_id in ids:
+            aliases.setdefault(cust_id, {}).setdefault(polarity, []).append(alias)
     out = []
-    for cust in session.scalars(select(Customer).where(Customer.id.in_(ids))):
-        other = (cust.meta or {}).get("other_names") or []
-        learned = aliases.get(cust.id, {})
+    for cust_id, name, meta in session.execute(select(Customer.id, Customer.name, Customer.meta)):
+        if cust_id not in ids:
+            continue
+        other = (meta or {}).get("other_names") or []
+        learned = aliases.get(cust_id, {})
         out.append(m.Customer(
-            cust.id, cust.name, tuple(str(o) for o in other),
+            cust_id, name, tuple(str(o) for o in other),
             aliases=tuple(learned.get("positive", ())), rejected=tuple(learned.get("negative", ())),
-            accounts=tuple(accounts.get(cust.id, ())),
+            accounts=tuple(accounts.get(cust_id, ())),
         ))  # fmt: skip
     return out
 
 
-REFUSED_STATUSES = ("rejected", "undone")  # a person said no: before or after it was applied
 
 
 def rejected_pairs(session: Session) -> frozenset[tuple[Any, int]]:
@@ -220,7 +229,7 @@ def paid_numbers(session: Session) -> frozenset[str]:
 
 
 def payouts_and_deposits(
-    session: Session, lines: list[StatementLine]
+    session: Session, lines: list[Any]
 ) -> tuple[list[m.GatewayPayout], list[m.BankDeposit]]:
     stmt = select(GatewayTransaction).where(
         GatewayTransaction.kind == "payout",
@@ -240,6 +249,8 @@ def payouts_and_deposits(
         )
         for p in session.scalars(stmt)
     ]
+    if not payouts:  # nothing to pair: no deposit objects for every line
+        return payouts, []
     deposits = [
         m.BankDeposit(
             id=line.id,
@@ -275,6 +286,7 @@ def load(session: Session) -> Loaded:
         invoices=tuple(invoices), receipts=tuple(receipts),
         customers=tuple(customers(session, {i.customer_id for i in invoices})),
         rejected_pairs=rejected_pairs(session), settled_invoice_numbers=paid_numbers(session),
+        feedback=load_feedback(session),
     )  # fmt: skip
     payouts, deposits = payouts_and_deposits(session, lines)
     return Loaded(data, {x.id: x for x in lines}, {x.id: x for x in charges}, payouts, deposits)

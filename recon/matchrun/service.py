@@ -3,17 +3,16 @@
 `run_matching(session, actor=..., ...)` loads open invoices and available receipts
 (matching_load.py), runs `matching.match` and `matching.match_payouts`, then:
 
-- applies `auto` proposals through `recon.allocation.allocations.create_match` (which keeps the
-  money invariants and writes the audit events), fee/FX differences as adjustments, and
-- stores `suggested` proposals, replacing a receipt's stale suggestions (an identical open
-  suggestion is kept as it is, so re-running changes nothing) — both in bulk, see
-  matching_apply.py;
+- applies `auto` proposals and stores `suggested` ones through
+  `recon.allocation.bulk.create_matches_bulk` (the rules of `create_match`, its audit rows, fee/FX
+  differences as adjustments), replacing a receipt's stale suggestions (an identical open
+  suggestion is kept as it is, so re-running changes nothing) -- see matchrun/apply.py;
 - pairs gateway payouts with bank deposits (`payout_deposit` matches, audited).
 
 Receipts with an active match are not loaded again (except the unapplied rest of one a person
-matched in part), so nothing is applied twice. Proposals are applied in chunks, each in a
-SAVEPOINT; a chunk refused by an invariant is redone proposal by proposal, and a refused one is
-reported while the rest go on.
+matched in part), so nothing is applied twice.
+Proposals are applied in chunks, each in a SAVEPOINT; a proposal a rule refuses is reported while
+the rest go on.
 People's confirmations and rejections reach the alias tables through `allocations`
 (`confirm_match` / `reject_match`), and the next run reads them back as (negative) aliases.
 """
@@ -22,20 +21,18 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 import matching as m
 from recon import audit
 from recon.allocation import batch as allocation_batch
-from recon.matchrun.apply import apply_receipt_proposals
-from recon.matchrun.load import LINE, Loaded, load
+from recon.matchrun.apply import apply_receipt_proposals, open_suggestions
+from recon.matchrun.load import LINE, load
 from recon.models import Match
 from recon.rules.apply import apply_rules
 
@@ -101,25 +98,10 @@ def engine_settings(
     return dataclasses.replace(base, **changes).validate()
 
 
-def _open_suggestions(session: Session, loaded: Loaded) -> dict[tuple[str, int], list[Match]]:
-    stmt = (
-        select(Match)
-        .where(Match.status == "suggested", Match.kind != "payout_deposit")
-        .options(selectinload(Match.allocations))
-    )
-    out: dict[tuple[str, int], list[Match]] = defaultdict(list)
-    for match in session.scalars(stmt):
-        key = (
-            (LINE, match.statement_line_id)
-            if match.statement_line_id
-            else ("txn", match.gateway_txn_id)
-        )
-        out[key].append(match)
-    return out
-
-
 def _payout_stage(session, loaded, settings, report, actor, run_id) -> set[int]:
     """Pair payouts with deposits; returns the deposit lines paired automatically."""
+    if not loaded.payouts:
+        return set()
     pairs = m.match_payouts(loaded.payouts, loaded.deposits, settings)
     taken: set[int] = set()
     with allocation_batch.deferred_audit(session):
@@ -171,8 +153,8 @@ def run_matching(
     paired = _payout_stage(session, loaded, settings, report, actor, run_id)
     result = m.match(_without(loaded.data, paired), settings)
     report.unmatched = len(result.unmatched)
-    existing = _open_suggestions(session, loaded)
-    apply_receipt_proposals(session, loaded, result, report, existing, actor, run_id)
+    existing = open_suggestions(session)
+    apply_receipt_proposals(session, result, report, existing, actor, run_id)
     report.proposals = [_brief(p) for p in result.proposals[:200]]
     if not dry_run:  # people's rules take what the matcher left unclaimed
         report.rules = dataclasses.asdict(apply_rules(session, actor=actor))

@@ -31,7 +31,7 @@ from recon.models.gateway import (
     GatewayTransaction,
 )
 from recon.models.import_job import IMPORT_JOB_STATES, ImportJob
-from recon.models.invoice import INVOICE_STATUSES, OPEN_INVOICE_STATUSES, Invoice
+from recon.models.invoice import INVOICE_STATUSES, OPEN_INVOICE_STATUSES, Invoice, settled_status
 from recon.models.match import (
     ACTIVE_STATUSES,
     ADJUSTMENT_KINDS,
@@ -42,6 +42,7 @@ from recon.models.match import (
     Adjustment,
     Allocation,
     Match,
+    provenance_of,
 )
 from recon.models.money_back import (
     MONEY_BACK_CAUSES,
@@ -126,4 +127,6 @@ __all__ = [
     "StatementLine",
     "Suppression",
     "User",
+    "provenance_of",
+    "settled_status",
 ]

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from recon.models.customer import Customer
     from recon.models.match import Allocation
 
-__all__ = ["INVOICE_STATUSES", "OPEN_INVOICE_STATUSES", "Invoice"]
+__all__ = ["INVOICE_STATUSES", "OPEN_INVOICE_STATUSES", "Invoice", "settled_status"]
 
 
 def _ref_key(context: Any) -> str:
@@ -86,10 +86,17 @@ class Invoice(Base):
 
     def refresh_status(self) -> None:
         """Derive ``status`` from the settled sums (cancelled stays cancelled)."""
-        if self.status == "cancelled":
-            return
-        settled = self.paid_minor + self.adjusted_minor
-        self.status = "paid" if settled >= self.amount_minor else "partial" if settled else "open"
+        self.status = settled_status(
+            self.status, self.amount_minor, self.paid_minor, self.adjusted_minor)
 
     def __repr__(self) -> str:
         return f"Invoice({self.invoice_no!r}, {self.amount} {self.currency}, {self.status})"
+
+
+def settled_status(status: str, amount: int, paid: int, adjusted: int) -> str:
+    """An invoice's status from its settled sums (cancelled stays cancelled); the bulk paths
+    (``recon.allocation.bulk``) derive it from columns with this same rule."""
+    if status == "cancelled":
+        return status
+    settled = paid + adjusted
+    return "paid" if settled >= amount else "partial" if settled else "open"

@@ -27,6 +27,7 @@ __all__ = [
     "Adjustment",
     "Allocation",
     "Match",
+    "provenance_of",
 ]
 
 MATCH_KINDS = ("receipt_invoice", "gateway_invoice", "payout_deposit")
@@ -126,11 +127,7 @@ class Match(Base):
     def provenance(self) -> str:
         """How the match came to be, as reports say it: ``auto``, ``accepted_suggestion``,
         ``suggestion`` (still open), ``manual`` or ``gateway``."""
-        origin = self.origin or ("manual" if self.status == "manual" else "auto")
-        accepted = self.status in ACTIVE_STATUSES or self.matched_at is not None
-        if origin == "suggestion" and accepted:
-            return "accepted_suggestion"
-        return origin
+        return provenance_of(self.origin, self.status, self.matched_at)
 
     def __repr__(self) -> str:
         return f"Match(id={self.id!r}, {self.kind}, {self.status}, {self.confidence:.3f})"
@@ -219,3 +216,12 @@ class Adjustment(Base):
 
     def __repr__(self) -> str:
         return f"Adjustment({self.kind}, {self.amount} {self.currency}, {self.status})"
+
+
+def provenance_of(origin: str | None, status: str, matched_at: dt.datetime | None) -> str:
+    """`Match.provenance` from the columns (the export reads them without ORM rows)."""
+    origin = origin or ("manual" if status == "manual" else "auto")
+    accepted = status in ACTIVE_STATUSES or matched_at is not None
+    if origin == "suggestion" and accepted:
+        return "accepted_suggestion"
+    return origin

@@ -180,7 +180,7 @@ def test_many_autos_are_applied_in_bulk_each_with_its_audit_row(session):
 
 
 def test_a_refused_proposal_is_reported_and_the_rest_of_its_chunk_applied(session, monkeypatch):
-    import recon.matchrun.apply as apply
+    import recon.matchrun.service as service
 
     acme = make_customer(session, name="Acme GmbH")
     invoices = [
@@ -191,14 +191,15 @@ def test_a_refused_proposal_is_reported_and_the_rest_of_its_chunk_applied(sessio
         make_line(
             session, f"{200 + n}.00", counterparty_name="ACME", remittance=f"INV-2026-{n:04d}"
         )
-    real = apply._create
+    real = service.load
 
-    def meddle(session, loaded, prop, actor, run_id):  # someone paid the second one meanwhile
-        if int(prop.allocations[0].invoice_id) == invoices[1].id:
-            invoices[1].paid_minor = invoices[1].amount_minor
-        real(session, loaded, prop, actor, run_id)
+    def meddle(session):  # someone paid the second one after the run read it
+        loaded = real(session)
+        invoices[1].paid_minor = invoices[1].amount_minor
+        session.flush()
+        return loaded
 
-    monkeypatch.setattr(apply, "_create", meddle)
+    monkeypatch.setattr(service, "load", meddle)
     report = run_matching(session, actor="tester")
     assert report.auto == 2 and len(report.errors) == 1 and "exceeds" in report.errors[0]
     assert {a.invoice_id for m in _matches(session, "auto") for a in m.allocations} == {
