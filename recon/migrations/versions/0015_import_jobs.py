@@ -1,6 +1,6 @@
 """Uploaded files imported by a task: the stored bytes, state, progress, result (issue #15).
 
-Revision ID: 0017_import_jobs
+Revision ID: 0015_import_jobs
 Revises: 0014_session_nonce
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017_import_jobs"
+revision: str = "0015_import_jobs"
 down_revision: str | None = "0014_session_nonce"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

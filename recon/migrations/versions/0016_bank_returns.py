@@ -3,7 +3,7 @@ debit that takes back a credit to that credit (found by ``statement_line.end_to_
 indexed); ``money_back_item`` is the queue item a person
 clears when money went back after it paid an invoice, or a return's credit is not found.
 
-Revision ID: 0020_bank_returns
+Revision ID: 0016_bank_returns
 Revises: 0014_session_nonce
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0020_bank_returns"
-down_revision: str | None = "0017_import_jobs"
+revision: str = "0016_bank_returns"
+down_revision: str | None = "0015_import_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
