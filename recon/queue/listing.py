@@ -34,7 +34,14 @@ from sqlalchemy.orm import Session
 from recon.money import from_minor, to_minor
 from recon.queue import cache as queue_cache
 from recon.queue.search_amount import minor_by_exponent, search_amount
-from recon.queue.sql import CAUSES, branches, cause_hint, exponent_of, items_subquery
+from recon.queue.sql import (
+    CAUSES,
+    branches,
+    cause_hint,
+    exponent_of,
+    items_subquery,
+    without_jit,
+)
 
 __all__ = [
     "CAUSES",
@@ -113,6 +120,7 @@ def queue_page(
     order = _order(sort, grouped)
     after = _decode(cursor, order) if cursor else None
     q = _filtered(filters, order, after)
+    without_jit(session)
     stmt = sa.select(q)
     cols = [q.c[name].desc() if desc else q.c[name].asc() for name, desc in order]
     rows = session.execute(stmt.order_by(*cols).limit(limit + 1)).mappings().all()
@@ -138,6 +146,7 @@ def queue_counts(
 
 def _count(session: Session, base: QueueFilter) -> dict[str, dict[str, Any]]:
     q = _filtered(base)
+    without_jit(session)
     stmt = (
         sa.select(q.c.cause_rank, q.c.currency, sa.func.count(), sa.func.sum(q.c.unapplied_minor))
         .group_by(q.c.cause_rank, q.c.currency)
@@ -155,6 +164,7 @@ def queue_item(
 ) -> QueueItem:
     """The queue view of one receipt (also when it is fully matched: then unapplied is 0)."""
     q = items_subquery(open_only=False)
+    without_jit(session)
     row = (
         session.execute(sa.select(q).where(q.c.kind == kind, q.c.id == item_id)
                         .order_by(q.c.cause_rank)).mappings().first()
