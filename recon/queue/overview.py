@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from recon.models import ACTIVE_STATUSES, GatewayTransaction, Match, ReconRun, StatementLine
 from recon.money import from_minor
-from recon.queue.sql import items_subquery
+from recon.queue.sql import items_subquery, without_jit
 from recon.reports import cash
 
 __all__ = [
@@ -106,6 +106,7 @@ def age_buckets(session: Session, today: dt.date) -> list[AgeBucket]:
         else_=AGE_BUCKETS[-1][0],
     )
     stmt = sa.select(bucket, q.c.currency, sa.func.count(), sa.func.sum(q.c.unapplied_minor))
+    without_jit(session)
     rows = session.execute(stmt.group_by(bucket, q.c.currency)).all()
     counts: dict[str, int] = defaultdict(int)
     amounts: dict[str, dict[str, Decimal]] = defaultdict(dict)
