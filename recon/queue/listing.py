@@ -40,6 +40,7 @@ from recon.queue.sql import (
     cause_hint,
     exponent_of,
     items_subquery,
+    lateral_ok,
     without_jit,
 )
 
@@ -119,7 +120,7 @@ def queue_page(
     filters = filters or QueueFilter()
     order = _order(sort, grouped)
     after = _decode(cursor, order) if cursor else None
-    q = _filtered(filters, order, after)
+    q = _filtered(filters, order, after, lateral=lateral_ok(session))
     without_jit(session)
     stmt = sa.select(q)
     cols = [q.c[name].desc() if desc else q.c[name].asc() for name, desc in order]
@@ -145,7 +146,7 @@ def queue_counts(
 
 
 def _count(session: Session, base: QueueFilter) -> dict[str, dict[str, Any]]:
-    q = _filtered(base)
+    q = _filtered(base, lateral=lateral_ok(session))
     without_jit(session)
     stmt = (
         sa.select(q.c.cause_rank, q.c.currency, sa.func.count(), sa.func.sum(q.c.unapplied_minor))
@@ -182,12 +183,12 @@ def _fields(f: QueueFilter) -> dict[str, Any]:
 
 
 def _filtered(f: QueueFilter, order: Sequence[tuple[str, bool]] = (),
-              after: Sequence[Any] | None = None) -> sa.Subquery:
+              after: Sequence[Any] | None = None, *, lateral: bool = False) -> sa.Subquery:
     """The open items that pass ``f`` (and come after the cursor ``after``): the conditions are
     applied inside each branch of the UNION, so a receipt a filter refuses is dropped before
     its suggestion and cause are looked up."""
     parts = []
-    for kind, branch in branches(open_only=True):
+    for kind, branch in branches(open_only=True, lateral=lateral):
         conds = _conditions(branch, f)
         hint = cause_hint(kind, branch.c.id, f.cause) if f.cause else None
         if hint is not None:
