@@ -31,10 +31,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from recon.db.session import lateral_ok, without_jit
 from recon.money import from_minor, to_minor
 from recon.queue import cache as queue_cache
 from recon.queue.search_amount import minor_by_exponent, search_amount
-from recon.queue.sql import CAUSES, branches, cause_hint, exponent_of, items_subquery
+from recon.queue.sql import (
+    CAUSES,
+    branches,
+    cause_hint,
+    exponent_of,
+    items_subquery,
+)
 
 __all__ = [
     "CAUSES",
@@ -112,7 +119,8 @@ def queue_page(
     filters = filters or QueueFilter()
     order = _order(sort, grouped)
     after = _decode(cursor, order) if cursor else None
-    q = _filtered(filters, order, after)
+    q = _filtered(filters, order, after, lateral=lateral_ok(session))
+    without_jit(session)
     stmt = sa.select(q)
     cols = [q.c[name].desc() if desc else q.c[name].asc() for name, desc in order]
     rows = session.execute(stmt.order_by(*cols).limit(limit + 1)).mappings().all()
@@ -137,7 +145,8 @@ def queue_counts(
 
 
 def _count(session: Session, base: QueueFilter) -> dict[str, dict[str, Any]]:
-    q = _filtered(base)
+    q = _filtered(base, lateral=lateral_ok(session))
+    without_jit(session)
     stmt = (
         sa.select(q.c.cause_rank, q.c.currency, sa.func.count(), sa.func.sum(q.c.unapplied_minor))
         .group_by(q.c.cause_rank, q.c.currency)
@@ -155,6 +164,7 @@ def queue_item(
 ) -> QueueItem:
     """The queue view of one receipt (also when it is fully matched: then unapplied is 0)."""
     q = items_subquery(open_only=False)
+    without_jit(session)
     row = (
         session.execute(sa.select(q).where(q.c.kind == kind, q.c.id == item_id)
                         .order_by(q.c.cause_rank)).mappings().first()
@@ -172,12 +182,12 @@ def _fields(f: QueueFilter) -> dict[str, Any]:
 
 
 def _filtered(f: QueueFilter, order: Sequence[tuple[str, bool]] = (),
-              after: Sequence[Any] | None = None) -> sa.Subquery:
+              after: Sequence[Any] | None = None, *, lateral: bool = False) -> sa.Subquery:
     """The open items that pass ``f`` (and come after the cursor ``after``): the conditions are
     applied inside each branch of the UNION, so a receipt a filter refuses is dropped before
     its suggestion and cause are looked up."""
     parts = []
-    for kind, branch in branches(open_only=True):
+    for kind, branch in branches(open_only=True, lateral=lateral):
         conds = _conditions(branch, f)
         hint = cause_hint(kind, branch.c.id, f.cause) if f.cause else None
         if hint is not None:

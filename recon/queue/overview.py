@@ -17,6 +17,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from recon.db.session import without_jit
 from recon.models import ACTIVE_STATUSES, GatewayTransaction, Match, ReconRun, StatementLine
 from recon.money import from_minor
 from recon.queue.sql import items_subquery
@@ -106,6 +107,7 @@ def age_buckets(session: Session, today: dt.date) -> list[AgeBucket]:
         else_=AGE_BUCKETS[-1][0],
     )
     stmt = sa.select(bucket, q.c.currency, sa.func.count(), sa.func.sum(q.c.unapplied_minor))
+    without_jit(session)
     rows = session.execute(stmt.group_by(bucket, q.c.currency)).all()
     counts: dict[str, int] = defaultdict(int)
     amounts: dict[str, dict[str, Decimal]] = defaultdict(dict)

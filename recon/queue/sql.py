@@ -108,22 +108,37 @@ def _latest(column: sa.ColumnElement[int], receipt_id: sa.ColumnElement[int]):
     )
 
 
-def _columns(kind: str, receipt_id: sa.ColumnElement[int], duplicate: Any) -> tuple[list[Any], Any]:
-    sugg = sa.orm.aliased(Match, name=f"{kind}_sugg")
+def _columns(kind: str, receipt_id: sa.ColumnElement[int], duplicate: Any,
+             lateral: bool) -> tuple[list[Any], Any, sa.ColumnElement[bool]]:  # fmt: skip
+    """The item's head columns, the suggestion to outer-join and the join's condition.
+
+    ``lateral`` (PostgreSQL): the latest open suggestion as a ``LATERAL`` subquery of one row,
+    one backward index scan per receipt that also reads its cause and confidence (measured
+    10-15 ms against 22 ms for 9,000 lines), where the id lookup then a join by id made the
+    planner hash the whole match table. SQLite has no ``LATERAL``."""
     column = Match.statement_line_id if kind == "line" else Match.gateway_txn_id
-    rank = cause_case(duplicate, sugg.id, sugg.cause, _applied_cause(column, receipt_id))
+    if lateral:
+        sugg: Any = (sa.select(Match.id, Match.cause, Match.confidence)
+                     .where(column == receipt_id, Match.status == "suggested")
+                     .order_by(Match.id.desc()).limit(1).lateral(f"{kind}_sugg"))
+        sid, scause, sconf, on = sugg.c.id, sugg.c.cause, sugg.c.confidence, sa.true()
+    else:
+        sugg = sa.orm.aliased(Match, name=f"{kind}_sugg")
+        sid, scause, sconf = sugg.id, sugg.cause, sugg.confidence
+        on = sugg.id == _latest(column, receipt_id)
+    rank = cause_case(duplicate, sid, scause, _applied_cause(column, receipt_id))
     return [
         sa.literal(kind).label("kind"),
         receipt_id.label("id"),
         rank.label("cause_rank"),
-        sugg.id.label("suggestion_id"),
-        sugg.confidence.label("confidence"),
-    ], sugg
+        sid.label("suggestion_id"),
+        sconf.label("confidence"),
+    ], sugg, on
 
 
-def _lines(open_only: bool) -> sa.Select:
+def _lines(open_only: bool, lateral: bool = False) -> sa.Select:
     sl = StatementLine
-    head, sugg = _columns("line", sl.id, sl.possible_duplicate)
+    head, sugg, on = _columns("line", sl.id, sl.possible_duplicate, lateral)
     stmt = (
         sa.select(
             *head,
@@ -135,7 +150,7 @@ def _lines(open_only: bool) -> sa.Select:
             sa.func.coalesce(sl.remittance, sl.bank_ref).label("text"),
         )
         .join(BankAccount, BankAccount.id == sl.bank_account_id)
-        .outerjoin(sugg, sugg.id == _latest(Match.statement_line_id, sl.id))
+        .outerjoin(sugg, on)
         .where(sl.amount_minor > 0)
     )
     if open_only:  # the terms of the partial index ix_statement_line_queue_open
@@ -158,9 +173,9 @@ def _paired_deposit(line_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
     )
 
 
-def _charges(open_only: bool) -> sa.Select:
+def _charges(open_only: bool, lateral: bool = False) -> sa.Select:
     gt = GatewayTransaction
-    head, sugg = _columns("charge", gt.id, False)
+    head, sugg, on = _columns("charge", gt.id, False, lateral)
     stmt = (
         sa.select(
             *head,
@@ -171,7 +186,7 @@ def _charges(open_only: bool) -> sa.Select:
             gt.payer_hint.label("payer"),
             sa.func.coalesce(gt.order_ref, gt.gateway_id).label("text"),
         )
-        .outerjoin(sugg, sugg.id == _latest(Match.gateway_txn_id, gt.id))
+        .outerjoin(sugg, on)
         .where(gt.kind == "charge", gt.gross_minor > 0)
     )
     if open_only:  # the terms of the partial index ix_gateway_transaction_queue_open
@@ -212,14 +227,16 @@ def _money_back(kind: str) -> sa.Select:
             .where(mb.status == "open"))
 
 
-@lru_cache(maxsize=2)
-def branches(*, open_only: bool = True) -> tuple[tuple[str, sa.Subquery], ...]:
+@lru_cache(maxsize=4)
+def branches(*, open_only: bool = True,
+             lateral: bool = False) -> tuple[tuple[str, sa.Subquery], ...]:
     """The parts of ``items_subquery`` (bank lines, gateway charges, the money-back items of
     each), each as ``(kind, selectable)`` with the same columns: a filter applied to each before
     the UNION lets the database skip a receipt before it looks up its suggestion (neither
-    SQLite nor PostgreSQL always pushes a condition on the UNION's result down into them)."""
-    return (("line", _lines(open_only).subquery("queue_lines")),
-            ("charge", _charges(open_only).subquery("queue_charges")),
+    SQLite nor PostgreSQL always pushes a condition on the UNION's result down into them).
+    ``lateral`` (PostgreSQL only): each receipt's suggestion through ``LATERAL`` (``_columns``)."""
+    return (("line", _lines(open_only, lateral).subquery("queue_lines")),
+            ("charge", _charges(open_only, lateral).subquery("queue_charges")),
             ("line", _money_back("line").subquery("queue_line_money_back")),
             ("charge", _money_back("charge").subquery("queue_charge_money_back")))
 
