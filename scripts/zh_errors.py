@@ -7,11 +7,11 @@ id has no entry here or its placeholders differ."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import write_po
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, or imported
+from scripts.catalog_table import write_table
 
 OUT = Path(__file__).resolve().parents[1] / "web/translations_errors/zh_Hans/LC_MESSAGES"
 
@@ -161,20 +161,8 @@ ZH: dict[str, str] = {
 }
 
 
-def build() -> Catalog:
-    catalog = Catalog(locale="zh_Hans", project="recon-errors", fuzzy=False)
-    for msgid, msgstr in ZH.items():
-        catalog.add(msgid, msgstr, flags=("python-format",) if "%(" in msgid else ())
-    return catalog
-
-
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    catalog = build()
-    with open(OUT / "messages.po", "wb") as po:
-        write_po(po, catalog, omit_header=False, sort_output=True)
-    with open(OUT / "messages.mo", "wb") as mo:
-        write_mo(mo, catalog)
+    write_table(OUT, "recon-errors", ZH, python_format=True)
 
 
 if __name__ == "__main__":

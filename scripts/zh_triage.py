@@ -5,11 +5,11 @@ compiles it. Run after adding strings: ``.venv/bin/python scripts/zh_triage.py``
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import write_po
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, or imported
+from scripts.catalog_table import write_table
 
 OUT = Path(__file__).resolve().parents[1] / "web/translations_triage/zh_Hans/LC_MESSAGES"
 
@@ -534,20 +534,8 @@ ZH: dict[str | tuple[str, str], str | tuple[str, ...]] = {
 }
 
 
-def build() -> Catalog:
-    catalog = Catalog(locale="zh_Hans", project="recon-triage", fuzzy=False)
-    for msgid, msgstr in ZH.items():
-        catalog.add(msgid, msgstr)
-    return catalog
-
-
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    catalog = build()
-    with open(OUT / "messages.po", "wb") as po:
-        write_po(po, catalog, omit_header=False, sort_output=True)
-    with open(OUT / "messages.mo", "wb") as mo:
-        write_mo(mo, catalog)
+    write_table(OUT, "recon-triage", ZH)
 
 
 if __name__ == "__main__":
