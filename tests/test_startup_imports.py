@@ -1,0 +1,53 @@
+"""Start-up cost: loading the service's models must not load the matching engine's heavy parts.
+
+``recon.models`` (imported by every CLI command and web worker) uses small helpers of the
+matching package (``matching.refs``, ``matching.names``); numpy, scipy, rapidfuzz and pypinyin
+cost about a second of CPU per process and belong only to processes that actually match.
+Checked in a fresh interpreter, since this test session has long imported everything.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("numpy", "scipy", "rapidfuzz", "pypinyin", "matching.engine")
+
+
+def _loaded_after(code: str) -> list[str]:
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, timeout=120)  # fmt: skip
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    return [m for m in HEAVY if m in loaded]
+
+
+@pytest.mark.parametrize("code", [
+    "import recon.models",
+    "import matching.refs, matching.names; matching.names.fold_name('ACME Ltd')",
+    "import matching; matching.MatchSettings",
+])  # fmt: skip
+def test_light_imports_do_not_load_the_engine(code: str) -> None:
+    assert _loaded_after(code) == []
+
+
+def test_the_engine_is_still_reachable_from_the_package() -> None:
+    """The lazy package still hands out every public name (and loads the engine for it)."""
+    code = "import matching; assert all(getattr(matching, n) for n in matching.__all__)"
+    assert {"numpy", "scipy", "rapidfuzz", "matching.engine"} <= set(_loaded_after(code))
+
+
+def test_every_exported_name_has_a_home() -> None:
+    import matching
+
+    assert sorted(matching.__all__) == sorted(matching._HOMES)
+
+
+def test_unknown_names_are_still_attribute_errors() -> None:
+    import matching
+
+    with pytest.raises(AttributeError):
+        _ = matching.no_such_name  # type: ignore[attr-defined]
