@@ -51,3 +51,35 @@ def test_unknown_names_are_still_attribute_errors() -> None:
 
     with pytest.raises(AttributeError):
         _ = matching.no_such_name  # type: ignore[attr-defined]
+
+
+def test_recon_help_imports_no_subcommand() -> None:
+    """``recon --help`` lists the commands from their source, loading none of their modules."""
+    code = ("import sys\nsys.argv = ['recon', '--help']\nfrom recon.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass")  # fmt: skip
+    probe = f"{code}\nimport json\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, timeout=120)  # fmt: skip
+    assert "Commands:" in out.stdout and "statements" in out.stdout
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert [m for m in (*HEAVY, "flask", "celery", "openpyxl") if m in loaded] == []
+    assert not any(m.startswith("recon.cli.") and m not in {"recon.cli.context", "recon.cli.lazyhelp"}
+                   for m in loaded)  # fmt: skip
+
+
+def test_listed_help_is_the_commands_own() -> None:
+    """Every line read from source equals the short help click makes from the real command."""
+    import importlib
+
+    from recon.cli import COMMANDS, plugin_commands
+    from recon.cli.lazyhelp import help_stand_in
+
+    targets = {**plugin_commands(), **COMMANDS}
+    assert set(COMMANDS) <= set(targets)
+    for name, target in targets.items():
+        module, _, attr = target.partition(":")
+        real = getattr(importlib.import_module(module), attr)
+        stand_in = help_stand_in(name, target)
+        assert stand_in is not None, name
+        for limit in (30, 45, 74):
+            assert stand_in.get_short_help_str(limit) == real.get_short_help_str(limit), name
