@@ -29,6 +29,7 @@ def _loaded_after(code: str) -> list[str]:
     "import recon.models",
     "import matching.refs, matching.names; matching.names.fold_name('ACME Ltd')",
     "import matching; matching.MatchSettings",
+    "import matching.model, recon.matchrun.causes",
 ])  # fmt: skip
 def test_light_imports_do_not_load_the_engine(code: str) -> None:
     assert _loaded_after(code) == []
