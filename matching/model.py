@@ -12,10 +12,12 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from matching.errors import InvalidInput
-from matching.learn import Feedback
+
+if TYPE_CHECKING:  # only named in an annotation; learn.py loads numpy
+    from matching.learn import Feedback
 
 ItemId = Hashable
 Status = Literal["auto", "suggested"]

@@ -14,8 +14,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
-
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _PUNCT_JOIN = re.compile(r"[.'’`´]")
 _NON_WORD = re.compile(r"[^\w\u3400-\u9fff]+")
@@ -59,10 +57,16 @@ class NameForms:
 
 @lru_cache(maxsize=64)
 def _pinyin(text: str) -> str:
+    # imported here: pypinyin loads its phrase dictionary (~0.3 s) and most callers of this
+    # module (fold_name on every service start-up) never need it
+    from pypinyin import lazy_pinyin
+
     return "".join(lazy_pinyin(text)).lower()
 
 
-_PINYIN_REGIONS = tuple(sorted({_pinyin(r) for r in CJK_REGIONS}, key=len, reverse=True))
+@lru_cache(maxsize=1)
+def _pinyin_regions() -> tuple[str, ...]:
+    return tuple(sorted({_pinyin(r) for r in CJK_REGIONS}, key=len, reverse=True))
 
 
 def fold_name(name: str) -> str:
@@ -115,7 +119,7 @@ def _split_pinyin_region(key: str) -> tuple[str, str]:
         if key.endswith(form) and len(key) > len(form) + 2:
             key = key[: -len(form)]
             break
-    for reg in _PINYIN_REGIONS:
+    for reg in _pinyin_regions():
         rest = key[len(reg) :]
         if key.startswith(reg) and len(rest) >= 4:
             return (rest[3:], reg) if rest.startswith("shi") else (rest, reg)

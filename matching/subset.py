@@ -1,10 +1,11 @@
 """One receipt for several invoices: bounded subset-sum guided by references (leaf layer).
 
 `subset_options(...)` looks, for receipts with no single-invoice amount fit, at a small pool
-of open invoices (those the text names first, then the payer's customer's invoices nearest in
-date; at most `SubsetBounds.max_invoices`) and finds every subset of 2..`max_size` invoices
-whose sum equals the receipt, or exceeds it by at most the fee tolerance. The search is a
-numpy sweep over precomputed index combinations, so it is bounded by C(24, 4) sums per receipt.
+of open invoices (those the text names first, then those of the customers the payer name fits
+best, nearest in date first; at most `SubsetBounds.max_invoices`) and finds every subset of
+2..`max_size` invoices whose sum equals the receipt, or exceeds it by at most the fee
+tolerance. The search is a numpy sweep over precomputed index combinations, so it is bounded
+by C(24, 4) sums per receipt.
 Every fitting subset becomes an option; when several fit, the competition term in score.py
 keeps all of them below the auto threshold and they are offered as alternatives.
 """
@@ -57,7 +58,9 @@ def _pool(p: PairTable, rows: np.ndarray, t: Tables, bound: int) -> tuple[np.nda
     if len(rows) < 2:
         return rows, True
     gap = np.abs(t.rec_date[p.r[rows]] - t.inv_issue[p.i[rows]])
-    order = np.lexsort((gap, ~(p.lv_ref[rows] >= DIGITS)))
+    # named first, then the customers the payer name fits best (a similarly named neighbour's
+    # invoices must not crowd the payer's own out of the bound), then nearest in date
+    order = np.lexsort((gap, -p.w_name[rows], ~(p.lv_ref[rows] >= DIGITS)))
     return rows[order[:bound]], len(rows) <= bound
 
 

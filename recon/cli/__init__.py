@@ -19,6 +19,7 @@ import sys
 import click
 
 from recon.cli.context import CliContext
+from recon.cli.lazyhelp import help_stand_in
 from recon.config import AppSettings, ConfigError
 
 __all__ = ["COMMANDS", "main"]
@@ -63,6 +64,22 @@ class LazyGroup(click.Group):
             command = getattr(importlib.import_module(module_name), attr)
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``recon --help``, from the modules' source where it says the
+        help plainly (lazyhelp.py), so listing the commands imports none of them."""
+        known = {**plugin_commands(), **COMMANDS}
+        commands = []
+        for name in self.list_commands(ctx):
+            cmd = self.commands.get(name) or (
+                help_stand_in(name, known[name]) if name in known else None
+            ) or self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                commands.append((name, cmd))
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+            with formatter.section("Commands"):
+                formatter.write_dl([(n, c.get_short_help_str(limit)) for n, c in commands])
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -281,3 +281,23 @@ def test_combined_payment_without_reference_is_auto_only_when_its_exact_sum_is_u
     twice = [*invoices, inv("i99", "INV-8199", "c1", "616.01", days=3)]  # + 49.87 = 665.88
     again = run(twice, [paid], [ACME])
     assert status(again, "r1") == "suggested"  # two exact subsets: ambiguous, never auto
+
+
+def test_combined_payment_search_looks_at_the_named_payers_invoices_before_a_neighbours():
+    """A similarly named customer's many recent invoices must not fill the bounded search pool
+    and push the payer's own (older) invoices out of it."""
+    own, neighbour = (
+        Customer("c1", "Nordlicht Holdings 2 GmbH"),
+        Customer("c2", "Nordlicht Holdings 1 GmbH"),
+    )
+    mine = [inv("m1", "NH-1001", "c1", "4130.17", days=0), inv("m2", "NH-1002", "c1", "2871.49", days=2),
+            inv("m3", "NH-1003", "c1", "1999.03", days=4)]  # fmt: skip
+    theirs = [inv(f"n{k}", f"NH-{2000 + k}", "c2", f"{300 + 7 * k}.{(k * 37) % 100:02d}", days=60 + k)
+              for k in range(30)]  # fmt: skip
+    paid = rec("r1", "9000.69", "NORDLICHT HOLDINGS 2 GMBH", "Sammelzahlung", days=95)
+    res = run([*mine, *theirs], [paid], [own, neighbour])
+    prop = res.by_receipt().get("r1")
+    assert prop is not None and prop.kind == "subset"
+    readings = [{a.invoice_id for a in prop.allocations}]
+    readings += [{a.invoice_id for a in alt.allocations} for alt in prop.alternatives]
+    assert {"m1", "m2", "m3"} in readings
