@@ -25,7 +25,7 @@ from werkzeug.datastructures import MultiDict
 
 from recon.allocation import allocations
 from recon.errors import NotFound, ServiceError
-from recon.models import Invoice, User
+from recon.models import MONEY_BACK_CAUSES, Invoice, User
 from recon.queue import actions as act
 from recon.queue import work
 from recon.queue.detail import receipt_of, search_open_invoices
@@ -64,7 +64,7 @@ def _render(view_args: dict[str, str], key: str | None, *, notice=None, form=Non
         "triage/index.html", v=view, view_args=view_args, view_query=urlencode(view_args),
         notice=notice, form=form or {}, offer=offer or {}, candidates=_candidates(view),
         limit=runtime().limit_for(view.item.currency) if view.item else None,
-        cause_words={k: str(w) for k, w in CAUSE_LABELS.items()},
+        cause_words={k: str(w) for k, w in CAUSE_LABELS.items()}, money_back=MONEY_BACK_CAUSES,
         explain_match=lambda m: _explain(view, m), **_work(view),
     )  # fmt: skip
     headers = {}

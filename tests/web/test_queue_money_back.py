@@ -89,7 +89,12 @@ def test_an_unidentified_return_has_a_page_and_a_triage_item(
     assert "Bank return, credit not found" in text and "MD06" in text
     triage = client.get(f"/triage?cause=unidentified_return&item=line-{ret_id}")
     assert triage.status_code == 200  # the triage screen shows it under its cause
-    assert "Bank return, credit not found" in triage.get_data(as_text=True)
+    body = triage.get_data(as_text=True)
+    assert "Bank return, credit not found" in body and 'id="money-back-open"' in body
+    # the triage screen offers what the service accepts: close it on the receipt page, not a
+    # hand match or a write-off (which the service refuses for a money-back item)
+    assert 'id="hand-form"' not in body and 'id="writeoff-form"' not in body
+    assert f'href="/queue/line/{ret_id}"' in body
 
 
 @pytest.mark.parametrize(("amount", "status", "invoice_status"), [
