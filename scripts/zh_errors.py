@@ -16,6 +16,7 @@ from scripts.catalog_table import write_table
 OUT = Path(__file__).resolve().parents[1] / "web/translations_errors/zh_Hans/LC_MESSAGES"
 
 ZH: dict[str, str] = {
+    "unknown cause %(cause)s; one of %(choices)s": "未知的原因 %(cause)s；应为以下之一：%(choices)s",
     "%(setting)s: %(value)s is not one of %(choices)s": "%(setting)s：%(value)s 不是以下之一：%(choices)s",
     "say in a note what was done (e.g. the new invoice number)": "请在备注中说明所做处理（例如新发票号）",
     "resolution must be one of %(choices)s": "处理方式必须是以下之一：%(choices)s",

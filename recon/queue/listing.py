@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from recon.db.session import lateral_ok, without_jit
+from recon.errors import Codes, ServiceError
 from recon.money import from_minor, to_minor
 from recon.queue import cache as queue_cache
 from recon.queue.search_amount import minor_by_exponent, search_amount
@@ -59,6 +60,11 @@ SORTS = ("amount", "-amount", "age", "-age", "account", "-account")
 PAGE_SIZE = 50
 
 
+class FilterError(ServiceError, ValueError):
+    """A queue filter the queue does not know (an edited URL): a ``ValueError`` for the views
+    that answer 400, in the person's language like every service error."""
+
+
 @dataclass(frozen=True)
 class QueueFilter:
     """What the person narrowed the queue to; every field optional."""
@@ -73,7 +79,8 @@ class QueueFilter:
 
     def __post_init__(self) -> None:
         if self.cause and self.cause not in CAUSES:
-            raise ValueError(f"unknown cause {self.cause!r}; one of {', '.join(CAUSES)}")
+            raise FilterError("unknown cause %(cause)s; one of %(choices)s", code="bad_filter",
+                              cause=self.cause, choices=Codes.of(CAUSES))
 
 
 @dataclass(frozen=True)

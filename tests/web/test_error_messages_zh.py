@@ -107,3 +107,14 @@ def test_str_of_an_error_in_a_request_is_translated(app) -> None:
     with app.test_request_context(headers=ZH_HEADERS):
         assert str(err) == "撤销需要填写原因"
     assert str(err) == "undo needs a reason"  # outside a request: English, for logs
+
+
+def test_an_unknown_queue_filter_is_refused_in_words(client, login) -> None:
+    clerk = login(client, "clerk1", "clerk")
+    english = clerk.get("/queue?cause=bogus")
+    assert english.status_code == 400
+    text = english.get_data(as_text=True)
+    assert "unknown cause bogus" in text and "possible duplicate" in text
+    assert "possible_duplicate" not in text  # words, not the internal codes
+    chinese = _zh(clerk).get("/triage?cause=bogus")
+    assert chinese.status_code == 400 and "未知的原因 bogus" in chinese.get_data(as_text=True)
