@@ -10,11 +10,9 @@ answer. A job whose publication failed (broker away) shows that error.
 
 from __future__ import annotations
 
-import time
-import uuid
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,13 +21,13 @@ from recon.run.on_demand import job_outcome
 from recon.tasks import publish_match_now
 from web.auth import require_login, roles_required, safe_next
 from web.context import celery, db_session
+from web.job_pages import JobPages
 
 __all__ = ["bp"]
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 require_login(bp)
-_STARTED: dict[str, float] = {}  # job -> start time, for the elapsed seconds shown
-_FAILED: dict[str, str] = {}
+_JOBS = JobPages("triage/matching.html", "triage/_matching.html")
 
 
 @bp.post("/run")
@@ -43,23 +41,11 @@ def run() -> Any:
         flash(_("Matching is already running (or the daily run is). Try again in a minute."),
               "error")  # fmt: skip
         return redirect(safe_next(request.referrer, "queue.index"))
-    job = uuid.uuid4().hex[:16]
-    _STARTED[job] = time.monotonic()
-    try:
-        publish_match_now(celery(), current_user.username, job)
-    except Exception as exc:  # broker away, or (in-process) the matcher itself failed
-        _FAILED[job] = str(exc)[:300]
+    actor = current_user.username
+    job = _JOBS.start(lambda job: publish_match_now(celery(), actor, job))
     return redirect(url_for("matching.status", job=job))
 
 
 @bp.get("/<job>")
 def status(job: str) -> Any:
-    outcome = job_outcome(db_session(), job)
-    if outcome is None and job in _FAILED:
-        outcome = {"state": "failed", "error": _FAILED[job]}
-    started = _STARTED.get(job)
-    elapsed = int(time.monotonic() - started) if started else None
-    template = (
-        "triage/_matching.html" if request.headers.get("HX-Request") else "triage/matching.html"
-    )
-    return render_template(template, job=job, outcome=outcome, elapsed=elapsed)
+    return _JOBS.render(job, job_outcome(db_session(), job))

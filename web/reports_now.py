@@ -8,49 +8,36 @@ folder the job recorded, inside ``RECON_REPORTS_DIR``.
 
 from __future__ import annotations
 
-import time
-import uuid
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, redirect, send_from_directory, url_for
 from flask_login import current_user
 
 from recon.run.report_now import job_outcome
 from recon.tasks import publish_report
 from web.auth import require_login, roles_required
 from web.context import celery, db_session, settings
+from web.job_pages import JobPages
 
 __all__ = ["bp"]
 
 bp = Blueprint("reports_now", __name__, url_prefix="/reports")
 require_login(bp)
-_FAILED: dict[str, str] = {}  # job -> why it could not be queued (this process only)
-_STARTED: dict[str, float] = {}
+_JOBS = JobPages("records/report_now.html", "records/_report_now.html")
 
 
 @bp.post("/run")
 @roles_required("clerk", "approver")
 def run() -> Any:
-    job = uuid.uuid4().hex[:16]
-    _STARTED[job] = time.monotonic()
-    try:
-        publish_report(celery(), current_user.username, job)
-    except Exception as exc:  # broker away, or (in-process) the report itself failed
-        _FAILED[job] = str(exc)[:300]
+    actor = current_user.username
+    job = _JOBS.start(lambda job: publish_report(celery(), actor, job))
     return redirect(url_for("reports_now.status", job=job))
 
 
 @bp.get("/<job>")
 def status(job: str) -> Any:
-    outcome = job_outcome(db_session(), job[:64])
-    if outcome is None and job in _FAILED:
-        outcome = {"state": "failed", "error": _FAILED[job]}
-    started = _STARTED.get(job)
-    elapsed = int(time.monotonic() - started) if started else None
-    template = ("records/_report_now.html" if request.headers.get("HX-Request")
-                else "records/report_now.html")
-    return render_template(template, job=job, outcome=outcome, elapsed=elapsed)
+    return _JOBS.render(job, job_outcome(db_session(), job[:64]))
 
 
 @bp.get("/<job>/files/<name>")
