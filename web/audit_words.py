@@ -15,6 +15,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from web.audit_fields import FIELDS
 from web.labels import LABELS, label
 
 __all__ = ["GLOBALS", "changes", "object_link", "says"]
@@ -202,7 +203,7 @@ def changes(event: Any) -> list[str]:
         old, new = before.get(key), after.get(key)
         if key in before and old == new:
             continue
-        name = key.replace("_", " ")
+        name = str(FIELDS[key]) if key in FIELDS else key.replace("_", " ")
         out.append(f"{name}: {_value(old)} → {_value(new)}" if key in before
                    else f"{name}: {_value(new)}")  # fmt: skip
     return out

@@ -53,3 +53,32 @@ def test_the_audit_page_in_chinese(app) -> None:
         assert says(event) == "每日运行结束：需要处理"
         assert object_link(event) == ("结算报告 7", None)
         assert says(SimpleNamespace(action="gateway_txn.update")) == "更新了网关收款"
+
+
+def test_every_field_of_the_demos_audit_trail_has_words(tmp_path, app) -> None:
+    """The demo records most kinds of audit event; each field of their before/after reads as
+    words (English and Chinese) in the "changes" column, not as a snake_case key."""
+    import json
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from recon.cli import main
+    from web.audit_fields import FIELDS
+    from web.audit_words import changes
+
+    args = ["demo", "--folder", str(tmp_path / "demo"), "--no-serve"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    with sqlite3.connect(tmp_path / "demo" / "recon-demo.db") as db:
+        rows = db.execute("SELECT before, after FROM audit_event").fetchall()
+    keys = {k for row in rows for doc in row if doc
+            for k in (json.loads(doc) if doc.startswith("{") else {})}
+    assert len(keys) > 40 and not keys - set(FIELDS), sorted(keys - set(FIELDS))
+    assert all(str(FIELDS[k]) in ZH for k in keys)
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        from flask_babel import force_locale
+
+        with force_locale("zh_Hans"):
+            event = SimpleNamespace(before={"due_date": "2026-01-01"},
+                                    after={"due_date": "2026-02-01"})
+            assert changes(event) == ["到期日: 2026-01-01 → 2026-02-01"]
