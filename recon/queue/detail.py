@@ -4,6 +4,11 @@
 the matcher's reasons and weights, its confirmed matches (undoable) and its adjustments;
 ``search_open_invoices`` finds invoices to match by number, customer or amount;
 ``pending_writeoffs`` lists write-offs waiting for a second person. Raises ``NotFound``.
+
+Data contract with the matching service (``Match.reasons`` / ``Match.alternatives`` JSON): each
+reason is ``{"feature", "level", "weight", "detail"}`` (``dataclasses.asdict`` of
+``matching.model.Reason``) or the list ``[feature, level, weight, detail]``; alternatives is a
+list (empty when there are none). See ``recon.queue.detail`` for the per-receipt view.
 """
 
 from __future__ import annotations

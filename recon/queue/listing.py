@@ -8,21 +8,13 @@ counting stay in the database: ``possible_duplicate`` when the importer flagged 
 with (``Match.cause``, decided in ``recon.matchrun.causes``: unknown payer, ambiguous, fee gap,
 partial payment, overpayment, several invoices, payout deposit, low confidence).
 
-Data contract with the matching service (``Match.reasons`` / ``Match.alternatives`` JSON): each
-reason is ``{"feature", "level", "weight", "detail"}`` (``dataclasses.asdict`` of
-``matching.model.Reason``) or the list ``[feature, level, weight, detail]``; alternatives is a
-list (empty when there are none). See ``recon.queue.detail`` for the per-receipt view.
-
-Pagination is keyset (``cursor``): the page after the last row shown, in a stable order that
-ends with the item's kind and id, so it does not drift or slow down at 10,000+ items.
-Raises ``ValueError`` for an unknown cause, sort or a malformed cursor.
+Pagination is keyset (``recon.queue.cursor``). Raises ``ValueError`` for an unknown cause, sort or
+a malformed cursor.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,6 +27,8 @@ from recon.db.session import lateral_ok, without_jit
 from recon.errors import Codes, ServiceError
 from recon.money import from_minor, to_minor
 from recon.queue import cache as queue_cache
+from recon.queue import cursor as keyset
+from recon.queue.cursor import SORTS
 from recon.queue.search_amount import minor_by_exponent, search_amount
 from recon.queue.sql import (
     CAUSES,
@@ -56,7 +50,6 @@ __all__ = [
     "queue_page",
 ]
 
-SORTS = ("amount", "-amount", "age", "-age", "account", "-account")
 PAGE_SIZE = 50
 
 
@@ -124,8 +117,8 @@ def queue_page(
 ) -> QueuePage:
     """One page of the queue, grouped by cause (unless ``grouped`` is false), then ``sort``."""
     filters = filters or QueueFilter()
-    order = _order(sort, grouped)
-    after = _decode(cursor, order) if cursor else None
+    order = keyset.order_for(sort, grouped)
+    after = keyset.decode(cursor, order) if cursor else None
     q = _filtered(filters, order, after, lateral=lateral_ok(session))
     without_jit(session)
     stmt = sa.select(q)
@@ -133,7 +126,7 @@ def queue_page(
     rows = session.execute(stmt.order_by(*cols).limit(limit + 1)).mappings().all()
     items = tuple(_item(row, filters.today) for row in rows[:limit])
     more = len(rows) > limit
-    next_cursor = _encode(rows[limit - 1], order) if more and items else None
+    next_cursor = keyset.encode(rows[limit - 1], order) if more and items else None
     return QueuePage(items=items, next_cursor=next_cursor, sort=sort, grouped=grouped)
 
 
@@ -200,7 +193,7 @@ def _filtered(f: QueueFilter, order: Sequence[tuple[str, bool]] = (),
         if hint is not None:
             conds.append(hint)
         if after is not None:
-            conds.append(_after(branch, order, after))
+            conds.append(keyset.after(branch, order, after))
         parts.append(sa.select(branch).where(*conds))
     return sa.union_all(*parts).subquery("queue_items")
 
@@ -233,29 +226,6 @@ def _text_condition(q: sa.Subquery, text: str) -> sa.ColumnElement[bool]:
     return sa.or_(*ors)
 
 
-def _order(sort: str, grouped: bool) -> list[tuple[str, bool]]:
-    if sort not in SORTS:
-        raise ValueError(f"unknown sort {sort!r}; one of {', '.join(SORTS)}")
-    desc = sort.startswith("-")
-    name = {"amount": "unapplied_minor", "age": "booked", "account": "account"}[sort.lstrip("-")]
-    if name == "booked":
-        desc = not desc  # older booking date = greater age
-    order = [(name, desc), ("kind", desc), ("id", desc)]
-    return [("cause_rank", False), *order] if grouped else order
-
-
-def _after(
-    q: sa.Subquery, order: Sequence[tuple[str, bool]], values: Sequence[Any]
-) -> sa.ColumnElement[bool]:
-    """Rows strictly after ``values`` in ``order`` (lexicographic, per-column direction)."""
-    ors = []
-    for i, (name, desc) in enumerate(order):
-        eqs = [q.c[n] == v for (n, _), v in zip(order[:i], values[:i], strict=True)]
-        cmp = q.c[name] < values[i] if desc else q.c[name] > values[i]
-        ors.append(sa.and_(*eqs, cmp))
-    return sa.or_(*ors)
-
-
 def cursor_after(item: QueueItem, sort: str = "-age", grouped: bool = True) -> str:
     """The cursor of the page that starts right after ``item`` in that view's order (the
     triage screen's "next item of the same view"). Raises ``ValueError`` for an unknown sort."""
@@ -264,35 +234,7 @@ def cursor_after(item: QueueItem, sort: str = "-age", grouped: bool = True) -> s
         "id": item.id, "account": item.account,
         "unapplied_minor": to_minor(item.unapplied, item.currency),
     }  # fmt: skip
-    return _encode(row, _order(sort, grouped))
-
-
-def _encode(row: Any, order: Sequence[tuple[str, bool]]) -> str:
-    values = [row[name] for name, _ in order]
-    raw = json.dumps([v.isoformat() if isinstance(v, dt.date) else v for v in values])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str, order: Sequence[tuple[str, bool]]) -> list[Any]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        values = json.loads(raw)
-        if not isinstance(values, list) or len(values) != len(order):
-            raise ValueError("wrong length")
-        return [_typed(name, v) for (name, _), v in zip(order, values, strict=True)]
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"malformed cursor {cursor[:40]!r}") from exc
-
-
-def _typed(name: str, value: Any) -> Any:
-    if name == "booked":
-        return dt.date.fromisoformat(value)
-    if name in ("cause_rank", "unapplied_minor", "id"):
-        number = int(value)
-        if not -(2**63) <= number < 2**63:  # a forged cursor: no 64-bit column holds it
-            raise ValueError(f"{name} out of range")
-        return number
-    return str(value)
+    return keyset.encode(row, keyset.order_for(sort, grouped))
 
 
 def _item(row: Any, today: dt.date) -> QueueItem:
