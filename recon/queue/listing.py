@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -24,23 +24,22 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from recon.db.session import lateral_ok, without_jit
-from recon.errors import Codes, ServiceError
 from recon.money import from_minor, to_minor
 from recon.queue import cache as queue_cache
 from recon.queue import cursor as keyset
 from recon.queue.cursor import SORTS
-from recon.queue.search_amount import minor_by_exponent, search_amount
+from recon.queue.filters import FilterError, QueueFilter, conditions
 from recon.queue.sql import (
     CAUSES,
     branches,
     cause_hint,
-    exponent_of,
     items_subquery,
 )
 
 __all__ = [
     "CAUSES",
     "SORTS",
+    "FilterError",
     "QueueFilter",
     "QueueItem",
     "QueuePage",
@@ -51,29 +50,6 @@ __all__ = [
 ]
 
 PAGE_SIZE = 50
-
-
-class FilterError(ServiceError, ValueError):
-    """A queue filter the queue does not know (an edited URL): a ``ValueError`` for the views
-    that answer 400, in the person's language like every service error."""
-
-
-@dataclass(frozen=True)
-class QueueFilter:
-    """What the person narrowed the queue to; every field optional."""
-
-    cause: str | None = None
-    account: str | None = None
-    currency: str | None = None
-    min_age: int | None = None  # days
-    max_age: int | None = None
-    text: str | None = None
-    today: dt.date = field(default_factory=dt.date.today)
-
-    def __post_init__(self) -> None:
-        if self.cause and self.cause not in CAUSES:
-            raise FilterError("unknown cause %(cause)s; one of %(choices)s", code="bad_filter",
-                              cause=self.cause, choices=Codes.of(CAUSES))
 
 
 @dataclass(frozen=True)
@@ -188,7 +164,7 @@ def _filtered(f: QueueFilter, order: Sequence[tuple[str, bool]] = (),
     its suggestion and cause are looked up."""
     parts = []
     for kind, branch in branches(open_only=True, lateral=lateral):
-        conds = _conditions(branch, f)
+        conds = conditions(branch, f)
         hint = cause_hint(kind, branch.c.id, f.cause) if f.cause else None
         if hint is not None:
             conds.append(hint)
@@ -196,34 +172,6 @@ def _filtered(f: QueueFilter, order: Sequence[tuple[str, bool]] = (),
             conds.append(keyset.after(branch, order, after))
         parts.append(sa.select(branch).where(*conds))
     return sa.union_all(*parts).subquery("queue_items")
-
-
-def _conditions(q: sa.Subquery, f: QueueFilter) -> list[sa.ColumnElement[bool]]:
-    conds: list[sa.ColumnElement[bool]] = []
-    if f.cause:
-        conds.append(q.c.cause_rank == CAUSES.index(f.cause))
-    if f.account:
-        conds.append(q.c.account == f.account)
-    if f.currency:
-        conds.append(q.c.currency == f.currency.upper())
-    if f.min_age is not None:
-        conds.append(q.c.booked <= f.today - dt.timedelta(days=f.min_age))
-    if f.max_age is not None:
-        conds.append(q.c.booked >= f.today - dt.timedelta(days=f.max_age))
-    if f.text and f.text.strip():
-        conds.append(_text_condition(q, f.text.strip()))
-    return conds
-
-
-def _text_condition(q: sa.Subquery, text: str) -> sa.ColumnElement[bool]:
-    like = f"%{text.lower()}%"
-    ors = [sa.func.lower(q.c.payer).like(like), sa.func.lower(q.c.text).like(like)]
-    amount = search_amount(text)
-    if amount is not None:
-        # minor units differ per currency; compare against each exponent in use (0, 2, 3)
-        for exp, minor in minor_by_exponent(amount).items():
-            ors.append(sa.and_(q.c.unapplied_minor == minor, exponent_of(q.c.currency) == exp))
-    return sa.or_(*ors)
 
 
 def cursor_after(item: QueueItem, sort: str = "-age", grouped: bool = True) -> str:
