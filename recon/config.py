@@ -10,8 +10,19 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
+
+from recon.config_values import (
+    ConfigError,
+    FxRateRule,
+    env_bool,
+    env_decimal,
+    env_fx_rules,
+    env_int,
+    env_seconds,
+    env_time_of_day,
+)
 
 __all__ = [
     "AppSettings", "ConfigError", "FxRateRule", "GatewaySettings", "TaskSettings",
@@ -21,111 +32,10 @@ __all__ = [
 _GATEWAY_PREFIXES = ("STRIPE_", "ALIPAY_", "WECHATPAY_", "PAYPAL_")
 
 
-class ConfigError(RuntimeError):
-    """A missing or malformed setting; the message names the environment variable."""
-
-
 def default_database_url(folder: Path | None = None) -> str:
     """The embedded default: an SQLite file ``recon.db`` in the working folder."""
     base = (folder or Path.cwd()).resolve()
     return f"sqlite:///{base / 'recon.db'}"
-
-
-def _decimal(env: Mapping[str, str], name: str, default: str) -> Decimal:
-    raw = env.get(name, default)
-    try:
-        return Decimal(raw)
-    except InvalidOperation as exc:
-        raise ConfigError(f"{name}={raw!r} is not a decimal number") from exc
-
-
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name}={raw!r} is not an integer") from exc
-
-
-def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    if raw.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if raw.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ConfigError(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
-
-
-@dataclass(frozen=True)
-class FxRateRule:
-    """Receipts in ``from_currency`` may pay invoices in ``to_currency`` at ``rate`` +/- tolerance.
-
-    1 unit of ``from_currency`` = ``rate`` units of ``to_currency`` (``matching.FxRule``).
-    """
-
-    from_currency: str
-    to_currency: str
-    rate: Decimal
-    tolerance_percent: Decimal
-
-
-def _fx_rules(env: Mapping[str, str], name: str = "RECON_FX_RULES") -> tuple[FxRateRule, ...]:
-    """``USD>EUR:0.92:1.5,GBP>EUR:1.17:1`` = from>to:rate:tolerance_percent; empty: none."""
-    rules: list[FxRateRule] = []
-    for item in (env.get(name) or "").split(","):
-        if item.strip():
-            rules.append(_fx_rule(name, item.strip()))
-    return tuple(rules)
-
-
-def _fx_rule(name: str, item: str) -> FxRateRule:
-    bad = ConfigError(
-        f"{name}: {item!r} is not from>to:rate:tolerance_percent (e.g. USD>EUR:0.92:1.5)"
-    )
-    parts = item.split(":")
-    pair = parts[0].split(">")
-    if len(parts) != 3 or len(pair) != 2:
-        raise bad
-    source, target = (c.strip().upper() for c in pair)
-    if not (len(source) == len(target) == 3 and source.isalpha() and target.isalpha()):
-        raise bad
-    if source == target:
-        raise bad
-    try:
-        rate, tolerance = Decimal(parts[1].strip()), Decimal(parts[2].strip())
-    except InvalidOperation as exc:
-        raise bad from exc
-    if not rate.is_finite() or not tolerance.is_finite() or rate <= 0 or tolerance < 0:
-        raise bad
-    return FxRateRule(source, target, rate, tolerance)
-
-
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name}={raw!r} is not a number of seconds") from exc
-    if not value > 0:
-        raise ConfigError(f"{name}={raw!r} must be more than 0 seconds")
-    return value
-
-
-def _time_of_day(env: Mapping[str, str], name: str, default: str) -> str | None:
-    """``HH:MM`` (24 h) or ``off``; ``None`` for off."""
-    raw = (env.get(name) or default).strip().lower()
-    if raw == "off":
-        return None
-    hour, _, minute = raw.partition(":")
-    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
-        raise ConfigError(f"{name}={raw!r} is not a time of day HH:MM (or 'off')")
-    return f"{int(hour):02d}:{int(minute):02d}"
 
 
 @dataclass(frozen=True)
@@ -150,10 +60,10 @@ class TaskSettings:
         ``RECON_SWEEP_EVERY``, ``RECON_SWEEP_AGE`` (seconds) and ``RECON_TIMEZONE``."""
         return cls(
             broker_url=(env.get("RECON_BROKER_URL") or "").strip() or None,
-            daily_run_at=_time_of_day(env, "RECON_DAILY_RUN_AT", "02:00"),
-            reminders_at=_time_of_day(env, "RECON_REMINDERS_AT", "off"),
-            sweep_every_s=_seconds(env, "RECON_SWEEP_EVERY", 30.0),
-            sweep_age_s=_seconds(env, "RECON_SWEEP_AGE", 60.0),
+            daily_run_at=env_time_of_day(env, "RECON_DAILY_RUN_AT", "02:00"),
+            reminders_at=env_time_of_day(env, "RECON_REMINDERS_AT", "off"),
+            sweep_every_s=env_seconds(env, "RECON_SWEEP_EVERY", 30.0),
+            sweep_age_s=env_seconds(env, "RECON_SWEEP_AGE", 60.0),
             timezone=(env.get("RECON_TIMEZONE") or "UTC").strip(),
         )
 
@@ -260,18 +170,18 @@ class AppSettings:
             database_url=env.get("RECON_DATABASE_URL") or default_database_url(),
             secret_key=env.get("RECON_SECRET_KEY") or None,
             environment=env.get("RECON_ENV", "production"),
-            max_upload_bytes=_int(env, "RECON_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
-            max_file_bytes=_int(env, "RECON_MAX_FILE_BYTES", 1024 * 1024 * 1024),
+            max_upload_bytes=env_int(env, "RECON_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
+            max_file_bytes=env_int(env, "RECON_MAX_FILE_BYTES", 1024 * 1024 * 1024),
             inbox_dir=Path(env.get("RECON_INBOX_DIR", "inbox")),
             reports_dir=Path(env.get("RECON_REPORTS_DIR", "reports")),
-            auto_threshold=_decimal(env, "RECON_AUTO_THRESHOLD", "0.97"),
-            suggest_threshold=_decimal(env, "RECON_SUGGEST_THRESHOLD", "0.50"),
-            writeoff_limit=_decimal(env, "RECON_WRITEOFF_LIMIT", "50.00"),
-            balance_check_strict=_bool(env, "RECON_BALANCE_CHECK_STRICT", False),
+            auto_threshold=env_decimal(env, "RECON_AUTO_THRESHOLD", "0.97"),
+            suggest_threshold=env_decimal(env, "RECON_SUGGEST_THRESHOLD", "0.50"),
+            writeoff_limit=env_decimal(env, "RECON_WRITEOFF_LIMIT", "50.00"),
+            balance_check_strict=env_bool(env, "RECON_BALANCE_CHECK_STRICT", False),
             smtp_url=env.get("RECON_SMTP_URL") or None,
             report_email=env.get("RECON_REPORT_EMAIL") or None,
             tasks=TaskSettings.from_env(env),
-            fx_rules=_fx_rules(env),
+            fx_rules=env_fx_rules(env),
             ratelimit_storage_uri=env.get("RECON_RATELIMIT_STORAGE_URI") or "memory://",
             login_rate_limit=env.get("RECON_LOGIN_RATE_LIMIT") or "10/minute",
             search_rate_limit=env.get("RECON_SEARCH_RATE_LIMIT") or "120/minute",
