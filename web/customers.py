@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +16,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from recon.collections import promises
 from recon.collections.delivery import statement_html
 from recon.customer_statements import build_statement, parse_period
 from recon.customer_statements.render import to_pdf, to_xlsx
@@ -38,7 +36,7 @@ from web.auth import require_login, roles_required
 from web.context import db_session, settings, transaction
 from web.paging import page_arg, paginate
 
-__all__ = ["CONTACT_ROLES", "bp"]
+__all__ = ["CONTACT_ROLES", "bp", "done", "failed"]
 
 bp = Blueprint("customers", __name__)
 require_login(bp)
@@ -96,16 +94,16 @@ def paylink(customer_id: int, invoice_id: int) -> Any:
             create_link(s, invoice_id, request.form.get("gateway", ""),
                         PayLinkSettings.from_env(settings()), actor=current_user.username)
     except ServiceError as exc:
-        return _failed(customer_id, exc)
-    return _done(customer_id, _("Pay link created."))
+        return failed(customer_id, exc)
+    return done(customer_id, _("Pay link created."))
 
 
-def _done(customer_id: int, message: str) -> Any:
+def done(customer_id: int, message: str) -> Any:
     flash(message, "success")
     return redirect(url_for("customers.page", customer_id=customer_id))
 
 
-def _failed(customer_id: int, exc: Exception) -> Any:
+def failed(customer_id: int, exc: Exception) -> Any:
     flash(str(exc), "error")
     return redirect(url_for("customers.page", customer_id=customer_id))
 
@@ -125,20 +123,8 @@ def edit(customer_id: int) -> Any:
             update_customer(s, s.get_one(Customer, customer_id), change,
                             actor=current_user.username)
     except ServiceError as exc:
-        return _failed(customer_id, exc)
-    return _done(customer_id, _("Customer saved."))
-
-
-def _date(name: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(request.form.get(name, ""))
-    except ValueError:
-        return None
-
-
-def _int(name: str) -> int | None:
-    raw = request.form.get(name, "")
-    return int(raw) if raw.isdigit() else None
+        return failed(customer_id, exc)
+    return done(customer_id, _("Customer saved."))
 
 
 @bp.post("/customers/<int:customer_id>/accounts")
@@ -149,84 +135,8 @@ def account(customer_id: int) -> Any:
             add_bank_account(s, s.get_one(Customer, customer_id),
                              request.form.get("account", ""), actor=current_user.username)
     except ServiceError as exc:
-        return _failed(customer_id, exc)
-    return _done(customer_id, _("Payer account added."))
-
-
-@bp.post("/customers/<int:customer_id>/promises")
-@roles_required(*CONTACT_ROLES)
-def promise(customer_id: int) -> Any:
-    try:
-        day = _date("promised_date")
-        if day is None:
-            raise ServiceError(_("Give the date the customer promised to pay."))
-        amount = Decimal(request.form.get("amount", "").strip())
-        with transaction() as s:
-            customer = s.get_one(Customer, customer_id)
-            promises.add_promise(s, customer, promised_date=day, amount=amount,
-                                 currency=request.form.get("currency", "").upper()[:3],
-                                 invoice_id=_int("invoice_id"), note=request.form.get("note"),
-                                 actor=current_user.username)
-    except (ServiceError, InvalidOperation) as exc:
-        return _failed(customer_id, exc if isinstance(exc, ServiceError)
-                       else ServiceError(_("The amount is not a number.")))
-    return _done(customer_id, _("Promise recorded."))
-
-
-@bp.post("/customers/<int:customer_id>/disputes")
-@roles_required(*CONTACT_ROLES)
-def dispute(customer_id: int) -> Any:
-    try:
-        with transaction() as s:
-            promises.add_dispute(s, s.get_one(Customer, customer_id), _int("invoice_id") or 0,
-                                 request.form.get("reason", ""), actor=current_user.username)
-    except ServiceError as exc:
-        return _failed(customer_id, exc)
-    return _done(customer_id, _("Dispute recorded; reminders for that invoice pause."))
-
-
-@bp.post("/customers/<int:customer_id>/disputes/<int:dispute_id>/resolve")
-@roles_required(*CONTACT_ROLES)
-def resolve(customer_id: int, dispute_id: int) -> Any:
-    try:
-        with transaction() as s:
-            promises.resolve_dispute(s, dispute_id, request.form.get("resolution", ""),
-                                     actor=current_user.username)
-    except ServiceError as exc:
-        return _failed(customer_id, exc)
-    return _done(customer_id, _("Dispute resolved."))
-
-
-@bp.post("/customers/<int:customer_id>/log")
-@roles_required(*CONTACT_ROLES)
-def log(customer_id: int) -> Any:
-    try:
-        with transaction() as s:
-            promises.log_contact(s, s.get_one(Customer, customer_id),
-                                 request.form.get("kind", "call"),
-                                 request.form.get("summary", ""), actor=current_user.username,
-                                 follow_up_on=_date("follow_up_on"),
-                                 assigned_to=request.form.get("assigned_to") or None)
-    except ServiceError as exc:
-        return _failed(customer_id, exc)
-    return _done(customer_id, _("Logged."))
-
-
-@bp.post("/followups/<int:entry_id>/done")
-@roles_required(*CONTACT_ROLES)
-def follow_up_done(entry_id: int) -> Any:
-    with transaction() as s:
-        promises.complete_follow_up(s, entry_id, actor=current_user.username)
-    flash(_("Follow-up done."), "success")
-    return redirect(url_for("customers.follow_ups"))
-
-
-@bp.route("/followups")
-@roles_required(*CONTACT_ROLES)
-def follow_ups() -> str:
-    today = dt.date.today()
-    due = promises.follow_ups_due(db_session(), current_user.username, today)
-    return render_template("customers/followups.html", due=due, today=today)
+        return failed(customer_id, exc)
+    return done(customer_id, _("Payer account added."))
 
 
 @bp.route("/customers/<int:customer_id>/statement")
@@ -269,8 +179,12 @@ def export(customer_id: int) -> Response:
 def erase(customer_id: int) -> Any:
     reason = request.form.get("reason", "").strip()
     if not reason:
-        return _failed(customer_id, ServiceError(_("Say why the data is erased.")))
+        return failed(customer_id, ServiceError(_("Say why the data is erased.")))
     with transaction() as s:
         erase_customer(s, s.get_one(Customer, customer_id), actor=current_user.username,
                        reason=reason)
-    return _done(customer_id, _("Personal data erased; the accounting records are kept."))
+    return done(customer_id, _("Personal data erased; the accounting records are kept."))
+
+
+# The collector's records (promises, disputes, contact log, follow-ups) add their routes to ``bp``.
+from web import customer_records  # noqa: E402, F401
