@@ -45,6 +45,7 @@ BLUEPRINTS: list[str] = [
     "web.webhooks:bp",
     "web.credit:bp",
     "web.customers:bp",
+    "web.customer_records:bp",
     "web.collections:bp",
     "web.statement_links:bp",
     "web.triage:bp",

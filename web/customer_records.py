@@ -1,8 +1,8 @@
 """A collector's records on the customer page: promises to pay, disputes (which pause reminders
 for their invoice), the contact log with its follow-ups, and "my follow-ups today".
 
-Routes of the ``customers`` blueprint, kept apart from the customer master so each module says
-one thing; only roles that work with customers (``CONTACT_ROLES``) may write them.
+Their own blueprint, kept apart from the customer master so each module says one thing;
+only roles that work with customers (``CONTACT_ROLES``) may write them.
 """
 
 from __future__ import annotations
@@ -11,18 +11,21 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from recon.collections import promises
 from recon.errors import ServiceError
 from recon.models import Customer
-from web.auth import roles_required
+from web.auth import require_login, roles_required
 from web.context import db_session, transaction
-from web.customers import CONTACT_ROLES, bp, done, failed
+from web.customers import CONTACT_ROLES, done, failed
 
-__all__: list[str] = []
+__all__ = ["bp"]
+
+bp = Blueprint("customer_records", __name__)
+require_login(bp)
 
 
 def _date(name: str) -> dt.date | None:
@@ -102,7 +105,7 @@ def follow_up_done(entry_id: int) -> Any:
     with transaction() as s:
         promises.complete_follow_up(s, entry_id, actor=current_user.username)
     flash(_("Follow-up done."), "success")
-    return redirect(url_for("customers.follow_ups"))
+    return redirect(url_for("customer_records.follow_ups"))
 
 
 @bp.route("/followups")

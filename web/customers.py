@@ -185,6 +185,3 @@ def erase(customer_id: int) -> Any:
                        reason=reason)
     return done(customer_id, _("Personal data erased; the accounting records are kept."))
 
-
-# The collector's records (promises, disputes, contact log, follow-ups) add their routes to ``bp``.
-from web import customer_records  # noqa: E402, F401

@@ -13,7 +13,6 @@ are in ``options.report_language``, else the settings table's ``report_language`
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,9 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from recon import audit
 from recon.collections import run_dunning
-from recon.db.types import utcnow
 from recon.models import Match, ReconRun
 from recon.reports.data import build_report
 from recon.reports.files import write_reports
@@ -33,6 +30,7 @@ from recon.run.credit_step import credit_step
 from recon.run.files import FileOutcome, process_file
 from recon.run.idle import nothing_to_do, recover_interrupted
 from recon.run.lock import run_lock
+from recon.run.record import close_run, fail_run, header, iso, open_run
 from recon.run.settings import RunSettings
 from recon.run.steps import retry_events, run_matching
 from recon.run.summary import (
@@ -84,12 +82,12 @@ def daily_run(
         idle = None if items else nothing_to_do(factory, options.run_date)
         if idle is not None:
             return RunResult(idle["exit_code"], idle)
-        run_id = _start(factory, options.run_date, actor)
+        run_id = open_run(factory, options.run_date, actor)
         try:
             return _steps(factory, options, run_id, items, actor, max_bytes, progress)
         except Exception as exc:
             log.exception("recon run %s failed", run_id)
-            return _fail(factory, run_id, options, exc, actor)
+            return RunResult(EXIT_CODES["failed"], fail_run(factory, run_id, options, exc, actor))
 
 
 def _fetch(factory: sessionmaker[Session], options: RunSettings, actor: str) -> None:
@@ -107,14 +105,6 @@ def _fetch(factory: sessionmaker[Session], options: RunSettings, actor: str) -> 
         return
     for error in fetch_all(factory, sources, options.inbox, actor=actor)[1]:
         log.error("SFTP fetch failed: %s", error)
-
-
-def _start(factory: sessionmaker[Session], day: dt.date, actor: str) -> int:
-    with factory.begin() as session:
-        run = ReconRun(run_date=day, status="running", actor=actor, counts={})
-        session.add(run)
-        audit.record(session, actor=actor, action="run.start", obj=run, after={"run_date": day})
-        return run.id
 
 
 def _steps(
@@ -182,14 +172,14 @@ def _finish(
     reasons = attention_reasons(summary, options, data)
     status = "attention" if reasons else "clean"
     folder = (options.reports / options.run_date.isoformat()).resolve()
-    summary.update(_header(run_id, options.run_date, status, reasons, folder))
+    summary.update(header(run_id, options.run_date, status, reasons, folder))
     summary["attention_items"] = attention_items(summary, options, data)
     summary["report_language"] = lang
     with factory.begin() as session:
         run = session.get_one(ReconRun, run_id)
-        summary["started_at"] = _iso(run.started_at)
+        summary["started_at"] = iso(run.started_at)
         write_reports(data, folder, summary, lang=lang)
-        _close(session, run, status, summary, actor, folder=str(folder))
+        close_run(session, run, status, summary, actor, folder=str(folder))
     return RunResult(EXIT_CODES[status], summary)
 
 
@@ -198,25 +188,6 @@ def report_language(session: Session) -> str:
     from recon.access import settings_store
 
     return settings_store.report_language(session)
-
-
-def _header(
-    run_id: int, day: dt.date, status: str, reasons: list[str], folder: Any
-) -> dict[str, Any]:
-    return {
-        "run_id": run_id,
-        "run_date": day.isoformat(),
-        "status": status,
-        "exit_code": EXIT_CODES[status],
-        "attention": reasons,
-        "report_dir": str(folder),
-        "finished_at": _iso(utcnow()),
-        "nothing_to_do": False,
-    }
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.replace(microsecond=0).isoformat() if value else None
 
 
 def _open_suggestions(session: Session) -> int:
@@ -228,46 +199,3 @@ def _open_suggestions(session: Session) -> int:
     )
 
 
-def _close(
-    session: Session,
-    run: ReconRun,
-    status: str,
-    summary: dict[str, Any],
-    actor: str,
-    *,
-    folder: str | None = None,
-    error: str | None = None,
-) -> None:
-    before = {"status": run.status}
-    run.status, run.finished_at, run.report_dir, run.error = status, utcnow(), folder, error
-    run.counts = audit.jsonable(summary)
-    audit.record(
-        session,
-        actor=actor,
-        action=f"run.{status}",
-        obj=run,
-        before=before,
-        after={"status": status, "exit_code": EXIT_CODES[status]},
-        reason=error,
-    )
-
-
-def _fail(
-    factory: sessionmaker[Session],
-    run_id: int,
-    options: RunSettings,
-    exc: BaseException,
-    actor: str,
-) -> RunResult:
-    error = f"{type(exc).__name__}: {exc}"
-    summary = {
-        "run_id": run_id,
-        "run_date": options.run_date.isoformat(),
-        "status": "failed",
-        "exit_code": 2,
-        "error": error,
-        "nothing_to_do": False,
-    }
-    with factory.begin() as session:
-        _close(session, session.get_one(ReconRun, run_id), "failed", summary, actor, error=error)
-    return RunResult(2, summary)
