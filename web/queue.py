@@ -1,4 +1,4 @@
-"""Web layer: the exception queue's pages (read side) — queue, receipt detail, approvals.
+"""Web layer: the exception queue's pages (read side) — queue and receipt detail.
 
 Views read through ``recon.queue.listing`` / ``queue_detail`` and render; the actions (POST)
 live in ``web.queue_actions`` on the same blueprint. Every view needs a login (any role may
@@ -18,10 +18,10 @@ from flask_login import current_user
 from recon.models import User
 from recon.queue import listing as q
 from recon.queue import work
-from recon.queue.detail import pending_receipts, pending_writeoffs, reasons_of, receipt_detail
+from recon.queue.detail import pending_receipts, reasons_of, receipt_detail
 from recon.queue.detail import search_open_invoices as search_invoices
 from recon.queue.suggestions import suggestion_briefs
-from web import queue_actions, queue_money_back  # noqa: F401  (register POST routes on ``bp``)
+from web import queue_actions, queue_approvals, queue_money_back  # noqa: F401  (register POST routes on ``bp``)
 from web.context import db_session
 from web.queue_base import KINDS, bp, render_detail
 
@@ -135,8 +135,3 @@ def invoices(kind: str, receipt_id: int) -> str:
     data = receipt_detail(db_session(), _kind(kind), receipt_id)
     found = search_invoices(db_session(), request.args.get("q", ""), currency=data.item.currency)
     return render_template("queue/_invoices.html", invoices=found, d=data)
-
-
-@bp.route("/approvals")
-def approvals() -> str:
-    return render_template("queue/approvals.html", pending=pending_writeoffs(db_session()))

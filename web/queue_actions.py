@@ -16,7 +16,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from recon.allocation import adjustments, alias_policy, allocations
+from recon.allocation import alias_policy, allocations
 from recon.errors import NotFound, ServiceError
 from recon.queue import actions as act
 from web.auth import roles_required, safe_next
@@ -222,36 +222,3 @@ def withdraw(kind: str, receipt_id: int, adjustment_id: int) -> Any:
         kind, receipt_id, lambda s: act.withdraw(s, adjustment_id, actor=actor),
         _("Write-off withdrawn; the amount is unapplied again."),
     )  # fmt: skip
-
-
-@bp.post("/approvals/<int:adjustment_id>/<decision>")
-@roles_required(*ACTORS)
-def decide(adjustment_id: int, decision: str) -> Any:
-    """Approve or reject (approvers, with a reason to reject), or withdraw (the preparer)."""
-    if decision not in ("approve", "reject", "withdraw"):
-        abort(404)
-    if decision != "withdraw" and not current_user.has_role(*APPROVERS):
-        abort(403)
-    actor, role, reason = current_user.username, current_user.role, request.form.get("reason")
-    try:
-        with transaction() as session:
-            if decision == "approve":
-                adjustments.approve(session, adjustment_id, actor=actor, role=role, note=reason)
-            elif decision == "reject":
-                adjustments.reject(session, adjustment_id, actor=actor, role=role,
-                                   reason=reason or "")
-            else:
-                adjustments.withdraw(session, adjustment_id, actor=actor, reason=reason)
-        flash(DECIDED[decision](), "success")
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        flash(str(exc), "error")
-    return redirect(url_for("queue.approvals"))
-
-
-DECIDED = {
-    "approve": lambda: _("Write-off approved."),
-    "reject": lambda: _("Write-off rejected."),
-    "withdraw": lambda: _("Write-off withdrawn; the amount is unapplied again."),
-}
