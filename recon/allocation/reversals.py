@@ -11,7 +11,7 @@ invoices it was taken from, as far as they are still open.
 
 Only the target is an input, never a delta, so calling it with the same final target in any
 order of events gives the same balances: that is what makes refund, dispute and resolution
-arrival order irrelevant.  `set_disputed` and `book_fee` are idempotent in the same way.
+arrival order irrelevant (``recon.allocation.disputes`` is idempotent in the same way).
 Never commits; audited through the services it calls.
 """
 
@@ -22,7 +22,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from recon import audit, money_back
+from recon import money_back
 from recon.allocation import adjustments, allocations
 from recon.models import (
     ACTIVE_STATUSES,
@@ -38,8 +38,6 @@ from recon.money import from_minor
 __all__ = [
     "REASON",
     "REOPENED",
-    "book_fee",
-    "set_disputed",
     "take_back",
     "taken_back",
     "write_off_reopened",
@@ -225,40 +223,3 @@ def write_off_reopened(
             actor=actor, limit=limit, invoice_id=invoice.id,
             reason=f"{REASON}: {reason}"))
     return written
-
-
-def set_disputed(session: Session, receipt: _Receipt, disputed: bool, *, actor: str) -> None:
-    """Flag (or clear) the invoices the receipt paid as disputed; audited when it changes."""
-    for invoice in invoices_of(session, receipt):
-        if invoice.disputed != disputed:
-            audit.record(
-                session,
-                actor=actor,
-                action="invoice.disputed",
-                obj=invoice,
-                before={"disputed": invoice.disputed},
-                after={"disputed": disputed},
-            )
-            invoice.disputed = disputed
-
-
-def book_fee(
-    session: Session, dispute: GatewayTransaction, fee_minor: int, *, actor: str
-) -> Adjustment | None:
-    """Book a lost dispute's fee once, as a ``bank_fee`` adjustment on the dispute record."""
-    if fee_minor <= 0:
-        return None
-    existing = session.scalars(
-        select(Adjustment).filter_by(gateway_txn_id=dispute.id, kind="bank_fee", status="applied")
-    ).first()
-    if existing is not None:
-        return existing
-    return adjustments.add_adjustment(
-        session,
-        kind="bank_fee",
-        amount=from_minor(fee_minor, dispute.currency),
-        actor=actor,
-        limit=Decimal(0),
-        gateway_txn_id=dispute.id,
-        reason=f"dispute fee: {dispute.gateway_id} lost",
-    )

@@ -42,7 +42,7 @@ def target(
 
 def charge(session: Session, txn_id: int) -> GatewayTransaction:
     """A gateway charge (the only gateway record that is a receipt) or a dispute (its fee,
-    ``recon.allocation.reversals.book_fee``), locked."""
+    ``recon.allocation.disputes.book_fee``), locked."""
     txn = session.get(GatewayTransaction, txn_id, with_for_update=True,
                       execution_options=_FRESH)
     if txn is None or txn.kind not in ("charge", "dispute"):

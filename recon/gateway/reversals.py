@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon.allocation import reversals
+from recon.allocation.disputes import book_fee, set_disputed
 from recon.models import SETTLED_CHARGE_STATUSES
 from recon.models import GatewayTransaction as Txn
 
@@ -77,10 +78,10 @@ def reconcile(session: Session, row: Txn, *, actor: str) -> str | None:
         taken += sum(-t.gross_minor for t in lost)
         sources += [t.gateway_id for t in lost]
     reopened = reversals.take_back(session, charge, taken, actor=actor, detail=", ".join(sources))
-    reversals.set_disputed(
+    set_disputed(
         session, charge, any(t.status not in CLOSED_DISPUTE for t in disputes), actor=actor
     )
     for dispute in disputes:
         if dispute.status in LOST:
-            reversals.book_fee(session, dispute, dispute.fee_minor, actor=actor)
+            book_fee(session, dispute, dispute.fee_minor, actor=actor)
     return REOPENED if reopened else None
