@@ -4,7 +4,6 @@ from recon.models.audit import AuditEvent, AuditImmutableError
 from recon.models.collections import (
     REMINDER_STATUSES,
     ContactLog,
-    CustomerBankAccount,
     Dispute,
     DunningLevel,
     DunningPolicy,
@@ -22,6 +21,7 @@ from recon.models.customer import (
     LANGUAGES,
     Customer,
     CustomerAlias,
+    CustomerBankAccount,
 )
 from recon.models.fetched import FetchedFile
 from recon.models.gateway import (

@@ -1,5 +1,5 @@
 """Collections: dunning policies and levels, reminders and what they covered, promises to pay,
-disputes, the contact log, suppressed addresses, message templates and payer bank accounts.
+disputes, the contact log, suppressed addresses, message templates and pay links.
 
 The rule "a customer never gets the same level twice for the same invoice" is the database's:
 ``reminder_item`` is unique on (invoice, level), so two concurrent reminder runs cannot both
@@ -29,7 +29,6 @@ from recon.db.types import Base, created_at, currency_code, intpk, minor
 __all__ = [
     "REMINDER_STATUSES",
     "ContactLog",
-    "CustomerBankAccount",
     "Dispute",
     "DunningLevel",
     "DunningPolicy",
@@ -240,15 +239,3 @@ class PayLink(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[created_at]
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
-
-
-class CustomerBankAccount(Base):
-    """An account the customer pays from (shown masked; the full number never leaves here)."""
-
-    __tablename__ = "customer_bank_account"
-
-    id: Mapped[intpk]
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
-    account_key: Mapped[str] = mapped_column(String(64), unique=True)
-    created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[created_at]

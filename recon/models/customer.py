@@ -1,4 +1,5 @@
-"""Customers from the ERP and the payer names learned for them (positive and negative aliases)."""
+"""Customers from the ERP, the payer names learned for them (positive and negative aliases) and
+the bank accounts they pay from."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from recon.db.types import Base, created_at, intpk, json_dict
 if TYPE_CHECKING:
     from recon.models.invoice import Invoice
 
-__all__ = ["COLLECTION_STATUSES", "CONTACT_CHANNELS", "LANGUAGES", "Customer", "CustomerAlias"]
+__all__ = [
+    "COLLECTION_STATUSES",
+    "CONTACT_CHANNELS",
+    "LANGUAGES",
+    "Customer",
+    "CustomerAlias",
+    "CustomerBankAccount",
+]
 
 # The collection status of a customer: only ``normal`` customers are reminded automatically.
 COLLECTION_STATUSES = ("normal", "paused", "dispute", "legal")
@@ -84,3 +92,15 @@ class CustomerAlias(Base):
 
     def __repr__(self) -> str:
         return f"CustomerAlias({self.alias!r} -> {self.customer_id!r}, {self.polarity})"
+
+
+class CustomerBankAccount(Base):
+    """An account the customer pays from (shown masked; the full number never leaves here)."""
+
+    __tablename__ = "customer_bank_account"
+
+    id: Mapped[intpk]
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    account_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[created_at]
