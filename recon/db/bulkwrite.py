@@ -6,8 +6,9 @@ does the same work once per column instead: the column's Python default (called 
 context that sees the row, as SQLAlchemy calls it, so ``Invoice.ref_key`` is derived alike; a
 default that reads no row, like ``utcnow``, once per call) and the dialect's bind processor
 (JSON, dates, booleans; once per distinct value), then hands plain tuples or dicts to
-``cursor.executemany`` on the session's connection, inside its transaction. The SQL text is
-SQLAlchemy's own compiled INSERT for the dialect. Returns the number of rows.
+``cursor.executemany`` on the session's connection, inside its transaction (on PostgreSQL to
+``COPY ... FROM STDIN`` instead: `copy_rows`). The SQL text is SQLAlchemy's own compiled INSERT
+for the dialect. Returns the number of rows.
 
 `insert_ids(session, table, rows)` also returns the new ids in row order: RETURNING on
 PostgreSQL (SQLAlchemy batches it there); on SQLite, whose RETURNING SQLAlchemy can only keep in
@@ -20,13 +21,14 @@ holds the only write lock until it ends, so no other insert can come between).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-__all__ = ["insert_ids", "insert_rows", "update_rows"]
+__all__ = ["can_copy", "copy_rows", "insert_ids", "insert_rows", "update_rows"]
 
 BATCH = 10_000  # rows per executemany (bounded memory for the converted parameters)
 
@@ -75,6 +77,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     order = list(compiled.positiontup or ()) if compiled.positional else names
     procs = {n: table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in order}
     sql = str(compiled)
+    copy = can_copy(conn)
     for start in range(0, len(rows), BATCH):
         chunk = rows[start : start + BATCH]
         columns = {n: [row[n] for row in chunk] for n in given}
@@ -82,11 +85,39 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
             columns[name] = _default_column(chunk, arg) if per_row else [arg] * len(chunk)
         # column by column: one processor call per distinct value, rows zipped in C
         values = [_processed(procs[n], columns[n]) for n in order]
+        if copy:
+            copy_rows(conn, table, order, zip(*values, strict=True))
+            continue
         params: list[Any] = (list(zip(*values, strict=True)) if compiled.positional
                              else [dict(zip(order, v, strict=True))
                                    for v in zip(*values, strict=True)])  # fmt: skip
         conn.exec_driver_sql(sql, params)
     return len(rows)
+
+
+def can_copy(conn: Connection) -> bool:
+    """Whether `copy_rows` works on this connection (PostgreSQL through psycopg 3)."""
+    return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
+
+
+def copy_rows(conn: Connection, table: Table, columns: Sequence[str],
+              rows: Iterable[Sequence[Any]]) -> None:
+    """``COPY table (columns) FROM STDIN`` with value tuples already in the driver's form, in
+    the connection's transaction: PostgreSQL's bulk path (an INSERT per row costs the server
+    and psycopg several times more). A refused value raises SQLAlchemy's error type for it
+    (``DataError``, ``IntegrityError``), as the INSERT would."""
+    prep = conn.dialect.identifier_preparer
+    sql = (f"COPY {prep.format_table(table)} ({', '.join(prep.quote(c) for c in columns)}) "
+           "FROM STDIN")
+    driver = conn.connection.driver_connection
+    error = conn.dialect.loaded_dbapi.Error
+    try:
+        with driver.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+            write = copy.write_row
+            for row in rows:
+                write(row)
+    except error as exc:
+        raise DBAPIError.instance(sql, None, exc, error) from exc
 
 
 def _default_column(chunk: Sequence[Mapping[str, Any]], arg: Callable[[Any], Any]) -> list:
