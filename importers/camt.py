@@ -27,6 +27,7 @@ from importers.xmlsafe import (
     children,
     iter_end_events,
     local,
+    namespace,
     strip_namespaces,
     text,
 )
@@ -76,8 +77,9 @@ class CamtImporter(Importer):
 def read_document(source: Source) -> tuple[list[ParsedStatement], list[str]]:
     """All statements of one camt XML document."""
     reader = _Reader(source.filename)
-    for element, uri in iter_end_events(source.data, source.filename, EVENT_TAGS):
-        reader.feed(element, uri)
+    feed = reader.feed
+    for element in iter_end_events(source.data, source.filename, EVENT_TAGS):
+        feed(element)
     return reader.finish()
 
 
@@ -93,12 +95,13 @@ class _Reader:
         self.file_notes: list[str] = []
         self.root_checked = False
 
-    def feed(self, element: etree._Element, uri: str) -> None:
+    def feed(self, element: etree._Element) -> None:
         name = local(element)
-        if is_entry(element):
-            self._entry(element)
+        if name == "Ntry":  # the bulk of the events: one test, then the parent's name
+            if is_entry(element):
+                self._entry(element)
         elif name.startswith("BkToCstmr"):
-            self._check_namespace(uri)
+            self._check_namespace(namespace(element))
         elif name in RECORDS and local(element.getparent()).startswith("BkToCstmr"):
             strip_namespaces(element)
             self.statements.append(self._statement(element))

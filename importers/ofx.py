@@ -15,8 +15,6 @@ import io
 import re
 from decimal import Decimal, InvalidOperation
 
-import ofxparse
-
 from importers.base import Importer, Source
 from importers.errors import BadRecord, BadRecords, EmptyStatement, ErrorResponse
 from importers.model import ParsedFile, ParsedLine, ParsedStatement
@@ -97,6 +95,8 @@ def _cores_from_tree(nodes: list[Node], file: str) -> list[list[Core]]:
 
 def _cores_from_ofxparse(root: Node, nodes: list[Node], file: str) -> list[list[Core]]:
     text = to_sgml(root).encode("utf-8")
+    import ofxparse  # BeautifulSoup and soupsieve: a tenth of a second, for small OFX files only
+
     try:
         parsed = ofxparse.OfxParser.parse(io.BytesIO(text), fail_fast=False)
     except (ofxparse.OfxParserException, ValueError, IndexError, AttributeError, TypeError,

@@ -60,8 +60,8 @@ def _prolog_end(data: bytes) -> int:
 
 
 def iter_end_events(data: bytes, file: str, tags: tuple[str, ...]
-                    ) -> Iterator[tuple[etree._Element, str]]:
-    """Yield ``(element, namespace)`` at the end tag of each element named in ``tags``.
+                    ) -> Iterator[etree._Element]:
+    """Yield each element named in ``tags`` at its end tag (:func:`namespace` gives its URI).
 
     Only those elements reach Python (lxml filters the rest in C, any namespace). Lookups
     inside (:func:`child`, :func:`text`, :class:`Flat`) go by local name.
@@ -87,7 +87,7 @@ def iter_end_events(data: bytes, file: str, tags: tuple[str, ...]
                 if info.internalDTD is not None or info.doctype:
                     raise _hostile(file, None)
                 checked = True
-            yield element, namespace(element)
+            yield element
     except etree.XMLSyntaxError as exc:
         raise BadRecord(
             f"not well-formed XML: {exc.msg}", file=file, line=exc.lineno, field="xml"

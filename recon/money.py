@@ -26,6 +26,7 @@ __all__ = [
     "is_statement_currency",
     "iso_codes",
     "iso_minor_units",
+    "minor_text",
     "minor_units",
     "parse_amount",
     "quantize",
@@ -119,6 +120,16 @@ def from_minor(minor: int, currency: str) -> Decimal:
     """The exact ``Decimal`` of ``minor`` units, with the currency's number of decimals."""
     places = minor_units(currency)
     return Decimal(int(minor)).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+
+
+def minor_text(minor: int, currency: str) -> str:
+    """``str(from_minor(minor, currency))`` by integer arithmetic (exports write one per row:
+    no Decimal built). Plain digits, a ``-`` and the currency's decimals, never an exponent."""
+    places = minor_units(currency)
+    if not places:
+        return str(int(minor))
+    units, cents = divmod(abs(int(minor)), 10**places)
+    return f"{'-' if minor < 0 else ''}{units}.{cents:0{places}d}"
 
 
 def parse_amount(text: str, currency: str, *, decimal_comma: bool = False) -> Decimal:

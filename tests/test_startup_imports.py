@@ -84,3 +84,14 @@ def test_listed_help_is_the_commands_own() -> None:
         assert stand_in is not None, name
         for limit in (30, 45, 74):
             assert stand_in.get_short_help_str(limit) == real.get_short_help_str(limit), name
+
+
+def test_short_commands_and_the_importers_skip_alembic_and_beautifulsoup() -> None:
+    """Every command checks the schema (`recon.db.migrate.is_current`, no Alembic) and the
+    statement importers load ofxparse (BeautifulSoup) only to parse a small OFX file."""
+    code = "import importers, recon.cli.context, recon.reports.export"
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, timeout=120)  # fmt: skip
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert not {"alembic", "ofxparse", "bs4"} & loaded

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from recon.config import AppSettings
 from recon.db import make_engine, make_session_factory
-from recon.db.migrate import current_revision, head_revision
+from recon.db.migrate import current_revision, head_revision, is_current
 
 __all__ = ["CliContext", "pass_ctx"]
 
@@ -50,6 +50,9 @@ class CliContext:
             self._checked = False
 
     def require_current_schema(self) -> None:
+        if is_current(self.engine):
+            self._checked = True
+            return
         current, head = current_revision(self.engine), head_revision()
         if current != head:
             raise click.ClickException(

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from recon.cli.context import CliContext, pass_ctx
-from recon.reports.export import export_rows, write_csv, write_json
+from recon.reports.export import export_records, export_rows, write_csv_records, write_json
 
 __all__ = ["matches"]
 
@@ -36,8 +36,11 @@ def export_cmd(
 ) -> None:
     """One row per allocation: bank_ref, invoice_no, amount, status, confidence, ..."""
     with obj.session_factory() as session:
-        rows = export_rows(session, confirmed_only=confirmed, since=since.date() if since else None)
-        writer = write_json if fmt == "json" else write_csv
+        args = {"confirmed_only": confirmed, "since": since.date() if since else None}
+        if fmt == "json":
+            rows, writer = export_rows(session, **args), write_json
+        else:  # tuples, no dict per row
+            rows, writer = export_records(session, **args), write_csv_records
         if output is None:
             count = writer(rows, sys.stdout)
         else:

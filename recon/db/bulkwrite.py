@@ -3,10 +3,12 @@
 SQLAlchemy's executemany builds its parameters row by row through the compiled statement (about
 as slow as the rest of an import together at 100k rows). `insert_rows(session, table, rows)`
 does the same work once per column instead: the column's Python default (called per row with a
-context that sees the row, as SQLAlchemy calls it, so ``Invoice.ref_key`` is derived alike) and
-the dialect's bind processor (JSON, dates, booleans), then hands plain tuples or dicts to
-``cursor.executemany`` on the session's connection, inside its transaction. The SQL text is
-SQLAlchemy's own compiled INSERT for the dialect. Returns the number of rows.
+context that sees the row, as SQLAlchemy calls it, so ``Invoice.ref_key`` is derived alike; a
+default that reads no row, like ``utcnow``, once per call) and the dialect's bind processor
+(JSON, dates, booleans; once per distinct value), then hands plain tuples or dicts to
+``cursor.executemany`` on the session's connection, inside its transaction (on PostgreSQL to
+``COPY ... FROM STDIN`` instead: `copy_rows`). The SQL text is SQLAlchemy's own compiled INSERT
+for the dialect. Returns the number of rows.
 
 `insert_ids(session, table, rows)` also returns the new ids in row order: RETURNING on
 PostgreSQL (SQLAlchemy batches it there); on SQLite, whose RETURNING SQLAlchemy can only keep in
@@ -18,13 +20,15 @@ holds the only write lock until it ends, so no other insert can come between).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-__all__ = ["insert_ids", "insert_rows", "update_rows"]
+__all__ = ["can_copy", "copy_rows", "insert_ids", "insert_rows", "update_rows"]
 
 BATCH = 10_000  # rows per executemany (bounded memory for the converted parameters)
 
@@ -40,13 +44,22 @@ class _Context:
 
 
 def _defaults(table: Table, given: Sequence[str]) -> list[tuple[str, Any, bool]]:
-    """(column, default, callable?) for columns with a Python default the rows leave out."""
+    """(column, default, per row?) for columns with a Python default the rows leave out.
+
+    A default that takes no context (``utcnow``; SQLAlchemy wraps it, keeping ``__wrapped__``)
+    is evaluated once per call, as a statement's "now": only those that read the row (like
+    ``Invoice.ref_key``) are called per row.
+    """
     out = []
     for col in table.columns:
         default = col.default
         if col.name in given or default is None or not (default.is_scalar or default.is_callable):
             continue
-        out.append((col.name, default.arg, bool(default.is_callable)))
+        arg = default.arg
+        if default.is_callable and hasattr(arg, "__wrapped__"):
+            out.append((col.name, arg.__wrapped__(), False))
+        else:
+            out.append((col.name, arg, bool(default.is_callable)))
     return out
 
 
@@ -62,23 +75,83 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     names = given + [name for name, _, _ in defaults]
     compiled = insert(table).values({n: bindparam(n) for n in names}).compile(dialect=dialect)
     order = list(compiled.positiontup or ()) if compiled.positional else names
-    procs: list[Callable[[Any], Any] | None] = [
-        table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in order
-    ]
-    ctx = _Context()
+    procs = {n: table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in order}
+    sql = str(compiled)
+    copy = can_copy(conn)
     for start in range(0, len(rows), BATCH):
-        params = []
-        for row in rows[start : start + BATCH]:
-            full = dict(row)
-            ctx.row = full
-            for name, arg, is_callable in defaults:
-                full[name] = arg(ctx) if is_callable else arg
-            values = [full[n] if p is None else p(full[n])  # None too: JSON's is 'null'
-                      for n, p in zip(order, procs, strict=True)]  # fmt: skip
-            params.append(tuple(values) if compiled.positional else dict(zip(order, values,
-                                                                              strict=True)))
-        conn.exec_driver_sql(str(compiled), params)
+        chunk = rows[start : start + BATCH]
+        columns = {n: [row[n] for row in chunk] for n in given}
+        for name, arg, per_row in defaults:
+            columns[name] = _default_column(chunk, arg) if per_row else [arg] * len(chunk)
+        # column by column: one processor call per distinct value, rows zipped in C
+        values = [_processed(procs[n], columns[n]) for n in order]
+        if copy:
+            copy_rows(conn, table, order, zip(*values, strict=True))
+            continue
+        params: list[Any] = (list(zip(*values, strict=True)) if compiled.positional
+                             else [dict(zip(order, v, strict=True))
+                                   for v in zip(*values, strict=True)])  # fmt: skip
+        conn.exec_driver_sql(sql, params)
     return len(rows)
+
+
+def can_copy(conn: Connection) -> bool:
+    """Whether `copy_rows` works on this connection (PostgreSQL through psycopg 3)."""
+    return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
+
+
+def copy_rows(conn: Connection, table: Table, columns: Sequence[str],
+              rows: Iterable[Sequence[Any]]) -> None:
+    """``COPY table (columns) FROM STDIN`` with value tuples already in the driver's form, in
+    the connection's transaction: PostgreSQL's bulk path (an INSERT per row costs the server
+    and psycopg several times more). A refused value raises SQLAlchemy's error type for it
+    (``DataError``, ``IntegrityError``), as the INSERT would."""
+    prep = conn.dialect.identifier_preparer
+    sql = (f"COPY {prep.format_table(table)} ({', '.join(prep.quote(c) for c in columns)}) "
+           "FROM STDIN")
+    driver = conn.connection.driver_connection
+    error = conn.dialect.loaded_dbapi.Error
+    try:
+        with driver.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+            write = copy.write_row
+            for row in rows:
+                write(row)
+    except error as exc:
+        raise DBAPIError.instance(sql, None, exc, error) from exc
+
+
+def _default_column(chunk: Sequence[Mapping[str, Any]], arg: Callable[[Any], Any]) -> list:
+    """A callable column default per row, seeing that row (as SQLAlchemy calls it)."""
+    ctx = _Context()
+    out = []
+    for row in chunk:
+        ctx.row = row
+        out.append(arg(ctx))
+    return out
+
+
+_BY_VALUE = frozenset({str, int, bool, dt.date})
+"""Types whose equal values always convert alike (not datetimes: equal instants in two time
+zones write differently; not Decimals: 1.0 == 1.00); other values are memoised by identity."""
+
+
+def _processed(process: Callable[[Any], Any] | None, values: list[Any]) -> list[Any]:
+    """``values`` through the column's bind processor (None too: JSON's is 'null'), once per
+    distinct value: dates, flags, currencies and a shared timestamp repeat across rows."""
+    if process is None:
+        return values
+    memo: dict[Any, Any] = {}
+    out = []
+    append = out.append
+    by_value = _BY_VALUE
+    for value in values:
+        key = (type(value), value) if type(value) in by_value else id(value)
+        try:
+            append(memo[key])
+        except KeyError:
+            converted = memo[key] = process(value)
+            append(converted)
+    return out
 
 
 def insert_ids(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:

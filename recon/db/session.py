@@ -27,12 +27,20 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
+SQLITE_CACHE_KIB = 65_536
+"""The page cache of a SQLite connection, in KiB (memory used only as pages are read)."""
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Foreign keys are off by default in SQLite; a busy timeout lets a second writer wait
     # instead of failing at once (the daily run and the web UI share one file).
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # A 64 MB page cache (the default is 2 MB): a bulk import touches every index of its tables
+    # at random places; with the default cache that re-reads pages from the OS all the time
+    # (measured: 100k invoices import 0.7 s CPU and a third of the wall time faster).
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 
 

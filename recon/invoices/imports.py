@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from recon import audit
 from recon.customers.master import apply_import_contact
-from recon.db.bulkwrite import insert_rows
+from recon.db.bulkwrite import insert_ids, insert_rows
 from recon.errors import ServiceError
 from recon.invoices.rows import InvoiceRow, RowError, parse_invoice_file
 from recon.models import Customer, Invoice
@@ -131,7 +131,8 @@ def _conflict(name: str, row: InvoiceRow, invoice: Invoice | None) -> RowError |
 
 def _customers(
     session: Session, rows: Iterable[InvoiceRow], actor: str, report: InvoiceImportReport
-) -> dict[str, Customer]:
+) -> dict[str, int]:
+    """Customer ids by external id: existing ones renamed (audited), new ones inserted in bulk."""
     rows = list(rows)
     wanted = {r.customer_id: r.customer_name for r in rows}
     found: dict[str, Customer] = {}
@@ -139,12 +140,11 @@ def _customers(
     for start in range(0, len(ids), _CHUNK):
         stmt = select(Customer).where(Customer.external_id.in_(ids[start : start + _CHUNK]))
         found.update({c.external_id: c for c in session.scalars(stmt)})
+    new = []
     for external_id, name in wanted.items():
         customer = found.get(external_id)
         if customer is None:
-            customer = found[external_id] = Customer(external_id=external_id, name=name)
-            session.add(customer)
-            report.customers_created += 1
+            new.append({"external_id": external_id, "name": name})
         elif customer.name != name:
             audit.record(
                 session,
@@ -156,24 +156,29 @@ def _customers(
             )
             customer.name = name
     session.flush()
+    report.customers_created += len(new)
+    by_id = {c.external_id: c.id for c in found.values()}
+    by_id.update(zip((c["external_id"] for c in new),
+                     insert_ids(session, Customer.__table__, new), strict=True))  # fmt: skip
     for row in rows:
         if row.contact:
-            apply_import_contact(session, found[row.customer_id], row.contact, actor=actor)
-    return found
+            customer = found.get(row.customer_id) or session.get(Customer, by_id[row.customer_id])
+            apply_import_contact(session, customer, row.contact, actor=actor)
+    return by_id
 
 
 def _upsert(
     session: Session,
     row: InvoiceRow,
     invoice: Invoice | None,
-    customer: Customer,
+    customer_id: int,
     actor: str,
     report: InvoiceImportReport,
     new: list[dict[str, object]],
 ) -> None:
     """Update `invoice` in place, or add the row to `new` (inserted by `_insert`)."""
     values = {
-        "customer_id": customer.id,
+        "customer_id": customer_id,
         "amount_minor": row.amount_minor,
         "currency": row.currency,
         "issue_date": row.issue_date,

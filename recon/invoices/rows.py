@@ -83,7 +83,7 @@ def parse_invoice_file(name: str, data: bytes) -> tuple[list[InvoiceRow], list[R
         return [], [RowError(name, None, None, str(exc))]
     except RecursionError:
         return [], [RowError(name, None, None, "JSON nested too deeply")]
-    return _validate(name, records)
+    return _validate(name, records, check_nul=is_json)  # a CSV's text was checked above
 
 
 def _csv_records(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -118,13 +118,13 @@ def _json_records(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _validate(
-    name: str, records: list[tuple[int, dict[str, Any]]]
+    name: str, records: list[tuple[int, dict[str, Any]]], *, check_nul: bool = True
 ) -> tuple[list[InvoiceRow], list[RowError]]:
     rows: list[InvoiceRow] = []
     errors: list[RowError] = []
     first_seen: dict[str, int] = {}
     for line, record in records:
-        problems = _row_problems(record)
+        problems, row = _checked(line, record, check_nul)
         number = (record.get("invoice_no") or "").strip()
         if number and number in first_seen:
             problems.append(
@@ -136,34 +136,40 @@ def _validate(
         first_seen.setdefault(number, line)
         if problems:
             errors.extend(RowError(name, line, f, m, record) for f, m in problems)
-        else:
-            rows.append(_row(line, record))
+        elif row is not None:
+            rows.append(row)
     if not rows and not errors:
         errors.append(RowError(name, None, None, "the file has a header but no invoices"))
     return rows, errors
 
 
-def _row_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _checked(
+    line: int, record: Mapping[str, Any], check_nul: bool
+) -> tuple[list[tuple[str, str]], InvoiceRow | None]:
+    """The row's problems, and the row itself when it has none (each value read once)."""
     problems: list[tuple[str, str]] = [
         (str(k).replace("\x00", ""), "a NUL character") for k, v in record.items()
-        if "\x00" in str(k) or "\x00" in str(v)]  # JSON can spell one as \u0000
+        if "\x00" in str(k) or "\x00" in str(v)] if check_nul else []  # JSON's \u0000
     if problems:
-        return problems
+        return problems, None
     for column in REQUIRED:
         if not (record.get(column) or "").strip():
             problems.append((column, "required value is empty"))
     if problems:
-        return problems
+        return problems, None
     if len(record["invoice_no"].strip()) > 64:
         problems.append(("invoice_no", "longer than 64 characters"))
     currency = record["currency"].strip().upper()
+    minor = None
     if not is_iso4217(currency):
         problems.append(("currency", f"{record['currency']!r} is not an ISO 4217 currency code"))
     else:
-        problems.extend(_amount_problems(record["amount"], currency))
-    problems.extend(_date_problems(record))
+        minor = _amount(record["amount"], currency, problems)
+    dates = _dates(record, problems)
     problems.extend(_contact_problems(record))
-    return problems
+    if problems or minor is None:
+        return problems, None
+    return problems, _row(line, record, currency, minor, dates)
 
 
 def _contact_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -183,26 +189,30 @@ def _contact_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-def _amount_problems(raw: str, currency: str) -> list[tuple[str, str]]:
+def _amount(raw: str, currency: str, problems: list[tuple[str, str]]) -> int | None:
+    """The amount in minor units, or None with its problem added to ``problems``."""
     try:
         amount = Decimal(raw.strip())
     except InvalidOperation:
-        return [("amount", f"{raw!r} is not a number (use a plain decimal like 1234.50)")]
+        problems.append(("amount", f"{raw!r} is not a number (use a plain decimal like 1234.50)"))
+        return None
     if not amount.is_finite():
-        return [("amount", f"{raw!r} is not a finite number")]
-    if amount <= 0:
-        return [("amount", f"{raw} must be positive (credit notes are not invoices)")]
-    if amount >= MAX_AMOUNT:
-        return [("amount", f"{raw[:40]} is out of range (below {MAX_AMOUNT:,})")]
-    try:
-        to_minor(amount, currency)
-    except MoneyError as exc:
-        return [("amount", str(exc))]
-    return []
+        problem = f"{raw!r} is not a finite number"
+    elif amount <= 0:
+        problem = f"{raw} must be positive (credit notes are not invoices)"
+    elif amount >= MAX_AMOUNT:
+        problem = f"{raw[:40]} is out of range (below {MAX_AMOUNT:,})"
+    else:
+        try:
+            return to_minor(amount, currency)
+        except MoneyError as exc:
+            problem = str(exc)
+    problems.append(("amount", problem))
+    return None
 
 
-def _date_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
+def _dates(record: Mapping[str, Any], problems: list[tuple[str, str]]) -> dict[str, dt.date]:
+    """The issue and due dates that parse; the others' problems added to ``problems``."""
     dates: dict[str, dt.date] = {}
     for column in ("issue_date", "due_date"):
         raw = (record.get(column) or "").strip()
@@ -214,23 +224,24 @@ def _date_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
             problems.append((column, f"{raw!r} is not a date (YYYY-MM-DD)"))
     if "issue_date" in dates and "due_date" in dates and dates["due_date"] < dates["issue_date"]:
         problems.append(("due_date", "due date is before the issue date"))
-    return problems
+    return dates
 
 
-def _row(line: int, record: Mapping[str, Any]) -> InvoiceRow:
-    currency = record["currency"].strip().upper()
-    due = (record.get("due_date") or "").strip()
+_SKIP_META = frozenset(REQUIRED + OPTIONAL + CONTACT_COLUMNS)
+
+
+def _row(line: int, record: Mapping[str, Any], currency: str, minor: int,
+         dates: Mapping[str, dt.date]) -> InvoiceRow:
     return InvoiceRow(
         row=line,
         invoice_no=record["invoice_no"].strip(),
         customer_id=record["customer_id"].strip(),
         customer_name=record["customer_name"].strip(),
-        amount_minor=to_minor(Decimal(record["amount"].strip()), currency),
+        amount_minor=minor,
         currency=currency,
-        issue_date=dt.date.fromisoformat(record["issue_date"].strip()),
-        due_date=dt.date.fromisoformat(due) if due else None,
-        meta={k: v for k, v in record.items()
-              if k and k not in REQUIRED + OPTIONAL + CONTACT_COLUMNS},
+        issue_date=dates["issue_date"],
+        due_date=dates.get("due_date"),
+        meta={k: v for k, v in record.items() if k and k not in _SKIP_META},
         raw=record,
-        contact={k: record[k].strip() for k in CONTACT_COLUMNS if (record.get(k) or "").strip()},
+        contact={k: v for k in CONTACT_COLUMNS if (v := (record.get(k) or "").strip())},
     )

@@ -11,7 +11,9 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -28,9 +30,12 @@ from recon.models import (
     StatementLine,
     provenance_of,
 )
-from recon.money import from_minor
+from recon.money import minor_text
 
-__all__ = ["COLUMNS", "export_rows", "safe_cell", "write_csv", "write_json"]
+__all__ = [
+    "COLUMNS", "export_records", "export_rows", "safe_cell", "write_csv", "write_csv_records",
+    "write_json",
+]
 
 COLUMNS = (
     "bank_ref",
@@ -60,9 +65,18 @@ def safe_cell(value: str) -> str:
 def export_rows(
     session: Session, *, confirmed_only: bool = False, since: dt.date | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Rows in match order; suggestions included unless ``confirmed_only``.
+    """Rows in match order (dicts by `COLUMNS`); suggestions included unless ``confirmed_only``."""
+    for record in export_records(session, confirmed_only=confirmed_only, since=since):
+        yield dict(zip(COLUMNS, record, strict=True))
 
-    One select of the columns the file needs, streamed (no ORM row per allocation).
+
+def export_records(
+    session: Session, *, confirmed_only: bool = False, since: dt.date | None = None
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of `export_rows` as tuples in `COLUMNS` order.
+
+    One Core select of the columns the file needs, streamed in chunks (a server-side cursor on
+    PostgreSQL): no ORM row and no dict per allocation, amounts written from integer minor units.
     """
     statuses = ACTIVE_STATUSES if confirmed_only else (*ACTIVE_STATUSES, "suggested")
     stmt = (
@@ -87,46 +101,71 @@ def export_rows(
     if since is not None:
         start = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)
         stmt = stmt.where(or_(Match.matched_at >= start, Match.created_at >= start))
-    result = session.execute(stmt.execution_options(yield_per=5000))
-    for row in result:
-        yield _row(*row)
+    result = session.connection().execution_options(yield_per=_CHUNK).execute(stmt)
+    for chunk in result.partitions():
+        yield from map(_record, chunk)
 
 
-def _row(bank_ref, booking_date, account_key, gateway_id, gateway, occurred_at, invoice_no,
-         amount_minor, currency, status, confidence, external_id, match_id, matched_at,
-         matched_by, origin, line_id) -> dict[str, Any]:  # fmt: skip
+_CHUNK = 5000
+
+
+def _record(row: Sequence[Any]) -> tuple[Any, ...]:
+    (bank_ref, booking_date, account_key, gateway_id, gateway, occurred_at, invoice_no,
+     amount_minor, currency, status, confidence, external_id, match_id, matched_at,
+     matched_by, origin, line_id) = row  # fmt: skip
     line = line_id is not None
     txn = gateway_id is not None
-    return {
-        "bank_ref": (bank_ref or "") if line else gateway_id if txn else "",
-        "invoice_no": invoice_no,
-        "amount": str(from_minor(amount_minor, currency)),
-        "status": status,
-        "confidence": f"{confidence:.4f}",
-        "bank_account": (account_key or "") if line else gateway if txn else "",
-        "booking_date": (
-            booking_date.isoformat() if line else occurred_at.date().isoformat() if txn else ""
-        ),
-        "customer_id": external_id,
-        "currency": currency,
-        "match_id": match_id,
-        "matched_at": matched_at.isoformat() if matched_at else "",
-        "matched_by": matched_by or "",
-        "source": "bank" if line else f"gateway:{gateway}" if txn else "",
+    return (
+        (bank_ref or "") if line else gateway_id if txn else "",
+        invoice_no,
+        minor_text(amount_minor, currency),
+        status,
+        f"{confidence:.4f}",
+        (account_key or "") if line else gateway if txn else "",
+        booking_date.isoformat() if line else occurred_at.date().isoformat() if txn else "",
+        external_id,
+        currency,
+        match_id,
+        matched_at.isoformat() if matched_at else "",
+        matched_by or "",
+        "bank" if line else f"gateway:{gateway}" if txn else "",
         # auto / accepted_suggestion / suggestion / manual / gateway (Match.provenance)
-        "provenance": provenance_of(origin, status, matched_at),
-    }
+        provenance_of(origin, status, matched_at),
+    )
 
 
-def write_csv(rows: Iterator[dict[str, Any]], out: io.TextIOBase | Any) -> int:
+def write_csv(rows: Iterable[dict[str, Any]], out: io.TextIOBase | Any) -> int:
     """Write ``rows`` as CSV with the header; returns the number of rows."""
+    return write_csv_records(([row[c] for c in COLUMNS] for row in rows), out)
+
+
+_TEXT = tuple(i for i, c in enumerate(COLUMNS) if c not in _NUMERIC)
+_PICK_TEXT = itemgetter(*_TEXT)
+_STARTS_DANGEROUS = re.compile("(?:^|\x00)[" + re.escape("".join(_DANGEROUS)) + "]")
+"""A text cell (cells joined by NUL) starting like a formula: one search per row, not per cell."""
+
+
+def write_csv_records(records: Iterable[Sequence[Any]], out: io.TextIOBase | Any) -> int:
+    """`write_csv` for `export_records`: text cells made formula-safe, numbers as they are."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     count = 0
-    for row in rows:
-        writer.writerow([_cell(c, row[c]) for c in COLUMNS])
+    search = _STARTS_DANGEROUS.search
+    for record in records:
+        try:
+            suspect = search("\x00".join(_PICK_TEXT(record))) is not None
+        except TypeError:  # None or a number in a text column: cell by cell
+            suspect = True
+        writer.writerow(_safe_record(record) if suspect else record)
         count += 1
     return count
+
+
+def _safe_record(record: Sequence[Any]) -> list[str]:
+    cells = ["" if v is None else str(v) for v in record]
+    for i in _TEXT:
+        cells[i] = safe_cell(cells[i])
+    return cells
 
 
 def write_json(rows: Iterator[dict[str, Any]], out: Any, columns: Sequence[str] = COLUMNS) -> int:
@@ -135,8 +174,3 @@ def write_json(rows: Iterator[dict[str, Any]], out: Any, columns: Sequence[str] 
     json.dump(items, out, ensure_ascii=False, indent=1)
     out.write("\n")
     return len(items)
-
-
-def _cell(column: str, value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text if column in _NUMERIC else safe_cell(text)

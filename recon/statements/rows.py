@@ -1,9 +1,9 @@
 """Bulk insert of statement lines (helper of ``statements``: rows in, nothing out).
 
-One ``executemany`` per chunk straight on the driver cursor, with the values already in
-the driver's form: SQLAlchemy's per-row parameter processing (a bind processor call per
-column, a Python default for ``created_at``) cost more than SQLite's own insert at
-100,000 lines. The column types' own bind processors are still used, once per distinct
+One ``executemany`` per chunk straight on the driver cursor (``COPY`` on PostgreSQL), with
+the values already in the driver's form: SQLAlchemy's per-row parameter processing (a bind
+processor call per column, a Python default for ``created_at``) cost more than SQLite's own
+insert at 100,000 lines. The column types' own bind processors are still used, once per distinct
 value where values repeat (dates, empty JSON, flags) and per row only for the rest, so
 SQLite and PostgreSQL store exactly what the ORM would. Runs in the caller's transaction.
 """
@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import Table, bindparam, insert
 from sqlalchemy.orm import Session
 
+from recon.db.bulkwrite import can_copy, copy_rows
 from recon.db.types import utcnow
 from recon.models import StatementLine
 
@@ -52,6 +53,7 @@ def insert_rows(session: Session, rows: Iterable[Sequence[Any]], chunk: int = 50
             if order and list(order) != list(COLUMNS) else None)
     width, last = len(COLUMNS), len(COLUMNS) - 1
     now = utcnow()
+    copy = table if can_copy(connection) else None  # PostgreSQL: COPY, in COLUMNS order
     batch: list = []
     for row in rows:
         values = list(row)
@@ -60,19 +62,24 @@ def insert_rows(session: Session, rows: Iterable[Sequence[Any]], chunk: int = 50
         values[last] = now
         for i, f in active:
             values[i] = f(values[i])
-        batch.append((pick(values) if pick else tuple(values)) if order
-                     else dict(zip(COLUMNS, values, strict=True)))
+        batch.append(tuple(values) if copy is not None
+                     else (pick(values) if pick else tuple(values)) if order
+                     else dict(zip(COLUMNS, values, strict=True)))  # fmt: skip
         if len(batch) >= chunk:
-            _flush(connection, str(compiled), batch, done)
+            _flush(connection, str(compiled), batch, done, copy)
     if batch:
-        _flush(connection, str(compiled), batch, done)
+        _flush(connection, str(compiled), batch, done, copy)
 
 
 _INDEX = {c: i for i, c in enumerate(COLUMNS)}
 
 
-def _flush(connection, sql: str, batch: list, done: Callable[[int], None] | None) -> None:
-    connection.exec_driver_sql(sql, batch)
+def _flush(connection, sql: str, batch: list, done: Callable[[int], None] | None,
+           copy: Table | None) -> None:
+    if copy is not None:
+        copy_rows(connection, copy, COLUMNS, batch)
+    else:
+        connection.exec_driver_sql(sql, batch)
     if done:
         done(len(batch))
     batch.clear()

@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from recon.db import Base, make_engine
-from recon.db.migrate import current_revision, head_revision, upgrade
+from recon.db.migrate import current_revision, head_revision, is_current, scanned_head, upgrade
 
 
 def test_migrations_run_from_empty_to_head_and_match_models(tmp_path, request) -> None:
@@ -50,6 +50,19 @@ def test_cli_db_upgrade_and_schema_guard(tmp_path, monkeypatch) -> None:
     other = tmp_path / "other.db"
     assert runner.invoke(main, ["--db", f"sqlite:///{other}", "db", "upgrade"]).exit_code == 0
     assert other.exists()
+
+
+def test_the_fast_schema_check_agrees_with_alembic(tmp_path) -> None:
+    """`is_current` reads the head from the files without Alembic: the same head, and a database
+    behind it (or empty) is not current."""
+    assert scanned_head() == head_revision()
+    engine = make_engine(f"sqlite:///{tmp_path / 's.db'}")
+    assert not is_current(engine)  # no version table
+    upgrade(engine, "0005_fx")
+    assert not is_current(engine)
+    upgrade(engine)
+    assert is_current(engine)
+    engine.dispose()
 
 
 def test_0006_fills_related_id_from_the_stored_raw(tmp_path) -> None:

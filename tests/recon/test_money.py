@@ -73,6 +73,16 @@ def test_minor_roundtrip_is_exact(minor: int, currency: str) -> None:
     assert to_minor(from_minor(minor, currency), currency) == minor
 
 
+@given(
+    st.integers(min_value=-(10**17), max_value=10**17),
+    st.sampled_from(["JPY", "USD", "KWD", "CLF", "DEM"]),
+)
+def test_minor_text_is_the_decimal_text(minor: int, currency: str) -> None:
+    from recon.money import minor_text
+
+    assert minor_text(minor, currency) == str(from_minor(minor, currency))
+
+
 def test_statement_currencies_include_withdrawn_codes_and_xxx() -> None:
     from recon.money import is_statement_currency
 
