@@ -19,10 +19,11 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask_babel import gettext as _
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from recon.errors import NotFound, ServiceError
 
-__all__ = ["ApiError", "init_app", "wants_json"]
+__all__ = ["ApiError", "init_app", "secure_headers", "wants_json"]
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +94,8 @@ def _service(exc: ServiceError) -> tuple[Any, int, dict[str, str]]:
 def _refuse_nul() -> None:
     """400 for a NUL in any query parameter (name or value), or in a form field of a page."""
     fields = list(request.args.items(multi=True))
-    if request.blueprint != "webhooks" and request.mimetype in (
-            "application/x-www-form-urlencoded", "multipart/form-data"):
-        fields += request.form.items(multi=True)  # the signed webhooks read their raw body
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields += request.form.items(multi=True)
     for name, value in fields:
         if "\x00" in str(name) or "\x00" in str(value or ""):
             clean = str(name).replace("\x00", "")
@@ -109,13 +109,19 @@ def _data_error(exc: DataError) -> tuple[Any, int, dict[str, str]]:
 
 
 def _headers(response: Response) -> Response:
+    return secure_headers(response, secure=request.is_secure)
+
+
+def secure_headers(response: WerkzeugResponse, *, secure: bool) -> WerkzeugResponse:
+    """The security headers of every answer (pages, API, and the webhooks, which Flask does
+    not see: `web.webhooks`)."""
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Content-Security-Policy", _CSP)
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.is_secure:
+    if secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if response.mimetype == "text/html":
         headers.setdefault("Cache-Control", "no-store")
