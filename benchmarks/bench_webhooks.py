@@ -164,6 +164,12 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def _own_cpu() -> float:
+    """User + system CPU of this process (the load generator's client threads) so far."""
+    times = os.times()
+    return times.user + times.system
+
+
 def machine_busy_seconds() -> float:
     """CPU seconds all cores spent busy so far (Linux /proc/stat: everything but idle, iowait)."""
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -444,7 +450,8 @@ def main() -> int:
 
 def summary(runs: dict[str, dict]) -> dict[str, dict]:
     keys = ("acks_per_s", "p99_ms", "drain_events_per_s", "unique_processed_per_s_end_to_end",
-            "lost", "duplicated_rows", "processed_more_than_once", "load_1_5_15")
+            "lost", "duplicated_rows", "processed_more_than_once", "cpu_ms_per_request_web",
+            "cpu_ms_per_request_web_db_backends", "load_1_5_15")
     return {name: {k: r.get(k) for k in keys} for name, r in runs.items()}
 
 
@@ -475,12 +482,14 @@ def one(args: argparse.Namespace, broker: str | None, *, workers: int,
         warmup, _ = run_load(port, plan[:args.warmup], 8)  # imports, pools; its events count
         wait_processed(url, 0, args.drain_timeout)  # the warm-up's events are processed
         faults = _faults(celery, node, proxy, args, len(plan) - args.warmup) if fault else None
-        web_pids, _ = server_pids(server, url)
+        web_pids, db_pids = server_pids(server, url)
         before = (cpu_seconds(web_pids), cpu_seconds(celery.pids() if celery else []),
-                  machine_busy_seconds())
+                  machine_busy_seconds(), cpu_seconds(db_pids), _own_cpu())
         first = time.perf_counter()
         results, wall = run_load(port, plan[args.warmup:], args.concurrency, faults)
         cpu = {"web": round(cpu_seconds(web_pids) - before[0], 2),
+               "web_db_backends": round(cpu_seconds(db_pids) - before[3], 2),
+               "load_generator": round(_own_cpu() - before[4], 2),
                "celery_workers": round(cpu_seconds(celery.pids() if celery else []) - before[1],
                                        2),
                "machine_busy_cores": round((machine_busy_seconds() - before[2]) / wall, 2)}
@@ -490,6 +499,8 @@ def one(args: argparse.Namespace, broker: str | None, *, workers: int,
                          end_of_load, workers, broker is not None, fault)
         report["cpu_s_during_load"] = cpu  # a worker killed in the fault run is not counted
         report["cpu_ms_per_request_web"] = round(cpu["web"] * 1000 / len(results), 2)
+        report["cpu_ms_per_request_web_db_backends"] = round(
+            cpu["web_db_backends"] * 1000 / len(results), 2)
         return report
     finally:
         if server is not None:

@@ -19,11 +19,10 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask_babel import gettext as _
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from recon.errors import NotFound, ServiceError
 
-__all__ = ["ApiError", "init_app", "secure_headers", "wants_json"]
+__all__ = ["HSTS", "SECURITY_HEADERS", "ApiError", "init_app", "wants_json"]
 
 log = logging.getLogger(__name__)
 
@@ -108,21 +107,23 @@ def _data_error(exc: DataError) -> tuple[Any, int, dict[str, str]]:
     return _respond(ApiError(_("A value is out of range or cannot be stored."), 422))
 
 
+# Sent with every answer (pages, API, and the webhooks, which Flask does not see: web.webhooks).
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Content-Security-Policy", _CSP),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000")  # over HTTPS only
+
+
 def _headers(response: Response) -> Response:
-    return secure_headers(response, secure=request.is_secure)
-
-
-def secure_headers(response: WerkzeugResponse, *, secure: bool) -> WerkzeugResponse:
-    """The security headers of every answer (pages, API, and the webhooks, which Flask does
-    not see: `web.webhooks`)."""
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Content-Security-Policy", _CSP)
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    for name, value in SECURITY_HEADERS:
+        headers.setdefault(name, value)
+    if request.is_secure:
+        headers.setdefault(*HSTS)
     if response.mimetype == "text/html":
         headers.setdefault("Cache-Control", "no-store")
     return response

@@ -25,6 +25,7 @@ and answered 500 in the gateway's format.  Log lines carry the gateway, reason a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -33,21 +34,22 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-from werkzeug.wrappers import Request, Response
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wrappers import Request
 
 from gateways import VerifiedEvent, WebhookRejected
 from recon.gateway.events import store_foreign
 from recon.gateway.group_commit import EventWriter
 from recon.tasks.publisher import EventPublisher
-from web.errors import secure_headers
+from web.errors import HSTS, SECURITY_HEADERS
 from web.webhook_verifiers import Verifiers, build_verifiers
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 __all__ = [
-    "ENDPOINTS", "KEY", "PREFIX", "Endpoint", "Verifiers", "WebhookEdge", "build_verifiers",
-    "install",
+    "ENDPOINTS", "KEY", "PREFIX", "Answer", "Endpoint", "Verifiers", "WebhookEdge",
+    "build_verifiers", "install",
 ]
 
 log = logging.getLogger(__name__)
@@ -55,24 +57,45 @@ PREFIX = "/webhooks/"
 KEY = "recon.gateway_verifiers"  # app.extensions: the `Verifiers` (tests may set their own)
 
 
-def _json(body: dict[str, object], status: int) -> Response:
-    return Response(json.dumps(body, separators=(",", ":"), sort_keys=True) + "\n",
-                    status=status, mimetype="application/json")
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A webhook's answer, written straight to WSGI (no response object, no after-request
+    hooks: the security headers of every page, `web.errors.SECURITY_HEADERS`, are added here)."""
+
+    status: int
+    body: bytes = b""
+    content_type: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def send(self, start_response: StartResponse, *, https: bool) -> list[bytes]:
+        headers = [*SECURITY_HEADERS, *self.headers, ("Content-Length", str(len(self.body)))]
+        if self.content_type:
+            headers.append(("Content-Type", self.content_type))
+        if https:
+            headers.append(HSTS)
+        start_response(f"{self.status} {HTTP_STATUS_CODES.get(self.status, 'Unknown')}",
+                       headers)
+        return [self.body]
 
 
-def _text(body: str, status: int) -> Response:
-    return Response(body, status=status, mimetype="text/plain")
+def _json(body: dict[str, object], status: int) -> Answer:
+    text = json.dumps(body, separators=(",", ":"), sort_keys=True) + "\n"
+    return Answer(status, text.encode(), "application/json")
 
 
-def _received(duplicate: bool) -> Response:
+def _text(body: str, status: int) -> Answer:
+    return Answer(status, body.encode(), "text/plain; charset=utf-8")
+
+
+def _received(duplicate: bool) -> Answer:
     return _json({"received": True, "duplicate": duplicate}, 200)
 
 
-def _error(status: int, reason: str) -> Response:
+def _error(status: int, reason: str) -> Answer:
     return _json({"error": reason}, status)
 
 
-def _wechat_fail(status: int, reason: str) -> Response:
+def _wechat_fail(status: int, reason: str) -> Answer:
     return _json({"code": "FAIL", "message": reason}, status)
 
 
@@ -81,8 +104,8 @@ class Endpoint:
     """How one gateway's deliveries are verified and answered."""
 
     verify: Callable[[Any, Request, bytes], VerifiedEvent]  # (its verifier, request, raw body)
-    ok: Callable[[bool], Response]  # (duplicate) -> the success answer
-    refuse: Callable[[int, str], Response]  # (status, reason) -> the refusal
+    ok: Callable[[bool], Answer]  # (duplicate) -> the success answer
+    refuse: Callable[[int, str], Answer]  # (status, reason) -> the refusal
 
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -91,7 +114,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "alipay": Endpoint(lambda cfg, _req, raw: cfg.verify(raw), lambda _dup: _text("success", 200),
                        lambda status, _reason: _text("fail", status)),
     "wechatpay": Endpoint(lambda cfg, req, raw: cfg.verify(req.headers, raw),
-                          lambda _dup: Response(status=204), _wechat_fail),
+                          lambda _dup: Answer(204), _wechat_fail),
     "paypal": Endpoint(lambda cfg, req, raw: cfg.verify(req.headers, raw), _received, _error),
 }
 
@@ -122,18 +145,17 @@ class WebhookEdge:
             return self.inner(environ, start_response)
         request = Request(environ)
         if request.method != "POST":
-            response = endpoint.refuse(405, "method_not_allowed")
-            response.headers["Allow"] = "POST"
+            refusal = endpoint.refuse(405, "method_not_allowed")
+            answer = dataclasses.replace(refusal, headers=(("Allow", "POST"),))
         else:
             try:
-                response = self.answer(gateway, endpoint, request)
+                answer = self.answer(gateway, endpoint, request)
             except Exception:  # a bug, not the sender's fault: logged, answered 5xx
                 log.exception("webhook %s failed", gateway)
-                response = endpoint.refuse(500, "internal_error")
-        secure_headers(response, secure=request.is_secure)
-        return response(environ, start_response)
+                answer = endpoint.refuse(500, "internal_error")
+        return answer.send(start_response, https=request.is_secure)
 
-    def answer(self, gateway: str, endpoint: Endpoint, request: Request) -> Response:
+    def answer(self, gateway: str, endpoint: Endpoint, request: Request) -> Answer:
         """Verify, store, hand over for processing; the shared skeleton of the endpoints."""
         verifier = getattr(self.app.extensions[KEY], gateway)
         if verifier is None:

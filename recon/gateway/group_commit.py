@@ -31,7 +31,6 @@ import logging
 import os
 import queue
 import threading
-from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -52,10 +51,12 @@ _Key = tuple[str, str]
 
 # One statement per batch, the same text whatever its size (psycopg prepares it): the input
 # rows in key order, the events inserted unless stored, an audit row for each one inserted.
+# The arrays go in binary (``%(x)b``): text arrays are quoted element by element in Python, ten
+# times the CPU for a batch of JSON bodies (measured: 1.19 against 0.11 ms for 16 events).
 INSERT_BATCH = """
 WITH input AS (
-    SELECT * FROM unnest(%(gateway)s::text[], %(event_id)s::text[], %(event_type)s::text[],
-                         %(body)s::text[], %(actor)s::text[], %(after)s::text[])
+    SELECT * FROM unnest(%(gateway)b::text[], %(event_id)b::text[], %(event_type)b::text[],
+                         %(body)b::text[], %(actor)b::text[], %(after)b::text[])
         WITH ORDINALITY AS t(gateway, event_id, event_type, body, actor, after, n)),
 created AS (
     INSERT INTO gateway_event (gateway, event_id, event_type, status, attempts, body,
@@ -72,23 +73,29 @@ SELECT id, gateway, event_id FROM created
 """
 
 
-@dataclass(eq=False)
 class _Waiter:
-    """One request waiting for its event's batch."""
+    """One request waiting for its event's batch; woken once, by the writer thread only.
 
-    event: VerifiedEvent
-    actor: str
-    done: threading.Event = field(default_factory=threading.Event)
-    result: Stored | None = None
-    error: BaseException | None = None
+    A lock held from birth and released by `finish` is the cheapest one-shot wake-up
+    (``threading.Event`` builds a condition and a second lock per wait)."""
 
-    @property
-    def key(self) -> _Key:
-        return self.event.gateway, self.event.event_id
+    __slots__ = ("_done", "actor", "error", "event", "finished", "key", "result")
+
+    def __init__(self, event: VerifiedEvent, actor: str) -> None:
+        self.event, self.actor, self.key = event, actor, (event.gateway, event.event_id)
+        self.result: Stored | None = None
+        self.error: BaseException | None = None
+        self.finished = False
+        self._done = threading.Lock()
+        self._done.acquire()
+
+    def wait(self, timeout: float) -> bool:
+        return self._done.acquire(timeout=timeout)
 
     def finish(self, result: Stored | None = None, error: BaseException | None = None) -> None:
-        self.result, self.error = result, error
-        self.done.set()
+        if not self.finished:
+            self.result, self.error, self.finished = result, error, True
+            self._done.release()
 
 
 class EventWriter:
@@ -116,7 +123,7 @@ class EventWriter:
             return store(self.factory, event, actor=actor)
         waiter = _Waiter(event, actor)
         self._queue_for_this_process().put(waiter)
-        if not waiter.done.wait(WAIT_S):
+        if not waiter.wait(WAIT_S):
             raise TimeoutError(f"event {event.event_id} not stored within {WAIT_S:g} s")
         if waiter.error is not None:
             raise waiter.error
@@ -151,8 +158,7 @@ class EventWriter:
                 self._write(batch)
             except BaseException as exc:  # never leave a request waiting
                 for waiter in batch:
-                    if not waiter.done.is_set():
-                        waiter.finish(error=exc)
+                    waiter.finish(error=exc)
 
     def _write(self, batch: list[_Waiter]) -> None:
         """Store the batch in one statement and wake its requests (see the module doc)."""

@@ -35,7 +35,7 @@ from recon.tasks.events import BATCH, publish_events
 __all__ = ["FLUSH_S", "LINGER_S", "EventPublisher"]
 
 log = logging.getLogger(__name__)
-LINGER_S = 0.005  # how long a batch waits for company after its first id
+LINGER_S = 0.02  # how long a batch waits for company after its first id
 FLUSH_S = 5.0  # at exit, how long the ids still waiting may take to publish
 _Item = tuple[int, str] | threading.Event  # (row id, actor), or a flush marker
 
