@@ -102,7 +102,9 @@ class EventWriter:
     """`store` for the webhook edge: grouped commits on PostgreSQL, `events.store` elsewhere.
 
     One per web process; its thread starts on first use (after gunicorn forked the worker) and
-    holds one pooled connection of ``factory``'s engine.
+    holds one pooled connection of ``factory``'s engine while events keep coming (given back
+    whenever none waits: a pool checkout per busy spell, and an idle or disposed engine keeps
+    no connection checked out).
     """
 
     def __init__(self, factory: sessionmaker[Session], *, max_batch: int = MAX_BATCH) -> None:
@@ -148,7 +150,11 @@ class EventWriter:
 
     def _run(self, waiting: queue.SimpleQueue[_Waiter]) -> None:
         while True:
-            batch = [waiting.get()]
+            try:
+                batch = [waiting.get_nowait()]
+            except queue.Empty:  # nothing waits: the connection goes back to the pool
+                self._release()
+                batch = [waiting.get()]
             while len(batch) < self.max_batch:
                 try:
                     batch.append(waiting.get_nowait())
@@ -208,6 +214,16 @@ class EventWriter:
             conn.driver_connection.autocommit = True
             self._conn = conn
         return self._conn
+
+    def _release(self) -> None:
+        """Give the connection back to the pool as the pool lent it (not in autocommit)."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.driver_connection.autocommit = False
+                conn.close()
+            except Exception:  # broken meanwhile: the pool replaces it
+                conn.invalidate()
 
 
 def _params(waiters: list[_Waiter]) -> dict[str, Any]:
