@@ -3,13 +3,17 @@
 What is compared -- the same work on both sides, in one run on one machine:
 
 - **Celery (the product)**: ``gunicorn "web:create_app()"`` (``--workers`` x ``--threads``
-  gthread) verifies, stores and commits each event, publishes its task to RabbitMQ and answers;
-  ``recon worker`` processes (one pool slot each, ``nice 10`` as in docs/deploy.md) settle the
-  invoices. Measured once with 1 and once with 2 workers (``--event-workers``).
+  gthread) verifies each event, stores it committed (group commit: one statement and one commit
+  for the events of the moment in each web process) and answers; a publisher thread per web
+  process sends the tasks to RabbitMQ after the commit (``recon.process_events``, many events
+  a message); ``recon worker`` processes (one pool slot each, ``nice 10`` as in docs/deploy.md)
+  settle the invoices. Measured once with 1 and once with 2 workers (``--event-workers``).
 - **Naive baseline**: the same gunicorn with no broker, so the task runs inside the request
   (verify, store, settle, answer) -- on the **same event count** and the same load.
 
 For each: acknowledgments/s and p50/p99 latency of the answers (after ``--warmup`` requests),
+the CPU per acknowledged request of the web processes and of the PostgreSQL backends serving
+them (what decides the rate on a machine of one's own; the load generator's CPU is printed too),
 the drain rate (events processed per second after the load ended), and the end-to-end figure
 that compares like with like: **unique events processed per second from the first request to
 the last event processed**. Lost (acknowledged but not stored), duplicated rows, and events
