@@ -419,7 +419,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--dup-rate", type=float, default=0.10, help="share of re-deliveries")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=16, help="threads per gunicorn worker")
     parser.add_argument("--event-workers", default="1,2",
                         help="Celery worker counts to measure, comma-separated")
     parser.add_argument("--no-baseline", action="store_true")
