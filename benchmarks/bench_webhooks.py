@@ -3,13 +3,17 @@
 What is compared -- the same work on both sides, in one run on one machine:
 
 - **Celery (the product)**: ``gunicorn "web:create_app()"`` (``--workers`` x ``--threads``
-  gthread) verifies, stores and commits each event, publishes its task to RabbitMQ and answers;
-  ``recon worker`` processes (one pool slot each, ``nice 10`` as in docs/deploy.md) settle the
-  invoices. Measured once with 1 and once with 2 workers (``--event-workers``).
+  gthread) verifies each event, stores it committed (group commit: one statement and one commit
+  for the events of the moment in each web process) and answers; a publisher thread per web
+  process sends the tasks to RabbitMQ after the commit (``recon.process_events``, many events
+  a message); ``recon worker`` processes (one pool slot each, ``nice 10`` as in docs/deploy.md)
+  settle the invoices. Measured once with 1 and once with 2 workers (``--event-workers``).
 - **Naive baseline**: the same gunicorn with no broker, so the task runs inside the request
   (verify, store, settle, answer) -- on the **same event count** and the same load.
 
 For each: acknowledgments/s and p50/p99 latency of the answers (after ``--warmup`` requests),
+the CPU per acknowledged request of the web processes and of the PostgreSQL backends serving
+them (what decides the rate on a machine of one's own; the load generator's CPU is printed too),
 the drain rate (events processed per second after the load ended), and the end-to-end figure
 that compares like with like: **unique events processed per second from the first request to
 the last event processed**. Lost (acknowledged but not stored), duplicated rows, and events
@@ -162,6 +166,12 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu() -> float:
+    """User + system CPU of this process (the load generator's client threads) so far."""
+    times = os.times()
+    return times.user + times.system
 
 
 def machine_busy_seconds() -> float:
@@ -409,7 +419,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--dup-rate", type=float, default=0.10, help="share of re-deliveries")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=16, help="threads per gunicorn worker")
     parser.add_argument("--event-workers", default="1,2",
                         help="Celery worker counts to measure, comma-separated")
     parser.add_argument("--no-baseline", action="store_true")
@@ -444,7 +454,8 @@ def main() -> int:
 
 def summary(runs: dict[str, dict]) -> dict[str, dict]:
     keys = ("acks_per_s", "p99_ms", "drain_events_per_s", "unique_processed_per_s_end_to_end",
-            "lost", "duplicated_rows", "processed_more_than_once", "load_1_5_15")
+            "lost", "duplicated_rows", "processed_more_than_once", "cpu_ms_per_request_web",
+            "cpu_ms_per_request_web_db_backends", "load_1_5_15")
     return {name: {k: r.get(k) for k in keys} for name, r in runs.items()}
 
 
@@ -475,12 +486,14 @@ def one(args: argparse.Namespace, broker: str | None, *, workers: int,
         warmup, _ = run_load(port, plan[:args.warmup], 8)  # imports, pools; its events count
         wait_processed(url, 0, args.drain_timeout)  # the warm-up's events are processed
         faults = _faults(celery, node, proxy, args, len(plan) - args.warmup) if fault else None
-        web_pids, _ = server_pids(server, url)
+        web_pids, db_pids = server_pids(server, url)
         before = (cpu_seconds(web_pids), cpu_seconds(celery.pids() if celery else []),
-                  machine_busy_seconds())
+                  machine_busy_seconds(), cpu_seconds(db_pids), _own_cpu())
         first = time.perf_counter()
         results, wall = run_load(port, plan[args.warmup:], args.concurrency, faults)
         cpu = {"web": round(cpu_seconds(web_pids) - before[0], 2),
+               "web_db_backends": round(cpu_seconds(db_pids) - before[3], 2),
+               "load_generator": round(_own_cpu() - before[4], 2),
                "celery_workers": round(cpu_seconds(celery.pids() if celery else []) - before[1],
                                        2),
                "machine_busy_cores": round((machine_busy_seconds() - before[2]) / wall, 2)}
@@ -490,6 +503,8 @@ def one(args: argparse.Namespace, broker: str | None, *, workers: int,
                          end_of_load, workers, broker is not None, fault)
         report["cpu_s_during_load"] = cpu  # a worker killed in the fault run is not counted
         report["cpu_ms_per_request_web"] = round(cpu["web"] * 1000 / len(results), 2)
+        report["cpu_ms_per_request_web_db_backends"] = round(
+            cpu["web_db_backends"] * 1000 / len(results), 2)
         return report
     finally:
         if server is not None:

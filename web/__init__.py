@@ -3,9 +3,10 @@
 ``create_app(config)`` builds the app from a mapping or, when none is given, from the
 environment (``AppSettings.from_env``). Each area is a blueprint listed in ``BLUEPRINTS``; views
 are thin and change state only through ``recon`` services. The platform wired here: Flask-Login
-(``web.auth``), CSRF on every form (Flask-WTF; the token-authenticated API and the signed
-webhooks are exempt), Flask-Babel with English and Simplified Chinese (``web.i18n``), security
-headers and one error handler answering JSON or HTML (``web.errors``).
+(``web.auth``), CSRF on every form (Flask-WTF; the token-authenticated API is exempt, the signed
+webhooks are answered in front of Flask by ``web.webhooks``), Flask-Babel with English and
+Simplified Chinese (``web.i18n``), security headers and one error handler answering JSON or HTML
+(``web.errors``).
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ BLUEPRINTS: list[str] = [
     "web.reports_now:bp",
     "web.api:bp",
     "web.queue:bp",
-    "web.webhooks:bp",
     "web.credit:bp",
     "web.customers:bp",
     "web.customer_records:bp",
@@ -68,8 +68,9 @@ TRANSLATION_DIRS: list[str] = [
     "translations_errors",
 ]
 
-# Blueprints (by name) that authenticate without cookies: bearer tokens, gateway signatures.
-CSRF_EXEMPT = ("api", "webhooks")
+# Blueprints (by name) that authenticate without cookies: bearer tokens (the gateways' signed
+# webhooks never reach Flask: web.webhooks answers them in front of it).
+CSRF_EXEMPT = ("api",)
 
 csrf = CSRFProtect()
 
@@ -112,6 +113,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from web import ratelimit
 
     ratelimit.init_app(app, settings)  # after the blueprints: it wraps their views
+    from web import webhooks
+
+    webhooks.install(app)  # in front of Flask: POST /webhooks/<gateway> never reaches it
     return app
 
 

@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from recon.errors import NotFound, ServiceError
 
-__all__ = ["ApiError", "init_app", "wants_json"]
+__all__ = ["HSTS", "SECURITY_HEADERS", "ApiError", "init_app", "wants_json"]
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +93,8 @@ def _service(exc: ServiceError) -> tuple[Any, int, dict[str, str]]:
 def _refuse_nul() -> None:
     """400 for a NUL in any query parameter (name or value), or in a form field of a page."""
     fields = list(request.args.items(multi=True))
-    if request.blueprint != "webhooks" and request.mimetype in (
-            "application/x-www-form-urlencoded", "multipart/form-data"):
-        fields += request.form.items(multi=True)  # the signed webhooks read their raw body
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields += request.form.items(multi=True)
     for name, value in fields:
         if "\x00" in str(name) or "\x00" in str(value or ""):
             clean = str(name).replace("\x00", "")
@@ -108,15 +107,23 @@ def _data_error(exc: DataError) -> tuple[Any, int, dict[str, str]]:
     return _respond(ApiError(_("A value is out of range or cannot be stored."), 422))
 
 
+# Sent with every answer (pages, API, and the webhooks, which Flask does not see: web.webhooks).
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Content-Security-Policy", _CSP),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000")  # over HTTPS only
+
+
 def _headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Content-Security-Policy", _CSP)
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    for name, value in SECURITY_HEADERS:
+        headers.setdefault(name, value)
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        headers.setdefault(*HSTS)
     if response.mimetype == "text/html":
         headers.setdefault("Cache-Control", "no-store")
     return response

@@ -44,12 +44,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-# Connections a PostgreSQL engine keeps open. A gunicorn gthread worker runs 8 request threads
-# (`recon serve --threads`) plus the background event thread; with SQLAlchemy's default of 5,
+# Connections a PostgreSQL engine keeps open. A gunicorn gthread worker runs 16 request threads
+# (`recon serve --threads`) plus the webhook writer thread; with SQLAlchemy's default of 5,
 # every connection beyond the fifth is an "overflow" one, closed when returned -- so under load
 # most requests would fork a new PostgreSQL backend (measured: a third of the webhook
-# endpoint's cost). Idle connections are cheap next to that.
-PG_POOL_SIZE = 12
+# endpoint's cost). Idle connections are cheap next to that; they are opened only when used.
+PG_POOL_SIZE = 17
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -2,6 +2,8 @@
 
 - ``events``: store a verified webhook (``store``), process a stored one (``process_stored``),
   retry pending ones (``retry_pending``).
+- ``group_commit``: the web edge's store on PostgreSQL, one statement and one commit for the
+  deliveries of the moment (``EventWriter``).
 - ``txns``: upsert gateway transactions and settle the invoice a charge names (``settle``).
 - ``refunds``: refunds and their charges counted once in any order of arrival.
 - ``reports``: settlement/payout report import (``import_report``).

@@ -44,9 +44,9 @@ from recon.gateway.upsert import audited_insert_pg, insert_ignore_audited
 from recon.models import GatewayEvent
 
 __all__ = [
-    "MAX_ATTEMPTS", "NORMALIZERS", "Processed", "RetryReport", "Stored", "list_events",
-    "process_event", "process_stored", "receive", "record_failure", "retry_pending", "store",
-    "store_event", "store_foreign",
+    "MAX_ATTEMPTS", "NORMALIZERS", "Processed", "RetryReport", "Stored", "event_values",
+    "list_events", "process_event", "process_stored", "receive", "receive_audit",
+    "record_failure", "retry_pending", "store", "store_event", "store_foreign",
 ]
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,8 @@ class RetryReport:
 _EVENT_KEY = ("gateway", "event_id")
 
 
-def _event_values(event: VerifiedEvent) -> dict[str, Any]:
+def event_values(event: VerifiedEvent) -> dict[str, Any]:
+    """The ``gateway_event`` columns of a newly received event (here and `group_commit`)."""
     return {
         "gateway": event.gateway, "event_id": event.event_id,
         "event_type": event.event_type[:64], "status": "pending", "attempts": 0,
@@ -111,15 +112,16 @@ def _event_values(event: VerifiedEvent) -> dict[str, Any]:
     }
 
 
-def _receive_audit(event: VerifiedEvent) -> dict[str, Any]:
+def receive_audit(event: VerifiedEvent) -> dict[str, Any]:
+    """What the ``gateway_event.receive`` audit row says of the event."""
     return {"gateway": event.gateway, "event_id": event.event_id, "type": event.event_type}
 
 
 def store_event(session: Session, event: VerifiedEvent, *, actor: str) -> Stored:
     """Insert a verified event (and its audit row) unless already stored; duplicates: no-op."""
     new_id = insert_ignore_audited(
-        session, GatewayEvent, _event_values(event), _EVENT_KEY, actor=actor,
-        action="gateway_event.receive", after=_receive_audit(event),
+        session, GatewayEvent, event_values(event), _EVENT_KEY, actor=actor,
+        action="gateway_event.receive", after=receive_audit(event),
     )
     return Stored(new_id, new_id is not None)
 
@@ -238,8 +240,8 @@ def store(factory: sessionmaker[Session], event: VerifiedEvent, *, actor: str) -
         # The hot path of the webhook edge: one statement on a pooled driver connection, with
         # no ORM session and no result-metadata set-up around it (a third of the request).
         sql, params = audited_insert_pg(
-            GatewayEvent, _event_values(event), _EVENT_KEY, actor=actor,
-            action="gateway_event.receive", after=_receive_audit(event))
+            GatewayEvent, event_values(event), _EVENT_KEY, actor=actor,
+            action="gateway_event.receive", after=receive_audit(event))
         with engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
             cursor = conn.connection.cursor()

@@ -17,8 +17,10 @@ from recon.config import AppSettings, ConfigError, TaskSettings
 from recon.gateway import events as gateway_events
 from recon.gateway.events import MAX_ATTEMPTS, store
 from recon.models import AuditEvent, GatewayEvent, Invoice
-from recon.tasks import PROCESS_EVENT, make_celery, publish_event, sweep_pending
+from recon.tasks import EVENTS_QUEUE, PROCESS_EVENT, make_celery, publish_event, sweep_pending
 from recon.tasks.app import beat_schedule
+from recon.tasks.events import PROCESS_EVENTS
+from recon.tasks.publisher import EventPublisher
 from tests.recon.factories import make_invoice
 
 
@@ -178,3 +180,67 @@ def test_reminder_run_has_a_task_and_its_own_schedule(settings, engine, session)
         kwargs={"actor": "test", "day": "2026-11-20"}).get()
     assert result["status"] == "done"
     assert result["summary"]["planned"] + result["summary"]["held_reminders"] >= 1
+
+
+def _messages(app) -> list[tuple[str, list]]:
+    """(task name, args) of every message waiting in the events queue (consumed)."""
+    out = []
+    with app.connection_for_read() as conn:
+        queue = app.amqp.queues[EVENTS_QUEUE].bind(conn.default_channel)
+        while (message := queue.get(no_ack=True)) is not None:
+            out.append((message.headers["task"], message.decode()[0]))
+    return out
+
+
+def test_publisher_sends_the_events_of_a_moment_as_one_message(queued_app, session_factory):
+    """Committed events handed over together leave as one ``recon.process_events`` message per
+    actor, after the hand-over (the request does not publish)."""
+    _messages(queued_app)  # kombu's memory transport is shared by the whole test process
+    ids = [store(session_factory, charge_event(f"evt_p{n}", f"INV-P{n}"), actor="t").id
+           for n in range(5)]
+    publisher = EventPublisher(queued_app)
+    for row_id in ids[:4]:
+        publisher.submit(row_id, "gateway:stripe")
+    publisher.submit(ids[4], "gateway:paypal")
+    assert publisher.flush(10)
+    assert sorted(_messages(queued_app)) == [
+        (PROCESS_EVENTS, [ids[:4], "gateway:stripe"]), (PROCESS_EVENTS, [[ids[4]], "gateway:paypal"])]
+
+
+def test_publisher_with_the_broker_away_leaves_the_events_to_the_sweep(settings, engine,
+                                                                        session_factory,
+                                                                        session, caplog):
+    away = make_celery(settings.with_(tasks=TaskSettings(
+        broker_url="amqp://guest:guest@127.0.0.1:1//")), engine)
+    row_id = store(session_factory, charge_event(), actor="t").id
+    publisher = EventPublisher(away)
+    publisher.submit(row_id, "gateway:stripe")
+    assert publisher.flush(30)
+    assert any("not published" in r.getMessage() for r in caplog.records)
+    assert session.get(GatewayEvent, row_id).status == "pending"  # the sweep's to publish
+
+
+def test_batch_task_processes_each_event_and_retries_only_the_failed(queued_app,
+                                                                     session_factory, session,
+                                                                     monkeypatch):
+    good = store(session_factory, charge_event("evt_good", "INV-G"), actor="t").id
+    bad = store(session_factory, charge_event("evt_bad", "INV-B"), actor="t").id
+    normalize = gateway_events.NORMALIZERS["stripe"]
+
+    def fails_for_one(event):
+        return 1 / 0 if event.event_id == "evt_bad" else normalize(event)
+
+    monkeypatch.setitem(gateway_events.NORMALIZERS, "stripe", fails_for_one)
+    _messages(queued_app)  # kombu's memory transport is shared by the whole test process
+    task = queued_app.tasks[PROCESS_EVENTS]
+    task.push_request(id="b1", retries=0, is_eager=False, called_directly=False,
+                      args=[[good, bad], "t"], kwargs={})
+    try:
+        with pytest.raises(Retry):
+            task.run([good, bad], "t")
+    finally:
+        task.pop_request()
+    assert _messages(queued_app) == [(PROCESS_EVENTS, [[bad], "t"])]  # the retry: bad only
+    status = {r.id: (r.status, r.attempts) for r in session.scalars(select(GatewayEvent))}
+    assert status == {good: ("processed", 1), bad: ("pending", 1)}
+    assert processed_audits(session, good) == 1

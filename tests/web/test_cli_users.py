@@ -63,7 +63,7 @@ def test_serve_builds_gunicorn_with_several_workers(cli, monkeypatch):
     result = cli("serve", "--port", "8123", "--workers", "3")
     assert result.exit_code == 0, result.output
     assert seen["bind"] == "127.0.0.1:8123" and seen["workers"] == 3
-    assert seen["worker_class"] == "gthread" and seen["threads"] == 8
+    assert seen["worker_class"] == "gthread" and seen["threads"] == 16
     assert seen["app"].name == "web"
     assert serve_module.default_workers() >= 1
 

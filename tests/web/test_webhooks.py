@@ -193,7 +193,7 @@ def test_alipay_storage_failure_answers_fail(gw, session, monkeypatch):
     def broken(*_a, **_k):
         raise RuntimeError("database down")
 
-    monkeypatch.setattr("web.webhooks.store", broken)
+    monkeypatch.setattr("recon.gateway.group_commit.EventWriter.store", broken)
     response = post_alipay(gw, sign_alipay(alipay_params(), alipay_keys()[0]))
     assert (response.status_code, response.data) == (500, b"fail")
 

@@ -16,16 +16,16 @@ from recon.models import GatewayEvent, GatewayTransaction, Invoice
 from tests.gateways import paypal_signing as pp
 from tests.recon.factories import make_invoice
 from web import create_app
-from web.webhooks import _KEY, build_verifiers
+from web.webhooks import KEY, build_verifiers
 
 
 @pytest.fixture
 def app(settings: AppSettings) -> Iterator[Flask]:
     gw = settings.with_(extra={"PAYPAL_WEBHOOK_ID": pp.WEBHOOK_ID})
     app = create_app({"RECON_SETTINGS": gw, "TESTING": True})
-    verifiers = app.extensions[_KEY]
+    verifiers = app.extensions[KEY]
     assert verifiers.paypal is not None and verifiers.paypal.webhook_id == pp.WEBHOOK_ID
-    app.extensions[_KEY] = dataclasses.replace(verifiers, paypal=pp.signer().config())
+    app.extensions[KEY] = dataclasses.replace(verifiers, paypal=pp.signer().config())
     yield app
     app.extensions["recon.engine"].dispose()
 
@@ -83,7 +83,7 @@ def test_refused_deliveries_are_400_and_not_stored(app, session, case):
     elif case == "no_headers":
         headers = {}
     elif case == "replayed_late":  # a genuine delivery captured and sent again an hour later
-        app.extensions[_KEY].paypal.clock = lambda: pp.NOW.timestamp() + 3600
+        app.extensions[KEY].paypal.clock = lambda: pp.NOW.timestamp() + 3600
     response = _post(client, raw, headers)
     assert response.status_code == 400 and "error" in response.json
     assert _count(session, GatewayEvent) == 0
@@ -91,7 +91,7 @@ def test_refused_deliveries_are_400_and_not_stored(app, session, case):
 
 def test_unconfigured_paypal_is_404(settings):
     app = create_app({"RECON_SETTINGS": settings, "TESTING": True})
-    assert app.extensions[_KEY].paypal is None
+    assert app.extensions[KEY].paypal is None
     assert app.test_client().post("/webhooks/paypal", data=b"{}").status_code == 404
     app.extensions["recon.engine"].dispose()
 

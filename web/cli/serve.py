@@ -28,7 +28,8 @@ def default_workers() -> int:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", type=int, help="Gunicorn worker processes (default: one per core).")
-@click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker.")
+@click.option("--threads", default=16, show_default=True, type=int,
+              help="Threads per worker (one per delivery a webhook batch can hold).")
 @click.option("--dev", is_flag=True, help="Flask's development server (one process, reloads).")
 @pass_ctx
 def serve(obj: CliContext, host: str, port: int, workers: int | None, threads: int,
