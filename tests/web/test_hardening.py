@@ -157,10 +157,10 @@ def test_queue_amount_search_is_bounded(client, login, session_factory, query) -
     with session_factory.begin() as s:
         line_id = make_line(s, "12.50", remittance="search me").id
     login(client, "vera", "viewer")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU, not wall: a loaded CI machine must not fail it
     response = client.get("/queue", query_string={"q": query})
     assert response.status_code == 200
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     assert f"/queue/line/{line_id}" not in response.get_data(as_text=True)
 
 
@@ -177,11 +177,11 @@ def test_invoice_search_on_a_receipt_page_is_bounded(client, login, session_fact
         line_id = make_line(s, "12.50").id
         make_invoice(s, "12.50")
     login(client, "clerk1", "clerk")
-    started = time.perf_counter()
+    started = time.process_time()
     for query in ("1e400000", "12.5e1000000000"):
         response = client.get(f"/queue/line/{line_id}/invoices", query_string={"q": query})
         assert response.status_code in (200, 404)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_refusals_are_translated(client, login) -> None:
