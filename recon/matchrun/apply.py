@@ -112,7 +112,7 @@ def _new_match(prop: m.Proposal, run_id: int | None) -> NewMatch:
         adjustments=[AdjustmentSpec(a.kind, a.amount, int(a.invoice_id), "proposed by the matcher")
                      for a in prop.adjustments],
         run_id=run_id, kind="receipt_invoice" if line else "gateway_invoice",
-        cause=cause_of_proposal(prop),
+        cause=cause_of_proposal(prop), json_ready=True,
     )  # fmt: skip
 
 

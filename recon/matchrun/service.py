@@ -20,8 +20,10 @@ People's confirmations and rejections reach the alias tables through `allocation
 from __future__ import annotations
 
 import dataclasses
+import gc
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -133,6 +135,24 @@ def _payout_pair(session, loaded, pair, report, actor, run_id, taken: set[int]) 
     )
 
 
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a run builds its many small objects.
+
+    A run allocates millions of objects that live until it ends (rows, receipts, pairs,
+    proposals) and makes next to no reference cycles; the collector would traverse them all
+    again and again (about a sixth of the engine's time at 10k). Collected once at the end.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect()
+
+
 def run_matching(
     session: Session,
     *,
@@ -145,6 +165,13 @@ def run_matching(
     fx_rules: Sequence[Any] | None = None,
 ) -> MatchRunReport:
     """All matching stages on the open items of `session`; see the module docstring."""
+    with _paused_gc():
+        return _run(session, actor, run_id, auto_threshold, suggest_threshold, dry_run,
+                    settings, fx_rules)
+
+
+def _run(session, actor, run_id, auto_threshold, suggest_threshold, dry_run, settings,
+         fx_rules) -> MatchRunReport:
     start = time.perf_counter()
     settings = engine_settings(auto_threshold, suggest_threshold, settings, fx_rules)
     loaded = load(session)
