@@ -29,7 +29,7 @@ INTERMEDIARY = 9
 
 @dataclass
 class PairTable:
-    """Columns over candidate pairs; `w_*` are weights, `lv_*` level codes."""
+    """Columns over candidate pairs; `w_*` are weights, `lv_*` level codes (int8)."""
 
     r: np.ndarray
     i: np.ndarray
@@ -188,4 +188,7 @@ def compare(
         lv_dec=lv_dec, w_dec=_weights(L.DECISION, lv_dec),
     )  # fmt: skip
     score = L.PRIOR + sum(v for k, v in parts.items() if k.startswith("w_"))
+    for k in parts:  # level codes are small (-3..9): one byte each, not eight (memory at 100k)
+        if k.startswith("lv_"):
+            parts[k] = parts[k].astype(np.int8)
     return PairTable(r=r, i=i, alloc=alloc, fee=fee, score=score, name_text=name_text, **parts)

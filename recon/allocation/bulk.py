@@ -24,19 +24,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from recon.allocation.allocations import AdjustmentSpec, AllocationSpec
-from recon.allocation.batch import expire_written, lock_columns
-from recon.allocation.bulk_checks import BulkState, plan_item
-from recon.allocation.bulk_write import write_plans
+from recon.allocation.batch import expire_written
+from recon.allocation.bulk_checks import plan_item
+from recon.allocation.bulk_write import lock_touched, write_plans
 from recon.db.types import utcnow
 from recon.errors import ServiceError
-from recon.models import GatewayTransaction, Invoice, StatementLine
 
 __all__ = ["BulkResult", "NewMatch", "create_matches_bulk"]
-
-_INVOICE = ("id", "invoice_no", "currency", "amount_minor", "paid_minor", "adjusted_minor",
-            "status")  # fmt: skip
-_LINE = ("id", "currency", "amount_minor", "allocated_minor", "disposition")
-_TXN = ("id", "currency", "kind", "gross_minor", "allocated_minor")
 
 
 @dataclass(frozen=True)
@@ -68,21 +62,10 @@ class BulkResult:
     refused: dict[int, ServiceError] = field(default_factory=dict)
 
 
-def _lock(session: Session, items: Sequence[NewMatch]) -> BulkState:
-    invoices, lines, txns = set(), set(), set()
-    for item in items:
-        invoices.update(a.invoice_id for a in item.allocations)
-        invoices.update(a.invoice_id for a in item.adjustments if a.invoice_id is not None)
-        (lines if item.line_id is not None else txns).add(item.line_id or item.txn_id or 0)
-    return BulkState(lock_columns(session, Invoice, invoices, _INVOICE),
-                  lock_columns(session, StatementLine, lines, _LINE),
-                  lock_columns(session, GatewayTransaction, txns, _TXN))  # fmt: skip
-
-
 def create_matches_bulk(session: Session, items: Sequence[NewMatch], *, actor: str) -> BulkResult:
     """Create `items` (see the module docstring); refused ones are in `.refused`."""
     session.flush()
-    state, now = _lock(session, items), utcnow()
+    state, now = lock_touched(session, items), utcnow()
     result, plans = BulkResult(), []
     for n, item in enumerate(items):
         try:

@@ -72,16 +72,28 @@ def _row(state: BulkState, touched: dict, kind: str, row_id: int) -> dict[str, A
 def plan_item(state: BulkState, item: Any, actor: str, now: Any) -> Plan:
     """Check `item` (a `bulk.NewMatch`) with `create_match`'s rules; the rows it would write."""
     rkind, receipt, brought = _receipt(state, item)
-    origin = rules.check_new_match(item.status, item.origin, item.confidence, brought,
-                                   len(item.allocations) + len(item.adjustments))
+    origin = rules.check_new_match(
+        item.status,
+        item.origin,
+        item.confidence,
+        brought,
+        len(item.allocations) + len(item.adjustments),
+    )
     currency, touched = receipt["currency"], {}
     allocs = []
     for spec in item.allocations:
         inv = _row(state, touched, "invoice", spec.invoice_id)
         amount, ramount = rules.allocation_minor(
-            currency, inv["currency"], inv["invoice_no"], spec.amount, spec.receipt_amount)
-        allocs.append({"invoice_id": inv["id"], "amount_minor": amount,
-                       "currency": inv["currency"], "receipt_amount_minor": ramount})
+            currency, inv["currency"], inv["invoice_no"], spec.amount, spec.receipt_amount
+        )
+        allocs.append(
+            {
+                "invoice_id": inv["id"],
+                "amount_minor": amount,
+                "currency": inv["currency"],
+                "receipt_amount_minor": ramount,
+            }
+        )
     adjs = [_adjustment(state, touched, item, spec, currency, actor) for spec in item.adjustments]
     plain = item.json_ready  # the matcher's reasons are JSON values already: not walked again
     match = {
@@ -100,8 +112,9 @@ def plan_item(state: BulkState, item: Any, actor: str, now: Any) -> Plan:
     return Plan(match, allocs, adjs, touched)
 
 
-def _adjustment(state, touched, item: Any, spec: AdjustmentSpec, currency: str,
-                actor: str) -> dict[str, Any]:
+def _adjustment(
+    state, touched, item: Any, spec: AdjustmentSpec, currency: str, actor: str
+) -> dict[str, Any]:
     """`adjustments.attach` on columns."""
     rules.check_adjustment_kind(spec.kind)
     line_id = item.line_id if spec.invoice_id is None else None
@@ -123,11 +136,18 @@ def _apply(state, touched, match, allocs, adjs, receipt_key, brought: int, now) 
     for alloc in allocs:
         inv = _row(state, touched, "invoice", alloc["invoice_id"])
         open_ = inv["amount_minor"] - inv["paid_minor"] - inv["adjusted_minor"]
-        rules.check_invoice_room(inv["invoice_no"], inv["status"], inv["currency"],
-                                 alloc["currency"], alloc["amount_minor"], open_)
+        rules.check_invoice_room(
+            inv["invoice_no"],
+            inv["status"],
+            inv["currency"],
+            alloc["currency"],
+            alloc["amount_minor"],
+            open_,
+        )
         inv["paid_minor"] += alloc["amount_minor"]
-        inv["status"] = settled_status(inv["status"], inv["amount_minor"], inv["paid_minor"],
-                                       inv["adjusted_minor"])
+        inv["status"] = settled_status(
+            inv["status"], inv["amount_minor"], inv["paid_minor"], inv["adjusted_minor"]
+        )
     receipt["allocated_minor"] += total
     match["unapplied_minor"] = brought - receipt["allocated_minor"]
     match["matched_at"], match["matched_by"] = now, match["created_by"]
@@ -135,16 +155,17 @@ def _apply(state, touched, match, allocs, adjs, receipt_key, brought: int, now) 
         if adj["invoice_id"] is not None:
             inv = _row(state, touched, "invoice", adj["invoice_id"])
             open_ = inv["amount_minor"] - inv["paid_minor"] - inv["adjusted_minor"]
-            rules.check_target_room(adj["kind"], adj["amount_minor"], inv["currency"], open_,
-                                    inv["invoice_no"])
+            rules.check_target_room(
+                adj["kind"], adj["amount_minor"], inv["currency"], open_, inv["invoice_no"]
+            )
             inv["adjusted_minor"] += adj["amount_minor"]
-            inv["status"] = settled_status(inv["status"], inv["amount_minor"],
-                                           inv["paid_minor"], inv["adjusted_minor"])
+            inv["status"] = settled_status(
+                inv["status"], inv["amount_minor"], inv["paid_minor"], inv["adjusted_minor"]
+            )
         else:
             line = _row(state, touched, "line", adj["statement_line_id"])
             room = abs(line["amount_minor"]) - line["allocated_minor"]
-            rules.check_target_room(adj["kind"], adj["amount_minor"], line["currency"], room,
-                                    None)
+            rules.check_target_room(adj["kind"], adj["amount_minor"], line["currency"], room, None)
             line["allocated_minor"] += adj["amount_minor"]
             if adj["kind"] in CLASSIFICATIONS:
                 line["disposition"] = adj["kind"]

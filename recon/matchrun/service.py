@@ -19,11 +19,12 @@ People's confirmations and rejections reach the alias tables through `allocation
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import gc
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -39,6 +40,8 @@ from recon.models import Match
 from recon.rules.apply import apply_rules
 
 __all__ = ["MatchRunReport", "engine_settings", "run_matching"]
+
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 
 
 @dataclass
@@ -135,6 +138,15 @@ def _payout_pair(session, loaded, pair, report, actor, run_id, taken: set[int]) 
     )
 
 
+def _return_freed_arrays() -> None:
+    """Ask glibc to give big blocks (>= 1 MiB: the engine's numpy columns) straight back to the
+    system when freed. Its default threshold grows with every big block freed, after which
+    the pair table's many 27 MB temporaries at 100k stay in the heap and the peak grows by
+    about 200 MB. Nothing happens on another C library."""
+    with suppress(OSError, AttributeError):  # not glibc: its own policy stands
+        ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, 1 << 20)  # the process's own libc
+
+
 @contextmanager
 def _paused_gc() -> Iterator[None]:
     """No cyclic garbage collection while a run builds its many small objects.
@@ -165,6 +177,7 @@ def run_matching(
     fx_rules: Sequence[Any] | None = None,
 ) -> MatchRunReport:
     """All matching stages on the open items of `session`; see the module docstring."""
+    _return_freed_arrays()
     with _paused_gc():
         return _run(session, actor, run_id, auto_threshold, suggest_threshold, dry_run,
                     settings, fx_rules)
