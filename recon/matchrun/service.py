@@ -128,7 +128,7 @@ def _payout_pair(session, loaded, pair, report, actor, run_id, taken: set[int]) 
         cause="payout_deposit",
         reasons=audit.jsonable([dataclasses.asdict(r) for r in pair.reasons]),
         statement_line_id=int(pair.deposit_id), gateway_txn_id=int(pair.payout_id),
-        currency=loaded.lines[int(pair.deposit_id)].currency, run_id=run_id,
+        currency=loaded.line_currency[int(pair.deposit_id)], run_id=run_id,
         origin="auto" if pair.status == "auto" else "suggestion", created_by=actor,
     )  # fmt: skip
     session.add(match)
