@@ -195,4 +195,8 @@ def compare(
         lv_dec=lv_dec, w_dec=_weights(L.DECISION, lv_dec),
     )  # fmt: skip
     score = L.PRIOR + sum(v for k, v in parts.items() if k.startswith("w_"))
+    # After the sum: pair indices fit in four bytes, and the rule weights (never learned:
+    # 0, -10, -30, -40) are exact in float32 -- the table is smaller, its values the same.
+    parts["w_noise"], parts["w_dec"] = (parts[k].astype(np.float32) for k in ("w_noise", "w_dec"))
+    r, i = r.astype(np.int32), i.astype(np.int32)
     return PairTable(r=r, i=i, alloc=alloc, fee=fee, score=score, name_text=name_text, **parts)

@@ -65,20 +65,34 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     procs: list[Callable[[Any], Any] | None] = [
         table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in order
     ]
-    ctx = _Context()
+    sql = str(compiled)
     for start in range(0, len(rows), BATCH):
-        params = []
-        for row in rows[start : start + BATCH]:
-            full = dict(row)
-            ctx.row = full
-            for name, arg, is_callable in defaults:
-                full[name] = arg(ctx) if is_callable else arg
-            values = [full[n] if p is None else p(full[n])  # None too: JSON's is 'null'
-                      for n, p in zip(order, procs, strict=True)]  # fmt: skip
-            params.append(tuple(values) if compiled.positional else dict(zip(order, values,
-                                                                              strict=True)))
-        conn.exec_driver_sql(str(compiled), params)
+        chunk = _with_defaults(rows[start : start + BATCH], defaults)
+        columns = []  # converted column by column: one comprehension per column, not per value
+        for name, proc in zip(order, procs, strict=True):
+            column = [row[name] for row in chunk]
+            columns.append(column if proc is None else [proc(v) for v in column])  # None too:
+        values = zip(*columns, strict=True)  # JSON's is 'null'
+        params = list(values) if compiled.positional else [dict(zip(order, v, strict=True))
+                                                           for v in values]  # fmt: skip
+        conn.exec_driver_sql(sql, params)
     return len(rows)
+
+
+def _with_defaults(rows: Sequence[Mapping[str, Any]], defaults: list[tuple[str, Any, bool]]
+                   ) -> Sequence[Mapping[str, Any]]:
+    """The rows with the Python defaults of the columns they leave out (a callable default sees
+    the row so far, as SQLAlchemy's context does)."""
+    if not defaults:
+        return rows
+    ctx, out = _Context(), []
+    for row in rows:
+        full = dict(row)
+        ctx.row = full
+        for name, arg, is_callable in defaults:
+            full[name] = arg(ctx) if is_callable else arg
+        out.append(full)
+    return out
 
 
 def insert_ids(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
@@ -113,12 +127,16 @@ def update_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         "v_id", *(f"v_{c}" for c in values)]
     procs = {f"v_{c.name}": c.type.dialect_impl(dialect).bind_processor(dialect)
              for c in table.columns}
+    sql = str(compiled)
     for start in range(0, len(rows), BATCH):
-        params = []
-        for row in rows[start : start + BATCH]:
-            full = {f"v_{k}": v for k, v in row.items()} | {f"v_{k}": v for k, v in now.items()}
-            converted = [(k, full[k] if procs[k] is None else procs[k](full[k])) for k in keys]
-            params.append(tuple(v for _, v in converted) if compiled.positional
-                          else dict(converted))
-        conn.exec_driver_sql(str(compiled), params)
+        chunk = rows[start : start + BATCH]
+        columns = []  # column by column, as insert_rows
+        for key in keys:
+            name, proc = key[2:], procs[key]
+            column = [now[name]] * len(chunk) if name in now else [row[name] for row in chunk]
+            columns.append(column if proc is None else [proc(v) for v in column])
+        values = zip(*columns, strict=True)
+        params = list(values) if compiled.positional else [dict(zip(keys, v, strict=True))
+                                                           for v in values]  # fmt: skip
+        conn.exec_driver_sql(sql, params)
     return len(rows)

@@ -153,7 +153,8 @@ def _paused_gc() -> Iterator[None]:
 
     A run allocates millions of objects that live until it ends (rows, receipts, pairs,
     proposals) and makes next to no reference cycles; the collector would traverse them all
-    again and again (about a sixth of the engine's time at 10k). Collected once at the end.
+    again and again (about a sixth of the engine's time at 10k). Left to the next automatic
+    collection afterwards (a full one here would walk everything once more).
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -162,7 +163,6 @@ def _paused_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-            gc.collect()
 
 
 def run_matching(
