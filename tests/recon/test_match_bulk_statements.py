@@ -42,8 +42,15 @@ def _pairs(session, n: int, start: int) -> list[bulk.NewMatch]:
         line = make_line(session, "98.50" if k % 2 else "100.00")
         fee = [AdjustmentSpec("bank_fee", Decimal("1.50"), inv.id)] if k % 2 else []
         amount = Decimal("98.50") if k % 2 else Decimal("100.00")
-        out.append(bulk.NewMatch([AllocationSpec(inv.id, amount)], "auto", line_id=line.id,
-                                 adjustments=fee, reasons=[{"feature": "reference"}]))
+        out.append(
+            bulk.NewMatch(
+                [AllocationSpec(inv.id, amount)],
+                "auto",
+                line_id=line.id,
+                adjustments=fee,
+                reasons=[{"feature": "reference"}],
+            )
+        )
     return out
 
 
