@@ -148,10 +148,10 @@ def estimate(
 
 def reweigh(p, learned: Learned):
     """The pair table with each learned level's declared weight replaced by the learned one
-    (offsets within a level, e.g. for common amounts, are kept); scores recomputed."""
+    (offsets within a level, e.g. for common amounts, are kept); scores recomputed. Changes
+    `p`'s weight and score columns in place (no second copy of them at 100k pairs)."""
     if learned.source == "declared":
         return p
-    cols = dict(p.__dict__)
     for f, c in LEARNED:
         lv = getattr(p, "lv_" + c)
         shift = np.zeros(len(lv))
@@ -159,9 +159,10 @@ def reweigh(p, learned: Learned):
             delta = learned.weight(f, lev.code) - lev.weight
             if delta:
                 shift[lv == lev.code] = delta
-        cols["w_" + c] = getattr(p, "w_" + c) + shift
-        cols["score"] = cols["score"] + shift
-    return type(p)(**cols)
+        weights = getattr(p, "w_" + c)
+        weights += shift
+        p.score += shift
+    return p
 
 
 def fit(p, feedback: Feedback | None = None) -> Learned:

@@ -2,8 +2,9 @@
 
 Inputs: `OpenInvoice`, `Receipt`, `Customer`, `GatewayPayout`, `BankDeposit`, bundled in
 `MatchInput`. Outputs: `Proposal` (allocations, adjustments, unapplied rest, confidence,
-reasons, alternatives), `PayoutProposal` and `MatchResult`. All frozen; money is `Decimal`
-in the currency of the record. `check_input` raises `InvalidInput` on contract breaks.
+reasons, alternatives), `PayoutProposal` and `MatchResult`. All frozen, with slots (a run holds
+hundreds of thousands of them: no dict each); money is `Decimal` in the currency of the record.
+`check_input` raises `InvalidInput` on contract breaks.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ Status = Literal["auto", "suggested"]
 Kind = Literal["single", "subset", "partial", "overpayment", "fee_gap", "fx", "group"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OpenInvoice:
     """An invoice with money still owed. `open_amount` may be below `total` after partials."""
 
@@ -39,7 +40,7 @@ class OpenInvoice:
     order_refs: tuple[str, ...] = ()  # shop order / PO / gateway out_trade_no for this invoice
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Receipt:
     """Money in: a bank credit or a gateway charge. Negative `amount` is a debit."""
 
@@ -56,7 +57,7 @@ class Receipt:
     value_date: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Customer:
     """A customer with the names it is known by and what people taught the matcher."""
 
@@ -68,7 +69,7 @@ class Customer:
     rejected: tuple[str, ...] = ()  # payer names rejected for this customer (negative aliases)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GatewayPayout:
     """A gateway payout (Stripe po_..., Alipay/WeChat settlement) expected at the bank."""
 
@@ -81,7 +82,7 @@ class GatewayPayout:
     trace_id: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BankDeposit:
     """A bank credit that may be a gateway payout."""
 
@@ -94,7 +95,7 @@ class BankDeposit:
     refs: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MatchInput:
     """Everything one run looks at; `rejected_pairs` = (receipt id, invoice id) refused."""
 
@@ -106,7 +107,7 @@ class MatchInput:
     feedback: Feedback | None = None  # levels of pairs people confirmed / refused (learn.py)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """One feature's evidence: its level, its weight (log2 odds) and a sentence for people."""
 
@@ -116,7 +117,7 @@ class Reason:
     detail: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Allocation:
     """Money of a receipt applied to one invoice, in the invoice currency.
 
@@ -129,7 +130,7 @@ class Allocation:
     receipt_amount: Decimal | None = None  # in the receipt currency when it differs (FX)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Adjustment:
     """What closes an invoice beside the money: a bank fee or an FX difference."""
 
@@ -138,7 +139,7 @@ class Adjustment:
     amount: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alternative:
     """Another reading of the same receipt, shown next to the proposal."""
 
@@ -147,7 +148,7 @@ class Alternative:
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Proposal:
     """What the engine proposes for one receipt. Reasons add up to `score` (log2 odds)."""
 
@@ -170,7 +171,7 @@ class Proposal:
         return tuple(a.invoice_id for a in self.allocations)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PayoutProposal:
     """A gateway payout paired with the bank deposit that carries it."""
 
@@ -182,7 +183,7 @@ class PayoutProposal:
     reasons: tuple[Reason, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MatchResult:
     """The run's output: one proposal per matched receipt, the rest listed as unmatched."""
 

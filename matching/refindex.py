@@ -132,6 +132,8 @@ def _exact_hits(index: _Index, keys) -> tuple[dict[int, tuple[int, int, str]], b
                     hits[k] = (level, len(invs), key)
     # Longest match wins: '2024' inside '2024/005247' names no invoice of its own.
     hit_keys = {v[2] for v in hits.values()}
+    if len(hit_keys) < 2:
+        return hits, paid
     longer = {a for a in hit_keys for b in hit_keys if a != b and a in b}
     return {k: v for k, v in hits.items() if v[2] not in longer or _alone(v[2], hits, k)}, paid
 
@@ -152,7 +154,8 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
     if fixed:
         digits |= text_keys(fixed).digits
     for key in digits:  # even a number naming an invoice exactly may be a typo of another
-        ids = [index.fuzzy_id[d] for d in deletions(key) if d in index.fuzzy_id]
+        fuzzy_id = index.fuzzy_id.get
+        ids = [i for i in map(fuzzy_id, deletions(key)) if i is not None]
         if ids:
             typo.append((r, key, ids))
     if not hits and not paid:  # no full number in the text: a short one may name an invoice

@@ -25,6 +25,8 @@ FIELD_LENGTHS = (35, 70, 105, 140)  # bank text fields that cut references short
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # NFKC leaves ASCII as it is; most numbers and texts are ASCII
+        return text.upper()
     return unicodedata.normalize("NFKC", text).upper()
 
 
@@ -53,7 +55,7 @@ _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
 
 def zero_key(full: str) -> str:
     """A full key with leading zeros dropped in each number: 'INV0042' -> 'INV42'."""
-    return _LEADING_ZEROS.sub("", full)
+    return _LEADING_ZEROS.sub("", full) if "0" in full else full
 
 
 @dataclass(frozen=True)
@@ -80,13 +82,16 @@ def unwrap_structured(ref: str) -> str:
 
 def _joins(tokens: list[str]) -> set[str]:
     out: set[str] = set()
-    for start in range(len(tokens)):
-        joined = ""
-        for tok in tokens[start : start + MAX_JOIN]:
-            joined += tok
+    digit = [not tok.isalpha() for tok in tokens]  # tokens are [A-Z0-9]+
+    n = len(tokens)
+    for start in range(n):
+        joined, seen = "", False
+        for k in range(start, min(start + MAX_JOIN, n)):
+            joined += tokens[k]
             if len(joined) > 30:
                 break
-            if any(ch.isdigit() for ch in joined):
+            seen = seen or digit[k]
+            if seen:  # the joined run has a digit
                 out.add(joined)
     return out
 
@@ -101,9 +106,10 @@ def text_keys(remittance: str, refs: tuple[str, ...] = ()) -> TextKeys:
         unwrapped = unwrap_structured(ref)
         if unwrapped:
             fulls.add(unwrapped)
-    cores = {c for c in (_NON_DIGIT.sub("", f).lstrip("0") for f in fulls) if len(c) >= MIN_CORE}
+    only_digits = [_NON_DIGIT.sub("", f) for f in fulls]
+    cores = {c for c in (d.lstrip("0") for d in only_digits) if len(c) >= MIN_CORE}
     cores |= {z for z in map(zero_key, fulls) if len(z) >= 3 and not z.isdigit()}
-    digits = {d for d in (_NON_DIGIT.sub("", f) for f in fulls) if MIN_FUZZY <= len(d) <= 16}
+    digits = {d for d in only_digits if MIN_FUZZY <= len(d) <= 16}
     tails = tuple("".join(tokens[-n:]) for n in (1, 2, 3) if len(tokens) >= n)
     cut = len(remittance.rstrip()) in FIELD_LENGTHS or len(remittance) in FIELD_LENGTHS
     return TextKeys(frozenset(fulls), frozenset(cores), frozenset(digits), tails, cut)
@@ -151,5 +157,5 @@ def digit_key(number: str) -> str:
 def deletions(key: str) -> set[str]:
     """The key and every string one deletion away (typo blocking, SymSpell style)."""
     out = {key}
-    out.update(key[:i] + key[i + 1 :] for i in range(len(key)))
+    out |= {key[:i] + key[i + 1 :] for i in range(len(key))}
     return out

@@ -78,18 +78,31 @@ def _values(
     }
 
 
-def record_many(session: Session, events: Iterable[Mapping[str, Any]]) -> int:
+def record_many(session: Session, events: Iterable[Mapping[str, Any]], *,
+                plain: bool = False) -> int:
     """`record` for many events with one executemany (bulk paths: no ORM row per event).
 
     Each event has ``actor``, ``action``, ``object_type``, ``object_id`` and optionally
-    ``before``, ``after``, ``reason``; returns how many rows were written.
+    ``before``, ``after``, ``reason``; returns how many rows were written. ``plain``: before and
+    after hold JSON values only (str, int, float, bool, None, lists, dicts) and object ids are
+    strings or ints, so they are stored as given instead of through `jsonable`.
     """
-    rows = [
-        _values(e["actor"], e["action"], e["object_type"], e["object_id"], e.get("before"),
-                e.get("after"), e.get("reason"))
-        for e in events
-    ]  # fmt: skip
+    if plain:
+        rows = [
+            {"actor": e["actor"], "action": e["action"], "object_type": e["object_type"] or "-",
+             "object_id": str(e["object_id"]) if e["object_id"] is not None else "-",
+             "before": e.get("before"), "after": e.get("after"), "reason": e.get("reason")}
+            for e in events
+        ]  # fmt: skip
+    else:
+        rows = [
+            _values(e["actor"], e["action"], e["object_type"], e["object_id"], e.get("before"),
+                    e.get("after"), e.get("reason"))
+            for e in events
+        ]  # fmt: skip
     if rows:
         now = utcnow()
-        insert_rows(session, AuditEvent.__table__, [{**r, "at": now} for r in rows])
+        for r in rows:
+            r["at"] = now
+        insert_rows(session, AuditEvent.__table__, rows)
     return len(rows)

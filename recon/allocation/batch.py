@@ -145,7 +145,8 @@ def deferred_audit(session: Session) -> Iterator[None]:
 
 def lock_columns(session: Session, model: Any, ids: Iterable[int], cols: Sequence[str]
                  ) -> dict[int, dict[str, Any]]:
-    """Lock rows of `model` by id (chunks, id order) and return their `cols` as dicts."""
+    """Lock rows of `model` by id (chunks, id order) and return their `cols` as dicts
+    (`cols` starts with ``id``)."""
     table = model.__table__
     wanted = sorted({int(i) for i in ids})
     out: dict[int, dict[str, Any]] = {}
@@ -153,7 +154,8 @@ def lock_columns(session: Session, model: Any, ids: Iterable[int], cols: Sequenc
         stmt = (select(*(table.c[c] for c in cols))
                 .where(table.c.id.in_(wanted[start:start + CHUNK]))
                 .order_by(table.c.id).with_for_update())  # fmt: skip
-        out.update((row["id"], dict(row)) for row in session.execute(stmt).mappings())
+        out.update((row[0], dict(zip(cols, row, strict=True)))
+                   for row in session.execute(stmt))  # tuples: no RowMapping per row
     return out
 
 

@@ -46,7 +46,8 @@ class Loaded:
     """The engine's input plus the rows behind it."""
 
     data: m.MatchInput
-    lines: dict[int, Any] = field(default_factory=dict)  # open_lines' column rows
+    # currency of each open line (not the rows themselves: they are let go after loading)
+    line_currency: dict[int, str] = field(default_factory=dict)
     txns: dict[int, GatewayTransaction] = field(default_factory=dict)
     payouts: list[m.GatewayPayout] = field(default_factory=list)
     deposits: list[m.BankDeposit] = field(default_factory=list)
@@ -289,4 +290,5 @@ def load(session: Session) -> Loaded:
         feedback=load_feedback(session),
     )  # fmt: skip
     payouts, deposits = payouts_and_deposits(session, lines)
-    return Loaded(data, {x.id: x for x in lines}, {x.id: x for x in charges}, payouts, deposits)
+    currency = {x.id: x.currency for x in lines}
+    return Loaded(data, currency, {x.id: x for x in charges}, payouts, deposits)

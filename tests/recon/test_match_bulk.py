@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 import recon.matchrun.service as service
 from matching import FxRule, MatchSettings
+from recon import audit
 from recon.allocation import bulk
 from recon.allocation.allocations import AdjustmentSpec, AllocationSpec, create_match
 from recon.errors import InvariantError
@@ -158,7 +159,7 @@ def test_a_failure_while_writing_leaves_nothing_half_written(session, monkeypatc
     def broken(*_a: Any, **_k: Any) -> None:  # the last write of the batch fails
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(bulk.audit, "record_many", broken)
+    monkeypatch.setattr(audit, "record_many", broken)
     with pytest.raises(RuntimeError):
         bulk.create_matches_bulk(session, [item], actor="tester")
     for model in (Match, Allocation, Adjustment, AuditEvent):
