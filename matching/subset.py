@@ -66,20 +66,18 @@ def _pools(p: PairTable, rows: np.ndarray, t: Tables, bound: int) -> list[tuple[
     ref = p.lv_ref[rows] >= DIGITS
     order = np.lexsort((gap, -p.w_name[rows], ~ref))
     rows, ref = rows[order], ref[order]
-    pools = [(rows[:bound], len(rows) <= bound)]
-    if len(rows) <= bound:
-        return pools
-    # Several customers of one name (common with thousands of customers): the mixed pool
-    # above holds only the nearest invoices of each, so each customer the payer name fits
-    # best also gets a pool of its own (the named invoices plus its own, nearest first): a
-    # combined payment is one payer's. (A customer fitting less well is first in no pool.)
-    tied = p.w_name[rows] >= p.w_name[rows].max()
     cust = t.inv_cust[p.i[rows]]
-    _, first = np.unique(cust[tied], return_index=True)
-    for c in cust[tied][np.sort(first)][:TOP_K]:
+    tied = np.unique(cust[p.w_name[rows] >= p.w_name[rows].max()])
+    if len(rows) <= bound or len(tied) < 2:
+        return [(rows[:bound], len(rows) <= bound)]
+    # Several customers of one name (common with thousands of customers): a pool of the
+    # nearest invoices of all of them may hold none of the payer's, so each customer the payer
+    # name fits best gets a pool of its own instead (the named invoices plus its own, nearest
+    # first): a combined payment is one payer's.
+    pools = []
+    for c in tied[:TOP_K]:
         own = rows[ref | (cust == c)]
-        if not np.isin(own[:bound], pools[0][0]).all():
-            pools.append((own[:bound], len(own) <= bound))
+        pools.append((own[:bound], len(own) <= bound))
     return pools
 
 
