@@ -93,9 +93,13 @@ def _milp(recs: list[int], opts: dict[int, list[Opt]], cap: np.ndarray, floor: f
     res = milp(-gain, constraints=LinearConstraint(matrix, -np.inf, upper),
                integrality=np.ones(len(flat)), bounds=Bounds(0, 1),
                options={"time_limit": MILP_SECONDS})  # fmt: skip
-    if res.x is None:
-        return _fill(recs, opts, cap, {})
-    chosen = {flat[v].rec: flat[v] for v in np.flatnonzero(res.x > 0.5)}
+    chosen: dict[int, Opt] = {}
+    used: dict[int, int] = defaultdict(int)
+    picked = [] if res.x is None else [flat[v] for v in np.flatnonzero(res.x > 0.5)]
+    for o in sorted(picked, key=lambda o: -o.score):  # checked in integers: HiGHS has tolerances
+        if o.rec not in chosen and _fits(o.claims, used, cap):
+            chosen[o.rec] = o
+            _take(o.claims, used)
     return _fill(recs, opts, cap, chosen)  # a time-out may leave room a receipt can still use
 
 
