@@ -25,7 +25,7 @@ from scipy.sparse.csgraph import connected_components
 
 EXACT_LIMIT = 2_000  # option combinations of a component solved by exhaustive search
 PER_RECEIPT = 6  # options per receipt the solver considers
-MILP_SECONDS = 20.0  # per run; on time-out the best-first pass decides
+MILP_SECONDS = 10.0  # per component; on time-out the best-first pass decides
 
 
 @dataclass(frozen=True)
@@ -150,12 +150,9 @@ def assign(options: list[Opt], cap: np.ndarray, floor: float) -> dict[int, Opt]:
         if labels[k] in hot:
             members[labels[k]].append(r)
             del chosen[r]
-    large: list[int] = []  # receipts of every component too large to search: one program
     for group in members.values():
         if sum(math.log(len(opts[r]) + 1) for r in group) <= math.log(EXACT_LIMIT):
             chosen.update(_exact(group, opts, cap, floor))
         else:
-            large.extend(group)
-    if large:
-        chosen.update(_milp(large, opts, cap, floor))
+            chosen.update(_milp(group, opts, cap, floor))
     return chosen
