@@ -16,12 +16,14 @@ overpayments: the open amount, the rest unapplied). Figures:
 from __future__ import annotations
 
 import itertools
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 Alloc = dict[str, Decimal]
 BUCKETS = (0.0, 0.3, 0.5, 0.8, 0.9, 0.95, 0.97, 0.99, 0.999, 1.0000001)
+CALIBRATION_POINTS = 0.02  # issue #13: each bucket's precision within 2 points of its confidence
 
 
 @dataclass
@@ -57,7 +59,8 @@ def _found(d: Decision | None, truth: Alloc) -> bool:
 
 
 def per_case(truth, noise, decided, case: dict[str, str]) -> list[tuple]:
-    """(case, receipts, auto rate, auto precision, suggest recall, wrong autos) per case."""
+    """(case, receipts, auto rate, auto precision, suggest recall, top-1 recall, wrong autos)
+    per case."""
     by: dict[str, list[str]] = defaultdict(list)
     for r, c in case.items():
         by[c].append(r)
@@ -68,11 +71,16 @@ def per_case(truth, noise, decided, case: dict[str, str]) -> list[tuple]:
         right = [r for r in autos if r in truth and _norm(decided[r].alloc) == truth[r]]
         matchable = [r for r in rs if r in truth]
         found = sum(1 for r in matchable if _found(decided.get(r), truth[r]))
+        top1 = sum(1 for r in matchable if r in decided and _norm(decided[r].alloc) == truth[r])
         false = len(autos) - len(right)  # wrong invoices or amounts, or must stay unmatched
-        rows.append((c, len(rs), len(right) / max(len(matchable), 1) if matchable else None,
-                     len(right) / len(autos) if autos else None,
-                     found / len(matchable) if matchable else None, false))  # fmt: skip
+        rows.append((c, len(rs), _share(len(right), matchable),
+                     len(right) / len(autos) if autos else None, _share(found, matchable),
+                     _share(top1, matchable), false))  # fmt: skip
     return rows
+
+
+def _share(k: int, of: list) -> float | None:
+    return k / len(of) if of else None
 
 
 def reliability(truth: dict[str, Alloc], decided: dict[str, Decision]) -> list[tuple]:
@@ -93,9 +101,23 @@ def _pct(x: float | None) -> str:
 
 
 def print_tables(truth, noise, decided, case: dict[str, str]) -> None:
-    print("     case                 n   auto-match  precision  sugg.recall  false autos")
-    for c, n, rate, prec, rec, false in per_case(truth, noise, decided, case):
-        print(f"     {c:<18}{n:>6}  {_pct(rate)}   {_pct(prec)}    {_pct(rec)}   {false:>6}")
-    print("     confidence bucket      n    mean conf   observed precision")
+    print("     case                 n   auto-match  precision  sugg.recall     top-1  false autos")
+    for c, n, rate, prec, rec, top1, false in per_case(truth, noise, decided, case):
+        print(f"     {c:<18}{n:>6}  {_pct(rate)}   {_pct(prec)}    {_pct(rec)}   {_pct(top1)}"
+              f"   {false:>6}")  # fmt: skip
+    print("     confidence bucket      n    mean conf   observed precision   std error   verdict")
     for lo, hi, n, mean, prec in reliability(truth, decided):
-        print(f"     [{lo:.3f}, {hi:.3f})  {n:>6}    {mean:.4f}     {prec:.4f}")
+        se = math.sqrt(max(mean * (1 - mean), 1e-12) / n)
+        print(f"     [{lo:.3f}, {hi:.3f})  {n:>6}    {mean:.4f}     {prec:.4f}"
+              f"               {se:.4f}      {verdict(mean, prec, n)}")  # fmt: skip
+
+
+def verdict(mean: float, observed: float, n: int) -> str:
+    """Whether a bucket's observed precision is within `CALIBRATION_POINTS` of its mean
+    confidence, or the bucket is too small to say (its binomial standard error at the mean
+    confidence exceeds the tolerance itself: a perfectly calibrated bucket would miss by
+    more than that about one time in three)."""
+    se = math.sqrt(max(mean * (1 - mean), 1e-12) / n)
+    if abs(observed - mean) <= CALIBRATION_POINTS:
+        return "within"
+    return "too small to judge" if se > CALIBRATION_POINTS else "MISSED"

@@ -1,6 +1,6 @@
 """Fit the matcher's confidence calibration on development seeds and write its steps.
 
-    .venv/bin/python benchmarks/fit_calibration.py --seed 1 --sizes 2000 10000 100000  # shipped
+    .venv/bin/python benchmarks/fit_calibration.py --seed 1 2 --sizes 2000 10000 100000  # shipped
     .venv/bin/python benchmarks/fit_calibration.py                    # seeds 1 2 3, 2k and 10k
     .venv/bin/python benchmarks/fit_calibration.py --seed 1 2 --sizes 2000 --dry-run
 

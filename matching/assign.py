@@ -3,10 +3,13 @@
 Each receipt takes at most one option (a single-invoice reading or a combined subset); no
 invoice gets more than its open amount across all receipts. Receipts whose best options do
 not collide keep them. Where they collide, the connected component of receipts and invoices is
-solved for the best total evidence: exactly (depth-first search) when it is small, otherwise
-with scipy's `linear_sum_assignment` on the receipt x invoice score matrix, followed by a pass
-that gives left-over receipts their best option that still fits (partials and combined
-payments, which the 1:1 solver cannot express). Returns {receipt index: chosen option}.
+solved for the best total evidence: by exhaustive search when it is small, otherwise as a 0/1
+integer program (scipy's `milp`, HiGHS): one variable per option, at most one option per
+receipt, claims on an invoice within its open amount. A combined payment is one variable that
+consumes several invoices, so it competes with the single readings it overlaps on equal terms
+(the 1:1 assignment used before could not express it, and a combined payment in a large
+collision group lost to any weak reading of one of its invoices). Should the solver fail, a
+best-first pass with capacity checks decides. Returns {receipt index: chosen option}.
 """
 
 from __future__ import annotations
@@ -16,13 +19,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
+from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 EXACT_LIMIT = 2_000  # option combinations of a component solved by exhaustive search
 PER_RECEIPT = 6  # options per receipt the solver considers
-LSA_LIMIT = 2500  # larger components fall back to best-first with capacity checks
+MILP_SECONDS = 10.0  # per component; on time-out the best-first pass decides
 
 
 @dataclass(frozen=True)
@@ -68,40 +71,36 @@ def _exact(recs: list[int], opts: dict[int, list[Opt]], cap: np.ndarray, floor: 
     return best[1]
 
 
-def _lsa(recs: list[int], opts: dict[int, list[Opt]], cap: np.ndarray, floor: float):
-    invs = sorted({i for r in recs for o in opts[r] for i, _ in o.claims})
+def _milp(recs: list[int], opts: dict[int, list[Opt]], cap: np.ndarray, floor: float):
+    """The best total evidence as a 0/1 program; falls back to best-first if HiGHS fails."""
+    flat = [o for r in recs for o in opts[r]]
+    invs = sorted({i for o in flat for i, _ in o.claims})
     col = {i: c for c, i in enumerate(invs)}
-    profit = np.zeros((len(recs), len(invs) + len(recs)))
-    single: dict[tuple[int, int], Opt] = {}
-    for row, r in enumerate(recs):
-        for o in opts[r]:
-            if len(o.claims) == 1 and profit[row, col[o.claims[0][0]]] < o.score - floor + 1:
-                profit[row, col[o.claims[0][0]]] = o.score - floor + 1
-                single[(row, col[o.claims[0][0]])] = o
-    rows, cols = linear_sum_assignment(profit, maximize=True)
-    chosen = {recs[a]: single[(a, b)] for a, b in zip(rows, cols, strict=True) if (a, b) in single}
-    return _improve(recs, opts, cap, _fill(recs, opts, cap, chosen))
-
-
-def _improve(recs, opts, cap, chosen: dict[int, Opt]) -> dict[int, Opt]:
-    """Local search: switch a receipt to a better option (e.g. a combined payment) if it fits."""
+    row_of = {r: k for k, r in enumerate(recs)}
+    a_r, a_c, a_v = [], [], []
+    for v, o in enumerate(flat):
+        a_r.append(row_of[o.rec])
+        a_c.append(v)
+        a_v.append(1.0)
+        for i, amount in o.claims:
+            a_r.append(len(recs) + col[i])
+            a_c.append(v)
+            a_v.append(float(amount))
+    shape = (len(recs) + len(invs), len(flat))
+    matrix = coo_matrix((a_v, (a_r, a_c)), shape=shape).tocsr()
+    upper = np.concatenate([np.ones(len(recs)), cap[invs].astype(float)])
+    gain = np.array([o.score - floor for o in flat])
+    res = milp(-gain, constraints=LinearConstraint(matrix, -np.inf, upper),
+               integrality=np.ones(len(flat)), bounds=Bounds(0, 1),
+               options={"time_limit": MILP_SECONDS})  # fmt: skip
+    chosen: dict[int, Opt] = {}
     used: dict[int, int] = defaultdict(int)
-    for o in chosen.values():
-        _take(o.claims, used)
-    for r in recs:
-        current = chosen.get(r)
-        for o in opts[r]:
-            if current is not None and o.score <= current.score:
-                break
-            if current is not None:
-                _take(current.claims, used, -1)
-            if _fits(o.claims, used, cap):
-                chosen[r], current = o, o
-                _take(o.claims, used)
-                break
-            if current is not None:
-                _take(current.claims, used)
-    return chosen
+    picked = [] if res.x is None else [flat[v] for v in np.flatnonzero(res.x > 0.5)]
+    for o in sorted(picked, key=lambda o: -o.score):  # checked in integers: HiGHS has tolerances
+        if o.rec not in chosen and _fits(o.claims, used, cap):
+            chosen[o.rec] = o
+            _take(o.claims, used)
+    return _fill(recs, opts, cap, chosen)  # a time-out may leave room a receipt can still use
 
 
 def _fill(recs, opts, cap, chosen: dict[int, Opt]) -> dict[int, Opt]:
@@ -154,8 +153,6 @@ def assign(options: list[Opt], cap: np.ndarray, floor: float) -> dict[int, Opt]:
     for group in members.values():
         if sum(math.log(len(opts[r]) + 1) for r in group) <= math.log(EXACT_LIMIT):
             chosen.update(_exact(group, opts, cap, floor))
-        elif len(group) <= LSA_LIMIT:
-            chosen.update(_lsa(group, opts, cap, floor))
         else:
-            chosen.update(_fill(group, opts, cap, {}))
+            chosen.update(_milp(group, opts, cap, floor))
     return chosen

@@ -24,6 +24,7 @@ from matching.refs import account_key
 REJECTED, DIFFERENT, MISSING, WEAK, SIMILAR, STRONG, PINYIN, EXACT, ALIAS = range(9)
 NAME_KIND, ALIAS_KIND, REJECT_KIND = 0, 1, 2
 _MAX_GRAM_DF = 60
+_FALLBACK_DF = 1_500  # a key's rarest 3-grams are used up to this many variants
 TOP_GAP = 8.0  # a customer this many points under the payer's best is not a candidate
 TOP_K = 6
 
@@ -75,17 +76,25 @@ def _grams(key: str) -> set[str]:
 
 
 def _near(key: str, exact: dict[str, list[int]], grams: dict[str, list[int]]) -> list[int]:
-    """Variants sharing the key, or enough rare 3-grams with it."""
+    """Variants sharing the key, or enough rare 3-grams with it.
+
+    Rare = in at most `_MAX_GRAM_DF` variants; with many customers (100k invoices, thousands
+    of similar names) a key may have fewer rare 3-grams than it needs, so its `need + 2` rarest
+    ones (each in at most `_FALLBACK_DF` variants) are used instead: without them a payer named
+    exactly like its customer got no candidate at all."""
     hits: dict[int, int] = defaultdict(int)
     for j in exact.get(key, ()):
         hits[j] += 1000
     gset = _grams(key)
-    for g in gset:
-        posting = grams.get(g, ())
-        if len(posting) <= _MAX_GRAM_DF:
+    need = max(1, min(3, len(gset) // 3))
+    postings = sorted((p for g in gset if (p := grams.get(g))), key=len)
+    rare = sum(len(p) <= _MAX_GRAM_DF for p in postings)
+    for posting in postings[: max(rare, need + 2)]:
+        if len(posting) <= _FALLBACK_DF:
             for j in posting:
                 hits[j] += 1
-    need = max(1, min(3, len(gset) // 3))
+    if rare < need + 2 and hits:  # common grams: only the variants sharing the most of them
+        need = max(need, max(hits.values()) - 1)
     return [j for j, n in hits.items() if n >= need]
 
 

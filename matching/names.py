@@ -2,9 +2,10 @@
 
 `name_forms(name)` folds full-width characters and case (NFKC + casefold), drops punctuation,
 expands common abbreviations, strips legal forms (Ltd, Limited, Inc., LLC, GmbH, S.A., Pty Ltd,
-有限公司, 股份有限公司, 有限责任公司, and their pinyin) and splits off a Chinese region prefix
-(北京, 上海, (深圳) ..., also in pinyin). Chinese names also get a pinyin key (pypinyin), so a
-bank that writes the payer in Latin letters still meets the customer. Nothing here raises.
+有限公司, 股份有限公司, 有限责任公司, and their pinyin) and splits off a Chinese region
+(北京, 上海, (深圳) ..., also in pinyin, before the name or after it as banks write
+华为技术(深圳)有限公司). Chinese names also get a pinyin key (pypinyin), so a bank that writes
+the payer in Latin letters still meets the customer. Nothing here raises.
 """
 
 from __future__ import annotations
@@ -132,6 +133,10 @@ def _split_pinyin_region(key: str) -> tuple[str, str]:
         rest = key[len(reg) :]
         if key.startswith(reg) and len(rest) >= 4:
             return (rest[3:], reg) if rest.startswith("shi") else (rest, reg)
+    for reg in _pinyin_regions():  # 华为技术(深圳)有限公司 as HUA WEI JI SHU SHEN ZHEN ...
+        rest = key[: -len(reg)]
+        if key.endswith(reg) and len(rest) >= 4:
+            return rest, reg
     return key, ""
 
 

@@ -19,7 +19,9 @@ from matching.model import Customer, ItemId, MatchInput, OpenInvoice, Receipt
 from matching.names import NameForms, name_forms
 from matching.settings import exponent
 
-_NUMBERISH = re.compile(r"\S*[0-9]{4,}\S*|[^\w\s\u3400-\u9fff]")
+# A word with 4+ digits is a number, unless it starts with a Chinese character: then the digits
+# belong to a name ("FOR 华为实业1072(深圳)有限公司"); brackets stay for the region in them.
+_NUMBERISH = re.compile(r"(?<!\S)(?![\u3400-\u9fff])\S*[0-9]{4,}\S*|[^\w\s()（）\u3400-\u9fff]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Words of payment texts that are no part of a name ("FOR ACME GMBH", "代付 上海...").
 _REMITTANCE_WORDS = frozenset(

@@ -4,14 +4,17 @@
 of open invoices (those the text names first, then those of the customers the payer name fits
 best, nearest in date first; at most `SubsetBounds.max_invoices`) and finds every subset of
 2..`max_size` invoices whose sum equals the receipt, or exceeds it by at most the fee
-tolerance. The search is a numpy sweep over precomputed index combinations, so it is bounded
-by C(24, 4) sums per receipt.
+tolerance. When the payer's name fits several customers (thousands of customers share names)
+and the pool overflows, each of them (at most `namematch.TOP_K`) is also searched in a pool
+of its own. The search is a numpy sweep over precomputed index combinations, so it is bounded
+by C(24, 4) sums per pool.
 Every fitting subset becomes an option; when several fit, the competition term in score.py
 keeps all of them below the auto threshold and they are offered as alternatives.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -20,7 +23,7 @@ import numpy as np
 
 from matching import levels as L
 from matching.features import PairTable
-from matching.namematch import ALIAS, STRONG, WEAK
+from matching.namematch import ALIAS, STRONG, TOP_K, WEAK
 from matching.prepare import Tables
 from matching.refindex import DIGITS, TYPO
 from matching.settings import MatchSettings
@@ -48,20 +51,34 @@ def _combos(n: int, k: int) -> np.ndarray:
     return np.array(list(combinations(range(n), k)), np.int32).reshape(-1, k)
 
 
-def _pool(p: PairTable, rows: np.ndarray, t: Tables, bound: int) -> tuple[np.ndarray, bool]:
-    """Invoices to search (named first, then nearest in date), and whether that is all."""
+def _pools(p: PairTable, rows: np.ndarray, t: Tables, bound: int) -> list[tuple[np.ndarray, bool]]:
+    """Invoice pools to search, each with whether it holds all its invoices (see below)."""
     named = (p.lv_name[rows] >= WEAK) & (p.lv_name[rows] <= 8)
     ok = (p.lv_ref[rows] >= DIGITS) | named  # a typo-only hit on a stranger's invoice: no
     ok &= (p.lv_dec[rows] == 1) & (t.rec_cur[p.r[rows]] == t.inv_cur[p.i[rows]])
     ok &= t.inv_open[p.i[rows]] <= t.rec_amount[p.r[rows]]
     rows = rows[ok]
     if len(rows) < 2:
-        return rows, True
+        return [(rows, True)]
     gap = np.abs(t.rec_date[p.r[rows]] - t.inv_issue[p.i[rows]])
     # named first, then the customers the payer name fits best (a similarly named neighbour's
     # invoices must not crowd the payer's own out of the bound), then nearest in date
-    order = np.lexsort((gap, -p.w_name[rows], ~(p.lv_ref[rows] >= DIGITS)))
-    return rows[order[:bound]], len(rows) <= bound
+    ref = p.lv_ref[rows] >= DIGITS
+    order = np.lexsort((gap, -p.w_name[rows], ~ref))
+    rows, ref = rows[order], ref[order]
+    cust = t.inv_cust[p.i[rows]]
+    tied = np.unique(cust[p.w_name[rows] >= p.w_name[rows].max()])
+    if len(rows) <= bound or len(tied) < 2:
+        return [(rows[:bound], len(rows) <= bound)]
+    # Several customers of one name (common with thousands of customers): a pool of the
+    # nearest invoices of all of them may hold none of the payer's, so each customer the payer
+    # name fits best gets a pool of its own instead (the named invoices plus its own, nearest
+    # first): a combined payment is one payer's.
+    pools = []
+    for c in tied[:TOP_K]:
+        own = rows[ref | (cust == c)]
+        pools.append((own[:bound], len(own) <= bound))
+    return pools
 
 
 def _one_named_customer(p: PairTable, rows: np.ndarray, t: Tables) -> bool:
@@ -70,13 +87,22 @@ def _one_named_customer(p: PairTable, rows: np.ndarray, t: Tables) -> bool:
     return bool(strong.all()) and len(set(t.inv_cust[p.i[rows]].tolist())) == 1
 
 
+_REF_LOW = -2  # lowest reference level code (levels.py)
+
+
+@lru_cache(maxsize=1)
+def _ref_weights() -> np.ndarray:
+    """Reference weight per level code; "more named" levels count as plain ones in a subset."""
+    codes = range(_REF_LOW, max(lv.code for lv in L.REFERENCE.levels) + 1)
+    return np.array([L.REFERENCE.level(c - 2 if c >= 6 else c).weight for c in codes])
+
+
 def _score(
     p: PairTable, rows: np.ndarray, tried: int, tol: int, target: int, named: int, unique: bool
 ):
     ref = p.lv_ref[rows] >= TYPO
     strong = int((p.lv_ref[rows] >= DIGITS).sum())
-    base = np.array([L.REFERENCE.level(int(c) - 2 if c >= 6 else int(c)).weight
-                     for c in p.lv_ref[rows]])  # fmt: skip
+    base = _ref_weights()[p.lv_ref[rows] - _REF_LOW]
     if ref.all():
         ref_w, ref_label = float(base.min()), "all referenced"
     elif ref.any():
@@ -107,7 +133,7 @@ def _search(
     target = int(t.rec_amount[p.r[pool[0]]])
     amounts = t.inv_open[p.i[pool]]
     found: list[Option] = []
-    tried = sum(len(_combos(len(pool), k)) for k in range(2, bounds.max_size + 1))
+    tried = sum(math.comb(len(pool), k) for k in range(2, bounds.max_size + 1))
     sizes = range(2, min(bounds.max_size, len(pool)) + 1)
     sums_by_k = {k: amounts[_combos(len(pool), k)].sum(axis=1) for k in sizes}
     n_exact = sum(int((sums == target).sum()) for sums in sums_by_k.values())
@@ -139,8 +165,14 @@ def subset_options(
         rows = by_rec.get(int(r))
         if rows is None or len(rows) < 2:
             continue
-        pool, complete = _pool(p, rows, t, settings.subset.max_invoices)
-        if len(pool) >= 2:
-            named = int((p.lv_ref[rows] >= DIGITS).sum())
-            out.extend(_search(p, pool, t, int(tol[r]), settings.subset, named, complete))
+        named = int((p.lv_ref[rows] >= DIGITS).sum())
+        found: dict[frozenset[int], Option] = {}
+        for pool, complete in _pools(p, rows, t, settings.subset.max_invoices):
+            if len(pool) >= 2:
+                for o in _search(p, pool, t, int(tol[r]), settings.subset, named, complete):
+                    key = frozenset(o.rows)
+                    if key not in found or found[key].score < o.score:
+                        found[key] = o
+        best = sorted(found.values(), key=lambda o: -o.score)
+        out.extend(best[: settings.subset.max_alternatives + 1])
     return out

@@ -38,5 +38,12 @@ def test_pinyin_payer_meets_chinese_customer_key():
     assert latin.region == "shenzhen"
 
 
+def test_pinyin_payer_with_the_region_after_the_name():
+    # the bank spells 海康机械(深圳)有限公司 in the order it is written
+    latin = name_forms("HAI KANG JI XIE SHEN ZHEN YOU XIAN GONG SI")
+    assert latin.keys == name_forms("海康机械(深圳)有限公司").keys[1:] == ("haikangjixie",)
+    assert latin.region == "shenzhen"
+
+
 def test_empty_name_has_no_keys():
     assert name_forms("  ").keys == ()
