@@ -133,7 +133,7 @@ def _split_pinyin_region(key: str) -> tuple[str, str]:
         rest = key[len(reg) :]
         if key.startswith(reg) and len(rest) >= 4:
             return (rest[3:], reg) if rest.startswith("shi") else (rest, reg)
-    for reg in _pinyin_regions():  # 华为技术(深圳)有限公司 as HUA WEI JI SHU SHEN ZHEN ...
+    for reg in PINYIN_REGIONS:  # 华为技术(深圳)有限公司 as HUA WEI JI SHU SHEN ZHEN ...
         rest = key[: -len(reg)]
         if key.endswith(reg) and len(rest) >= 4:
             return rest, reg
