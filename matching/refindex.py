@@ -87,7 +87,7 @@ class _Index:
             if MIN_FUZZY <= len(digits) <= 16:
                 for d in deletions(digits):
                     self.fuzzy[d].append(k)
-        for number in settled:
+        for number in sorted(settled):
             self._add(SETTLED, full_key(number), core_key(number))
         self._freeze_fuzzy()
         self.sorted_full = sorted((key, ks[0]) for key, ks in self.full.items() if len(ks) == 1)
@@ -123,7 +123,7 @@ def _exact_hits(index: _Index, keys) -> tuple[dict[int, tuple[int, int, str]], b
     hits: dict[int, tuple[int, int, str]] = {}
     paid = False
     for level, table, pool in ((EXACT, index.full, keys.full), (DIGITS, index.core, keys.core)):
-        for key in pool:
+        for key in _specific_first(pool):
             invs = table.get(key, ())
             for k in invs:
                 if k == SETTLED:
@@ -138,6 +138,12 @@ def _exact_hits(index: _Index, keys) -> tuple[dict[int, tuple[int, int, str]], b
     return {k: v for k, v in hits.items() if v[2] not in longer or _alone(v[2], hits, k)}, paid
 
 
+def _specific_first(keys: frozenset[str]) -> list[str]:
+    """Keys longest first, then alphabetically: the first key of a level names the invoice (its
+    token and count), so a fixed order keeps results independent of set order (PYTHONHASHSEED)."""
+    return sorted(keys, key=lambda k: (-len(k), k))
+
+
 def _alone(key: str, hits: dict, k: int) -> bool:
     """True when every longer key containing `key` names the same invoice `k`."""
     return all(other == k for other, v in hits.items() if key in v[2] and key != v[2])
@@ -149,11 +155,12 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
     explained = {v[2] for v in hits.values()}
     for k, v in hits.items():
         found[(r, k)] = v
-    digits = set(keys.digits)
+    digits = keys.digits
     fixed = ocr_digits(rec.remittance)
     if fixed:
         digits |= text_keys(fixed).digits
-    for key in digits:  # even a number naming an invoice exactly may be a typo of another
+    # even a number naming an invoice exactly may be a typo of another
+    for key in _specific_first(digits):
         fuzzy_id = index.fuzzy_id.get
         ids = [i for i in map(fuzzy_id, deletions(key)) if i is not None]
         if ids:
@@ -172,7 +179,7 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
 
 
 def _short_hits(index: _Index, r: int, rec, found: dict) -> None:
-    for tok in short_tokens(f"{rec.remittance} {' '.join(rec.refs)}"):
+    for tok in _specific_first(short_tokens(f"{rec.remittance} {' '.join(rec.refs)}")):
         invs = index.short.get(tok, ())
         if 0 < len(invs) <= SHORT_MAX:
             for k in invs:

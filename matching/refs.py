@@ -154,8 +154,7 @@ def digit_key(number: str) -> str:
     return _NON_DIGIT.sub("", _fold(number))
 
 
-def deletions(key: str) -> set[str]:
-    """The key and every string one deletion away (typo blocking, SymSpell style)."""
-    out = {key}
-    out |= {key[:i] + key[i + 1 :] for i in range(len(key))}
-    return out
+def deletions(key: str) -> list[str]:
+    """The key and every string one deletion away (typo blocking, SymSpell style), in a fixed
+    order (not a set: index ids must not depend on PYTHONHASHSEED)."""
+    return list(dict.fromkeys([key, *(key[:i] + key[i + 1 :] for i in range(len(key)))]))
