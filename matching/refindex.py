@@ -11,8 +11,7 @@ OCR confuses with digits (O/0, I/1, S/5, B/8) are read back as digits for that s
 from __future__ import annotations
 
 import bisect
-import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,10 +23,12 @@ from matching.refs import (
     MIN_CORE,
     MIN_FUZZY,
     SHORT_FUZZY,
+    chance_bits,
     core_key,
     deletions,
     digit_key,
     full_key,
+    ocr_digits,
     short_key,
     short_tokens,
     text_keys,
@@ -40,17 +41,6 @@ SHORT = -3  # only the last digits ("124" for INV-2024-00124): counts with amoun
 SHORT_MAX = 20  # a short number shared by more open invoices names none of them
 SETTLED = -1  # sentinel invoice index: an already paid invoice
 TYPO_SLACK_PERCENT = 5
-# Letters that OCR and people put for digits ("INV2026-2OO2"), read back as digits when they
-# touch a digit; the digits found that way count as a typo (with an amount that fits).
-_OCR = str.maketrans("OISBLZ", "015812")
-_OCR_LETTER = re.compile(r"(?<=[0-9])[OISBLZ]+|[OISBLZ]+(?=[0-9])")
-
-
-def ocr_digits(text: str) -> str:
-    """`text` with look-alike letters next to digits read as digits; "" when there are none."""
-    folded = text.upper()
-    out = _OCR_LETTER.sub(lambda m: m.group(0).translate(_OCR), folded)
-    return "" if out == folded else out
 
 
 @dataclass
@@ -65,6 +55,7 @@ class RefHits:
     names_paid: np.ndarray  # per receipt: text names an already settled invoice
     has_strong: np.ndarray  # per receipt: some EXACT/DIGITS/TYPO hit on an open invoice
     n_strong: np.ndarray  # per receipt: open invoices named EXACT or by DIGITS
+    bits: np.ndarray  # per pair: most a number standing alone can tell (chance_bits), else inf
 
 
 class _Index:
@@ -90,6 +81,8 @@ class _Index:
         for number in sorted(settled):
             self._add(SETTLED, full_key(number), core_key(number))
         self._freeze_fuzzy()
+        self.n_len = Counter(len(c) for c, ks in self.core.items() if c.isdigit() and ks[0] >= 0)
+        self.bits: dict[tuple[int, int], float] = {}  # (receipt, invoice) named by a bare number
         self.sorted_full = sorted((key, ks[0]) for key, ks in self.full.items() if len(ks) == 1)
         self.sorted_keys = [k for k, _ in self.sorted_full]
 
@@ -155,6 +148,8 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
     explained = {v[2] for v in hits.values()}
     for k, v in hits.items():
         found[(r, k)] = v
+        if v[2] in keys.full and v[2].isdigit():  # a number standing alone: "TRANSFER 3359"
+            index.bits[(r, k)] = chance_bits(v[2], index.n_len)
     digits = keys.digits
     fixed = ocr_digits(rec.remittance)
     if fixed:
@@ -236,6 +231,7 @@ def find_ref_hits(tables: Tables, settled: frozenset[str]) -> RefHits:
     rec = np.fromiter((p[0] for p in found), np.int64, n)
     inv = np.fromiter((p[1] for p in found), np.int64, n)
     level = np.fromiter((v[0] for v in found.values()), np.int8, n)
+    bits = np.fromiter((index.bits.get(p, np.inf) for p in found), np.float64, n)
     strong = np.zeros(tables.n_rec, bool)
     strong[rec[level >= TYPO]] = True
     return RefHits(
@@ -247,4 +243,5 @@ def find_ref_hits(tables: Tables, settled: frozenset[str]) -> RefHits:
         names_paid=paid,
         has_strong=strong,
         n_strong=np.bincount(rec[level >= DIGITS], minlength=tables.n_rec),
+        bits=bits,
     )
