@@ -94,7 +94,10 @@ def _reference(t: Tables, refs: RefHits, r: np.ndarray, i: np.ndarray):
     count = _gather(refs.count, pos, found, 1)
     tf = np.log2(np.maximum(count, 1))
     weight = np.where(level == SHORT, np.maximum(weight - tf, 1.0), weight)
-    return level, np.where(level >= 4, np.maximum(weight - tf, 3.0), weight)
+    weight = np.where(level >= 4, np.maximum(weight - tf, 3.0), weight)
+    # a number standing alone in the text tells no more than its chance of naming some invoice
+    bits = _gather(refs.bits, pos, found, np.inf)
+    return level, np.where(level >= DIGITS, np.minimum(weight, bits), weight)
 
 
 def _short_backed(lv_ref, w_ref, lv_name, lv_amt):

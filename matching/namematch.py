@@ -87,7 +87,8 @@ def _near(key: str, exact: dict[str, list[int]], grams: dict[str, list[int]]) ->
         hits[j] += 1000
     gset = _grams(key)
     need = max(1, min(3, len(gset) // 3))
-    postings = sorted((p for g in gset if (p := grams.get(g))), key=len)
+    # sorted grams first: postings of equal length keep a fixed order whatever PYTHONHASHSEED
+    postings = sorted((p for g in sorted(gset) if (p := grams.get(g))), key=len)
     rare = sum(len(p) <= _MAX_GRAM_DF for p in postings)
     for posting in postings[: max(rare, need + 2)]:
         if len(posting) <= _FALLBACK_DF:

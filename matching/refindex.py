@@ -11,8 +11,7 @@ OCR confuses with digits (O/0, I/1, S/5, B/8) are read back as digits for that s
 from __future__ import annotations
 
 import bisect
-import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,10 +23,12 @@ from matching.refs import (
     MIN_CORE,
     MIN_FUZZY,
     SHORT_FUZZY,
+    chance_bits,
     core_key,
     deletions,
     digit_key,
     full_key,
+    ocr_digits,
     short_key,
     short_tokens,
     text_keys,
@@ -40,17 +41,6 @@ SHORT = -3  # only the last digits ("124" for INV-2024-00124): counts with amoun
 SHORT_MAX = 20  # a short number shared by more open invoices names none of them
 SETTLED = -1  # sentinel invoice index: an already paid invoice
 TYPO_SLACK_PERCENT = 5
-# Letters that OCR and people put for digits ("INV2026-2OO2"), read back as digits when they
-# touch a digit; the digits found that way count as a typo (with an amount that fits).
-_OCR = str.maketrans("OISBLZ", "015812")
-_OCR_LETTER = re.compile(r"(?<=[0-9])[OISBLZ]+|[OISBLZ]+(?=[0-9])")
-
-
-def ocr_digits(text: str) -> str:
-    """`text` with look-alike letters next to digits read as digits; "" when there are none."""
-    folded = text.upper()
-    out = _OCR_LETTER.sub(lambda m: m.group(0).translate(_OCR), folded)
-    return "" if out == folded else out
 
 
 @dataclass
@@ -65,6 +55,7 @@ class RefHits:
     names_paid: np.ndarray  # per receipt: text names an already settled invoice
     has_strong: np.ndarray  # per receipt: some EXACT/DIGITS/TYPO hit on an open invoice
     n_strong: np.ndarray  # per receipt: open invoices named EXACT or by DIGITS
+    bits: np.ndarray  # per pair: most a number standing alone can tell (chance_bits), else inf
 
 
 class _Index:
@@ -87,9 +78,11 @@ class _Index:
             if MIN_FUZZY <= len(digits) <= 16:
                 for d in deletions(digits):
                     self.fuzzy[d].append(k)
-        for number in settled:
+        for number in sorted(settled):
             self._add(SETTLED, full_key(number), core_key(number))
         self._freeze_fuzzy()
+        self.n_len = Counter(len(c) for c, ks in self.core.items() if c.isdigit() and ks[0] >= 0)
+        self.bits: dict[tuple[int, int], float] = {}  # (receipt, invoice) named by a bare number
         self.sorted_full = sorted((key, ks[0]) for key, ks in self.full.items() if len(ks) == 1)
         self.sorted_keys = [k for k, _ in self.sorted_full]
 
@@ -123,7 +116,7 @@ def _exact_hits(index: _Index, keys) -> tuple[dict[int, tuple[int, int, str]], b
     hits: dict[int, tuple[int, int, str]] = {}
     paid = False
     for level, table, pool in ((EXACT, index.full, keys.full), (DIGITS, index.core, keys.core)):
-        for key in pool:
+        for key in _specific_first(pool):
             invs = table.get(key, ())
             for k in invs:
                 if k == SETTLED:
@@ -138,6 +131,12 @@ def _exact_hits(index: _Index, keys) -> tuple[dict[int, tuple[int, int, str]], b
     return {k: v for k, v in hits.items() if v[2] not in longer or _alone(v[2], hits, k)}, paid
 
 
+def _specific_first(keys: frozenset[str]) -> list[str]:
+    """Keys longest first, then alphabetically: the first key of a level names the invoice (its
+    token and count), so a fixed order keeps results independent of set order (PYTHONHASHSEED)."""
+    return sorted(keys, key=lambda k: (-len(k), k))
+
+
 def _alone(key: str, hits: dict, k: int) -> bool:
     """True when every longer key containing `key` names the same invoice `k`."""
     return all(other == k for other, v in hits.items() if key in v[2] and key != v[2])
@@ -149,11 +148,14 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
     explained = {v[2] for v in hits.values()}
     for k, v in hits.items():
         found[(r, k)] = v
-    digits = set(keys.digits)
+        if v[2] in keys.full and v[2].isdigit():  # a number standing alone: "TRANSFER 3359"
+            index.bits[(r, k)] = chance_bits(v[2], index.n_len)
+    digits = keys.digits
     fixed = ocr_digits(rec.remittance)
     if fixed:
         digits |= text_keys(fixed).digits
-    for key in digits:  # even a number naming an invoice exactly may be a typo of another
+    # even a number naming an invoice exactly may be a typo of another
+    for key in _specific_first(digits):
         fuzzy_id = index.fuzzy_id.get
         ids = [i for i in map(fuzzy_id, deletions(key)) if i is not None]
         if ids:
@@ -172,7 +174,7 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
 
 
 def _short_hits(index: _Index, r: int, rec, found: dict) -> None:
-    for tok in short_tokens(f"{rec.remittance} {' '.join(rec.refs)}"):
+    for tok in _specific_first(short_tokens(f"{rec.remittance} {' '.join(rec.refs)}")):
         invs = index.short.get(tok, ())
         if 0 < len(invs) <= SHORT_MAX:
             for k in invs:
@@ -229,6 +231,7 @@ def find_ref_hits(tables: Tables, settled: frozenset[str]) -> RefHits:
     rec = np.fromiter((p[0] for p in found), np.int64, n)
     inv = np.fromiter((p[1] for p in found), np.int64, n)
     level = np.fromiter((v[0] for v in found.values()), np.int8, n)
+    bits = np.fromiter((index.bits.get(p, np.inf) for p in found), np.float64, n)
     strong = np.zeros(tables.n_rec, bool)
     strong[rec[level >= TYPO]] = True
     return RefHits(
@@ -240,4 +243,5 @@ def find_ref_hits(tables: Tables, settled: frozenset[str]) -> RefHits:
         names_paid=paid,
         has_strong=strong,
         n_strong=np.bincount(rec[level >= DIGITS], minlength=tables.n_rec),
+        bits=bits,
     )

@@ -11,6 +11,7 @@ Nothing here raises.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -149,13 +150,37 @@ def short_tokens(remittance: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# Letters that OCR and people put for digits ("INV2026-2OO2"), read back as digits when they
+# touch a digit; the digits found that way count as a typo (with an amount that fits).
+_OCR = str.maketrans("OISBLZ", "015812")
+_OCR_LETTER = re.compile(r"(?<=[0-9])[OISBLZ]+|[OISBLZ]+(?=[0-9])")
+
+
+def ocr_digits(text: str) -> str:
+    """`text` with look-alike letters next to digits read as digits; "" when there are none."""
+    folded = text.upper()
+    out = _OCR_LETTER.sub(lambda m: m.group(0).translate(_OCR), folded)
+    return "" if out == folded else out
+
+
 def digit_key(number: str) -> str:
     """All digits of a number, zeros kept: 'INV-00020583' -> '00020583' (typo matching)."""
     return _NON_DIGIT.sub("", _fold(number))
 
 
-def deletions(key: str) -> set[str]:
-    """The key and every string one deletion away (typo blocking, SymSpell style)."""
-    out = {key}
-    out |= {key[:i] + key[i + 1 :] for i in range(len(key))}
-    return out
+def deletions(key: str) -> list[str]:
+    """The key and every string one deletion away (typo blocking, SymSpell style), in a fixed
+    order (not a set: index ids must not depend on PYTHONHASHSEED)."""
+    return list(dict.fromkeys([key, *(key[:i] + key[i + 1 :] for i in range(len(key)))]))
+
+
+def chance_bits(key: str, per_length: dict[int, int]) -> float:
+    """log2 odds a number standing alone in a text can add when it names an invoice: at most the
+    information in hitting one of the `per_length[len(key)]` open invoice numbers of its length
+    among all numbers of that length. At 10,000 invoices numbered RE-1..RE-9999 a random 4-digit
+    number in a text ("TRANSFER 3359") names one of them almost surely: ~0 bits, not 11. Inf for
+    keys with letters or written leading zeros (their space is far larger)."""
+    if not key.isdigit() or key.startswith("0"):
+        return float("inf")
+    space = 9 * 10 ** (len(key) - 1)  # numbers of that length (no leading zero: core keys)
+    return max(math.log2(space / max(per_length.get(len(key), 0), 1)), 0.0)
