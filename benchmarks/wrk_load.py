@@ -147,20 +147,20 @@ def run_wrk(port: int, plan: list, concurrency: int, threads: int = 2,
         cmd = [WRK, "-t", str(threads), "-c", str(concurrency), "-d", f"{int(timeout)}s",
                "--timeout", "30s", "--latency", "-s", str(script),
                f"http://127.0.0.1:{port}{PATH}", "--", str(data), str(threads)]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         lines, ready, done = [], 0, 0
         start = end = time.perf_counter()
-        for line in proc.stdout:  # ends at wrk's own -d limit if a thread never finishes
-            lines.append(line)
-            if line.startswith("ready "):
-                ready += 1
-                start = time.perf_counter() if ready == threads else start
-            elif line.startswith("done "):
-                done += 1
-                if done == threads:
-                    end = time.perf_counter()
-                    proc.send_signal(signal.SIGINT)
-        proc.wait()
+        with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True) as proc:
+            for line in proc.stdout:  # ends at wrk's own -d limit if a thread never finishes
+                lines.append(line)
+                if line.startswith("ready "):
+                    ready += 1
+                    start = time.perf_counter() if ready == threads else start
+                elif line.startswith("done "):
+                    done += 1
+                    if done == threads:
+                        end = time.perf_counter()
+                        proc.send_signal(signal.SIGINT)
         end = end if done == threads else time.perf_counter()
     text = "".join(lines)
     if proc.returncode != 0 or "Requests/sec" not in text:
