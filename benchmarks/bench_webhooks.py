@@ -28,11 +28,25 @@ loopback proxy drops every connection to the shared node and refuses new ones fo
 republishes what could not be published. It reports the same counts.
 
 Load: ``--events`` Stripe events (charges, payment intents, refunds, payouts, unknown types)
-pre-signed with the stripe library, plus ``--dup-rate`` re-deliveries placed right after their
-original, posted by ``--concurrency`` keep-alive client threads. The machine's load average is
-printed with every measurement (the machine is shared).
+pre-signed with the stripe library once the server is up (signatures carry a timestamp and
+Stripe's tolerance is 300 s; the report gives the oldest one's age at the end of the load),
+plus ``--dup-rate`` re-deliveries placed right after their original, each request sent once
+over ``--concurrency`` keep-alive connections by the client ``--client`` names (the report's
+``config.client``):
 
-    .venv/bin/python benchmarks/bench_webhooks.py --events 6000 --concurrency 32
+- ``python`` (default): as many http.client threads in this process (~0.3 ms of CPU a
+  request on the server's cores; its GIL and scheduling delays are inside its latencies);
+- ``wrk``: ``wrk -t<--wrk-threads> -c<--concurrency> --latency`` and a Lua script
+  (``wrk_load.py``: wrk thread k of T sends requests k, k+T, ... in order, each once; the two
+  copies of a duplicate go out on different threads when T = 2). Latencies p50/p90/p99, mean
+  and max are wrk's; acks/s is requests over the time from wrk's start to its last answer;
+  statuses are counted by the script, and a request without an answer counts as status 0.
+  The warm-up uses the same client. Not with ``--fault`` (its faults are timed on answers as
+  they come back, which only the Python client reports).
+
+The machine's load average is printed with every measurement (the machine is shared).
+
+    .venv/bin/python benchmarks/bench_webhooks.py --events 6000 --concurrency 32 --client wrk
 """
 
 from __future__ import annotations
@@ -63,6 +77,7 @@ from kombu import Connection
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.wrk_load import run_wrk  # noqa: E402
 from recon.db import make_engine, make_session_factory  # noqa: E402
 from recon.db.migrate import upgrade  # noqa: E402
 from recon.models import Customer, Invoice  # noqa: E402
@@ -169,9 +184,10 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 def _own_cpu() -> float:
-    """User + system CPU of this process (the load generator's client threads) so far."""
+    """User + system CPU so far of this process (the Python client's threads) and of its
+    children waited for (wrk; nothing else is waited for during the load)."""
     times = os.times()
-    return times.user + times.system
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def machine_busy_seconds() -> float:
@@ -233,6 +249,29 @@ def run_load(port: int, plan: list, concurrency: int, at=None) -> tuple[list, fl
     for t in threads:
         t.join()
     return results, time.perf_counter() - start
+
+
+def python_figures(results: list) -> dict:
+    """The Python client's (status, seconds) pairs -> the figures wrk reports."""
+    latencies = [lat * 1000 for _, lat in results]
+    statuses: dict[int, int] = {}
+    for status, _ in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    return {"requests": len(results), "p50_ms": percentile(latencies, 50),
+            "p90_ms": percentile(latencies, 90), "p99_ms": percentile(latencies, 99),
+            "max_ms": max(latencies), "mean_ms": statistics.mean(latencies),
+            "statuses": statuses}
+
+
+def load(args: argparse.Namespace, port: int, plan: list, concurrency: int,
+         at=None) -> tuple[dict, float]:
+    """Post the plan with ``--client`` (each request once); (figures, wall seconds)."""
+    if not plan:
+        return {"requests": 0, "statuses": {}}, 0.0
+    if args.client == "wrk":
+        return run_wrk(port, plan, concurrency, args.wrk_threads, args.drain_timeout)
+    results, wall = run_load(port, plan, concurrency, at)
+    return python_figures(results), wall
 
 
 def count_rows(url: str) -> dict[str, int]:
@@ -428,10 +467,17 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=200, help="requests before measuring")
     parser.add_argument("--drain-timeout", type=float, default=600.0)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--client", choices=("python", "wrk"), default="python",
+                        help="load generator: Python threads, or wrk (benchmarks/wrk_load.py)")
+    parser.add_argument("--wrk-threads", type=int, default=2, help="wrk -t (with --client wrk)")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG))
     parser.add_argument("--broker-url", default=os.environ.get("BENCH_BROKER_URL",
                                                                DEFAULT_BROKER))
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.client == "wrk" and args.fault:
+        parser.error("--client wrk measures the non-fault runs only (the fault run injects its "
+                     "faults as answers come back, which only the Python client reports)")
+    return args
 
 
 def main() -> int:
@@ -453,8 +499,9 @@ def main() -> int:
 
 
 def summary(runs: dict[str, dict]) -> dict[str, dict]:
-    keys = ("acks_per_s", "p99_ms", "drain_events_per_s", "unique_processed_per_s_end_to_end",
-            "lost", "duplicated_rows", "processed_more_than_once", "cpu_ms_per_request_web",
+    keys = ("acks_per_s", "p50_ms", "p99_ms", "drain_events_per_s",
+            "unique_processed_per_s_end_to_end", "lost", "duplicated_rows",
+            "processed_more_than_once", "cpu_ms_per_request_web",
             "cpu_ms_per_request_web_db_backends", "load_1_5_15")
     return {name: {k: r.get(k) for k in keys} for name, r in runs.items()}
 
@@ -474,7 +521,6 @@ def one(args: argparse.Namespace, broker: str | None, *, workers: int,
     server = None
     try:
         seed_invoices(url, args.events // 3 + 1)
-        plan, unique = build_requests(args.events, args.dup_rate, args.seed)
         if celery:
             for _ in range(workers):
                 celery.start_worker()
@@ -483,14 +529,18 @@ def one(args: argparse.Namespace, broker: str | None, *, workers: int,
                 celery.start_beat()
         port = free_port()
         server = start_gunicorn(url, port, args, celery.broker if celery else None)
-        warmup, _ = run_load(port, plan[:args.warmup], 8)  # imports, pools; its events count
+        # signed now, once the workers and the server are up: Stripe's tolerance is 300 s
+        signed = time.time()
+        plan, unique = build_requests(args.events, args.dup_rate, args.seed)
+        warmup, _ = load(args, port, plan[:args.warmup], 8)  # imports, pools; its events count
         wait_processed(url, 0, args.drain_timeout)  # the warm-up's events are processed
         faults = _faults(celery, node, proxy, args, len(plan) - args.warmup) if fault else None
         web_pids, db_pids = server_pids(server, url)
         before = (cpu_seconds(web_pids), cpu_seconds(celery.pids() if celery else []),
                   machine_busy_seconds(), cpu_seconds(db_pids), _own_cpu())
         first = time.perf_counter()
-        results, wall = run_load(port, plan[args.warmup:], args.concurrency, faults)
+        results, wall = load(args, port, plan[args.warmup:], args.concurrency, faults)
+        signature_age = time.time() - signed
         cpu = {"web": round(cpu_seconds(web_pids) - before[0], 2),
                "web_db_backends": round(cpu_seconds(db_pids) - before[3], 2),
                "load_generator": round(_own_cpu() - before[4], 2),
@@ -501,10 +551,11 @@ def one(args: argparse.Namespace, broker: str | None, *, workers: int,
         last, _ = wait_processed(url, unique, args.drain_timeout)
         report = _report(args, url, unique, plan, warmup, results, wall, first, last,
                          end_of_load, workers, broker is not None, fault)
+        report["oldest_signature_age_s_at_end_of_load"] = round(signature_age, 1)
         report["cpu_s_during_load"] = cpu  # a worker killed in the fault run is not counted
-        report["cpu_ms_per_request_web"] = round(cpu["web"] * 1000 / len(results), 2)
+        report["cpu_ms_per_request_web"] = round(cpu["web"] * 1000 / results["requests"], 2)
         report["cpu_ms_per_request_web_db_backends"] = round(
-            cpu["web_db_backends"] * 1000 / len(results), 2)
+            cpu["web_db_backends"] * 1000 / results["requests"], 2)
         return report
     finally:
         if server is not None:
@@ -551,10 +602,9 @@ def _faults(celery: Celery, node: OwnNode | None, proxy: TcpProxy | None,
 
 def _report(args, url, unique, plan, warmup, results, wall, first, last, end_of_load,
             workers, celery, fault) -> dict:
-    latencies = [lat * 1000 for _, lat in results]
-    statuses: dict[int, int] = {}
-    for status, _ in warmup + results:
-        statuses[status] = statuses.get(status, 0) + 1
+    statuses = dict(warmup["statuses"])
+    for status, count in results["statuses"].items():
+        statuses[status] = statuses.get(status, 0) + count
     rows = count_rows(url)
     twice = processing_counts(url)
     processed_in_load = end_of_load["processed"]
@@ -564,14 +614,14 @@ def _report(args, url, unique, plan, warmup, results, wall, first, last, end_of_
         "config": {"gunicorn_workers": args.workers, "threads": args.threads,
                    "celery_workers": workers if celery else 0,
                    "processing": "celery" if celery else "inline (in the request)",
-                   "concurrency": args.concurrency, "fault_run": fault},
-        "requests": len(results), "warmup_requests": len(warmup),
+                   "concurrency": args.concurrency, "fault_run": fault,
+                   "client": _client_name(args)},
+        "requests": results["requests"], "warmup_requests": warmup["requests"],
         "unique_events": unique, "duplicates_sent": len(plan) - unique,
-        "load_s": round(wall, 2), "acks_per_s": round(len(results) / wall, 1),
-        "p50_ms": round(percentile(latencies, 50), 1),
-        "p99_ms": round(percentile(latencies, 99), 1),
-        "max_ms": round(max(latencies), 1), "mean_ms": round(statistics.mean(latencies), 1),
+        "load_s": round(wall, 2), "acks_per_s": round(results["requests"] / wall, 1),
+        **{k: round(results[k], 1) for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms")},
         "statuses": statuses,
+        **{k: results[k] for k in ("wrk_requests_per_s", "socket_errors") if k in results},
         "processed_at_end_of_load": processed_in_load,
         "drain_s_after_load": round(drain_s, 2),
         "drain_events_per_s": round((rows["processed"] - processed_in_load) / drain_s, 1)
@@ -591,6 +641,12 @@ def _report(args, url, unique, plan, warmup, results, wall, first, last, end_of_
                     and twice["never_processed"] == 0 and statuses == {200: len(plan)}
                     and rows["pending_or_failed"] == 0)
     return report
+
+
+def _client_name(args: argparse.Namespace) -> str:
+    if args.client == "wrk":
+        return f"wrk -t{args.wrk_threads} -c{args.concurrency} (benchmarks/wrk_load.py)"
+    return f"python ({args.concurrency} http.client threads)"
 
 
 def _warm_unique(plan: list, warmup: int) -> int:
