@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
-import gc
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -32,6 +31,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 import matching as m
+from importers.base import paused_gc
 from recon import audit
 from recon.allocation import batch as allocation_batch
 from recon.matchrun.apply import apply_receipt_proposals, open_suggestions
@@ -147,24 +147,6 @@ def _return_freed_arrays() -> None:
         ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, 1 << 20)  # the process's own libc
 
 
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while a run builds its many small objects.
-
-    A run allocates millions of objects that live until it ends (rows, receipts, pairs,
-    proposals) and makes next to no reference cycles; the collector would traverse them all
-    again and again (about a sixth of the engine's time at 10k). Left to the next automatic
-    collection afterwards (a full one here would walk everything once more).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def run_matching(
     session: Session,
     *,
@@ -178,7 +160,7 @@ def run_matching(
 ) -> MatchRunReport:
     """All matching stages on the open items of `session`; see the module docstring."""
     _return_freed_arrays()
-    with _paused_gc():
+    with paused_gc():
         return _run(session, actor, run_id, auto_threshold, suggest_threshold, dry_run,
                     settings, fx_rules)
 
