@@ -85,7 +85,7 @@ def _milp(recs: list[int], opts: dict[int, list[Opt]], cap: np.ndarray, floor: f
         for i, amount in o.claims:
             a_r.append(len(recs) + col[i])
             a_c.append(v)
-            a_v.append(float(amount))
+            a_v.append(float(amount))  # integer minor units as solver coefficients only
     shape = (len(recs) + len(invs), len(flat))
     matrix = coo_matrix((a_v, (a_r, a_c)), shape=shape).tocsr()
     upper = np.concatenate([np.ones(len(recs)), cap[invs].astype(float)])
