@@ -148,7 +148,7 @@ def bench(n: int, seed: int, family: str, args: argparse.Namespace) -> None:
     if args.full:
         from benchmarks.full_path import run_full
 
-        full = run_full(ds, n)
+        full = run_full(ds, n, fmt=args.statement_format)
     if "naive" in rows:
         naive = rows["naive"]["wall_s"]
         text = f"   naive loop {naive:.1f}s; engine {naive / rows['engine']['wall_s']:.1f}x faster"
@@ -165,6 +165,8 @@ def main() -> None:
     ap.add_argument("--no-frozen", action="store_true", help="skip the frozen evaluation seed")
     ap.add_argument("--child", nargs=4, metavar=("METHOD", "N", "SEED", "FAMILY"))
     ap.add_argument("--full", action="store_true", help="also run the whole CLI path")
+    ap.add_argument("--statement-format", choices=["camt", "ofx"], default="camt",
+                    help="the statement file of the --full path")  # fmt: skip
     ap.add_argument("--no-naive", action="store_true")
     args = ap.parse_args()
     if args.child:

@@ -1,8 +1,10 @@
 """Whole-process mode of the matching benchmark: the real CLI on files, not the engine alone.
 
-Writes the generated data as an invoice CSV and a camt.053 statement (payer names and payer
-accounts in RltdPties), then runs `recon db upgrade` -> `recon invoices import` -> `recon
-statements import` -> `recon match` -> `recon matches export`, each as its own process on a
+Writes the generated data as an invoice CSV and a statement: camt.053 (payer names and payer
+accounts in RltdPties) or, with ``fmt="ofx"``, OFX 2.2 as banks write it (NAME cut at its 32
+characters, the remittance in MEMO cut at 255, the payer account in BANKACCTTO), then runs
+`recon db upgrade` -> `recon invoices import` -> `recon statements import` -> `recon match` ->
+`recon matches export`, each as its own process on a
 fresh SQLite file, timing each process from start to exit and reading its peak memory (max
 RSS). The export is scored against the ground truth with bench_score (bank_ref = receipt id);
 the export carries one decision per receipt, no alternatives, so its suggestion recall is the
@@ -91,6 +93,37 @@ def write_camt(ds: Dataset, path: Path) -> None:
         out.write("</Stmt></BkToCstmrStmt></Document>\n")
 
 
+def _ofx_entry(rec) -> str:
+    kind = "CREDIT" if rec.amount > 0 else "DEBIT"
+    acct = (f"<BANKACCTTO><BANKID>0</BANKID><ACCTID>{escape(rec.payer_account)}</ACCTID>"
+            "<ACCTTYPE>CHECKING</ACCTTYPE></BANKACCTTO>") if rec.payer_account else ""  # fmt: skip
+    name = f"<NAME>{escape(rec.payer_name[:32])}</NAME>" if rec.payer_name else ""
+    memo = f"<MEMO>{escape(rec.remittance[:255])}</MEMO>" if rec.remittance else ""
+    return (f"<STMTTRN><TRNTYPE>{kind}</TRNTYPE><DTPOSTED>{rec.booking_date:%Y%m%d}</DTPOSTED>"
+            f"<TRNAMT>{rec.amount:.2f}</TRNAMT><FITID>{rec.id}</FITID>{name}{acct}{memo}"
+            "</STMTTRN>\n")  # fmt: skip
+
+
+def write_ofx(ds: Dataset, path: Path) -> None:
+    total = sum((r.amount for r in ds.receipts), Decimal(0))
+    first = min(r.booking_date for r in ds.receipts)
+    last = max(r.booking_date for r in ds.receipts)
+    ok = "<STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS>"
+    with path.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<?OFX OFXHEADER="200" '
+                  'VERSION="220" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>\n'
+                  f"<OFX><SIGNONMSGSRSV1><SONRS>{ok}<DTSERVER>{last:%Y%m%d}</DTSERVER><LANGUAGE>"
+                  f"ENG</LANGUAGE></SONRS></SIGNONMSGSRSV1><BANKMSGSRSV1><STMTTRNRS><TRNUID>1"
+                  f"</TRNUID>{ok}<STMTRS><CURDEF>{ds.currency}</CURDEF><BANKACCTFROM><BANKID>"
+                  "37040044</BANKID><ACCTID>0532013000</ACCTID><ACCTTYPE>CHECKING</ACCTTYPE>"
+                  f"</BANKACCTFROM><BANKTRANLIST><DTSTART>{first:%Y%m%d}</DTSTART><DTEND>"
+                  f"{last:%Y%m%d}</DTEND>\n")  # fmt: skip
+        for rec in ds.receipts:
+            out.write(_ofx_entry(rec))
+        out.write(f"</BANKTRANLIST><LEDGERBAL><BALAMT>{total:.2f}</BALAMT><DTASOF>{last:%Y%m%d}"
+                  "</DTASOF></LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n")  # fmt: skip
+
+
 def _run(db: str, *args: str) -> tuple[float, float, str]:
     """(wall seconds, peak MB, stdout) of one `recon` process; its CPU seconds go to CPU."""
     start = time.perf_counter()
@@ -117,20 +150,22 @@ def _decisions(ds: Dataset, export: Path) -> dict[str, Decision]:
     return dict(got)
 
 
-def run_full(ds: Dataset, n: int, db: str | None = None, tables: bool = True
-             ) -> dict[str, float]:
+def run_full(ds: Dataset, n: int, db: str | None = None, tables: bool = True,
+             fmt: str = "camt") -> dict[str, float]:
     """Write files, run the CLI chain, print and return timings, peaks (MB) and quality.
 
     ``db``: a database URL (an empty PostgreSQL database); default a fresh SQLite file.
+    ``fmt``: the statement's format, ``camt`` or ``ofx``.
     """
     with tempfile.TemporaryDirectory(prefix="bench-match-") as tmp:
         root = Path(tmp)
         db = db or f"sqlite:///{root / 'bench.db'}"
         write_invoices(ds, root / "invoices.csv")
-        write_camt(ds, root / "statement.xml")
+        statement = root / ("statement.ofx" if fmt == "ofx" else "statement.xml")
+        (write_ofx if fmt == "ofx" else write_camt)(ds, statement)
         steps = {"db upgrade": ("db", "upgrade"),
                  "invoices import": ("invoices", "import", str(root / "invoices.csv")),
-                 "statements import": ("statements", "import", str(root / "statement.xml")),
+                 "statements import": ("statements", "import", str(statement)),
                  "match": ("match",),
                  "export": ("matches", "export", "-o", str(root / "out.csv"))}  # fmt: skip
         times, peaks, outs = {}, {}, {}
@@ -139,7 +174,7 @@ def run_full(ds: Dataset, n: int, db: str | None = None, tables: bool = True
         decided = _decisions(ds, root / "out.csv")
     quality = score(ds.truth, ds.noise, decided)
     cpu = {k: CPU.get(steps[k], 0.0) for k in steps}
-    print(f"   whole CLI path n={n} (wall/CPU/peak): " + ", ".join(
+    print(f"   whole CLI path n={n}, {fmt} (wall/CPU/peak): " + ", ".join(
         f"{k} {times[k]:.1f}s/{cpu[k]:.1f}s/{peaks[k]:.0f}MB" for k in steps))  # fmt: skip
     print(f"     recon match: {outs['match'].strip()}")
     print(

@@ -57,6 +57,9 @@ PINYIN_REGIONS = (
 )  # fmt: skip
 _PINYIN_FORMS = ("gufenyouxiangongsi", "youxianzerengongsi", "jituanyouxiangongsi",
                  "youxiangongsi", "jituan", "gongsi")  # fmt: skip
+# Bank name fields are 32 (OFX NAME), 35 (SWIFT, SEPA lines) or more characters wide: a name at
+# least this long may have been cut inside its legal form ("... SHEN ZHEN YOU XI").
+CUT_NAME_MIN = 30
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,17 @@ def _strip_cjk(name: str) -> tuple[str, str]:
     return text, region
 
 
+def _strip_cut_pinyin(key: str) -> str:
+    """A pinyin legal form or region cut by the bank's field width: its first three or more
+    letters at the end of the key are taken off ("...youxi", "...shenzh")."""
+    for forms in (_PINYIN_FORMS, PINYIN_REGIONS):
+        for n in range(min(len(key) - 4, max(map(len, forms)) - 1), 2, -1):
+            tail = key[-n:]
+            if any(f.startswith(tail) and f != tail for f in forms):
+                return key[:-n]
+    return key
+
+
 def _split_pinyin_region(key: str) -> tuple[str, str]:
     for form in _PINYIN_FORMS:
         if key.endswith(form) and len(key) > len(form) + 2:
@@ -152,5 +166,8 @@ def name_forms(name: str) -> NameForms:
         region_py = _pinyin(region) if region else ""
         return NameForms(core, (core, py) if py != core else (core,), region_py)
     words = _strip_latin_forms(folded.split())
-    key, region = _split_pinyin_region("".join(words))
+    key = "".join(words)
+    if len(name.strip()) >= CUT_NAME_MIN:
+        key = _strip_cut_pinyin(key)
+    key, region = _split_pinyin_region(key)
     return NameForms(" ".join(words), (key,), region)

@@ -60,12 +60,18 @@ _REMITTANCE_WORDS = frozenset(
 _CJK_WORDS = re.compile(r"代付|代收|付款|货款|支付|发票号?|转账")
 
 
-def text_name(remittance: str) -> str:
-    """What is left of a payment text without its numbers: maybe a name ("FOR ACME GMBH").
+def text_name(remittance: str, payer: str = "") -> str:
+    """What is left of a payment text without its numbers and its payer: maybe a name ("FOR
+    ACME GMBH").
 
     An agent or a group treasury paying for a customer often writes the customer's name in
-    the text; it is compared with the customers like a payer name. '' when too little is left.
+    the text; it is compared with the customers like a payer name. Banks that have one
+    description field (OFX NAME + MEMO, some CSV exports) repeat the payer in the text, so the
+    payer's own name is taken out first. '' when too little is left.
     """
+    payer = payer.strip()
+    if len(payer) >= 4 and payer.casefold() in remittance.casefold():
+        remittance = re.compile(re.escape(payer), re.IGNORECASE).sub(" ", remittance, count=1)
     words = _NUMBERISH.sub(" ", remittance).split()
     left = " ".join(w for w in words if w.casefold() not in _REMITTANCE_WORDS)
     left = _CJK_WORDS.sub("", left).strip()
@@ -131,7 +137,7 @@ def prepare(data: MatchInput) -> Tables:
     skipped = tuple(r.id for r in data.receipts if r.amount <= 0)
     payers: dict[str, int] = {}
     rec_payer = [payers.setdefault(r.payer_name.strip(), len(payers)) for r in receipts]
-    texts = [text_name(r.remittance) for r in receipts]
+    texts = [text_name(r.remittance, r.payer_name) for r in receipts]
     rec_text = [payers.setdefault(x, len(payers)) if x else -1 for x in texts]
     payer_forms = [name_forms(p) for p in payers]
     inv_cur = np.array([cur(i.currency) for i in invoices], np.int32)

@@ -45,5 +45,26 @@ def test_pinyin_payer_with_the_region_after_the_name():
     assert latin.region == "shenzhen"
 
 
+@pytest.mark.parametrize(
+    ("cut", "full"),
+    [  # OFX NAME keeps 32 characters; the cut falls inside the legal form or the region
+        ("GE LI JI XIE 41 SHEN ZHEN YOU XI", "格力机械41(深圳)有限责任公司"),
+        ("DA HUA RUAN JIAN SHEN ZHEN YOU X", "大华软件(深圳)有限公司"),
+        ("SHANG HAI GE LI KE JI YOU XIAN Z", "上海格力科技有限责任公司"),
+        ("CHENG DU GE LI MAO YI GU FEN YOU", "成都格力贸易股份有限公司"),
+        ("SHEN ZHEN SHI BAI DU JI XIE YOU", "深圳市百度机械有限公司"),
+        ("XING HE WU LIU JI XIE MAO YI SHEN", "星河物流机械贸易(深圳)有限公司"),
+    ],
+)
+def test_pinyin_name_cut_by_the_banks_field_width_meets_its_customer(cut, full):
+    assert name_forms(cut).keys[0] == name_forms(full).keys[1]
+
+
+@pytest.mark.parametrize("name", ["LI YOU", "Golden Gate Trading You", "ACME SHEN"])
+def test_short_names_are_not_taken_for_cut_ones(name):
+    # under 30 characters no field cut them: a final "you" or "shen" is part of the name
+    assert name_forms(name).keys[0] == name_forms(name).spaced.replace(" ", "")
+
+
 def test_empty_name_has_no_keys():
     assert name_forms("  ").keys == ()

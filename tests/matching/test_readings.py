@@ -90,6 +90,19 @@ def test_agent_paying_for_a_customer_named_in_the_text() -> None:
     assert payer.level == "named in text" and "BEACON" in payer.detail
 
 
+def test_payer_repeated_in_the_text_is_not_read_as_the_named_customer() -> None:
+    # OFX and one-field CSV exports put NAME before MEMO: the agent's own name is no part of
+    # the customer it pays for
+    from matching.prepare import text_name
+
+    assert text_name("LIANLIAN PAY FOR BEACON FOODS 4 PLC", "LIANLIAN PAY") == "BEACON FOODS 4 PLC"
+    assert text_name("lianlian pay RE-1399", "LIANLIAN PAY") == ""
+    beacon = Customer("c9", "Beacon Foods 4 PLC")
+    invoices = [inv("i1", "RE-1399", "c9", "5505.06"), inv("i2", "RE-1400", "c1", "5505.06")]
+    receipts = [rec("r1", "5505.06", "LIANLIAN PAY", "LIANLIAN PAY FOR BEACON FOODS 4 PLC")]
+    assert allocs(run(invoices, receipts, [beacon, ACME]), "r1") == {"i1": Decimal("5505.06")}
+
+
 def test_text_naming_two_invoices_is_read_as_their_sum_even_when_a_stranger_nearly_fits() -> None:
     beta = Customer("c2", "Beta Trading Ltd")
     invoices = [
