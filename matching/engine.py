@@ -19,7 +19,7 @@ from matching.blocking import candidates
 from matching.features import PairTable, compare
 from matching.learn import fit, reweigh
 from matching.model import MatchInput, MatchResult, check_input
-from matching.namematch import SIMILAR, WEAK, match_payers
+from matching.namematch import MISSING, SIMILAR, WEAK, match_payers
 from matching.prepare import Tables, prepare
 from matching.proposals import build_proposals
 from matching.refindex import DIGITS, TYPO, RefHits, find_ref_hits
@@ -46,7 +46,10 @@ def _group_rows(p: PairTable) -> dict[int, np.ndarray]:
 def _needy(t: Tables, p: PairTable, refs: RefHits) -> np.ndarray:
     """Receipts with a known customer or reference that no single named invoice explains."""
     evidence = (p.lv_ref >= TYPO) | ((p.lv_name >= WEAK) & (p.lv_name <= 8))
-    full = np.isin(p.lv_amt, (EXACT, FEE, FX)) & (p.lv_ref >= TYPO)
+    # a typo away from a stranger's invoice explains nothing ("000214" is not 000217 of another
+    # customer when the payer's own INV000214 is open)
+    typo_ok = (p.lv_ref == TYPO) & (p.lv_name >= MISSING)
+    full = np.isin(p.lv_amt, (EXACT, FEE, FX)) & ((p.lv_ref >= DIGITS) | typo_ok)
     part = (p.lv_amt == PARTIAL) & (p.lv_ref >= DIGITS) & (refs.n_strong[p.r] == 1)
     # An invoice of the payer with exactly this amount is the natural reading: no search.
     named = (p.lv_amt == EXACT) & (p.lv_name >= SIMILAR) & (p.lv_name <= 8)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from matching import Customer
 from matching.refindex import ocr_digits
 
-from .conftest import ACME, allocs, inv, rec, run, status
+from .conftest import ACME, BETA, allocs, inv, rec, run, status
 
 HUANAN = Customer("c7", "深圳华南电子有限公司")
 MAPLE = Customer("c6", "Maple Leaf Foods Inc")
@@ -113,4 +113,16 @@ def test_text_naming_two_invoices_is_read_as_their_sum_even_when_a_stranger_near
     text = "INV INV-2023-003063 INV-2024-003064"
     res = run(invoices, [rec("r1", "49997.10", "Acme GmbH", text)], [ACME, beta])
     assert allocs(res, "r1") == {"i1": Decimal("44997.10"), "i2": Decimal("5000.00")}
+    assert res.by_receipt()["r1"].kind == "subset"
+
+
+def test_a_typo_away_from_a_strangers_invoice_does_not_stop_the_combined_reading() -> None:
+    # "INV000214" names the payer's own invoice; the stranger's INV000217 is one digit away and
+    # short of the money by less than a bank fee. The payer's two invoices add up exactly: that
+    # is the reading, not the first one overpaid by 462.46 and confirmed on its own.
+    invoices = [inv("i1", "INV000214", "c1", "72.38"), inv("i2", "INV000912", "c1", "462.46"),
+                inv("i3", "INV000500", "c1", "99.10"), inv("i9", "INV000217", "c2", "543.30")]
+    receipts = [rec("r1", "534.84", "ACME GMBH", "Inv. 000214, IN0V00912")]
+    res = run(invoices, receipts, [ACME, BETA])
+    assert allocs(res, "r1") == {"i1": Decimal("72.38"), "i2": Decimal("462.46")}
     assert res.by_receipt()["r1"].kind == "subset"
