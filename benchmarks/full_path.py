@@ -2,7 +2,9 @@
 
 Writes the generated data as an invoice CSV and a statement: camt.053 (payer names and payer
 accounts in RltdPties) or, with ``fmt="ofx"``, OFX 2.2 as banks write it (NAME cut at its 32
-characters, the remittance in MEMO cut at 255, the payer account in BANKACCTTO), then runs
+characters, the remittance in MEMO cut at 255, the payer account in BANKACCTTO) or MT940 in
+the German DK layout (``mt940``: the text in ?20-?29 and the name in ?32/?33, 27 characters
+each, the payer's IBAN in ?31; written in UTF-8 as some banks do), then runs
 `recon db upgrade` -> `recon invoices import` -> `recon statements import` -> `recon match` ->
 `recon matches export`, each as its own process on a
 fresh SQLite file, timing each process from start to exit and reading its peak memory (max
@@ -124,6 +126,42 @@ def write_ofx(ds: Dataset, path: Path) -> None:
                   "</DTASOF></LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n")  # fmt: skip
 
 
+def _sub(code: int, text: str, width: int = 27, most: int = 10) -> str:
+    parts = [text[i : i + width] for i in range(0, len(text), width)][:most]
+    return "".join(f"?{code + k:02d}{part}" for k, part in enumerate(parts))
+
+
+def _mt940_entry(rec) -> str:
+    mark = "C" if rec.amount > 0 else "D"
+    amount = f"{abs(rec.amount):.2f}".replace(".", ",")
+    info = (f"{'166' if rec.amount > 0 else '116'}?00GUTSCHRIFT{_sub(20, 'SVWZ+' + rec.remittance)}"
+            + (f"?31{rec.payer_account}" if rec.payer_account else "")
+            + _sub(32, rec.payer_name, most=2))  # fmt: skip
+    lines = [info[i : i + 65] for i in range(0, len(info), 65)][:6]
+    return (f":61:{rec.booking_date:%y%m%d%m%d}{mark}{amount}NTRFNONREF//{rec.id[-16:]}\n"
+            f":86:{chr(10).join(lines)}\n")  # fmt: skip
+
+
+def write_mt940(ds: Dataset, path: Path) -> None:
+    total = sum((r.amount for r in ds.receipts), Decimal(0))
+    first = min(r.booking_date for r in ds.receipts)
+    last = max(r.booking_date for r in ds.receipts)
+
+    def bal(tag: str, when, amount: Decimal) -> str:
+        mark = "C" if amount >= 0 else "D"
+        return f":{tag}:{mark}{when:%y%m%d}{ds.currency}{abs(amount):.2f}\n".replace(".", ",")
+
+    with path.open("w", encoding="utf-8") as out:
+        out.write(":20:BENCH\n:25:37040044/0532013000\n:28C:1/1\n" + bal("60F", first, Decimal(0)))
+        for rec in ds.receipts:
+            out.write(_mt940_entry(rec))
+        out.write(bal("62F", last, total))
+
+
+WRITERS = {"camt": ("statement.xml", write_camt), "ofx": ("statement.ofx", write_ofx),
+           "mt940": ("statement.sta", write_mt940)}  # fmt: skip
+
+
 def _run(db: str, *args: str) -> tuple[float, float, str]:
     """(wall seconds, peak MB, stdout) of one `recon` process; its CPU seconds go to CPU."""
     start = time.perf_counter()
@@ -155,14 +193,15 @@ def run_full(ds: Dataset, n: int, db: str | None = None, tables: bool = True,
     """Write files, run the CLI chain, print and return timings, peaks (MB) and quality.
 
     ``db``: a database URL (an empty PostgreSQL database); default a fresh SQLite file.
-    ``fmt``: the statement's format, ``camt`` or ``ofx``.
+    ``fmt``: the statement's format, a key of ``WRITERS``.
     """
     with tempfile.TemporaryDirectory(prefix="bench-match-") as tmp:
         root = Path(tmp)
         db = db or f"sqlite:///{root / 'bench.db'}"
         write_invoices(ds, root / "invoices.csv")
-        statement = root / ("statement.ofx" if fmt == "ofx" else "statement.xml")
-        (write_ofx if fmt == "ofx" else write_camt)(ds, statement)
+        name, writer = WRITERS[fmt]
+        statement = root / name
+        writer(ds, statement)
         steps = {"db upgrade": ("db", "upgrade"),
                  "invoices import": ("invoices", "import", str(root / "invoices.csv")),
                  "statements import": ("statements", "import", str(statement)),

@@ -69,12 +69,17 @@ class Mt940Importer(Importer):
 
     def _library_parse(self, text: str, file: str) -> list:
         try:
-            return mt940.parse_statements(text, tags={61: Statement()})
+            return mt940.parse_statements(text, tags={61: Statement()}, options=_OPTIONS)
         except (RuntimeError, ValueError, KeyError, TypeError, IndexError, AttributeError,
                 ArithmeticError) as exc:  # the library's own parse errors are not typed
             line, field = _locate(text, str(exc))
             raise BadRecord(f"MT940 tag not understood: {exc}", file=file, line=line,
                             field=field) from exc
+
+
+# The German ``:86:`` ?31 is the payer's account: mt-940 5.x glues it to the front of the
+# name unless asked not to (its issue #132), and then the account is lost as evidence.
+_OPTIONS = mt940.Options(applicant_iban=True)
 
 
 def _release(blocks: list) -> None:

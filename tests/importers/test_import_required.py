@@ -75,6 +75,15 @@ def test_mt940_german_86_subfields() -> None:
     assert line.bank_ref == "B1"
 
 
+def test_mt940_german_86_account_and_name_in_their_own_fields() -> None:
+    # ?30 bank code, ?31 the payer's account (IBAN), ?32 + ?33 the name (27 characters each)
+    text = samples.MT940.replace("?32PAYER GMBH", "?30COBADEFFXXX?31DE89370400440532013000"
+                                 "?32ALPEN MASCHINENBAU HANDELS?33GESELLSCHAFT MBH")
+    line = parse_source(Source("s.sta", text.encode())).statements[0].lines[0]
+    assert line.counterparty_account == "DE89370400440532013000"
+    assert line.counterparty_name == "ALPEN MASCHINENBAU HANDELSGESELLSCHAFT MBH"
+
+
 def test_ofx_keeps_the_bank_local_date() -> None:
     line = parse_source(Source("s.ofx", samples.OFX.encode())).statements[0].lines[0]
     assert str(line.booking_date) == "2024-01-02"  # ofxparse alone says 2024-01-01 16:00 UTC
