@@ -165,7 +165,7 @@ def main() -> None:
     ap.add_argument("--no-frozen", action="store_true", help="skip the frozen evaluation seed")
     ap.add_argument("--child", nargs=4, metavar=("METHOD", "N", "SEED", "FAMILY"))
     ap.add_argument("--full", action="store_true", help="also run the whole CLI path")
-    ap.add_argument("--statement-format", choices=["camt", "ofx", "mt940"], default="camt",
+    ap.add_argument("--statement-format", choices=["camt", "ofx", "mt940", "csv"], default="camt",
                     help="the statement file of the --full path")  # fmt: skip
     ap.add_argument("--no-naive", action="store_true")
     args = ap.parse_args()

@@ -4,7 +4,9 @@ Writes the generated data as an invoice CSV and a statement: camt.053 (payer nam
 accounts in RltdPties) or, with ``fmt="ofx"``, OFX 2.2 as banks write it (NAME cut at its 32
 characters, the remittance in MEMO cut at 255, the payer account in BANKACCTTO) or MT940 in
 the German DK layout (``mt940``: the text in ?20-?29 and the name in ?32/?33, 27 characters
-each, the payer's IBAN in ?31; written in UTF-8 as some banks do), then runs
+each, the payer's IBAN in ?31; written in UTF-8 as some banks do) or a Chinese corporate CSV
+export (``csv``: GB18030, account preamble, 交易日期/收入金额/支出金额/对方户名/对方账号/摘要),
+then runs
 `recon db upgrade` -> `recon invoices import` -> `recon statements import` -> `recon match` ->
 `recon matches export`, each as its own process on a
 fresh SQLite file, timing each process from start to exit and reading its peak memory (max
@@ -158,8 +160,21 @@ def write_mt940(ds: Dataset, path: Path) -> None:
         out.write(bal("62F", last, total))
 
 
+def write_cn_csv(ds: Dataset, path: Path) -> None:
+    with path.open("w", encoding="gb18030", newline="") as out:
+        out.write("账户明细查询\r\n账号：6222020200112233445\r\n")
+        w = csv.writer(out)
+        w.writerow(["交易日期", "交易流水号", "收入金额", "支出金额", "对方户名", "对方账号",
+                    "摘要"])  # fmt: skip
+        for rec in ds.receipts:
+            money = f"{abs(rec.amount):.2f}"
+            w.writerow([rec.booking_date.isoformat(), rec.id, money if rec.amount > 0 else "",
+                        "" if rec.amount > 0 else money, rec.payer_name, rec.payer_account,
+                        rec.remittance])  # fmt: skip
+
+
 WRITERS = {"camt": ("statement.xml", write_camt), "ofx": ("statement.ofx", write_ofx),
-           "mt940": ("statement.sta", write_mt940)}  # fmt: skip
+           "mt940": ("statement.sta", write_mt940), "csv": ("statement.csv", write_cn_csv)}
 
 
 def _run(db: str, *args: str) -> tuple[float, float, str]:
