@@ -128,20 +128,21 @@ def write_ofx(ds: Dataset, path: Path) -> None:
                   "</DTASOF></LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n")  # fmt: skip
 
 
-def _sub(code: int, text: str, width: int = 27, most: int = 10) -> str:
+def _sub(code: int, text: str, width: int = 27, most: int = 10) -> list[str]:
     parts = [text[i : i + width] for i in range(0, len(text), width)][:most]
-    return "".join(f"?{code + k:02d}{part}" for k, part in enumerate(parts))
+    return [f"?{code + k:02d}{part}" for k, part in enumerate(parts)]
 
 
 def _mt940_entry(rec) -> str:
+    """One :61: and its :86:, one sub-field per line as German banks write them."""
     mark = "C" if rec.amount > 0 else "D"
     amount = f"{abs(rec.amount):.2f}".replace(".", ",")
-    info = (f"{'166' if rec.amount > 0 else '116'}?00GUTSCHRIFT{_sub(20, 'SVWZ+' + rec.remittance)}"
-            + (f"?31{rec.payer_account}" if rec.payer_account else "")
-            + _sub(32, rec.payer_name, most=2))  # fmt: skip
-    lines = [info[i : i + 65] for i in range(0, len(info), 65)][:6]
+    info = [f"{'166' if rec.amount > 0 else '116'}?00GUTSCHRIFT",
+            *_sub(20, "SVWZ+" + rec.remittance, most=8),
+            *([f"?31{rec.payer_account}"] if rec.payer_account else []),
+            *_sub(32, rec.payer_name, most=2)]  # fmt: skip
     return (f":61:{rec.booking_date:%y%m%d%m%d}{mark}{amount}NTRFNONREF//{rec.id[-16:]}\n"
-            f":86:{chr(10).join(lines)}\n")  # fmt: skip
+            f":86:{chr(10).join(info)}\n")  # fmt: skip
 
 
 def write_mt940(ds: Dataset, path: Path) -> None:
