@@ -54,6 +54,9 @@ def _letters(text: str) -> int:
     return sum(1 for ch in text if ord(ch) > 127 and ch.isalpha())
 
 
+_SUBFIELD_LINE = re.compile(r"\?\d\d")
+
+
 def clean(text: str) -> tuple[str, list[str]]:
     """Tag text ``mt-940`` can parse, and warnings about what was dropped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -85,8 +88,15 @@ class _Cleaner:
         self.supplementary = False
 
     def run(self, lines: list[str]) -> tuple[str, list[str]]:
+        spaced = False
         for number, line in enumerate(lines, start=1):
+            if spaced and _SUBFIELD_LINE.match(line):
+                line = f"{line[:3]} {line[3:]}"
             self.line(number, line.rstrip())
+            # A German :86: sub-field holds 27 characters, one per line; a blank that ends one
+            # separates it from the next ("...MANUFACTURING 4 " + "S.A."), but mt-940 strips
+            # line ends, so it moves to the front of the next sub-field, which is kept.
+            spaced = self.inside and self.tag == "86" and line[-1:] in (" ", "\t")
         return "\n".join(self.out) + "\n", self.notes
 
     def line(self, number: int, line: str) -> None:

@@ -84,6 +84,13 @@ def test_mt940_german_86_account_and_name_in_their_own_fields() -> None:
     assert line.counterparty_name == "ALPEN MASCHINENBAU HANDELSGESELLSCHAFT MBH"
 
 
+def test_mt940_blank_that_ends_a_sub_field_line_is_kept() -> None:
+    # one sub-field per line, 27 characters each: the blank at the end of ?32 is part of the name
+    text = samples.MT940.replace("?32PAYER GMBH", "\n?32SILVER OAK MANUFACTURING 4 \n?33S.A.")
+    line = parse_source(Source("s.sta", text.encode())).statements[0].lines[0]
+    assert line.counterparty_name == "SILVER OAK MANUFACTURING 4 S.A."
+
+
 def test_ofx_keeps_the_bank_local_date() -> None:
     line = parse_source(Source("s.ofx", samples.OFX.encode())).statements[0].lines[0]
     assert str(line.booking_date) == "2024-01-02"  # ofxparse alone says 2024-01-01 16:00 UTC
