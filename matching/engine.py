@@ -51,8 +51,10 @@ def _needy(t: Tables, p: PairTable, refs: RefHits) -> np.ndarray:
     typo_ok = (p.lv_ref == TYPO) & (p.lv_name >= MISSING)
     full = np.isin(p.lv_amt, (EXACT, FEE, FX)) & ((p.lv_ref >= DIGITS) | typo_ok)
     part = (p.lv_amt == PARTIAL) & (p.lv_ref >= DIGITS) & (refs.n_strong[p.r] == 1)
-    # An invoice of the payer with exactly this amount is the natural reading: no search.
+    # An invoice of the payer with exactly this amount is the natural reading: no search,
+    # unless the text names an invoice of its own that the money does not fit.
     named = (p.lv_amt == EXACT) & (p.lv_name >= SIMILAR) & (p.lv_name <= 8)
+    named &= refs.n_strong[p.r] == 0
     has_fit = np.zeros(t.n_rec, bool)  # a referenced invoice explains it (in full or in part)
     has_fit[p.r[full | part | named]] = True
     has_evidence = np.zeros(t.n_rec, bool)

@@ -64,6 +64,7 @@ class _Index:
         self.core: dict[str, list[int]] = defaultdict(list)
         self.fuzzy: dict[str, list[int]] = defaultdict(list)
         self.short: dict[str, list[int]] = defaultdict(list)
+        self.inv_open, self.rec_amount = tables.inv_open, tables.rec_amount
         self.inv_core: list[str] = []
         self.inv_digits: list[str] = []
         for k, inv in enumerate(tables.invoices):
@@ -160,8 +161,11 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
         ids = [i for i in map(fuzzy_id, deletions(key)) if i is not None]
         if ids:
             typo.append((r, key, ids))
-    if not hits and not paid:  # no full number in the text: a short one may name an invoice
-        _short_hits(index, r, rec, found)
+    # a short number may name an invoice: when no full one is in the text, or when the full
+    # ones name less than the money ("INV 2026-07766 + Inv. 09013" for two invoices)
+    short_too = not hits or sum(int(index.inv_open[k]) for k in hits) < index.rec_amount[r]
+    if not paid and short_too:
+        _short_hits(index, r, rec, found, explained)
     for stem in keys.tails:
         if len(stem) >= 5 and not any(stem in e for e in explained):
             level = TRUNCATED if keys.truncated else PREFIX
@@ -173,8 +177,10 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
     return paid
 
 
-def _short_hits(index: _Index, r: int, rec, found: dict) -> None:
+def _short_hits(index: _Index, r: int, rec, found: dict, explained: set[str]) -> None:
     for tok in _specific_first(short_tokens(f"{rec.remittance} {' '.join(rec.refs)}")):
+        if any(tok in key for key in explained):  # "106" of RE23-106, already read in full
+            continue
         invs = index.short.get(tok, ())
         if 0 < len(invs) <= SHORT_MAX:
             for k in invs:

@@ -126,3 +126,26 @@ def test_a_typo_away_from_a_strangers_invoice_does_not_stop_the_combined_reading
     res = run(invoices, receipts, [ACME, BETA])
     assert allocs(res, "r1") == {"i1": Decimal("72.38"), "i2": Decimal("462.46")}
     assert res.by_receipt()["r1"].kind == "subset"
+
+
+def test_a_short_number_beside_a_full_one_names_the_second_invoice_of_a_combined_payment() -> None:
+    # the full number names 250.00 of the 500.00; "Inv. 09013" is the other invoice, written
+    # short. Eight customers share the payer's name (legal forms aside), so the name alone
+    # does not bring the right customer's other invoices to the receipt.
+    forms = ["AG", "GmbH", "Ltd", "Oy", "AB", "SARL", "Inc.", "B.V."]
+    customers = [Customer(f"n{k}", f"Nordic Logistics {form}") for k, form in enumerate(forms)]
+    invoices = [inv(f"x{k}", f"2026-0{1000 + 37 * k}", f"n{k}", f"{300 + k}.00", days=k)
+                for k in range(7)]  # fmt: skip
+    invoices += [inv("i1", "2026-07766", "n7", "250.00"), inv("i2", "2026-09013", "n7", "250.00")]
+    receipts = [rec("r1", "500.00", "NORDIC LOGISTICS B.V.", "INV 2026-07766 + Inv. 09013")]
+    res = run(invoices, receipts, customers)
+    assert allocs(res, "r1") == {"i1": Decimal("250.00"), "i2": Decimal("250.00")}
+    assert res.by_receipt()["r1"].kind == "subset"
+
+
+def test_a_short_number_inside_the_full_one_names_nothing_more() -> None:
+    # "106" of RE23-106 is no second invoice: the text names RE23-106 only
+    invoices = [inv("i1", "RE23-106", "c1", "4127.57"), inv("i2", "RE24-106", "c2", "90.00")]
+    res = run(invoices, [rec("r1", "4127.57", "", "RE23-106 2/2")], [ACME, BETA])
+    assert allocs(res, "r1") == {"i1": Decimal("4127.57")}
+    assert status(res, "r1") == "auto"
