@@ -147,8 +147,13 @@ class _Builder:
 
 
 def generate(n: int, seed: int = 1, family: str = "EUR") -> Dataset:
-    """About n receipts and n open invoices with ground truth."""
+    """About n receipts and n open invoices with ground truth (PROBE-* families: gen_probe)."""
     from benchmarks.gen_cases import CASES
+
+    if family.startswith("PROBE-"):
+        from benchmarks.gen_probe import generate as probe
+
+        return probe(n, seed, family)
 
     b = _Builder(n, seed, family)
     cases = [c for c, w in SHARES for _ in range(w)]

@@ -39,3 +39,19 @@ def test_truth_amounts_fit_the_receipts() -> None:
     assert all(
         by_id[r].amount <= 0 or ds.case[r].startswith(("noise", "lookalike")) for r in ds.noise
     )
+
+
+def test_the_second_generator_gives_consistent_ground_truth() -> None:
+    from benchmarks.gen_probe import generate as probe
+
+    a, b = probe(400, 7, "PROBE-CNY"), generate(400, 7, "PROBE-CNY")
+    assert [r.remittance for r in a.receipts] == [r.remittance for r in b.receipts]
+    assert a.currency == "CNY" and any("有限公司" in c.name for c in a.customers)
+    invoices = {i.id: i for i in a.invoices}
+    for rid, alloc in a.truth.items():
+        receipt = next(r for r in a.receipts if r.id == rid)
+        assert all(invoices[i].open_amount >= amount > 0 for i, amount in alloc.items())
+        if a.case[rid] in ("exact", "noref", "two", "typo"):
+            assert sum(alloc.values()) == receipt.amount
+    assert a.noise and not a.noise & set(a.truth)
+    assert set(a.case.values()) >= {"exact", "noref", "fee", "partial", "two", "over", "noise"}
