@@ -92,7 +92,10 @@ def open_invoices(session: Session) -> list[m.OpenInvoice]:
 
 def _line_receipt(line: Any) -> m.Receipt:
     refs = [r for r in (line.end_to_end_id, line.creditor_ref) if r and r != "NOTPROVIDED"]
-    refs += [str(r) for r in (line.refs or []) if isinstance(r, str)]
+    # stored as [kind, value]; "invoice" = a number the payer filed as a referred document
+    # (camt Strd/RfrdDocInf/Nb), the strongest reference a bank file carries
+    refs += [str(r[1]) for r in (line.refs or [])
+             if isinstance(r, list) and len(r) == 2 and r[0] == "invoice" and r[1]]  # fmt: skip
     return m.Receipt(
         id=(LINE, line.id),
         amount=from_minor(abs(line.amount_minor) - line.allocated_minor, line.currency),

@@ -1,0 +1,46 @@
+"""A camt payment that files its invoice numbers as referred documents (Strd/RfrdDocInf/Nb)
+and writes nothing in Ustrd is matched by those numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from importers import Source
+from recon.matchrun.service import run_matching
+from recon.models import Match, StatementLine
+from recon.statements.imports import import_statement
+from tests.recon.factories import make_customer, make_invoice
+
+_CAMT = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+<GrpHdr><MsgId>S1</MsgId><CreDtTm>2026-01-31T10:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>S1</Id><CreDtTm>2026-01-31T10:00:00</CreDtTm>
+<Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Ntry><Amt Ccy="EUR">700.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+<BookgDt><Dt>2026-01-20</Dt></BookgDt><AcctSvcrRef>B-1</AcctSvcrRef><NtryDtls><TxDtls>
+<RltdPties><Dbtr><Pty><Nm>CLEARING HOUSE PAYMENTS</Nm></Pty></Dbtr></RltdPties>
+<RmtInf><Strd><RfrdDocInf><Tp><CdOrPrtry><Cd>CINV</Cd></CdOrPrtry></Tp><Nb>INV-2026-0417</Nb>
+</RfrdDocInf></Strd><Strd><RfrdDocInf><Nb>INV-2026-0533</Nb></RfrdDocInf></Strd></RmtInf>
+</TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>"""
+
+
+def test_referred_document_numbers_name_the_invoices(session, session_factory):
+    acme = make_customer(session, name="Acme GmbH")
+    first = make_invoice(session, "300.00", customer=acme, invoice_no="INV-2026-0417")
+    second = make_invoice(session, "400.00", customer=acme, invoice_no="INV-2026-0533")
+    for amount in ("300.00", "400.00", "700.00"):  # look-alikes: the amount alone decides nothing
+        make_invoice(session, amount, customer=make_customer(session, name="Zeta AG"))
+    session.commit()
+    with session_factory.begin() as s:
+        import_statement(s, Source("s.xml", _CAMT.encode()), actor="tester")
+    with session_factory.begin() as s:
+        run_matching(s, actor="tester")
+    with session_factory.begin() as s:
+        line = s.scalars(select(StatementLine)).one()
+        assert not (line.remittance or "").strip("- ")
+        (match,) = s.scalars(select(Match).where(Match.statement_line_id == line.id)).all()
+        got = {a.invoice_id: a.amount for a in match.allocations}
+        assert got == {first.id: Decimal("300.00"), second.id: Decimal("400.00")}
+        assert match.status == "auto"
