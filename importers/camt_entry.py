@@ -213,6 +213,9 @@ def _line(flat: Flat, detail: Flat | None, amount: Decimal, entry_ref: str | Non
     reason = texts.get("RtrInf/Rsn/Cd") or texts.get("RtrInf/Rsn/Prtry")
     if reason:
         others.append(("ReturnReason", reason))
+    name = _first_text(texts, _PARTY_NAME[party])
+    if (ultimate := _first_text(texts, _PARTY_NAME[party][2:])) and ultimate != name:
+        others.append(("Ultimate", ultimate))  # the customer an agent or a treasury pays for
     end_to_end = _ref(refs.get("EndToEndId"))
     returns = None
     if amount < 0 and (common["reversal"] or "RtrInf" in nodes):  # a credit taken back
@@ -220,7 +223,7 @@ def _line(flat: Flat, detail: Flat | None, amount: Decimal, entry_ref: str | Non
     return ParsedLine(
         amount=amount,
         bank_ref=entry_ref or _ref(tx_ref),
-        counterparty_name=_first_text(texts, _PARTY_NAME[party]),
+        counterparty_name=name,
         counterparty_account=_first_text(texts, _PARTY_ACCOUNT[party]),
         remittance=_remittance(flat, texts, nodes),
         end_to_end_id=end_to_end,
@@ -245,7 +248,8 @@ def _leaves(element: etree._Element | None) -> dict[str, str]:
     return {local(c): v for c in element if c.text and (v := c.text.strip())}
 
 
-# full paths below the flattened detail, joined once: a dict lookup each
+# full paths below the flattened detail, joined once: a dict lookup each; the name of the
+# party itself first, then of the ultimate party (``[2:]``) it acts for
 _PARTY_NAME = {p: (f"RltdPties/{p}/Nm", f"RltdPties/{p}/Pty/Nm", f"RltdPties/Ultmt{p}/Nm",
                    f"RltdPties/Ultmt{p}/Pty/Nm") for p in ("Cdtr", "Dbtr")}
 _PARTY_ACCOUNT = {p: (f"RltdPties/{p}Acct/Id/IBAN", f"RltdPties/{p}Acct/Id/Othr/Id")

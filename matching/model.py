@@ -55,6 +55,7 @@ class Receipt:
     payer_account: str = ""  # IBAN / account number of the payer when the bank gives it
     tx_code: str = ""  # bank transaction code (camt BkTxCd, BAI2 type) when known
     value_date: date | None = None
+    on_behalf_of: str = ""  # the ultimate debtor an agent pays for (camt UltmtDbtr), if given
 
 
 @dataclass(frozen=True, slots=True)

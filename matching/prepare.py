@@ -137,7 +137,7 @@ def prepare(data: MatchInput) -> Tables:
     skipped = tuple(r.id for r in data.receipts if r.amount <= 0)
     payers: dict[str, int] = {}
     rec_payer = [payers.setdefault(r.payer_name.strip(), len(payers)) for r in receipts]
-    texts = [text_name(r.remittance, r.payer_name) for r in receipts]
+    texts = [r.on_behalf_of.strip() or text_name(r.remittance, r.payer_name) for r in receipts]
     rec_text = [payers.setdefault(x, len(payers)) if x else -1 for x in texts]
     payer_forms = [name_forms(p) for p in payers]
     inv_cur = np.array([cur(i.currency) for i in invoices], np.int32)

@@ -103,6 +103,8 @@ def _line_receipt(line: Any) -> m.Receipt:
         payer_name=line.counterparty_name or "", remittance=line.remittance or "",
         refs=tuple(refs), channel="bank", payer_account=line.counterparty_account or "",
         tx_code=line.bank_tx_code or "", value_date=line.value_date,
+        on_behalf_of=next((str(r[1]) for r in line.refs or []
+                           if isinstance(r, list) and len(r) == 2 and r[0] == "Ultimate"), ""),
     )  # fmt: skip
 
 

@@ -1,5 +1,6 @@
-"""A camt payment that files its invoice numbers as referred documents (Strd/RfrdDocInf/Nb)
-and writes nothing in Ustrd is matched by those numbers."""
+"""What a camt entry says beside its text reaches the matcher: invoice numbers filed as
+referred documents (Strd/RfrdDocInf/Nb) with nothing in Ustrd, and the ultimate debtor an agent
+pays for (UltmtDbtr)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,17 @@ from recon.matchrun.service import run_matching
 from recon.models import Match, StatementLine
 from recon.statements.imports import import_statement
 from tests.recon.factories import make_customer, make_invoice
+
+_ULTIMATE = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>S2</MsgId><CreDtTm>2026-01-31T10:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>S2</Id><CreDtTm>2026-01-31T10:00:00</CreDtTm>
+<Acct><Id><IBAN>NL91ABNA0417164300</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Ntry><Amt Ccy="EUR">250.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><Dt>2026-01-20</Dt></BookgDt><AcctSvcrRef>B-2</AcctSvcrRef><NtryDtls><TxDtls>
+<RltdPties><Dbtr><Nm>PAYPAL EUROPE S.A R.L.</Nm></Dbtr><UltmtDbtr><Nm>ACME GMBH</Nm></UltmtDbtr>
+</RltdPties><RmtInf><Ustrd>PP.1234.PP PAYMENT</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>"""
 
 _CAMT = """<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
@@ -44,3 +56,22 @@ def test_referred_document_numbers_name_the_invoices(session, session_factory):
         got = {a.invoice_id: a.amount for a in match.allocations}
         assert got == {first.id: Decimal("300.00"), second.id: Decimal("400.00")}
         assert match.status == "auto"
+
+
+def test_the_ultimate_debtor_an_agent_pays_for_is_the_customer(session, session_factory):
+    acme = make_invoice(session, "250.00", customer=make_customer(session, name="Acme GmbH"))
+    make_invoice(session, "250.00", customer=make_customer(session, name="Zeta AG"))
+    session.commit()
+    with session_factory.begin() as s:
+        import_statement(s, Source("u.xml", _ULTIMATE.encode()), actor="tester")
+    with session_factory.begin() as s:
+        run_matching(s, actor="tester")
+    with session_factory.begin() as s:
+        line = s.scalars(select(StatementLine)).one()
+        assert line.counterparty_name == "PAYPAL EUROPE S.A R.L."
+        (match,) = s.scalars(select(Match).where(Match.statement_line_id == line.id)).all()
+        assert [(a.invoice_id, a.amount) for a in match.allocations] == [
+            (acme.id, Decimal("250.00"))
+        ]
+        assert any(r["feature"] == "payer" and r["level"] == "named in text"
+                   for r in match.reasons)  # fmt: skip
