@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.full_path import WRITERS
+from benchmarks.statement_files import WRITERS
 from benchmarks.gen_matching import generate
 from importers import Source, parse_source
 
