@@ -185,6 +185,8 @@ def _line(transaction, currency: str | None, file: str) -> ParsedLine:
     others = [("customer_ref", customer)] if customer and customer != "NONREF" else []
     if extra := (data.get("extra_details") or "").strip():
         others.append(("supplementary", extra))
+    if details.ultimate and details.ultimate != details.counterparty_name:
+        others.append(("Ultimate", details.ultimate))  # the customer an agent pays for
     bank_ref = (data.get("bank_reference") or "").strip()
     returns = None
     if amount < 0 and (status == "RC" or details.return_reason):  # a credit taken back
@@ -220,6 +222,7 @@ def _details(data: dict) -> Details:
         end_to_end_id=get("end_to_end_reference"),
         creditor_ref=get("additional_position_reference"),
         code=get("transaction_code"),
+        ultimate=get("deviate_applicant"),
     )
 
 

@@ -33,6 +33,8 @@ class Details:
     code: str | None = None
     return_reason: str | None = None
     """The Dutch ``/RTRN/`` code: the payment is a return (e.g. ``AC06``, ``MD06``)."""
+    ultimate: str | None = None
+    """The party the payer acts for: German SEPA ``ABWA+``, Dutch ``/ULTD/`` (name first)."""
 
 
 def parse_details(text: str | None) -> Details:
@@ -63,6 +65,7 @@ def _german(text: str) -> Details:
         end_to_end_id=_usable(sepa.get("EREF")),
         creditor_ref=sepa.get("KREF"),
         code=pieces[0].strip() or None,
+        ultimate=_usable(sepa.get("ABWA")),
     )
 
 
@@ -91,6 +94,7 @@ def _dutch(text: str) -> Details:
         end_to_end_id=_usable(fields.get("EREF")),
         creditor_ref=creditor,
         return_reason=fields.get("RTRN", "").split("/")[0].strip() or None,
+        ultimate=_usable(fields.get("ULTD", "").split("/")[0]),
     )
 
 

@@ -91,6 +91,17 @@ def test_mt940_blank_that_ends_a_sub_field_line_is_kept() -> None:
     assert line.counterparty_name == "SILVER OAK MANUFACTURING 4 S.A."
 
 
+def test_mt940_the_party_an_agent_pays_for_is_kept() -> None:
+    # German SEPA ABWA+ (abweichender Auftraggeber) and Dutch /ULTD/: the ultimate debtor
+    german = samples.MT940.replace("?32", "?22ABWA+ACME GMBH?32")
+    line = parse_source(Source("s.sta", german.encode())).statements[0].lines[0]
+    assert ("Ultimate", "ACME GMBH") in line.other_refs
+    from importers.mt940_details import parse_details
+
+    dutch = "/TRTP/SEPA OVERBOEKING/NAME/PAYPAL EUROPE/ULTD/ACME GMBH/ID1/REMI/USTD//INV 5/"
+    assert parse_details(dutch).ultimate == "ACME GMBH"
+
+
 def test_ofx_keeps_the_bank_local_date() -> None:
     line = parse_source(Source("s.ofx", samples.OFX.encode())).statements[0].lines[0]
     assert str(line.booking_date) == "2024-01-02"  # ofxparse alone says 2024-01-01 16:00 UTC

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.statement_files import WRITERS
 from benchmarks.gen_matching import generate
+from benchmarks.statement_files import WRITERS
 from importers import Source, parse_source
 
 
