@@ -38,6 +38,18 @@ _CAMT = """<?xml version="1.0" encoding="UTF-8"?>
 </TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>"""
 
 
+def _import_and_match(session_factory, xml: str) -> tuple[StatementLine, Match, list]:
+    """Import the one-line camt file, run matching, return the line and its match."""
+    with session_factory.begin() as s:
+        import_statement(s, Source("s.xml", xml.encode()), actor="tester")
+    with session_factory.begin() as s:
+        run_matching(s, actor="tester")
+    with session_factory() as s:
+        line = s.scalars(select(StatementLine)).one()
+        (match,) = s.scalars(select(Match).where(Match.statement_line_id == line.id)).all()
+        return line, match, [(a.invoice_id, a.amount) for a in match.allocations]
+
+
 def test_referred_document_numbers_name_the_invoices(session, session_factory):
     acme = make_customer(session, name="Acme GmbH")
     first = make_invoice(session, "300.00", customer=acme, invoice_no="INV-2026-0417")
@@ -45,33 +57,17 @@ def test_referred_document_numbers_name_the_invoices(session, session_factory):
     for amount in ("300.00", "400.00", "700.00"):  # look-alikes: the amount alone decides nothing
         make_invoice(session, amount, customer=make_customer(session, name="Zeta AG"))
     session.commit()
-    with session_factory.begin() as s:
-        import_statement(s, Source("s.xml", _CAMT.encode()), actor="tester")
-    with session_factory.begin() as s:
-        run_matching(s, actor="tester")
-    with session_factory.begin() as s:
-        line = s.scalars(select(StatementLine)).one()
-        assert not (line.remittance or "").strip("- ")
-        (match,) = s.scalars(select(Match).where(Match.statement_line_id == line.id)).all()
-        got = {a.invoice_id: a.amount for a in match.allocations}
-        assert got == {first.id: Decimal("300.00"), second.id: Decimal("400.00")}
-        assert match.status == "auto"
+    line, match, allocated = _import_and_match(session_factory, _CAMT)
+    assert not (line.remittance or "").strip("- ")
+    assert dict(allocated) == {first.id: Decimal("300.00"), second.id: Decimal("400.00")}
+    assert match.status == "auto"
 
 
 def test_the_ultimate_debtor_an_agent_pays_for_is_the_customer(session, session_factory):
     acme = make_invoice(session, "250.00", customer=make_customer(session, name="Acme GmbH"))
     make_invoice(session, "250.00", customer=make_customer(session, name="Zeta AG"))
     session.commit()
-    with session_factory.begin() as s:
-        import_statement(s, Source("u.xml", _ULTIMATE.encode()), actor="tester")
-    with session_factory.begin() as s:
-        run_matching(s, actor="tester")
-    with session_factory.begin() as s:
-        line = s.scalars(select(StatementLine)).one()
-        assert line.counterparty_name == "PAYPAL EUROPE S.A R.L."
-        (match,) = s.scalars(select(Match).where(Match.statement_line_id == line.id)).all()
-        assert [(a.invoice_id, a.amount) for a in match.allocations] == [
-            (acme.id, Decimal("250.00"))
-        ]
-        assert any(r["feature"] == "payer" and r["level"] == "named in text"
-                   for r in match.reasons)  # fmt: skip
+    line, match, allocated = _import_and_match(session_factory, _ULTIMATE)
+    assert line.counterparty_name == "PAYPAL EUROPE S.A R.L."
+    assert allocated == [(acme.id, Decimal("250.00"))]
+    assert any(r["feature"] == "payer" and r["level"] == "named in text" for r in match.reasons)
