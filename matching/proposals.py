@@ -36,6 +36,7 @@ from matching.model import Adjustment, Allocation, Alternative, Proposal, Reason
 from matching.namematch import WEAK
 from matching.prepare import Tables
 from matching.refindex import DIGITS
+from matching.rest import RestCheck, combined_with
 from matching.settings import MatchSettings
 from matching.subset import Option
 
@@ -66,6 +67,7 @@ class _Context:
     def __init__(self, t: Tables, p: PairTable, by_rec, subsets: list[Option], settings) -> None:
         self.t, self.p, self.by_rec, self.subsets = t, p, by_rec, subsets
         self.settings: MatchSettings = settings
+        self.rest = RestCheck(t)
         self.sub_by_rec: dict[int, list[int]] = defaultdict(list)
         for n, o in enumerate(subsets):
             self.sub_by_rec[o.rec].append(n)
@@ -206,6 +208,12 @@ def build_proposals(
         ambiguous = kind == "subset" and any(
             k >= len(p.r) and s >= opt.score - AMBIGUOUS_GAP for s, k in others
         )
+        if kind == "overpayment" and ctx.rest.is_other_invoice(
+            int(p.i[opt.key]), unapplied, t.receipts[r].currency
+        ):
+            ambiguous = True  # the rest is another invoice of the customer (rest.py)
+            others += [x for x in combined_with(ctx.subsets, ctx.sub_by_rec.get(r, ()), opt.key,
+                                                len(p.r)) if x not in others]  # fmt: skip
         rows = [opt.key] if opt.key < len(p.r) else ctx.subsets[opt.key - len(p.r)].rows
         evidence = _evidence(codes, rows)
         conf = _confidence(score, evidence, kind, settings)
