@@ -149,3 +149,30 @@ def test_a_short_number_inside_the_full_one_names_nothing_more() -> None:
     res = run(invoices, [rec("r1", "4127.57", "", "RE23-106 2/2")], [ACME, BETA])
     assert allocs(res, "r1") == {"i1": Decimal("4127.57")}
     assert status(res, "r1") == "auto"
+
+
+def test_an_overpayment_whose_rest_is_another_invoice_of_the_customer_is_not_confirmed() -> None:
+    # 521.16 = AR-8601-26 (289.37) + AR-9290-26 (231.79): the second number is unreadable
+    invoices = [inv("i1", "AR-8601-26", "c1", "289.37"), inv("i2", "AR-9290-26", "c1", "231.79"),
+                inv("i3", "AR-1000-26", "c1", "100.00")]
+    res = run(invoices, [rec("r1", "521.16", "ACME GMBH", "INV AR-8601-26 + Inv. 26"),
+                         rec("r2", "389.37", "ACME GMBH", "AR-8601-26 + deposit")], [ACME])
+    prop = res.by_receipt()["r1"]
+    readings = [allocs(res, "r1")] + [{a.invoice_id: a.amount for a in alt.allocations}
+                                      for alt in prop.alternatives]  # fmt: skip
+    assert status(res, "r1") == "suggested"
+    assert {"i1": Decimal("289.37"), "i2": Decimal("231.79")} in readings
+
+
+def test_a_rest_is_another_invoice_only_to_the_cent_and_not_as_a_whole_amount() -> None:
+    from matching import MatchInput
+    from matching.prepare import prepare
+    from matching.rest import RestCheck
+
+    invoices = [inv("i1", "A-1", "c1", "289.37"), inv("i2", "A-2", "c1", "231.79"),
+                inv("i3", "A-3", "c1", "100.00"), inv("i4", "B-1", "c2", "77.77")]
+    check = RestCheck(prepare(MatchInput(tuple(invoices), (), (ACME, BETA))))
+    assert check.is_other_invoice(0, Decimal("231.79"), "EUR")
+    assert not check.is_other_invoice(0, Decimal("100.00"), "EUR")  # whole: chance
+    assert not check.is_other_invoice(0, Decimal("77.77"), "EUR")  # another customer's
+    assert not check.is_other_invoice(1, Decimal("231.79"), "EUR")  # the invoice itself
