@@ -3,9 +3,9 @@
 A receipt that pays a named invoice and exactly the open amount of another invoice of the same
 customer, cents and all, is far likelier a combined payment whose second number is missing or
 unreadable ("INV AR-8601-26 + Inv. 26") than an overpayment that happens to equal that invoice.
-Such an overpayment is therefore never confirmed automatically: a person sees it with the
-combined readings beside it. Whole amounts are left out: deposits and round invoices (100.00,
-500.00) meet by chance.
+Such an overpayment is therefore never confirmed automatically: a person sees it, with the
+combined readings that hold the invoice beside it when the subset search found them. Whole
+amounts are left out: deposits and round invoices (100.00, 500.00) meet by chance.
 """
 
 from __future__ import annotations

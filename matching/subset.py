@@ -75,7 +75,9 @@ def _pools(p: PairTable, rows: np.ndarray, t: Tables, bound: int) -> list[tuple[
     # name fits best gets a pool of its own instead (the named invoices plus its own, nearest
     # first): a combined payment is one payer's.
     pools = []
-    for c in tied[:TOP_K]:
+    # the customers whose invoices the text names come first: their pool must be searched
+    firsts = dict.fromkeys([*np.unique(cust[ref]).tolist(), *tied.tolist()])
+    for c in list(firsts)[:TOP_K]:
         own = rows[ref | (cust == c)]
         pools.append((own[:bound], len(own) <= bound))
     return pools
