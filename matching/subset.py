@@ -89,7 +89,7 @@ def _one_named_customer(p: PairTable, rows: np.ndarray, t: Tables) -> bool:
     return bool(strong.all()) and len(set(t.inv_cust[p.i[rows]].tolist())) == 1
 
 
-_REF_LOW = -2  # lowest reference level code (levels.py)
+_REF_LOW = min(lv.code for lv in L.REFERENCE.levels)  # lowest reference level code (short: -3)
 
 
 @lru_cache(maxsize=1)

@@ -183,3 +183,13 @@ def test_a_rest_is_another_invoice_only_to_the_cent_and_not_as_a_whole_amount() 
     assert not check.is_other_invoice(0, Decimal("100.00"), "EUR")  # whole: chance
     assert not check.is_other_invoice(0, Decimal("77.77"), "EUR")  # another customer's
     assert not check.is_other_invoice(1, Decimal("231.79"), "EUR")  # the invoice itself
+
+
+def test_a_short_number_in_a_subset_weighs_as_a_short_number() -> None:
+    # the level codes run from -3 (short number); a table starting at -2 read -3 as the last
+    # entry, the weight of an exact number
+    from matching import levels as L
+    from matching.refindex import SHORT
+    from matching.subset import _REF_LOW, _ref_weights
+
+    assert _ref_weights()[SHORT - _REF_LOW] == L.REFERENCE.level(SHORT).weight
