@@ -213,8 +213,24 @@ def _insert(session: Session, new: list[dict[str, object]], actor: str) -> None:
     if not new:
         return
     insert_rows(session, Invoice.__table__, new)
-    audit.record_many(session, (
-        {"actor": actor, "action": "invoice.create", "object_type": "invoice",
-         "object_id": values["invoice_no"],
-         "after": {k: v for k, v in values.items() if k != "invoice_no"}}
-        for values in new))  # fmt: skip
+    audit.record_many(session, _create_events(new, actor), plain=True)
+
+
+def _create_events(new: list[dict[str, object]], actor: str) -> list[dict[str, object]]:
+    """The ``invoice.create`` events of `new`, already JSON values (what ``audit.jsonable``
+    makes of them: dates as ISO text, one text per distinct day), so `record_many` stores them
+    as given instead of walking every value of 100,000 rows."""
+    days: dict[object, str | None] = {None: None}
+
+    def iso(day: object) -> str | None:
+        found = days.get(day, days)
+        if found is days:
+            found = days[day] = day.isoformat()  # type: ignore[attr-defined]
+        return found  # type: ignore[return-value]
+
+    return [{"actor": actor, "action": "invoice.create", "object_type": "invoice",
+             "object_id": v["invoice_no"],
+             "after": {"customer_id": v["customer_id"], "amount_minor": v["amount_minor"],
+                       "currency": v["currency"], "issue_date": iso(v["issue_date"]),
+                       "due_date": iso(v["due_date"]), "meta": v["meta"]}}
+            for v in new]  # fmt: skip
