@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -144,15 +145,10 @@ def _parse_entry(flat: Flat, details: list[Flat], file: str,
     if "BookgDt" not in nodes:
         warnings.append(f"Ntry line {line_no}: no BookgDt, used the message creation date")
     sts = texts.get("Sts") or texts.get("Sts/Cd") or "BOOK"
-    common = {
-        "booking_date": booked,
-        "value_date": _date_at(flat, "ValDt", _DATE_KEYS["ValDt"], file),
-        "currency": currency,
-        "status": STATUS.get(sts.upper(), Status.INFO),
-        "reversal": (texts.get("RvslInd") or "").lower() == "true",
-        "bank_tx_code": bank_tx_code(texts, nodes),
-        "source_line": line_no,
-    }
+    common = _Common(booked, _date_at(flat, "ValDt", _DATE_KEYS["ValDt"], file), currency,
+                     STATUS.get(sts.upper(), Status.INFO),
+                     (texts.get("RvslInd") or "").lower() == "true", bank_tx_code(texts, nodes),
+                     line_no)
     entry_ref = _ref(texts.get("AcctSvcrRef"))
     if len(details) <= 1:
         detail = details[0] if details else None
@@ -200,8 +196,20 @@ def _detail_amounts(details: list[Flat], indicator: str | None, file: str
 _NONE: dict = {}
 
 
+class _Common(NamedTuple):
+    """What every line of one entry shares."""
+
+    booking_date: date
+    value_date: date | None
+    currency: str | None
+    status: Status
+    reversal: bool
+    bank_tx_code: str | None
+    source_line: int | None
+
+
 def _line(flat: Flat, detail: Flat | None, amount: Decimal, entry_ref: str | None,
-          common: dict) -> ParsedLine:
+          common: _Common) -> ParsedLine:
     texts, nodes = (detail.texts, detail.nodes) if detail is not None else (_NONE, _NONE)
     refs = _leaves(nodes.get("Refs"))  # one pass instead of a find per reference
     party = "Cdtr" if amount < 0 else "Dbtr"
@@ -218,21 +226,18 @@ def _line(flat: Flat, detail: Flat | None, amount: Decimal, entry_ref: str | Non
         others.append(("Ultimate", ultimate))  # the customer an agent or a treasury pays for
     end_to_end = _ref(refs.get("EndToEndId"))
     returns = None
-    if amount < 0 and (common["reversal"] or "RtrInf" in nodes):  # a credit taken back
+    if amount < 0 and (common.reversal or "RtrInf" in nodes):  # a credit taken back
         returns = Return(reason, end_to_end or _ref(refs.get("InstrId")))
+    # positional, in ParsedLine's field order (no keyword dict per line)
     return ParsedLine(
-        amount=amount,
-        bank_ref=entry_ref or _ref(tx_ref),
-        counterparty_name=name,
-        counterparty_account=_first_text(texts, _PARTY_ACCOUNT[party]),
-        remittance=_remittance(flat, texts, nodes),
-        end_to_end_id=end_to_end,
-        creditor_ref=texts.get("RmtInf/Strd/CdtrRefInf/Ref"),
-        returns=returns,
-        invoice_refs=_invoice_refs(nodes) if "RmtInf/Strd" in nodes else (),
-        other_refs=tuple(others),
-        raw=etree.tostring(flat.element, encoding="unicode", with_tail=False)[:4000],
-        **common,
+        common.booking_date, amount, common.currency, entry_ref or _ref(tx_ref),
+        common.value_date, common.status, name,
+        _first_text(texts, _PARTY_ACCOUNT[party]), _remittance(flat, texts, nodes), end_to_end,
+        texts.get("RmtInf/Strd/CdtrRefInf/Ref"),
+        _invoice_refs(nodes) if "RmtInf/Strd" in nodes else (), common.bank_tx_code, None,
+        common.reversal, returns, tuple(others),
+        etree.tostring(flat.element, encoding="unicode", with_tail=False)[:4000],
+        common.source_line,
     )
 
 

@@ -216,7 +216,8 @@ def _import_one(session: Session, parsed: ParsedFile, statement: ParsedStatement
     report.statements += 1
     report.lines_new += new_booked
     report.lines_flagged += sum(1 for _, flagged in decided if flagged)
-    _insert(session, _Rows(row.id, bank, amounts if statement.investment else None),
+    _insert(session, _Rows(row.id, bank.id, bank.currency,
+                           amounts if statement.investment else None),
             decided, options.progress)
     booked_new = [k for k, _ in decided if k.line.status is Status.BOOKED]
     report.returns += link_returns(
@@ -283,12 +284,17 @@ def _already_stored(session: Session, bank: BankAccount, statement: ParsedStatem
 
 @dataclass(frozen=True, slots=True)
 class _Rows:
-    """What every inserted line of one statement shares."""
+    """What every inserted line of one statement shares (the account's id and currency read
+    once: an ORM attribute per line cost more than building the row)."""
 
     statement_id: int
-    bank: BankAccount
+    bank_id: int
+    currency: str
     exact: Converter | None
     """Set for investment statements: lines posted rounded keep their exact amount."""
+
+
+_STATUS_TEXT = {status: status.value for status in Status}
 
 
 def _insert(session: Session, rows: _Rows, decided: list[tuple[Keyed, bool]],
@@ -303,7 +309,7 @@ def _values(rows: _Rows, keyed: Keyed, flagged: bool) -> tuple:
     line = keyed.line
     refs = ([list(pair) for pair in line.other_refs] + [["invoice", r] for r in line.invoice_refs]
             if line.other_refs or line.invoice_refs else [])
-    currency = line.currency or rows.bank.currency
+    currency = line.currency or rows.currency
     extra: dict = {"reversal": True} if line.reversal else {}
     if line.returns is not None:  # read back by recon.statements.returns
         extra["returns"] = {"reason": line.returns.reason,
@@ -312,8 +318,8 @@ def _values(rows: _Rows, keyed: Keyed, flagged: bool) -> tuple:
                                                         currency):
         extra["exact_amount"] = str(line.amount)
     return (
-        rows.statement_id, rows.bank.id, (line.bank_ref or "")[:140] or None, keyed.key[:160],
-        line.booking_date, line.value_date, keyed.amount_minor, currency, line.status.value,
+        rows.statement_id, rows.bank_id, (line.bank_ref or "")[:140] or None, keyed.key[:160],
+        line.booking_date, line.value_date, keyed.amount_minor, currency, _STATUS_TEXT[line.status],
         (line.counterparty_name or "")[:255] or None,
         (line.counterparty_account or "")[:64] or None, line.remittance,
         (line.end_to_end_id or "")[:64] or None, (line.creditor_ref or "")[:64] or None, refs,
