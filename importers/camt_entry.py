@@ -18,88 +18,18 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from importers.errors import BadRecord
+from importers.camt_fields import DATE_KEYS, date_at, entry_currency, money, signed, where
 from importers.model import ParsedLine, Return, Status
-from importers.values import Where, currency_code, parse_amount, parse_iso_date
-from importers.xmlsafe import Flat, child, children, local, path_of, text
+from importers.values import parse_amount
+from importers.xmlsafe import Flat, children, local, text
 
 STATUS = {"BOOK": Status.BOOKED, "PDNG": Status.PENDING, "INFO": Status.INFO}
 REF_TAGS = ("InstrId", "TxId", "PmtInfId", "MsgId", "MndtId", "ChqNb", "UETR", "ClrSysRef")
 PLACEHOLDER_REFS = {"NONREF", "NOTPROVIDED", "NONE"}
 
 
-class XmlWhere(Where):
-    """A ``Where`` whose XML path is only computed when an error is raised (it is O(n))."""
-
-    __slots__ = ("element", "suffix")
-
-    def __init__(self, file: str, element: etree._Element, suffix: str = "") -> None:
-        super().__init__(file, None, None)  # the line too is read only for an error
-        self.element, self.suffix = element, suffix
-
-    def at(self, field: str) -> Where:
-        return XmlWhere(self.file, self.element, self.suffix + field.rpartition("/")[2])
-
-    def error(self, message: str, value: object = None) -> BadRecord:
-        self.line = self.element.sourceline
-        self.field = path_of(self.element) + (f"/{self.suffix}" if self.suffix else "")
-        return super().error(message, value)
-
-
-def where(element: etree._Element, file: str, name: str | None = None) -> Where:
-    """A location naming the XML path (and line) of ``element`` or its child ``name``."""
-    return XmlWhere(file, element, name or "")
-
-
-def money(element: etree._Element, file: str, name: str = "Amt") -> tuple[Decimal, str | None]:
-    """The unsigned amount and currency of child ``name`` of ``element``."""
-    amount_el = child(element, name)
-    if amount_el is None:
-        raise where(element, file, name).error("amount is missing")
-    loc = where(amount_el, file)
-    value = parse_amount(amount_el.text, loc, decimal_comma=False)
-    return value, currency_code(amount_el.get("Ccy"), where(amount_el, file, "@Ccy"))
-
-
-def signed(value: Decimal, indicator: str | None, element: etree._Element, file: str) -> Decimal:
-    """Apply ``CdtDbtInd``: DBIT is negative, CRDT positive, anything else an error."""
-    if indicator == "CRDT":
-        return value
-    if indicator == "DBIT":
-        return -value
-    raise where(element, file, "CdtDbtInd").error("CdtDbtInd must be CRDT or DBIT", indicator)
-
-
-def date_of(element: etree._Element | None, file: str) -> date | None:
-    """The calendar date of a ``Dt``/``DtTm`` choice (also ``Dt`` holding a date-time)."""
-    if element is None:
-        return None
-    value = text(element, "Dt") or text(element, "DtTm") or text(element, "Dt", "DtTm")
-    return parse_iso_date(value, where(element, file)) if value else None
-
-
 _PLAIN_AMOUNT = re.compile(r"\d{1,15}(\.\d{1,6})?")
 """What ``parse_amount`` would take as it is (no blanks, sign or separators): read directly."""
-
-_DATES: dict[str, date] = {}  # date text -> date: a statement repeats a few hundred days
-
-
-def _date_at(flat: Flat, name: str, keys: tuple[str, str, str], file: str) -> date | None:
-    """:func:`date_of` for child ``name`` of a flattened ``Ntry`` (dict lookups)."""
-    texts = flat.texts
-    value = texts.get(keys[0]) or texts.get(keys[1]) or texts.get(keys[2])
-    if not value:
-        return None
-    found = _DATES.get(value)
-    if found is None:  # only valid dates are remembered: a bad one raises here every time
-        found = parse_iso_date(value, where(flat.nodes[name], file))
-        if len(_DATES) < 50_000:
-            _DATES[value] = found
-    return found
-
-
-_DATE_KEYS = {n: (f"{n}/Dt", f"{n}/DtTm", f"{n}/Dt/DtTm") for n in ("BookgDt", "ValDt")}
-
 
 def _ref(value: str | None) -> str | None:
     return None if value is None or value.upper() in PLACEHOLDER_REFS else value
@@ -135,17 +65,17 @@ def _parse_entry(flat: Flat, details: list[Flat], file: str,
     raw = amount_el.text
     amount = (Decimal(raw) if raw is not None and _PLAIN_AMOUNT.fullmatch(raw)
               else parse_amount(raw, where(amount_el, file), decimal_comma=False))
-    currency = _currency(amount_el, file)
+    currency = entry_currency(amount_el, file)
     indicator = texts.get("CdtDbtInd")
     total = signed(amount, indicator, entry, file)
-    booked = _date_at(flat, "BookgDt", _DATE_KEYS["BookgDt"], file) or fallback_date()
+    booked = date_at(flat, "BookgDt", DATE_KEYS["BookgDt"], file) or fallback_date()
     if booked is None:
         raise where(entry, file, "BookgDt").error("booking date is missing")
     line_no = entry.sourceline
     if "BookgDt" not in nodes:
         warnings.append(f"Ntry line {line_no}: no BookgDt, used the message creation date")
     sts = texts.get("Sts") or texts.get("Sts/Cd") or "BOOK"
-    common = _Common(booked, _date_at(flat, "ValDt", _DATE_KEYS["ValDt"], file), currency,
+    common = _Common(booked, date_at(flat, "ValDt", DATE_KEYS["ValDt"], file), currency,
                      STATUS.get(sts.upper(), Status.INFO),
                      (texts.get("RvslInd") or "").lower() == "true", bank_tx_code(texts, nodes),
                      line_no)
@@ -161,20 +91,6 @@ def _parse_entry(flat: Flat, details: list[Flat], file: str,
         warnings.append(f"Ntry line {line_no}: "
                         f"batch details sum to {sum(amounts)}, entry {total}")
     return [_line(flat, d, a, entry_ref, common) for d, a in zip(details, amounts, strict=True)]
-
-
-_CURRENCIES: dict[str, str] = {}
-
-
-def _currency(amount_el: etree._Element, file: str) -> str | None:
-    """``Amt/@Ccy`` as a currency code (valid codes remembered: a file has one or two)."""
-    raw = amount_el.get("Ccy")
-    code = _CURRENCIES.get(raw) if raw is not None else None
-    if code is None:
-        code = currency_code(raw, where(amount_el, file, "@Ccy"))
-        if code is not None and len(_CURRENCIES) < 1000:
-            _CURRENCIES[raw] = code
-    return code
 
 
 def _detail_amounts(details: list[Flat], indicator: str | None, file: str
