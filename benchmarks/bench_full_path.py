@@ -13,6 +13,7 @@ time extrapolated to all: its cost is receipts x invoices). Prints each step, th
 `recon match`, and the load average before and after (the machine is shared). With
 ``--postgres URL`` the CLI path runs on that PostgreSQL database instead of a SQLite file; the
 database is dropped and created afresh (never point it at a database you need).
+``--imports-only`` stops after the two imports (iterating on the import steps).
 
 Targets (issue #13 point 5): 100k invoices + ~95k lines: each import <= 5 s, `recon match`
 <= 20 s, export <= 2 s, peak <= 1 GB; PostgreSQL within 1.5x of SQLite; `recon match` at 10k
@@ -48,7 +49,8 @@ def _fresh_postgres(url: str) -> None:
     admin.dispose()
 
 
-def bench(n: int, seed: int, family: str, postgres: str | None, naive: bool) -> None:
+def bench(n: int, seed: int, family: str, postgres: str | None, naive: bool,
+          imports_only: bool = False) -> None:
     load0 = os.getloadavg()
     backend = "PostgreSQL" if postgres else "SQLite"
     print(f"\n== {family} n={n} seed {seed} on {backend} (load average {load0[0]:.1f} "
@@ -57,11 +59,12 @@ def bench(n: int, seed: int, family: str, postgres: str | None, naive: bool) -> 
     print(f"   {len(ds.invoices)} invoices, {len(ds.receipts)} statement lines", flush=True)
     if postgres:
         _fresh_postgres(postgres)
-    full = run_full(ds, n, db=postgres, tables=False)
-    total = sum(full[s] for s in STEPS)
-    print(f"   whole path {total:.1f}s; peaks: " + ", ".join(
-        f"{s} {full[s + ' MB']:.0f}MB" for s in STEPS), flush=True)  # fmt: skip
-    if naive:
+    full = run_full(ds, n, db=postgres, tables=False, imports_only=imports_only)
+    steps = STEPS[:2] if imports_only else STEPS
+    total = sum(full[s] for s in steps)
+    print(f"   {'imports' if imports_only else 'whole path'} {total:.1f}s; peaks: " + ", ".join(
+        f"{s} {full[s + ' MB']:.0f}MB" for s in steps), flush=True)  # fmt: skip
+    if naive and not imports_only:
         row = _spawn("naive", n, seed, family)
         print(f"   naive loop {row['wall_s']:.1f}s ({row['note']}); `recon match` process "
               f"{row['wall_s'] / full['match']:.1f}x faster", flush=True)  # fmt: skip
@@ -76,10 +79,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--postgres", metavar="URL", help="run the CLI path on this (fresh) database")
     ap.add_argument("--no-naive", action="store_true")
+    ap.add_argument("--imports-only", action="store_true",
+                    help="run only db upgrade and the two imports (no match, export, naive)")
     args = ap.parse_args()
     start = time.perf_counter()
     for n in args.sizes:
-        bench(n, args.seed, args.family, args.postgres, not args.no_naive)
+        bench(n, args.seed, args.family, args.postgres, not args.no_naive, args.imports_only)
     print(f"\n(benchmark wall {time.perf_counter() - start:.0f}s)")
 
 

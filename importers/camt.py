@@ -17,7 +17,8 @@ from lxml import etree
 
 from importers import archive
 from importers.base import Importer, Limits, Source
-from importers.camt_entry import RECORDS, date_of, is_entry, money, parse_entry, where
+from importers.camt_entry import RECORDS, is_entry, parse_entry
+from importers.camt_fields import date_of, money, where
 from importers.errors import BadRecord, BadRecords, EmptyStatement, UnknownFormat
 from importers.model import ParsedFile, ParsedLine, ParsedStatement
 from importers.statements import finish_statement

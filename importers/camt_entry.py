@@ -14,91 +14,22 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from lxml import etree
 
-from importers.errors import BadRecord
+from importers.camt_fields import DATE_KEYS, date_at, entry_currency, money, signed, where
 from importers.model import ParsedLine, Return, Status
-from importers.values import Where, currency_code, parse_amount, parse_iso_date
-from importers.xmlsafe import Flat, child, children, local, path_of, text
+from importers.values import parse_amount
+from importers.xmlsafe import Flat, children, local, text
 
 STATUS = {"BOOK": Status.BOOKED, "PDNG": Status.PENDING, "INFO": Status.INFO}
 REF_TAGS = ("InstrId", "TxId", "PmtInfId", "MsgId", "MndtId", "ChqNb", "UETR", "ClrSysRef")
 PLACEHOLDER_REFS = {"NONREF", "NOTPROVIDED", "NONE"}
 
 
-class XmlWhere(Where):
-    """A ``Where`` whose XML path is only computed when an error is raised (it is O(n))."""
-
-    __slots__ = ("element", "suffix")
-
-    def __init__(self, file: str, element: etree._Element, suffix: str = "") -> None:
-        super().__init__(file, None, None)  # the line too is read only for an error
-        self.element, self.suffix = element, suffix
-
-    def at(self, field: str) -> Where:
-        return XmlWhere(self.file, self.element, self.suffix + field.rpartition("/")[2])
-
-    def error(self, message: str, value: object = None) -> BadRecord:
-        self.line = self.element.sourceline
-        self.field = path_of(self.element) + (f"/{self.suffix}" if self.suffix else "")
-        return super().error(message, value)
-
-
-def where(element: etree._Element, file: str, name: str | None = None) -> Where:
-    """A location naming the XML path (and line) of ``element`` or its child ``name``."""
-    return XmlWhere(file, element, name or "")
-
-
-def money(element: etree._Element, file: str, name: str = "Amt") -> tuple[Decimal, str | None]:
-    """The unsigned amount and currency of child ``name`` of ``element``."""
-    amount_el = child(element, name)
-    if amount_el is None:
-        raise where(element, file, name).error("amount is missing")
-    loc = where(amount_el, file)
-    value = parse_amount(amount_el.text, loc, decimal_comma=False)
-    return value, currency_code(amount_el.get("Ccy"), where(amount_el, file, "@Ccy"))
-
-
-def signed(value: Decimal, indicator: str | None, element: etree._Element, file: str) -> Decimal:
-    """Apply ``CdtDbtInd``: DBIT is negative, CRDT positive, anything else an error."""
-    if indicator == "CRDT":
-        return value
-    if indicator == "DBIT":
-        return -value
-    raise where(element, file, "CdtDbtInd").error("CdtDbtInd must be CRDT or DBIT", indicator)
-
-
-def date_of(element: etree._Element | None, file: str) -> date | None:
-    """The calendar date of a ``Dt``/``DtTm`` choice (also ``Dt`` holding a date-time)."""
-    if element is None:
-        return None
-    value = text(element, "Dt") or text(element, "DtTm") or text(element, "Dt", "DtTm")
-    return parse_iso_date(value, where(element, file)) if value else None
-
-
 _PLAIN_AMOUNT = re.compile(r"\d{1,15}(\.\d{1,6})?")
 """What ``parse_amount`` would take as it is (no blanks, sign or separators): read directly."""
-
-_DATES: dict[str, date] = {}  # date text -> date: a statement repeats a few hundred days
-
-
-def _date_at(flat: Flat, name: str, keys: tuple[str, str, str], file: str) -> date | None:
-    """:func:`date_of` for child ``name`` of a flattened ``Ntry`` (dict lookups)."""
-    texts = flat.texts
-    value = texts.get(keys[0]) or texts.get(keys[1]) or texts.get(keys[2])
-    if not value:
-        return None
-    found = _DATES.get(value)
-    if found is None:  # only valid dates are remembered: a bad one raises here every time
-        found = parse_iso_date(value, where(flat.nodes[name], file))
-        if len(_DATES) < 50_000:
-            _DATES[value] = found
-    return found
-
-
-_DATE_KEYS = {n: (f"{n}/Dt", f"{n}/DtTm", f"{n}/Dt/DtTm") for n in ("BookgDt", "ValDt")}
-
 
 def _ref(value: str | None) -> str | None:
     return None if value is None or value.upper() in PLACEHOLDER_REFS else value
@@ -134,25 +65,20 @@ def _parse_entry(flat: Flat, details: list[Flat], file: str,
     raw = amount_el.text
     amount = (Decimal(raw) if raw is not None and _PLAIN_AMOUNT.fullmatch(raw)
               else parse_amount(raw, where(amount_el, file), decimal_comma=False))
-    currency = _currency(amount_el, file)
+    currency = entry_currency(amount_el, file)
     indicator = texts.get("CdtDbtInd")
     total = signed(amount, indicator, entry, file)
-    booked = _date_at(flat, "BookgDt", _DATE_KEYS["BookgDt"], file) or fallback_date()
+    booked = date_at(flat, "BookgDt", DATE_KEYS["BookgDt"], file) or fallback_date()
     if booked is None:
         raise where(entry, file, "BookgDt").error("booking date is missing")
     line_no = entry.sourceline
     if "BookgDt" not in nodes:
         warnings.append(f"Ntry line {line_no}: no BookgDt, used the message creation date")
     sts = texts.get("Sts") or texts.get("Sts/Cd") or "BOOK"
-    common = {
-        "booking_date": booked,
-        "value_date": _date_at(flat, "ValDt", _DATE_KEYS["ValDt"], file),
-        "currency": currency,
-        "status": STATUS.get(sts.upper(), Status.INFO),
-        "reversal": (texts.get("RvslInd") or "").lower() == "true",
-        "bank_tx_code": bank_tx_code(texts, nodes),
-        "source_line": line_no,
-    }
+    common = _Common(booked, date_at(flat, "ValDt", DATE_KEYS["ValDt"], file), currency,
+                     STATUS.get(sts.upper(), Status.INFO),
+                     (texts.get("RvslInd") or "").lower() == "true", bank_tx_code(texts, nodes),
+                     line_no)
     entry_ref = _ref(texts.get("AcctSvcrRef"))
     if len(details) <= 1:
         detail = details[0] if details else None
@@ -165,20 +91,6 @@ def _parse_entry(flat: Flat, details: list[Flat], file: str,
         warnings.append(f"Ntry line {line_no}: "
                         f"batch details sum to {sum(amounts)}, entry {total}")
     return [_line(flat, d, a, entry_ref, common) for d, a in zip(details, amounts, strict=True)]
-
-
-_CURRENCIES: dict[str, str] = {}
-
-
-def _currency(amount_el: etree._Element, file: str) -> str | None:
-    """``Amt/@Ccy`` as a currency code (valid codes remembered: a file has one or two)."""
-    raw = amount_el.get("Ccy")
-    code = _CURRENCIES.get(raw) if raw is not None else None
-    if code is None:
-        code = currency_code(raw, where(amount_el, file, "@Ccy"))
-        if code is not None and len(_CURRENCIES) < 1000:
-            _CURRENCIES[raw] = code
-    return code
 
 
 def _detail_amounts(details: list[Flat], indicator: str | None, file: str
@@ -200,8 +112,20 @@ def _detail_amounts(details: list[Flat], indicator: str | None, file: str
 _NONE: dict = {}
 
 
+class _Common(NamedTuple):
+    """What every line of one entry shares."""
+
+    booking_date: date
+    value_date: date | None
+    currency: str | None
+    status: Status
+    reversal: bool
+    bank_tx_code: str | None
+    source_line: int | None
+
+
 def _line(flat: Flat, detail: Flat | None, amount: Decimal, entry_ref: str | None,
-          common: dict) -> ParsedLine:
+          common: _Common) -> ParsedLine:
     texts, nodes = (detail.texts, detail.nodes) if detail is not None else (_NONE, _NONE)
     refs = _leaves(nodes.get("Refs"))  # one pass instead of a find per reference
     party = "Cdtr" if amount < 0 else "Dbtr"
@@ -218,21 +142,18 @@ def _line(flat: Flat, detail: Flat | None, amount: Decimal, entry_ref: str | Non
         others.append(("Ultimate", ultimate))  # the customer an agent or a treasury pays for
     end_to_end = _ref(refs.get("EndToEndId"))
     returns = None
-    if amount < 0 and (common["reversal"] or "RtrInf" in nodes):  # a credit taken back
+    if amount < 0 and (common.reversal or "RtrInf" in nodes):  # a credit taken back
         returns = Return(reason, end_to_end or _ref(refs.get("InstrId")))
+    # positional, in ParsedLine's field order (no keyword dict per line)
     return ParsedLine(
-        amount=amount,
-        bank_ref=entry_ref or _ref(tx_ref),
-        counterparty_name=name,
-        counterparty_account=_first_text(texts, _PARTY_ACCOUNT[party]),
-        remittance=_remittance(flat, texts, nodes),
-        end_to_end_id=end_to_end,
-        creditor_ref=texts.get("RmtInf/Strd/CdtrRefInf/Ref"),
-        returns=returns,
-        invoice_refs=_invoice_refs(nodes) if "RmtInf/Strd" in nodes else (),
-        other_refs=tuple(others),
-        raw=etree.tostring(flat.element, encoding="unicode", with_tail=False)[:4000],
-        **common,
+        common.booking_date, amount, common.currency, entry_ref or _ref(tx_ref),
+        common.value_date, common.status, name,
+        _first_text(texts, _PARTY_ACCOUNT[party]), _remittance(flat, texts, nodes), end_to_end,
+        texts.get("RmtInf/Strd/CdtrRefInf/Ref"),
+        _invoice_refs(nodes) if "RmtInf/Strd" in nodes else (), common.bank_tx_code, None,
+        common.reversal, returns, tuple(others),
+        etree.tostring(flat.element, encoding="unicode", with_tail=False)[:4000],
+        common.source_line,
     )
 
 

@@ -135,7 +135,8 @@ def _default_column(chunk: Sequence[Mapping[str, Any]], arg: Callable[[Any], Any
 
 _BY_VALUE = frozenset({str, int, bool, dt.date})
 """Types whose equal values always convert alike (not datetimes: equal instants in two time
-zones write differently; not Decimals: 1.0 == 1.00); other values are memoised by identity."""
+zones write differently; not Decimals: 1.0 == 1.00); empty dicts and lists (JSON columns' usual
+value) by type; other values are memoised by identity."""
 
 
 def _processed(process: Callable[[Any], Any] | None, values: list[Any]) -> list[Any]:
@@ -148,7 +149,10 @@ def _processed(process: Callable[[Any], Any] | None, values: list[Any]) -> list[
     append = out.append
     by_value = _BY_VALUE
     for value in values:
-        key = (type(value), value) if type(value) in by_value else id(value)
+        kind = type(value)
+        key = ((kind, value) if kind in by_value
+               else (kind, "") if (kind is dict or kind is list) and not value
+               else id(value))  # fmt: skip
         try:
             append(memo[key])
         except KeyError:

@@ -1,2 +1,3 @@
 """Bank statements into the ledger: ``imports.import_statement`` (dedupe, balance checks,
-bulk insert); ``amounts``, ``checks``, ``keys``, ``rows``: its helpers. Never commits."""
+bulk insert), ``store`` each statement of the file; ``amounts``, ``checks``, ``keys``,
+``rows``: their helpers. Never commits."""

@@ -58,6 +58,7 @@ def keys_for(lines: Iterable[tuple[ParsedLine, int, int | None]], seen: Counter[
     append = out.append
     booked = Status.BOOKED
     get = seen.get
+    new = tuple.__new__  # Keyed's own __new__ is a Python function: a call per line more
     for line, minor, balance in lines:
         ref = line.bank_ref
         if ref:
@@ -68,7 +69,7 @@ def keys_for(lines: Iterable[tuple[ParsedLine, int, int | None]], seen: Counter[
             base = f"{line.status.value}:{base}"
         n = get(base, 0)
         seen[base] = n + 1
-        append(Keyed(line, minor, balance, f"{base}#{n}"))
+        append(new(Keyed, (line, minor, balance, f"{base}#{n}")))
     return out
 
 

@@ -52,7 +52,7 @@ def insert_rows(session: Session, rows: Iterable[Sequence[Any]], chunk: int = 50
     pick = (itemgetter(*(_INDEX[c] for c in order))
             if order and list(order) != list(COLUMNS) else None)
     width, last = len(COLUMNS), len(COLUMNS) - 1
-    now = utcnow()
+    now = _adapted_once(connection, utcnow())
     copy = table if can_copy(connection) else None  # PostgreSQL: COPY, in COLUMNS order
     batch: list = []
     for row in rows:
@@ -72,6 +72,17 @@ def insert_rows(session: Session, rows: Iterable[Sequence[Any]], chunk: int = 50
 
 
 _INDEX = {c: i for i, c in enumerate(COLUMNS)}
+
+
+def _adapted_once(connection, value: Any) -> Any:
+    """``value`` as the sqlite3 driver adapts it on every row (its registered adapter, see
+    ``recon.db.session``), adapted once here for the whole import: the same text is stored."""
+    if connection.dialect.driver != "pysqlite":
+        return value
+    import sqlite3
+
+    adapt = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))
+    return adapt(value) if adapt is not None else value
 
 
 def _flush(connection, sql: str, batch: list, done: Callable[[int], None] | None,
