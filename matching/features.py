@@ -56,6 +56,22 @@ class PairTable:
         return PairTable(**{k: v[mask] for k, v in self.__dict__.items()})
 
 
+class Groups:
+    """Rows of a pair table by one of its index columns (receipt or invoice): `get(key)` = the
+    rows with that value, in table order. One offset per value, not one array per group."""
+
+    def __init__(self, keys: np.ndarray, n: int) -> None:
+        ordered = bool(np.all(keys[1:] >= keys[:-1]))
+        self.order = None if ordered else np.argsort(keys, kind="stable")
+        self.start = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=n))])
+
+    def get(self, key: int, default: np.ndarray | None = None) -> np.ndarray | None:
+        a, b = int(self.start[key]), int(self.start[key + 1])
+        if a == b:
+            return default
+        return np.arange(a, b) if self.order is None else self.order[a:b]
+
+
 def _lookup(keys: np.ndarray, table_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions of `keys` in the (unsorted) `table_keys`, and whether found."""
     order = np.argsort(table_keys, kind="stable")

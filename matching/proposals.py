@@ -31,7 +31,7 @@ from matching import explain
 from matching.amounts import FAR, FEE, FX, OVER, PARTIAL
 from matching.assign import Opt
 from matching.calibration import calibrate, stratum
-from matching.features import PairTable
+from matching.features import Groups, PairTable
 from matching.model import Adjustment, Allocation, Alternative, Proposal, Reason
 from matching.namematch import WEAK
 from matching.prepare import Tables
@@ -69,9 +69,7 @@ class _Context:
         self.sub_by_rec: dict[int, list[int]] = defaultdict(list)
         for n, o in enumerate(subsets):
             self.sub_by_rec[o.rec].append(n)
-        order = np.argsort(p.i, kind="stable")
-        cuts = np.flatnonzero(np.diff(p.i[order])) + 1
-        self.by_inv = {int(p.i[g[0]]): g for g in np.split(order, cuts) if len(g)}
+        self.by_inv = Groups(p.i, t.n_inv)
 
     def readings(self, r: int, low: float) -> list[tuple[float, int]]:
         """(score, option key) of every reading of receipt r scoring at least `low`."""

@@ -22,7 +22,7 @@ from itertools import combinations
 import numpy as np
 
 from matching import levels as L
-from matching.features import PairTable
+from matching.features import Groups, PairTable
 from matching.namematch import ALIAS, STRONG, TOP_K, WEAK
 from matching.prepare import Tables
 from matching.refindex import DIGITS, TYPO
@@ -186,7 +186,7 @@ def _search(
 
 
 def subset_options(
-    t: Tables, p: PairTable, by_rec: dict[int, np.ndarray], needy: np.ndarray,
+    t: Tables, p: PairTable, by_rec: Groups, needy: np.ndarray,
     tol: np.ndarray, settings: MatchSettings,
 ) -> list[Option]:  # fmt: skip
     """Combined-payment options for the receipts in `needy` (indices into the receipt table)."""
