@@ -78,7 +78,8 @@ _ROW_FIELDS = tuple(PairRow.__dataclass_fields__)
 
 def pair_rows(p: PairTable, keys: np.ndarray) -> list[PairRow]:
     """The rows `keys` of the pair table, one column gathered at a time."""
-    cols = [getattr(p, name)[keys].tolist() for name in _ROW_FIELDS]
+    cols = [(p.weight(name[2:], keys) if name[2:] in p.luts and name[0] == "w" else
+             getattr(p, name)[keys]).tolist() for name in _ROW_FIELDS]  # fmt: skip
     return [PairRow(*values) for values in zip(*cols, strict=True)]
 
 

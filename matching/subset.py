@@ -159,9 +159,9 @@ def _search(
     fits = fits[fits >= m]
     if not len(fits):
         return []
-    lv_ref, w_name, w_date = (x[pool].tolist() for x in (p.lv_ref, p.w_name, p.w_date))
-    amts = amounts.tolist()
-    w_noise = float(p.w_noise[pool[0]])
+    lv_ref, w_name = p.lv_ref[pool].tolist(), p.w_name[pool].tolist()
+    w_date, amts = p.weight("date", pool).tolist(), amounts.tolist()
+    w_noise = float(p.weight("noise", pool[:1])[0])
     rec, rows_all = int(p.r[pool[0]]), pool.tolist()
     found: list[Option] = []
     for start, _, last in blocks:
