@@ -25,9 +25,8 @@ def digit_codes(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def deletion_codes(values: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(owner, code): every string's own code and the codes of its one-deletion strings.
-
-    Duplicates (deleting either of two equal adjacent digits) are left in; callers dedupe."""
+    """(owner, code): every string's own code and the distinct codes of its one-deletion
+    strings (deleting either of two equal adjacent digits gives the same string: once)."""
     owners = [np.arange(len(values))]
     codes = [values * _LEN_BITS + lengths]
     for n in np.unique(lengths):
@@ -35,19 +34,16 @@ def deletion_codes(values: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray,
         v = values[rows]
         for pos in range(int(n)):  # delete the digit at `pos` (0 = leftmost)
             low = _POW10[n - pos - 1]
-            shorter = v // (low * 10) * low + v % low
-            owners.append(rows)
+            keep = np.ones(len(v), bool) if pos == 0 else v // low % 10 != v // (low * 10) % 10
+            shorter = v[keep] // (low * 10) * low + v[keep] % low
+            owners.append(rows[keep])
             codes.append(shorter * _LEN_BITS + (n - 1))
     return np.concatenate(owners), np.concatenate(codes)
 
 
-def _dedupe(owner: np.ndarray, code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (owner, code) rows, sorted by code then owner."""
-    order = np.lexsort((owner, code))
-    owner, code = owner[order], code[order]
-    keep = np.ones(len(code), bool)
-    keep[1:] = (code[1:] != code[:-1]) | (owner[1:] != owner[:-1])
-    return owner[keep], code[keep]
+def _by_code(owner: np.ndarray, code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(code)  # one owner never has a code twice; owners of one code: any order
+    return owner[order], code[order]
 
 
 class TypoIndex:
@@ -56,7 +52,7 @@ class TypoIndex:
     def __init__(self, inv_digits: list[str], min_len: int) -> None:
         ok = [k for k, d in enumerate(inv_digits) if min_len <= len(d) <= MAX_DIGITS]
         values, lengths = digit_codes([inv_digits[k] for k in ok])
-        owner, code = _dedupe(*deletion_codes(values, lengths))
+        owner, code = _by_code(*deletion_codes(values, lengths))
         self.inv = np.array(ok, np.int64)[owner]
         self.code = code
 
@@ -65,7 +61,7 @@ class TypoIndex:
         code with it, ordered by query (the order within one query is unspecified)."""
         if not keys or not len(self.code):
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        query, code = _dedupe(*deletion_codes(*digit_codes(keys)))
+        query, code = _by_code(*deletion_codes(*digit_codes(keys)))
         lo = np.searchsorted(self.code, code, "left")
         counts = np.searchsorted(self.code, code, "right") - lo
         rows = np.repeat(np.arange(len(code)), counts)

@@ -51,3 +51,9 @@ def test_candidates_equal_the_string_join() -> None:
 def test_leading_zeros_keep_numbers_apart() -> None:
     query, inv = TypoIndex(["00420042"], 4).candidates(["420042", "0420042", "00420043"])
     assert query.tolist() == [1, 2] and inv.tolist() == [0, 0]
+
+
+def test_each_string_has_each_code_once() -> None:
+    owner, codes = deletion_codes(*digit_codes(["1122330", "0000", "9"]))
+    pairs = list(zip(owner.tolist(), codes.tolist(), strict=True))
+    assert len(pairs) == len(set(pairs)) == 1 + 4 + 2 + 1 + 1
