@@ -16,7 +16,7 @@ import numpy as np
 from matching.amounts import EXACT, FEE, FX, PARTIAL, fee_tolerance
 from matching.assign import Opt, assign
 from matching.blocking import candidates
-from matching.features import PairTable, compare
+from matching.features import Groups, PairTable, compare
 from matching.learn import fit, reweigh
 from matching.model import MatchInput, MatchResult, check_input
 from matching.namematch import MISSING, SIMILAR, WEAK, match_payers
@@ -32,15 +32,6 @@ COMPETITION_SPAN = 10.0  # alternatives this many log2 units below the choice ar
 def logit2(p: float) -> float:
     p = min(max(p, 1e-12), 1 - 1e-12)
     return math.log2(p / (1 - p))
-
-
-def _group_rows(p: PairTable) -> dict[int, np.ndarray]:
-    if not len(p.r):
-        return {}
-    cuts = np.flatnonzero(np.diff(p.r)) + 1
-    starts = np.concatenate([[0], cuts])
-    ends = np.concatenate([cuts, [len(p.r)]])
-    return {int(p.r[a]): np.arange(a, b) for a, b in zip(starts, ends, strict=True)}
 
 
 def _needy(t: Tables, p: PairTable, refs: RefHits) -> np.ndarray:
@@ -100,17 +91,18 @@ def match(data: MatchInput, settings: MatchSettings | None = None) -> MatchResul
     t = prepare(data)
     refs: RefHits = find_ref_hits(t, data.settled_invoice_numbers)
     names = match_payers(t, settings.name_cutoff)
-    r, i = candidates(t, refs, names, settings)
-    p = compare(t, refs, names, r, i, settings, data.rejected_pairs)
+    # the int64 candidate columns live only as long as `compare` (the table keeps int32 ones)
+    p = compare(t, refs, names, *candidates(t, refs, names, settings), settings,
+                data.rejected_pairs)  # fmt: skip
     learned = fit(p, data.feedback) if settings.learn_weights else None
     if learned is not None:
         p = reweigh(p, learned)
-    by_rec = _group_rows(p)
+    by_rec = Groups(p.r, t.n_rec)
     subsets = subset_options(t, p, by_rec, _needy(t, p, refs), _subset_tol(t, settings), settings)
     floor = logit2(settings.suggest_threshold)
     chosen = assign(_options(p, subsets, floor), t.inv_open, floor - 1)
     tokens = _Tokens(p, refs)
-    proposals = build_proposals(t, p, by_rec, subsets, chosen, tokens, settings, COMPETITION_SPAN)
+    proposals = build_proposals(t, p, subsets, chosen, tokens, settings, COMPETITION_SPAN)
     matched = {pr.receipt_id for pr in proposals}
     unmatched = tuple(rec.id for rec in t.receipts if rec.id not in matched) + t.skipped
     stats = {

@@ -7,8 +7,11 @@ formatting of values computed elsewhere; raises nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+import numpy as np
 
 from matching import levels as L
 from matching.features import PairTable
@@ -46,34 +49,66 @@ def competition(weight: float, n: int) -> Reason:
     return Reason("competition", f"{n} alternatives", weight, detail)
 
 
-def single_reasons(t: Tables, p: PairTable, row: int, tok: str) -> list[Reason]:
+@dataclass(frozen=True, slots=True)
+class PairRow:
+    """One pair-table row as plain Python values (the chosen readings' rows, read at once)."""
+
+    r: int
+    i: int
+    lv_ref: int
+    w_ref: float
+    lv_name: int
+    w_name: float
+    name_text: bool
+    lv_amt: int
+    w_amt: float
+    lv_date: int
+    w_date: float
+    lv_per: int
+    w_per: float
+    lv_noise: int
+    w_noise: float
+    w_dec: float
+    alloc: int
+    fee: int
+
+
+_ROW_FIELDS = tuple(PairRow.__dataclass_fields__)
+
+
+def pair_rows(p: PairTable, keys: np.ndarray) -> list[PairRow]:
+    """The rows `keys` of the pair table, one column gathered at a time."""
+    cols = [(p.weight(name[2:], keys) if name[2:] in p.luts and name[0] == "w" else
+             getattr(p, name)[keys]).tolist() for name in _ROW_FIELDS]  # fmt: skip
+    return [PairRow(*values) for values in zip(*cols, strict=True)]
+
+
+def single_reasons(t: Tables, row: PairRow, tok: str) -> list[Reason]:
     """Reasons of the single-invoice option at `row` of the pair table."""
-    rec, inv = t.receipts[p.r[row]], t.invoices[p.i[row]]
-    cust = t.customers[int(t.inv_cust[p.i[row]])]
-    ref = L.REFERENCE.level(int(p.lv_ref[row])).label
+    rec, inv = t.receipts[row.r], t.invoices[row.i]
+    cust = t.customers[int(t.inv_cust[row.i])]
+    ref = L.REFERENCE.level(row.lv_ref).label
     days = (rec.booking_date - inv.issue_date).days
     reasons = [
         prior(),
-        Reason("reference", ref, float(p.w_ref[row]),
-               _REF_TEXT[ref].format(tok=tok, num=inv.number)),
-        Reason("payer", "named in text" if p.name_text[row] else
-               L.NAME.level(int(p.lv_name[row])).label, float(p.w_name[row]),
-               f"payer {rec.payer_name!r} vs customer {cust.name!r}"
-               + (f", text {rec.remittance!r} names it" if p.name_text[row] else "")),
-        Reason("amount", L.AMOUNT.level(int(p.lv_amt[row])).label, float(p.w_amt[row]),
+        Reason("reference", ref, row.w_ref, _REF_TEXT[ref].format(tok=tok, num=inv.number)),
+        Reason("payer", "named in text" if row.name_text else L.NAME.level(row.lv_name).label,
+               row.w_name, f"payer {rec.payer_name!r} vs customer {cust.name!r}"
+               + (f", text {rec.remittance!r} names it" if row.name_text else "")),
+        Reason("amount", L.AMOUNT.level(row.lv_amt).label, row.w_amt,
                f"{rec.amount} {rec.currency} received, {inv.open_amount} {inv.currency} open"),
-        Reason("date", L.DATE.level(int(p.lv_date[row])).label, float(p.w_date[row]),
+        Reason("date", L.DATE.level(row.lv_date).label, row.w_date,
                f"paid {_days(rec.booking_date, inv.issue_date)} ({days} days)"),
     ]  # fmt: skip
-    if p.w_per[row]:
-        label = L.PERIOD.level(int(p.lv_per[row])).label
-        reasons.append(Reason("period", label, float(p.w_per[row]),
+    if row.w_per:
+        label = L.PERIOD.level(row.lv_per).label
+        reasons.append(Reason("period", label, row.w_per,
                               f"text {rec.remittance!r}, invoice of {inv.issue_date:%B %Y}"))
-    if p.w_noise[row]:
-        label = L.NOISE.level(int(p.lv_noise[row])).label
-        reasons.append(Reason("receipt", label, float(p.w_noise[row]), "not a customer payment"))
-    if p.w_dec[row]:
-        reasons.append(Reason("decision", "rejected", float(p.w_dec[row]), "rejected before"))
+    if row.w_noise:
+        label = L.NOISE.level(row.lv_noise).label
+        reasons.append(Reason("receipt", label, row.w_noise, "not a customer payment"))
+    if row.w_dec:
+        reasons.append(Reason("decision", "rejected", row.w_dec, "rejected before"))
     return reasons
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from matching import levels as L
 from matching.amounts import EXACT as AMOUNT_EXACT
 from matching.amounts import FEE, classify_amounts
+from matching.levels import LUT_OFFSET
 from matching.model import ItemId
 from matching.namematch import DIFFERENT, EXACT, MISSING, SIMILAR, STRONG, WEAK, NamePairs
 from matching.period import period_levels
@@ -27,9 +28,21 @@ from matching.settings import MatchSettings
 INTERMEDIARY = 9
 
 
+def level_table(feature: L.Feature) -> np.ndarray:
+    """Weight by level code + LUT_OFFSET."""
+    lut = np.zeros(32)
+    for lv in feature.levels:
+        lut[lv.code + LUT_OFFSET] = lv.weight
+    return lut
+
+
 @dataclass
 class PairTable:
-    """Columns over candidate pairs; `w_*` are weights, `lv_*` level codes (int8)."""
+    """Columns over candidate pairs; `w_*` are weights, `lv_*` level codes (int8).
+
+    The date, period, receipt and decision weights are one per level (no offsets within a
+    level), so they are not stored per pair: `luts` maps each to its weight by level code and
+    `weight(name, rows)` (or the `w_*` property, for the whole column) reads them."""
 
     r: np.ndarray
     i: np.ndarray
@@ -40,20 +53,43 @@ class PairTable:
     lv_amt: np.ndarray
     w_amt: np.ndarray
     lv_date: np.ndarray
-    w_date: np.ndarray
     lv_per: np.ndarray
-    w_per: np.ndarray
     lv_noise: np.ndarray
-    w_noise: np.ndarray
     lv_dec: np.ndarray
-    w_dec: np.ndarray
     alloc: np.ndarray  # minor units of the invoice currency applied to the invoice
     fee: np.ndarray  # minor units written off as fee / FX difference
     name_text: np.ndarray  # the payer level comes from a customer name in the text
     score: np.ndarray
+    luts: dict[str, np.ndarray]  # "date", "per", "noise", "dec": weight by level code
+
+    def weight(self, name: str, rows) -> np.ndarray:
+        codes = getattr(self, "lv_" + name)[rows].astype(np.intp)
+        return self.luts[name][codes + LUT_OFFSET]
+
+    w_date = property(lambda self: self.weight("date", slice(None)))
+    w_per = property(lambda self: self.weight("per", slice(None)))
+    w_noise = property(lambda self: self.weight("noise", slice(None)))
+    w_dec = property(lambda self: self.weight("dec", slice(None)))
 
     def take(self, mask: np.ndarray) -> PairTable:
-        return PairTable(**{k: v[mask] for k, v in self.__dict__.items()})
+        cols = {k: v[mask] for k, v in self.__dict__.items() if k != "luts"}
+        return PairTable(**cols, luts={k: v.copy() for k, v in self.luts.items()})
+
+
+class Groups:
+    """Rows of a pair table by one of its index columns (receipt or invoice): `get(key)` = the
+    rows with that value, in table order. One offset per value, not one array per group."""
+
+    def __init__(self, keys: np.ndarray, n: int) -> None:
+        ordered = bool(np.all(keys[1:] >= keys[:-1]))
+        self.order = None if ordered else np.argsort(keys, kind="stable")
+        self.start = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=n))])
+
+    def get(self, key: int, default: np.ndarray | None = None) -> np.ndarray | None:
+        a, b = int(self.start[key]), int(self.start[key + 1])
+        if a == b:
+            return default
+        return np.arange(a, b) if self.order is None else self.order[a:b]
 
 
 def _lookup(keys: np.ndarray, table_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -191,15 +227,19 @@ def compare(
             ],
             np.int8,
         )
-    parts = dict(
-        lv_ref=lv_ref, w_ref=w_ref, lv_name=lv_name, w_name=w_name, lv_amt=lv_amt, w_amt=w_amt,
-        lv_date=lv_date, w_date=w_date, lv_per=lv_per, w_per=_weights(L.PERIOD, lv_per),
-        lv_noise=lv_noise, w_noise=_weights(L.NOISE, lv_noise),
-        lv_dec=lv_dec, w_dec=_weights(L.DECISION, lv_dec),
-    )  # fmt: skip
-    score = L.PRIOR + sum(v for k, v in parts.items() if k.startswith("w_"))
-    # After the sum: pair indices fit in four bytes, and the rule weights (never learned:
-    # 0, -10, -30, -40) are exact in float32 -- the table is smaller, its values the same.
-    parts["w_noise"], parts["w_dec"] = (parts[k].astype(np.float32) for k in ("w_noise", "w_dec"))
+    luts = {"date": level_table(L.DATE), "per": level_table(L.PERIOD),
+            "noise": level_table(L.NOISE), "dec": level_table(L.DECISION)}  # fmt: skip
+    total = w_ref + w_name  # in the order of the features: a float sum depends on it
+    total += w_amt
+    total += w_date
+    del w_date
+    for name, lv in (("per", lv_per), ("noise", lv_noise), ("dec", lv_dec)):
+        total += luts[name][lv.astype(np.intp) + LUT_OFFSET]
+    score = L.PRIOR + total
+    del total
+    parts = dict(lv_ref=lv_ref, w_ref=w_ref, lv_name=lv_name, w_name=w_name, lv_amt=lv_amt,
+                 w_amt=w_amt, lv_date=lv_date, lv_per=lv_per, lv_noise=lv_noise, lv_dec=lv_dec)
+    # after the sum: pair indices fit in four bytes
     r, i = r.astype(np.int32), i.astype(np.int32)
-    return PairTable(r=r, i=i, alloc=alloc, fee=fee, score=score, name_text=name_text, **parts)
+    return PairTable(r=r, i=i, alloc=alloc, fee=fee, score=score, name_text=name_text, luts=luts,
+                     **parts)  # fmt: skip

@@ -159,8 +159,12 @@ def reweigh(p, learned: Learned):
             delta = learned.weight(f, lev.code) - lev.weight
             if delta:
                 shift[lv == lev.code] = delta
-        weights = getattr(p, "w_" + c)
-        weights += shift
+        if c in p.luts:  # one weight per level: its table changes, as the column would
+            for lev in f.levels:
+                p.luts[c][lev.code + L.LUT_OFFSET] += learned.weight(f, lev.code) - lev.weight
+        else:
+            weights = getattr(p, "w_" + c)
+            weights += shift
         p.score += shift
     return p
 

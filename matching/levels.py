@@ -15,6 +15,7 @@ from functools import cached_property
 
 # log2 odds that a blocked candidate pair is a match before any comparison.
 PRIOR = -6.0
+LUT_OFFSET = 8  # level codes (-3..9) + this index arrays of weights by level (features.py)
 
 
 @dataclass(frozen=True)

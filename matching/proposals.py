@@ -27,11 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from matching import explain
+from matching import competition, explain
 from matching.amounts import FAR, FEE, FX, OVER, PARTIAL
 from matching.assign import Opt
 from matching.calibration import calibrate, stratum
-from matching.features import PairTable
+from matching.features import Groups, PairTable
 from matching.model import Adjustment, Allocation, Alternative, Proposal, Reason
 from matching.namematch import WEAK
 from matching.prepare import Tables
@@ -64,36 +64,13 @@ def _auto(conf: float, score: float, evidence: str, settings: MatchSettings) -> 
 
 
 class _Context:
-    def __init__(self, t: Tables, p: PairTable, by_rec, subsets: list[Option], settings) -> None:
-        self.t, self.p, self.by_rec, self.subsets = t, p, by_rec, subsets
+    def __init__(self, t: Tables, p: PairTable, subsets: list[Option], settings) -> None:
+        self.t, self.p, self.subsets = t, p, subsets
         self.settings: MatchSettings = settings
         self.rest = RestCheck(t)
-        self.sub_by_rec: dict[int, list[int]] = defaultdict(list)
+        self.sub_by_rec: dict[int, list[int]] = defaultdict(list)  # the rest rule's readings
         for n, o in enumerate(subsets):
             self.sub_by_rec[o.rec].append(n)
-        order = np.argsort(p.i, kind="stable")
-        cuts = np.flatnonzero(np.diff(p.i[order])) + 1
-        self.by_inv = {int(p.i[g[0]]): g for g in np.split(order, cuts) if len(g)}
-
-    def readings(self, r: int, low: float) -> list[tuple[float, int]]:
-        """(score, option key) of every reading of receipt r scoring at least `low`."""
-        rows = self.by_rec.get(r, np.zeros(0, np.int64))
-        rows = rows[self.p.score[rows] >= low]
-        out = [(float(self.p.score[k]), int(k)) for k in rows]
-        base = len(self.p.r)
-        out += [(self.subsets[n].score, base + n) for n in self.sub_by_rec.get(r, ())]
-        return out
-
-    def rivals(self, opt: Opt, span: float) -> list[float]:
-        """Scores of other receipts' claims that cannot share an invoice with `opt`."""
-        out = []
-        for inv, claim in opt.claims:
-            rows = self.by_inv.get(inv, np.zeros(0, np.int64))
-            p = self.p
-            hit = (p.r[rows] != opt.rec) & (p.score[rows] >= opt.score - span)
-            hit &= p.alloc[rows] + claim > self.t.inv_open[inv]
-            out.extend(float(s) for s in p.score[rows][hit])
-        return out
 
 
 def _evidence_codes(p: PairTable) -> np.ndarray:
@@ -102,7 +79,7 @@ def _evidence_codes(p: PairTable) -> np.ndarray:
     the text) agreeing with the invoice's customer, 0 = neither: only the amount and the date,
     or a number one typo or a truncation away, which a look-alike text also gives."""
     ties = (p.lv_ref >= DIGITS) | ((p.lv_name >= WEAK) & (p.lv_name <= 8))
-    return np.where((p.lv_ref == PAID) | (p.lv_ref == OTHER), 2, ties.astype(np.int64))
+    return np.where((p.lv_ref == PAID) | (p.lv_ref == OTHER), 2, ties.astype(np.int8))
 
 
 def _evidence(codes: np.ndarray, rows) -> str:
@@ -128,12 +105,12 @@ def _alternative(ctx: _Context, key: int, conf: float) -> Alternative:
     return Alternative(allocs, conf, "invoices " + ", ".join(v.number for v in invs))
 
 
-def _single(ctx: _Context, key: int, tok: str):
-    p, t = ctx.p, ctx.t
-    rec, inv = t.receipts[p.r[key]], t.invoices[p.i[key]]
-    alloc = explain.money(int(p.alloc[key]), inv.currency)
-    fee = explain.money(int(p.fee[key]), inv.currency)
-    level = int(p.lv_amt[key])
+def _single(ctx: _Context, row: explain.PairRow, tok: str):
+    t = ctx.t
+    rec, inv = t.receipts[row.r], t.invoices[row.i]
+    alloc = explain.money(row.alloc, inv.currency)
+    fee = explain.money(row.fee, inv.currency)
+    level = row.lv_amt
     adjustments = ()
     if fee:
         adjustments = (Adjustment(inv.id, "fx_difference" if level == FX else "bank_fee", fee),)
@@ -148,7 +125,7 @@ def _single(ctx: _Context, key: int, tok: str):
     kind = _KIND.get(level, "overpayment" if level == FAR and unapplied > 0 else "single")
     if level == FAR and unapplied <= 0:
         kind = "partial"
-    reasons = explain.single_reasons(t, p, key, tok)
+    reasons = explain.single_reasons(t, row, tok)
     return (allocation,), adjustments, max(unapplied, Decimal(0)), kind, reasons
 
 
@@ -180,7 +157,6 @@ def _combined(ctx: _Context, key: int):
 def build_proposals(
     t: Tables,
     p: PairTable,
-    by_rec,
     subsets: list[Option],
     chosen: dict[int, Opt],
     tokens: Any,
@@ -188,19 +164,23 @@ def build_proposals(
     span: float,
 ) -> list[Proposal]:
     """Turn the assignment into proposals; drop those under the suggest threshold."""
-    ctx = _Context(t, p, by_rec, subsets, settings)
+    ctx = _Context(t, p, subsets, settings)
     codes = _evidence_codes(p)
+    opts = list(chosen.values())
+    readings = competition.readings(p, subsets, opts, t.n_rec, span)
+    rivals = competition.rivals(p, Groups(p.i, t.n_inv), opts, t.inv_open, span)
+    singles = np.array([o.key for o in opts if o.key < len(p.r)], np.int64)
+    rows = dict(zip(singles.tolist(), explain.pair_rows(p, singles), strict=True))
     out = []
-    for r, opt in chosen.items():
-        others = [(s, k) for s, k in ctx.readings(r, opt.score - span) if k != opt.key]
-        rival = ctx.rivals(opt, span)
+    for (r, opt), others, rival in zip(chosen.items(), readings, rivals, strict=True):
         odds = [2.0**s for s, _ in others] + [2.0**s for s in rival]
         comp = -float(np.log2(1.0 + sum(odds)))
         score = opt.score + comp
         if _sigmoid2(opt.score) < settings.suggest_threshold:  # own evidence too weak to show
             continue
         if opt.key < len(p.r):
-            allocs, adjs, unapplied, kind, reasons = _single(ctx, opt.key, tokens.get(opt.key, ""))
+            row = rows[opt.key]
+            allocs, adjs, unapplied, kind, reasons = _single(ctx, row, tokens.get(opt.key, ""))
         else:
             allocs, adjs, unapplied, kind, reasons = _combined(ctx, opt.key)
         if comp:
@@ -212,10 +192,10 @@ def build_proposals(
             int(p.i[opt.key]), unapplied, t.receipts[r].currency
         ):
             ambiguous = True  # the rest is another invoice of the customer (rest.py)
-            others += [x for x in combined_with(ctx.subsets, ctx.sub_by_rec.get(r, ()), opt.key,
-                                                len(p.r)) if x not in others]  # fmt: skip
-        rows = [opt.key] if opt.key < len(p.r) else ctx.subsets[opt.key - len(p.r)].rows
-        evidence = _evidence(codes, rows)
+            others = others + [x for x in combined_with(ctx.subsets, ctx.sub_by_rec.get(r, ()),
+                                                        opt.key, len(p.r)) if x not in others]
+        members = [opt.key] if opt.key < len(p.r) else ctx.subsets[opt.key - len(p.r)].rows
+        evidence = _evidence(codes, members)
         conf = _confidence(score, evidence, kind, settings)
         auto = _auto(conf, score, evidence, settings) and not ambiguous
         total = 1.0 + 2.0**opt.score + sum(odds)

@@ -1,9 +1,9 @@
 """Reference blocking (leaf layer): which receipts name which invoices, and how well.
 
 `find_ref_hits(tables, settled)` indexes every invoice by its full key, digit core, order refs
-and (for typo tolerance) the one-deletion neighbourhood of its digit core, then looks up the
-keys of each receipt's text. Typo candidates are confirmed with a vectorised optimal-string-
-alignment distance (rapidfuzz `cpdist`, one transposition or substitution allowed); letters
+and (for typo tolerance) the one-deletion neighbourhood of its digits (typoindex.py), then looks
+up the keys of each receipt's text. Typo candidates are confirmed with a vectorised optimal-
+string-alignment distance (rapidfuzz `cpdist`, one transposition or substitution allowed); letters
 OCR confuses with digits (O/0, I/1, S/5, B/8) are read back as digits for that step. Returns
 `RefHits`: one row per (receipt, invoice) with the best level, plus per-receipt flags.
 """
@@ -25,7 +25,6 @@ from matching.refs import (
     SHORT_FUZZY,
     chance_bits,
     core_key,
-    deletions,
     digit_key,
     full_key,
     ocr_digits,
@@ -34,6 +33,7 @@ from matching.refs import (
     text_keys,
     zero_key,
 )
+from matching.typoindex import TypoIndex
 
 # Reference levels, best first (higher is better).
 EXACT, DIGITS, TYPO, TRUNCATED, PREFIX = 5, 4, 3, 2, 1
@@ -62,7 +62,6 @@ class _Index:
     def __init__(self, tables: Tables, settled: frozenset[str]) -> None:
         self.full: dict[str, list[int]] = defaultdict(list)
         self.core: dict[str, list[int]] = defaultdict(list)
-        self.fuzzy: dict[str, list[int]] = defaultdict(list)
         self.short: dict[str, list[int]] = defaultdict(list)
         self.inv_open, self.rec_amount = tables.inv_open, tables.rec_amount
         self.inv_core: list[str] = []
@@ -76,25 +75,13 @@ class _Index:
             short = short_key(inv.number)
             if short:
                 self.short[short].append(k)
-            if MIN_FUZZY <= len(digits) <= 16:
-                for d in deletions(digits):
-                    self.fuzzy[d].append(k)
         for number in sorted(settled):
             self._add(SETTLED, full_key(number), core_key(number))
-        self._freeze_fuzzy()
+        self.typo = TypoIndex(self.inv_digits, MIN_FUZZY)
         self.n_len = Counter(len(c) for c, ks in self.core.items() if c.isdigit() and ks[0] >= 0)
         self.bits: dict[tuple[int, int], float] = {}  # (receipt, invoice) named by a bare number
         self.sorted_full = sorted((key, ks[0]) for key, ks in self.full.items() if len(ks) == 1)
         self.sorted_keys = [k for k, _ in self.sorted_full]
-
-    def _freeze_fuzzy(self) -> None:
-        """Deletion keys -> ids, postings as one flat array (vectorised joins)."""
-        self.fuzzy_id = {key: n for n, key in enumerate(self.fuzzy)}
-        lists = list(self.fuzzy.values())
-        self.fz_count = np.array([len(x) for x in lists], np.int64)
-        self.fz_start = np.cumsum(self.fz_count) - self.fz_count
-        self.fz_inv = np.array([k for x in lists for k in x], np.int64)
-        del self.fuzzy
 
     def _add(self, k: int, full: str, core: str) -> None:
         if len(full) >= 3:
@@ -156,11 +143,7 @@ def _lookup(index: _Index, r: int, rec, found: dict, typo: list) -> bool:
     if fixed:
         digits |= text_keys(fixed).digits
     # even a number naming an invoice exactly may be a typo of another
-    for key in _specific_first(digits):
-        fuzzy_id = index.fuzzy_id.get
-        ids = [i for i in map(fuzzy_id, deletions(key)) if i is not None]
-        if ids:
-            typo.append((r, key, ids))
+    typo.extend((r, key) for key in _specific_first(digits))
     # a short number may name an invoice: when no full one is in the text, or when the full
     # ones name less than the money ("INV 2026-07766 + Inv. 09013" for two invoices)
     short_too = not hits or sum(int(index.inv_open[k]) for k in hits) < index.rec_amount[r]
@@ -191,12 +174,9 @@ def _confirm_typos(index: _Index, tables: Tables, found: dict, typo: list) -> No
     """Typo candidates from shared deletion keys, kept when the amount fits, then verified."""
     if not typo:
         return
-    keys = [key for _, key, _ in typo]
-    rows = np.repeat(np.arange(len(typo)), [len(ids) for _, _, ids in typo])
-    ids = np.fromiter((i for _, _, ids in typo for i in ids), np.int64, len(rows))
-    owner, pos = _expand(rows, index.fz_start[ids], index.fz_count[ids])
-    inv = index.fz_inv[pos]
-    rec = np.array([r for r, _, _ in typo], np.int64)[owner]
+    keys = [key for _, key in typo]
+    owner, inv = index.typo.candidates(keys)  # ordered by `typo` entry: its first key wins
+    rec = np.fromiter((r for r, _ in typo), np.int64, len(typo))[owner]
     amount, open_ = tables.rec_amount[rec], tables.inv_open[inv]
     # A typo'd number only counts with an amount that fits: equal or a few percent short;
     # a short number (4 digits) only with an equal amount (one wrong digit of 4 is cheap).
@@ -217,18 +197,11 @@ def _confirm_typos(index: _Index, tables: Tables, found: dict, typo: list) -> No
             found[(r, k)] = (TYPO, 1, key)
 
 
-def _expand(owner: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, ...]:
-    total = int(counts.sum())
-    rows = np.repeat(np.arange(len(owner)), counts)
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    return owner[rows], np.repeat(starts, counts) + offsets
-
-
 def find_ref_hits(tables: Tables, settled: frozenset[str]) -> RefHits:
     """Look up every receipt's reference keys against the open invoices."""
     index = _Index(tables, settled)
     found: dict[tuple[int, int], tuple[int, int, str]] = {}
-    typo: list[tuple[int, str, list[int]]] = []
+    typo: list[tuple[int, str]] = []
     paid = np.zeros(tables.n_rec, bool)
     for r, rec in enumerate(tables.receipts):
         paid[r] = _lookup(index, r, rec, found, typo)

@@ -168,12 +168,6 @@ def digit_key(number: str) -> str:
     return _NON_DIGIT.sub("", _fold(number))
 
 
-def deletions(key: str) -> list[str]:
-    """The key and every string one deletion away (typo blocking, SymSpell style), in a fixed
-    order (not a set: index ids must not depend on PYTHONHASHSEED)."""
-    return list(dict.fromkeys([key, *(key[:i] + key[i + 1 :] for i in range(len(key)))]))
-
-
 def chance_bits(key: str, per_length: dict[int, int]) -> float:
     """log2 odds a number standing alone in a text can add when it names an invoice: at most the
     information in hitting one of the `per_length[len(key)]` open invoice numbers of its length

@@ -22,7 +22,7 @@ from itertools import combinations
 import numpy as np
 
 from matching import levels as L
-from matching.features import PairTable
+from matching.features import Groups, PairTable
 from matching.namematch import ALIAS, STRONG, TOP_K, WEAK
 from matching.prepare import Tables
 from matching.refindex import DIGITS, TYPO
@@ -44,11 +44,6 @@ class Option:
     fee: tuple[int, ...]
     score: float
     weights: tuple[tuple[str, str, float], ...]  # (feature, level, weight)
-
-
-@lru_cache(maxsize=64)
-def _combos(n: int, k: int) -> np.ndarray:
-    return np.array(list(combinations(range(n), k)), np.int32).reshape(-1, k)
 
 
 def _pools(p: PairTable, rows: np.ndarray, t: Tables, bound: int) -> list[tuple[np.ndarray, bool]]:
@@ -92,73 +87,108 @@ def _one_named_customer(p: PairTable, rows: np.ndarray, t: Tables) -> bool:
 _REF_LOW = min(lv.code for lv in L.REFERENCE.levels)  # lowest reference level code (short: -3)
 
 
-@lru_cache(maxsize=1)
-def _ref_weights() -> np.ndarray:
-    """Reference weight per level code; "more named" levels count as plain ones in a subset."""
-    codes = range(_REF_LOW, max(lv.code for lv in L.REFERENCE.levels) + 1)
-    return np.array([L.REFERENCE.level(c - 2 if c >= 6 else c).weight for c in codes])
+# Reference weight per level code from _REF_LOW up; "more named" levels count as plain ones in
+# a subset. Index -1 (the short-number level, below _REF_LOW) reads the last entry.
+_REF_WEIGHTS = [
+    L.REFERENCE.level(c - 2 if c >= 6 else c).weight
+    for c in range(_REF_LOW, max(lv.code for lv in L.REFERENCE.levels) + 1)
+]
 
 
 def _score(
-    p: PairTable, rows: np.ndarray, tried: int, tol: int, target: int, named: int, unique: bool
-):
-    ref = p.lv_ref[rows] >= TYPO
-    strong = int((p.lv_ref[rows] >= DIGITS).sum())
-    base = _ref_weights()[p.lv_ref[rows] - _REF_LOW]
-    if ref.all():
-        ref_w, ref_label = float(base.min()), "all referenced"
-    elif ref.any():
+    lv_ref: list[int], w_name: list[float], w_date: list[float], w_noise: float,
+    tried: int, tol: int, target: int, named: int, unique: bool,
+):  # fmt: skip
+    """Score of one subset from its members' columns (plain lists: a few members each)."""
+    ref = [lv >= TYPO for lv in lv_ref]
+    strong = sum(lv >= DIGITS for lv in lv_ref)
+    base = [_REF_WEIGHTS[lv - _REF_LOW] for lv in lv_ref]
+    if all(ref):
+        ref_w, ref_label = min(base), "all referenced"
+    elif any(ref):
         # the others carry the "other invoice named" weight, as in a single reading
-        ref_w, ref_label = float(base.mean()), "some referenced"
+        ref_w, ref_label = float(np.array(base).mean()), "some referenced"
     else:
         ref_w, ref_label = 0.0, "none"
     if named > strong:  # the text names open invoices left out of this subset
         ref_w, ref_label = ref_w + L.REFERENCE.level(-2).weight, ref_label + ", others named"
     chance = max(tried * (tol + 1) / max(target, 1), 1e-9)  # P(some subset lands here by luck)
-    amt_w = float(np.clip(np.log2(0.9 / chance), 0.0, L.AMOUNT.level(3).weight))
-    amt_label = f"sum of {len(rows)}"
+    amt_w = min(max(float(np.log2(0.9 / chance)), 0.0), L.AMOUNT.level(3).weight)
+    amt_label = f"sum of {len(lv_ref)}"
     if unique:
         amt_w, amt_label = amt_w + UNIQUE_BONUS, amt_label + ", the only exact one"
     weights = (
         ("reference", ref_label, ref_w),
-        ("payer", "best of subset", float(p.w_name[rows].max())),
+        ("payer", "best of subset", max(w_name)),
         ("amount", amt_label, amt_w),
-        ("date", "worst of subset", float(p.w_date[rows].min())),
-        ("receipt", "noise" if p.w_noise[rows[0]] < 0 else "payment", float(p.w_noise[rows[0]])),
+        ("date", "worst of subset", min(w_date)),
+        ("receipt", "noise" if w_noise < 0 else "payment", w_noise),
     )
     return L.PRIOR + sum(w for _, _, w in weights), weights
+
+
+@lru_cache(maxsize=64)
+def _layout(m: int, max_size: int) -> tuple[list[tuple[int, int, np.ndarray]], np.ndarray]:
+    """Every subset of 1..max_size of m pool members, one position each: singles first, then
+    each size in `combinations` order. Per size >= 2: (start, the position of each subset
+    without its last member, that last member); and the members of every position."""
+    where = {(j,): j for j in range(m)}
+    blocks, members = [], [(j,) for j in range(m)]
+    for k in range(2, min(max_size, m) + 1):
+        combos = list(combinations(range(m), k))
+        start = len(members)
+        where.update((c, start + n) for n, c in enumerate(combos))
+        prefix = np.array([where[c[:-1]] for c in combos], np.int64)
+        blocks.append((start, prefix, np.array([c[-1] for c in combos], np.int64)))
+        members += combos
+    return blocks, np.array([c + (-1,) * (max_size - len(c)) for c in members], np.int64)
 
 
 def _search(
     p: PairTable, pool: np.ndarray, t: Tables, tol: int, bounds, named: int, complete: bool
 ):
+    m = len(pool)
     target = int(t.rec_amount[p.r[pool[0]]])
     amounts = t.inv_open[p.i[pool]]
+    tried = sum(math.comb(m, k) for k in range(2, bounds.max_size + 1))
+    blocks, members = _layout(m, bounds.max_size)
+    sums = np.empty(len(members), np.int64)
+    sums[:m] = amounts
+    for start, prefix, last in blocks:  # each subset = its prefix subset + its last member
+        np.add(sums[prefix], amounts[last], out=sums[start : start + len(last)])
+    n_exact = int(np.count_nonzero(sums[m:] == target))
+    fits = np.flatnonzero((sums >= target) & (sums <= target + tol))
+    fits = fits[fits >= m]
+    if not len(fits):
+        return []
+    lv_ref, w_name = p.lv_ref[pool].tolist(), p.w_name[pool].tolist()
+    w_date, amts = p.weight("date", pool).tolist(), amounts.tolist()
+    w_noise = float(p.weight("noise", pool[:1])[0])
+    rec, rows_all = int(p.r[pool[0]]), pool.tolist()
     found: list[Option] = []
-    tried = sum(math.comb(len(pool), k) for k in range(2, bounds.max_size + 1))
-    sizes = range(2, min(bounds.max_size, len(pool)) + 1)
-    sums_by_k = {k: amounts[_combos(len(pool), k)].sum(axis=1) for k in sizes}
-    n_exact = sum(int((sums == target).sum()) for sums in sums_by_k.values())
-    for k in sizes:
-        combos, sums = _combos(len(pool), k), sums_by_k[k]
-        fit = np.flatnonzero((sums >= target) & (sums <= target + tol))
+    for start, _, last in blocks:
+        fit = fits[(fits >= start) & (fits < start + len(last))]
         fit = fit[np.argsort(sums[fit] - target, kind="stable")][:MAX_FITS]  # exact sums first
-        for c in fit:
-            rows = pool[combos[c]]
-            width = 0 if sums[c] == target else tol
-            unique = complete and n_exact == 1 and not width and _one_named_customer(p, rows, t)
-            score, weights = _score(p, rows, tried, width, target, named, unique)
-            alloc = tuple(int(a) for a in t.inv_open[p.i[rows]])
-            fee = [0] * k
-            fee[int(np.argmax(alloc))] = int(sums[c] - target)  # the fee on the largest one
-            found.append(Option(int(p.r[rows[0]]), tuple(map(int, rows)), alloc, tuple(fee),
-                                score, weights))  # fmt: skip
+        for c in fit.tolist():
+            at = [j for j in members[c].tolist() if j >= 0]
+            rows = [rows_all[j] for j in at]
+            total = int(sums[c])
+            width = 0 if total == target else tol
+            unique = complete and n_exact == 1 and not width and _one_named_customer(
+                p, np.array(rows), t)  # fmt: skip
+            score, weights = _score([lv_ref[j] for j in at], [w_name[j] for j in at],
+                                    [w_date[j] for j in at], w_noise, tried, width, target,
+                                    named, unique)  # fmt: skip
+            alloc = tuple(amts[j] for j in at)
+            fee = [0] * len(at)
+            fee[alloc.index(max(alloc))] = total - target  # the fee on the largest one
+            found.append(Option(rec, tuple(rows), alloc, tuple(fee), score, weights))
     found.sort(key=lambda o: -o.score)
     return found[: bounds.max_alternatives + 1]
 
 
 def subset_options(
-    t: Tables, p: PairTable, by_rec: dict[int, np.ndarray], needy: np.ndarray,
+    t: Tables, p: PairTable, by_rec: Groups, needy: np.ndarray,
     tol: np.ndarray, settings: MatchSettings,
 ) -> list[Option]:  # fmt: skip
     """Combined-payment options for the receipts in `needy` (indices into the receipt table)."""

@@ -9,6 +9,7 @@ import numpy as np
 
 import matching.engine as engine
 from matching import MatchInput, MatchSettings, Proposal, Reason, Receipt
+from matching import levels as L
 from matching.blocking import candidates
 from matching.features import compare
 from matching.namematch import match_payers
@@ -37,7 +38,14 @@ def test_level_columns_are_one_byte_and_indices_four() -> None:
     levels = {k: v.dtype for k, v in p.__dict__.items() if k.startswith("lv_")}
     assert set(levels.values()) == {np.dtype(np.int8)}, levels
     assert p.r.dtype == p.i.dtype == np.dtype(np.int32)
-    assert p.w_noise.dtype == p.w_dec.dtype == np.dtype(np.float32)
+    # one weight per level: read from the level code, never stored per pair
+    assert not {"w_date", "w_per", "w_noise", "w_dec"} & set(p.__dict__)
+    for name, feature in (("date", L.DATE), ("per", L.PERIOD), ("noise", L.NOISE),
+                          ("dec", L.DECISION)):  # fmt: skip
+        codes = getattr(p, "lv_" + name)
+        expected = [feature.level(c).weight for c in codes.tolist()]
+        assert getattr(p, "w_" + name).tolist() == expected
+        assert p.weight(name, np.arange(3)).tolist() == expected[:3]
     assert p.score.dtype == np.dtype(np.float64)  # the score itself keeps its precision
 
 
