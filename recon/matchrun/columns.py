@@ -14,12 +14,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
-from sqlalchemy.types import NullType
 
 import matching as m
+from recon.db.rawcols import converter, raw
 from recon.models import OPEN_INVOICE_STATUSES, Invoice, StatementLine
 from recon.money import from_minor
 
@@ -27,7 +27,6 @@ __all__ = ["LINE", "Shared", "open_invoices", "open_lines"]
 
 LINE = "line"  # receipt ids handed to the engine are (LINE, id) or ("txn", id)
 _ORDER_KEYS = ("order_ref", "order_refs", "po_number", "order_no", "out_trade_no")
-_RAW = NullType()  # selected as the driver gives it: no result processor
 
 
 class Shared:
@@ -36,7 +35,6 @@ class Shared:
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self._money: dict[tuple[int, str], Decimal] = {}
-        self._memos: dict[Any, tuple[Callable[[Any], Any] | None, dict[Any, Any]]] = {}
 
     def money(self, minor: int, currency: str) -> Decimal:
         key = (minor, currency)
@@ -47,21 +45,7 @@ class Shared:
 
     def converter(self, column: Any) -> Callable[[Any], Any]:
         """Converts a raw value of `column` as its type would (once per distinct text)."""
-        proc = column.type.dialect_impl(self.dialect).result_processor(self.dialect, None)
-        if proc is None:  # the driver gives the value itself (PostgreSQL's dates and JSON)
-            return lambda value: value
-        memo: dict[Any, Any] = {}
-
-        def convert(value: Any) -> Any:
-            if type(value) is not str:
-                return proc(value)
-            try:
-                return memo[value]
-            except KeyError:
-                out = memo[value] = proc(value)
-                return out
-
-        return convert
+        return converter(column, self.dialect)
 
 
 def _order_refs(meta: dict[str, Any] | None) -> tuple[str, ...]:
@@ -82,8 +66,7 @@ def open_invoices(session: Session, shared: Shared) -> list[m.OpenInvoice]:
     t = Invoice.__table__.c
     stmt = select(
         t.id, t.invoice_no, t.customer_id, t.amount_minor, t.paid_minor, t.adjusted_minor,
-        t.currency, type_coerce(t.issue_date, _RAW), type_coerce(t.due_date, _RAW),
-        type_coerce(t.meta, _RAW),
+        t.currency, raw(t.issue_date), raw(t.due_date), raw(t.meta),
     ).where(t.status.in_(OPEN_INVOICE_STATUSES)).order_by(t.id)  # fmt: skip
     day, meta_of, money = shared.converter(t.issue_date), shared.converter(t.meta), shared.money
     invoice = m.OpenInvoice
@@ -111,7 +94,7 @@ def open_lines(session: Session, shared: Shared, where: Any) -> list[tuple[Any, 
     """Lines matching `where`, in id order: tuples in `LINE_COLUMNS` order, dates and refs
     converted."""
     t = StatementLine.__table__.c
-    cols = [type_coerce(t[c], _RAW) if c in _CONVERTED else t[c] for c in LINE_COLUMNS]
+    cols = [raw(t[c]) if c in _CONVERTED else t[c] for c in LINE_COLUMNS]
     stmt = select(*cols).where(where).order_by(t.id)  # the same order every run: ties alike
     day, refs_of = shared.converter(t.booking_date), shared.converter(t.refs)
     return [
