@@ -212,7 +212,7 @@ def update_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         for key in keys:
             name, proc = key[2:], procs[key]
             column = [now[name]] * len(chunk) if name in now else [row[name] for row in chunk]
-            columns.append(column if proc is None else [proc(v) for v in column])
+            columns.append(_processed(proc, column))  # once per distinct value
         values = zip(*columns, strict=True)
         params = list(values) if compiled.positional else [dict(zip(keys, v, strict=True))
                                                            for v in values]  # fmt: skip
