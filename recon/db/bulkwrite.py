@@ -31,7 +31,7 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, text, updat
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from recon.db.jsonbind import json_processor
+from recon.db.conversions import json_processor
 
 __all__ = ["can_copy", "copy_rows", "insert_ids", "insert_rows", "update_rows"]
 
@@ -101,7 +101,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
 
 
 def _processor(column: Any, dialect: Any, copy: bool) -> Callable[[Any], Any] | None:
-    """The column's bind processor (JSON ones through `jsonbind`: the same text, faster)."""
+    """The column's bind processor (JSON ones through `conversions`: the same text, faster)."""
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
     return json_processor(column, dialect, process, copy) or process
 

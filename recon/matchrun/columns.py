@@ -19,7 +19,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 import matching as m
-from recon.db.rawcols import converter, raw
+from recon.db.conversions import converter, raw
 from recon.models import OPEN_INVOICE_STATUSES, Invoice, StatementLine
 from recon.money import from_minor
 

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from recon.db.rawcols import converter, raw
+from recon.db.conversions import converter, raw
 from recon.models import (
     ACTIVE_STATUSES,
     Allocation,

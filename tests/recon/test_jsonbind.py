@@ -1,4 +1,4 @@
-"""The bulk writers' JSON processor writes what SQLAlchemy's own would (recon.db.jsonbind)."""
+"""The bulk writers' JSON processor writes what SQLAlchemy's own would (recon.db.conversions)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from recon.db.bulkwrite import insert_rows
-from recon.db.jsonbind import json_processor
+from recon.db.conversions import json_processor
 from recon.models import AuditEvent
 
 VALUES = [

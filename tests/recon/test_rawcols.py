@@ -1,5 +1,5 @@
 """Raw columns converted once per distinct text give what SQLAlchemy's types give
-(recon.db.rawcols), on the test backend's own driver."""
+(recon.db.conversions), on the test backend's own driver."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from recon.db.rawcols import converter, raw
+from recon.db.conversions import converter, raw
 from recon.models import Invoice, Match
 from tests.recon.factories import make_invoice, make_line
 
