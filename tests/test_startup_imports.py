@@ -95,3 +95,20 @@ def test_short_commands_and_the_importers_skip_alembic_and_beautifulsoup() -> No
                          check=True, timeout=120)  # fmt: skip
     loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
     assert not {"alembic", "ofxparse", "bs4"} & loaded
+
+
+def test_a_builtin_command_is_found_without_scanning_plugins(monkeypatch) -> None:
+    """Entry points are read from every installed package: only for a name not ours."""
+    import click
+
+    import recon.cli as cli
+
+    def scan() -> dict[str, str]:
+        raise AssertionError("plugin entry points scanned for a built-in command")
+
+    monkeypatch.setattr(cli, "plugin_commands", scan)
+    group = cli.LazyGroup(name="recon")
+    assert group.get_command(click.Context(group), "matches") is not None
+    monkeypatch.setattr(cli, "plugin_commands", lambda: {"demo": "recon.cli.db:db"})
+    assert group.get_command(click.Context(group), "demo").name == "db"
+    assert group.get_command(click.Context(group), "nothing") is None

@@ -155,7 +155,7 @@ def lock_columns(session: Session, model: Any, ids: Iterable[int], cols: Sequenc
                 .where(table.c.id.in_(wanted[start:start + CHUNK]))
                 .order_by(table.c.id).with_for_update())  # fmt: skip
         out.update((row[0], dict(zip(cols, row, strict=True)))
-                   for row in session.execute(stmt))  # tuples: no RowMapping per row
+                   for row in session.execute(stmt).all())  # one fetchall; no RowMapping
     return out
 
 

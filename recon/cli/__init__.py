@@ -12,7 +12,6 @@ package never imports ``web``: the layering stays web -> recon -> leaves.
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import logging
 import sys
 
@@ -48,7 +47,9 @@ COMMANDS: dict[str, str] = {
 
 def plugin_commands() -> dict[str, str]:
     """Subcommands other packages register under the ``recon.commands`` entry-point group."""
-    return {ep.name: ep.value for ep in importlib.metadata.entry_points(group="recon.commands")}
+    from importlib.metadata import entry_points  # scans every installed package: when needed
+
+    return {ep.name: ep.value for ep in entry_points(group="recon.commands")}
 
 
 class LazyGroup(click.Group):
@@ -58,9 +59,11 @@ class LazyGroup(click.Group):
         return sorted({*super().list_commands(ctx), *COMMANDS, *plugin_commands()})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        known = {**plugin_commands(), **COMMANDS}
-        if cmd_name in known and cmd_name not in self.commands:
-            module_name, _, attr = known[cmd_name].partition(":")
+        if cmd_name not in self.commands:  # a command of this package wins over a plugin's
+            target = COMMANDS.get(cmd_name) or plugin_commands().get(cmd_name)
+            if target is None:
+                return super().get_command(ctx, cmd_name)
+            module_name, _, attr = target.partition(":")
             command = getattr(importlib.import_module(module_name), attr)
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)

@@ -6,7 +6,7 @@ import datetime as dt
 import sqlite3
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 # Bulk statement inserts hand dates to the sqlite3 driver as they are. Python 3.12 deprecates
@@ -16,7 +16,7 @@ sqlite3.register_adapter(dt.date, dt.date.isoformat)
 sqlite3.register_adapter(dt.datetime, lambda value: value.isoformat(" "))
 
 __all__ = ["is_postgres", "is_sqlite", "lateral_ok", "make_engine", "make_session_factory",
-           "without_jit"]
+           "release_cache", "without_jit"]
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -44,6 +44,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin_before_savepoint(conn: Connection, _name: str | None) -> None:
+    """Open the real transaction before a SAVEPOINT (SQLAlchemy's ``savepoint`` event).
+
+    pysqlite sends its BEGIN only before a data change, and SQLite starts a transaction of its
+    own for a SAVEPOINT outside one, which the savepoint's RELEASE then COMMITs: a session that
+    only read before ``begin_nested()`` (a matching run, an import) would commit each chunk as it
+    goes -- not one transaction, and a commit (a sync to disk) per chunk. Not in autocommit mode.
+    """
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is not None and dbapi.isolation_level is not None and not dbapi.in_transaction:
+        dbapi.execute("BEGIN")
+
+
 # Connections a PostgreSQL engine keeps open. A gunicorn gthread worker runs 16 request threads
 # (`recon serve --threads`) plus the webhook writer thread; with SQLAlchemy's default of 5,
 # every connection beyond the fifth is an "overflow" one, closed when returned -- so under load
@@ -61,6 +74,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(url, future=True, **kwargs)
     if is_sqlite(engine):
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
     return engine
 
 
@@ -83,3 +97,14 @@ def without_jit(session: Session) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
+
+
+def release_cache(session: Session) -> None:
+    """Free the page cache of the session's SQLite connection (nothing elsewhere).
+
+    A matching run reads every open invoice and line first; the pages it read then fill the
+    64 MB cache (`SQLITE_CACHE_KIB`) while the engine holds its own tables, at the run's peak.
+    Pages needed later are read again from the operating system's file cache.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("PRAGMA shrink_memory")

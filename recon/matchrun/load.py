@@ -17,14 +17,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 import matching as m
+from recon.matchrun.columns import LINE, Shared, line_receipt, open_invoices, open_lines
 from recon.matchrun.feedback import REFUSED_STATUSES, load_feedback
 from recon.models import (
     ACTIVE_STATUSES,
-    OPEN_INVOICE_STATUSES,
     SETTLED_CHARGE_STATUSES,
     Allocation,
     Customer,
@@ -37,8 +37,7 @@ from recon.models import (
 )
 from recon.money import from_minor
 
-LINE, TXN = "line", "txn"  # receipt ids handed to the engine are (LINE, id) or (TXN, id)
-_ORDER_KEYS = ("order_ref", "order_refs", "po_number", "order_no", "out_trade_no")
+TXN = "txn"  # receipt ids handed to the engine are (LINE, id) or (TXN, id)
 
 
 @dataclass
@@ -60,54 +59,6 @@ def _active_match(column: Any, kind: str | None = None) -> Any:
     return exists().where(cond)
 
 
-def _order_refs(meta: dict[str, Any] | None) -> tuple[str, ...]:
-    refs: list[str] = []
-    for key in _ORDER_KEYS:
-        value = (meta or {}).get(key)
-        if isinstance(value, str) and value.strip():
-            refs.append(value.strip())
-        elif isinstance(value, list):
-            refs.extend(str(v) for v in value if v)
-    return tuple(refs)
-
-
-def open_invoices(session: Session) -> list[m.OpenInvoice]:
-    """Open invoices with money owed, read as columns (no ORM row per invoice)."""
-    stmt = select(
-        Invoice.id, Invoice.invoice_no, Invoice.customer_id, Invoice.amount_minor,
-        Invoice.paid_minor, Invoice.adjusted_minor, Invoice.currency, Invoice.issue_date,
-        Invoice.due_date, Invoice.meta,
-    ).where(Invoice.status.in_(OPEN_INVOICE_STATUSES)).order_by(Invoice.id)  # fmt: skip
-    out = []
-    for inv_id, no, cust, amount, paid, adjusted, cur, issued, due, meta in session.execute(stmt):
-        open_minor = amount - paid - adjusted
-        if open_minor > 0:
-            out.append(m.OpenInvoice(
-                id=inv_id, number=no, customer_id=cust, open_amount=from_minor(open_minor, cur),
-                currency=cur, issue_date=issued, due_date=due, total=from_minor(amount, cur),
-                order_refs=_order_refs(meta),
-            ))  # fmt: skip
-    return out
-
-
-def _line_receipt(line: Any) -> m.Receipt:
-    refs = [r for r in (line.end_to_end_id, line.creditor_ref) if r and r != "NOTPROVIDED"]
-    # stored as [kind, value]; "invoice" = a number the payer filed as a referred document
-    # (camt Strd/RfrdDocInf/Nb), the strongest reference a bank file carries
-    refs += [str(r[1]) for r in (line.refs or [])
-             if isinstance(r, list) and len(r) == 2 and r[0] == "invoice" and r[1]]  # fmt: skip
-    return m.Receipt(
-        id=(LINE, line.id),
-        amount=from_minor(abs(line.amount_minor) - line.allocated_minor, line.currency),
-        currency=line.currency, booking_date=line.booking_date,
-        payer_name=line.counterparty_name or "", remittance=line.remittance or "",
-        refs=tuple(refs), channel="bank", payer_account=line.counterparty_account or "",
-        tx_code=line.bank_tx_code or "", value_date=line.value_date,
-        on_behalf_of=next((str(r[1]) for r in line.refs or []
-                           if isinstance(r, list) and len(r) == 2 and r[0] == "Ultimate"), ""),
-    )  # fmt: skip
-
-
 def _no_machine_match(column: Any) -> Any:
     """No active match of the matcher (``auto``) and no pairing with a payout.
 
@@ -121,22 +72,12 @@ def _no_machine_match(column: Any) -> Any:
     )
 
 
-_LINE_COLUMNS = ("id", "amount_minor", "allocated_minor", "currency", "booking_date",
-                 "value_date", "counterparty_name", "counterparty_account", "remittance", "refs",
-                 "end_to_end_id", "creditor_ref", "bank_ref", "bank_tx_code")  # fmt: skip
-
-
-def open_lines(session: Session) -> list[Any]:
-    """Booked credits with money unapplied, no automatic match and no disposition: rows of
-    the columns the engine reads (`_LINE_COLUMNS`, attribute access), not ORM objects."""
-    stmt = select(*(getattr(StatementLine, c) for c in _LINE_COLUMNS)).where(
-        StatementLine.amount_minor > 0,
-        StatementLine.status == "booked",
-        StatementLine.allocated_minor < StatementLine.amount_minor,
-        StatementLine.disposition.is_(None),
-        _no_machine_match(Match.statement_line_id == StatementLine.id),
-    ).order_by(StatementLine.id)  # the same order every run: ties are broken alike
-    return list(session.execute(stmt))
+def _open_line(t: Any) -> Any:
+    """Booked credits with money unapplied, no automatic match and no disposition."""
+    return and_(
+        t.amount_minor > 0, t.status == "booked", t.allocated_minor < t.amount_minor,
+        t.disposition.is_(None), _no_machine_match(Match.statement_line_id == t.id),
+    )  # fmt: skip
 
 
 def open_charges(session: Session) -> list[GatewayTransaction]:
@@ -259,17 +200,14 @@ def payouts_and_deposits(
         return payouts, []
     deposits = [
         m.BankDeposit(
-            id=line.id,
-            amount=from_minor(line.amount_minor, line.currency),
-            currency=line.currency,
-            booking_date=line.booking_date,
-            payer_name=line.counterparty_name or "",
-            remittance=line.remittance or "",
-            refs=tuple(r for r in (line.end_to_end_id, line.bank_ref) if r),
+            id=lid, amount=from_minor(amount, cur), currency=cur, booking_date=booked,
+            payer_name=name or "", remittance=remittance or "",
+            refs=tuple(r for r in (e2e, bank_ref) if r),
         )
-        for line in lines
-        if line.allocated_minor == 0  # a deposit is paired whole, never its rest
-    ]
+        for (lid, amount, allocated, cur, booked, _valued, name, _account, remittance, _refs,
+             e2e, _cref, bank_ref, _code) in lines
+        if allocated == 0  # a deposit is paired whole, never its rest
+    ]  # fmt: skip
     return payouts, deposits
 
 
@@ -284,10 +222,13 @@ def _arrival(payout: GatewayTransaction) -> dt.date:
 
 def load(session: Session) -> Loaded:
     """Everything one run needs, read in a handful of queries."""
-    invoices = open_invoices(session)
-    lines = open_lines(session)
+    if session.autoflush:  # as the ORM queries this used to start with did
+        session.flush()
+    shared = Shared(session.get_bind().dialect)
+    invoices = open_invoices(session, shared)
+    lines = open_lines(session, shared, _open_line(StatementLine.__table__.c))
     charges = open_charges(session)
-    receipts = [_line_receipt(x) for x in lines] + [_charge_receipt(x) for x in charges]
+    receipts = [line_receipt(x, shared) for x in lines] + [_charge_receipt(x) for x in charges]
     data = m.MatchInput(
         invoices=tuple(invoices), receipts=tuple(receipts),
         customers=tuple(customers(session, {i.customer_id for i in invoices})),
@@ -295,5 +236,5 @@ def load(session: Session) -> Loaded:
         feedback=load_feedback(session),
     )  # fmt: skip
     payouts, deposits = payouts_and_deposits(session, lines)
-    currency = {x.id: x.currency for x in lines}
+    currency = {x[0]: x[3] for x in lines}  # columns.LINE_COLUMNS: id, currency
     return Loaded(data, currency, {x.id: x for x in charges}, payouts, deposits)

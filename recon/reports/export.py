@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from recon.db.conversions import converter, raw
 from recon.models import (
     ACTIVE_STATUSES,
     Allocation,
@@ -80,12 +81,12 @@ def export_records(
     """
     statuses = ACTIVE_STATUSES if confirmed_only else (*ACTIVE_STATUSES, "suggested")
     stmt = (
-        select(
-            StatementLine.bank_ref, StatementLine.booking_date, BankAccount.account_key,
+        select(  # dates as the driver gives them: `_Texts` writes each distinct one once
+            StatementLine.bank_ref, raw(StatementLine.booking_date), BankAccount.account_key,
             GatewayTransaction.gateway_id, GatewayTransaction.gateway,
-            GatewayTransaction.occurred_at, Invoice.invoice_no, Allocation.amount_minor,
+            raw(GatewayTransaction.occurred_at), Invoice.invoice_no, Allocation.amount_minor,
             Allocation.currency, Match.status, Match.confidence, Customer.external_id,
-            Match.id, Match.matched_at, Match.matched_by, Match.origin,
+            Match.id, raw(Match.matched_at), Match.matched_by, Match.origin,
             Match.statement_line_id,
         )
         .select_from(Allocation)
@@ -101,37 +102,51 @@ def export_records(
     if since is not None:
         start = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)
         stmt = stmt.where(or_(Match.matched_at >= start, Match.created_at >= start))
-    result = session.connection().execution_options(yield_per=_CHUNK).execute(stmt)
+    conn = session.connection()
+    record = _Texts(conn.dialect).record
+    result = conn.execution_options(yield_per=_CHUNK).execute(stmt)
     for chunk in result.partitions():
-        yield from map(_record, chunk)
+        yield from map(record, chunk)
 
 
 _CHUNK = 5000
 
 
-def _record(row: Sequence[Any]) -> tuple[Any, ...]:
-    (bank_ref, booking_date, account_key, gateway_id, gateway, occurred_at, invoice_no,
-     amount_minor, currency, status, confidence, external_id, match_id, matched_at,
-     matched_by, origin, line_id) = row  # fmt: skip
-    line = line_id is not None
-    txn = gateway_id is not None
-    return (
-        (bank_ref or "") if line else gateway_id if txn else "",
-        invoice_no,
-        minor_text(amount_minor, currency),
-        status,
-        f"{confidence:.4f}",
-        (account_key or "") if line else gateway if txn else "",
-        booking_date.isoformat() if line else occurred_at.date().isoformat() if txn else "",
-        external_id,
-        currency,
-        match_id,
-        matched_at.isoformat() if matched_at else "",
-        matched_by or "",
-        "bank" if line else f"gateway:{gateway}" if txn else "",
-        # auto / accepted_suggestion / suggestion / manual / gateway (Match.provenance)
-        provenance_of(origin, status, matched_at),
-    )
+def _day(value: dt.datetime) -> str:
+    return value.date().isoformat()
+
+
+class _Texts:
+    """A row's cells; each distinct raw date or timestamp converted and written once."""
+
+    def __init__(self, dialect: Any) -> None:
+        self.booked = converter(StatementLine.booking_date, dialect, dt.date.isoformat)
+        self.occurred = converter(GatewayTransaction.occurred_at, dialect, _day)
+        self.matched = converter(Match.matched_at, dialect, dt.datetime.isoformat)
+
+    def record(self, row: Sequence[Any]) -> tuple[Any, ...]:
+        (bank_ref, booking_date, account_key, gateway_id, gateway, occurred_at, invoice_no,
+         amount_minor, currency, status, confidence, external_id, match_id, matched_at,
+         matched_by, origin, line_id) = row  # fmt: skip
+        line = line_id is not None
+        txn = gateway_id is not None
+        return (
+            (bank_ref or "") if line else gateway_id if txn else "",
+            invoice_no,
+            minor_text(amount_minor, currency),
+            status,
+            f"{confidence:.4f}",
+            (account_key or "") if line else gateway if txn else "",
+            self.booked(booking_date) if line else self.occurred(occurred_at) if txn else "",
+            external_id,
+            currency,
+            match_id,
+            self.matched(matched_at) if matched_at else "",
+            matched_by or "",
+            "bank" if line else f"gateway:{gateway}" if txn else "",
+            # auto / accepted_suggestion / suggestion / manual / gateway (Match.provenance)
+            provenance_of(origin, status, matched_at),
+        )
 
 
 def write_csv(rows: Iterable[dict[str, Any]], out: io.TextIOBase | Any) -> int:
