@@ -6,16 +6,27 @@ option of the receipt), and other receipts' pair claims on its invoices that can
 invoice with it. Both are selected here with masks over whole pair-table columns, a few calls
 for the run instead of a few small numpy calls per receipt, and returned in the order the
 proposals add them up (a float sum depends on its order). Pure; raises nothing.
+
+An overpayment also competes with the combined readings of its receipt (`RestCheck`): a receipt
+that pays a named invoice and exactly the open amount of another invoice of the same customer,
+cents and all, is far likelier a combined payment whose second number is missing or unreadable
+("INV AR-8601-26 + Inv. 26") than an overpayment that happens to equal that invoice. Such an
+overpayment is never confirmed automatically: a person sees it, with the combined readings that
+hold the invoice beside it when the subset search found them. Whole amounts are left out:
+deposits and round invoices (100.00, 500.00) meet by chance.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from decimal import Decimal
 
 import numpy as np
 
 from matching.assign import Opt
 from matching.features import Groups, PairTable
+from matching.prepare import Tables, to_minor
+from matching.settings import exponent
 from matching.subset import Option
 
 CHUNK = 1 << 18  # invoice-group rows expanded at once when looking for rivals
@@ -72,3 +83,31 @@ def rivals(
             out[owner[k]].append(s)
         lo = hi
     return out
+
+
+class RestCheck:
+    """Open amounts per customer, counted once per run; the combined readings per receipt."""
+
+    def __init__(self, t: Tables, subsets: list[Option]) -> None:
+        self.t, self.subsets = t, subsets
+        self.count = Counter(zip(t.inv_cust.tolist(), t.inv_open.tolist(), strict=True))
+        self.by_rec: dict[int, list[int]] = defaultdict(list)
+        for n, o in enumerate(subsets):
+            self.by_rec[o.rec].append(n)
+
+    def is_other_invoice(self, inv: int, rest: Decimal, currency: str) -> bool:
+        """`rest` of a receipt overpaying invoice `inv` equals another open invoice of its
+        customer to the cent (and is not a whole amount)."""
+        minor = to_minor(rest, currency)
+        if minor <= 0 or minor % 10 ** exponent(currency) == 0:
+            return False
+        cust = int(self.t.inv_cust[inv])
+        same = int(self.t.inv_open[inv]) == minor  # the invoice itself does not count
+        return self.count.get((cust, minor), 0) > int(same)
+
+
+    def combined_with(self, r: int, row: int, base: int) -> list[tuple[float, int]]:
+        """(score, option key) of receipt r's combined readings that hold pair `row`: shown
+        beside such an overpayment."""
+        return [(self.subsets[n].score, base + n) for n in self.by_rec.get(r, ())
+                if row in self.subsets[n].rows]  # fmt: skip

@@ -36,7 +36,6 @@ from matching.model import Adjustment, Allocation, Alternative, Proposal, Reason
 from matching.namematch import WEAK
 from matching.prepare import Tables
 from matching.refindex import DIGITS
-from matching.rest import RestCheck, combined_with
 from matching.settings import MatchSettings
 from matching.subset import Option
 
@@ -67,10 +66,7 @@ class _Context:
     def __init__(self, t: Tables, p: PairTable, subsets: list[Option], settings) -> None:
         self.t, self.p, self.subsets = t, p, subsets
         self.settings: MatchSettings = settings
-        self.rest = RestCheck(t)
-        self.sub_by_rec: dict[int, list[int]] = defaultdict(list)  # the rest rule's readings
-        for n, o in enumerate(subsets):
-            self.sub_by_rec[o.rec].append(n)
+        self.rest = competition.RestCheck(t, subsets)
 
 
 def _evidence_codes(p: PairTable) -> np.ndarray:
@@ -192,8 +188,8 @@ def build_proposals(
             int(p.i[opt.key]), unapplied, t.receipts[r].currency
         ):
             ambiguous = True  # the rest is another invoice of the customer (rest.py)
-            others = others + [x for x in combined_with(ctx.subsets, ctx.sub_by_rec.get(r, ()),
-                                                        opt.key, len(p.r)) if x not in others]
+            others = others + [x for x in ctx.rest.combined_with(r, opt.key, len(p.r))
+                               if x not in others]  # fmt: skip
         members = [opt.key] if opt.key < len(p.r) else ctx.subsets[opt.key - len(p.r)].rows
         evidence = _evidence(codes, members)
         conf = _confidence(score, evidence, kind, settings)

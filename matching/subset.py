@@ -88,7 +88,7 @@ _REF_LOW = min(lv.code for lv in L.REFERENCE.levels)  # lowest reference level c
 
 
 # Reference weight per level code from _REF_LOW up; "more named" levels count as plain ones in
-# a subset. Index -1 (the short-number level, below _REF_LOW) reads the last entry.
+# a subset.
 _REF_WEIGHTS = [
     L.REFERENCE.level(c - 2 if c >= 6 else c).weight
     for c in range(_REF_LOW, max(lv.code for lv in L.REFERENCE.levels) + 1)

@@ -173,12 +173,12 @@ def test_an_overpayment_whose_rest_is_another_invoice_of_the_customer_is_not_con
 
 def test_a_rest_is_another_invoice_only_to_the_cent_and_not_as_a_whole_amount() -> None:
     from matching import MatchInput
+    from matching.competition import RestCheck
     from matching.prepare import prepare
-    from matching.rest import RestCheck
 
     invoices = [inv("i1", "A-1", "c1", "289.37"), inv("i2", "A-2", "c1", "231.79"),
                 inv("i3", "A-3", "c1", "100.00"), inv("i4", "B-1", "c2", "77.77")]
-    check = RestCheck(prepare(MatchInput(tuple(invoices), (), (ACME, BETA))))
+    check = RestCheck(prepare(MatchInput(tuple(invoices), (), (ACME, BETA))), [])
     assert check.is_other_invoice(0, Decimal("231.79"), "EUR")
     assert not check.is_other_invoice(0, Decimal("100.00"), "EUR")  # whole: chance
     assert not check.is_other_invoice(0, Decimal("77.77"), "EUR")  # another customer's
@@ -190,6 +190,6 @@ def test_a_short_number_in_a_subset_weighs_as_a_short_number() -> None:
     # entry, the weight of an exact number
     from matching import levels as L
     from matching.refindex import SHORT
-    from matching.subset import _REF_LOW, _ref_weights
+    from matching.subset import _REF_LOW, _REF_WEIGHTS
 
-    assert _ref_weights()[SHORT - _REF_LOW] == L.REFERENCE.level(SHORT).weight
+    assert _REF_WEIGHTS[SHORT - _REF_LOW] == L.REFERENCE.level(SHORT).weight
