@@ -3,8 +3,9 @@
 What is compared -- the same work on both sides, in one run on one machine:
 
 - **Celery (the product)**: ``gunicorn "web:create_app()"`` (``--workers`` x ``--threads``
-  gthread) verifies each event, stores it committed (group commit: one statement and one commit
-  for the events of the moment in each web process) and answers; a publisher thread per web
+  gthread, with ``recon serve``'s hooks from ``web.gunicorn_config``) verifies each event,
+  stores it committed (group commit: one statement and one commit for the events of the
+  moment in each web process) and answers; a publisher thread per web
   process sends the tasks to RabbitMQ after the commit (``recon.process_events``, many events
   a message); ``recon worker`` processes (one pool slot each, ``nice 10`` as in docs/deploy.md)
   settle the invoices. Measured once with 1 and once with 2 workers (``--event-workers``).
@@ -307,7 +308,7 @@ def start_gunicorn(url: str, port: int, args: argparse.Namespace,
     cmd = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
            "--worker-class", "gthread", "--threads", str(args.threads), "--bind",
            f"127.0.0.1:{port}", "--log-level", "warning", "--keep-alive", "5",
-           "--backlog", "256", "web:create_app()"]
+           "--backlog", "256", "--config", "python:web.gunicorn_config", "web:create_app()"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
     deadline = time.time() + 60
     while time.time() < deadline:
