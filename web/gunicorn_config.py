@@ -3,10 +3,10 @@ takes them with ``-c python:web.gunicorn_config`` (the webhook benchmark does).
 
 Why the garbage collector's start-up objects are frozen: a web worker holds about 215,000
 long-lived objects (Flask, SQLAlchemy, Celery, our modules) and every full collection walks them
-all -- 120-145 ms of CPU holding the GIL (0.3-0.9 s of wall time on a busy machine), during which
-no thread of the process runs, the webhook writer included. Under a webhook burst one came every
-few thousand requests per process, and every delivery that process held waited it out: that was
-the acknowledgements' p99. `gc.freeze` moves the objects alive after start-up out of the
+all -- 120-145 ms of CPU holding the GIL (0.24-0.58 s of wall time measured on a busy machine),
+during which no thread of the process runs, the webhook writer included. Under a webhook burst one
+came every few thousand requests per process, and every delivery that process held waited it out:
+that was the acknowledgements' p99. `gc.freeze` moves the objects alive after start-up out of the
 collector's reach (they live as long as the process); what is made later is collected as before,
 and a full collection walks only that. The master freezes once before it forks (the workers do not
 then touch, and copy, its objects' pages); each worker freezes once the app is loaded (it loads it
