@@ -3,11 +3,15 @@
 What is compared -- the same work on both sides, in one run on one machine:
 
 - **Celery (the product)**: ``gunicorn "web:create_app()"`` (``--workers`` x ``--threads``
-  gthread) verifies each event, stores it committed (group commit: one statement and one commit
-  for the events of the moment in each web process) and answers; a publisher thread per web
+  gthread, with ``recon serve``'s hooks from ``web.gunicorn_config``) verifies each event,
+  stores it committed (group commit: one statement and one commit for the events of the
+  moment in each web process) and answers; a publisher thread per web
   process sends the tasks to RabbitMQ after the commit (``recon.process_events``, many events
   a message); ``recon worker`` processes (one pool slot each, ``nice 10`` as in docs/deploy.md)
   settle the invoices. Measured once with 1 and once with 2 workers (``--event-workers``).
+  The workers process while the load runs, on the same cores; ``--pause-workers`` stops them
+  (SIGSTOP) for the measured load, so the acknowledgements are measured without their CPU and
+  the drain starts when the load ends.
 - **Naive baseline**: the same gunicorn with no broker, so the task runs inside the request
   (verify, store, settle, answer) -- on the **same event count** and the same load.
 
@@ -307,7 +311,7 @@ def start_gunicorn(url: str, port: int, args: argparse.Namespace,
     cmd = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
            "--worker-class", "gthread", "--threads", str(args.threads), "--bind",
            f"127.0.0.1:{port}", "--log-level", "warning", "--keep-alive", "5",
-           "--backlog", "256", "web:create_app()"]
+           "--backlog", "256", "--config", "python:web.gunicorn_config", "web:create_app()"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -371,6 +375,12 @@ class Celery:
     def pids(self) -> list[int]:
         return [pid for proc in self.workers for pid in family(proc.pid)]
 
+    def pause(self, paused: bool) -> None:
+        """SIGSTOP (or SIGCONT) every worker process: no processing while the web answers."""
+        for pid in self.pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP if paused else signal.SIGCONT)
+
     def kill_one(self) -> None:
         victim = self.workers.pop(0)
         with contextlib.suppress(ProcessLookupError):
@@ -381,6 +391,7 @@ class Celery:
         for proc in [*self.workers, *([self.beat] if self.beat else [])]:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
+                os.killpg(proc.pid, signal.SIGCONT)  # a paused worker must see its SIGTERM
         for proc in [*self.workers, *([self.beat] if self.beat else [])]:
             try:
                 proc.wait(30)
@@ -463,6 +474,9 @@ def parse_args() -> argparse.Namespace:
                         help="Celery worker counts to measure, comma-separated")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--fault", action="store_true", help="also the fault run")
+    parser.add_argument("--pause-workers", action="store_true",
+                        help="stop the Celery workers during the measured load (SIGSTOP; they "
+                             "drain after it): the acknowledgements without their CPU")
     parser.add_argument("--outage", type=float, default=3.0, help="broker cut, seconds")
     parser.add_argument("--warmup", type=int, default=200, help="requests before measuring")
     parser.add_argument("--drain-timeout", type=float, default=600.0)
@@ -538,8 +552,13 @@ def one(args: argparse.Namespace, broker: str | None, *, workers: int,
         web_pids, db_pids = server_pids(server, url)
         before = (cpu_seconds(web_pids), cpu_seconds(celery.pids() if celery else []),
                   machine_busy_seconds(), cpu_seconds(db_pids), _own_cpu())
+        paused = bool(celery and args.pause_workers and not fault)
+        if paused:
+            celery.pause(True)
         first = time.perf_counter()
         results, wall = load(args, port, plan[args.warmup:], args.concurrency, faults)
+        if paused:
+            celery.pause(False)
         signature_age = time.time() - signed
         cpu = {"web": round(cpu_seconds(web_pids) - before[0], 2),
                "web_db_backends": round(cpu_seconds(db_pids) - before[3], 2),
@@ -615,6 +634,8 @@ def _report(args, url, unique, plan, warmup, results, wall, first, last, end_of_
                    "celery_workers": workers if celery else 0,
                    "processing": "celery" if celery else "inline (in the request)",
                    "concurrency": args.concurrency, "fault_run": fault,
+                   "workers_paused_during_load": bool(celery and args.pause_workers
+                                                      and not fault),
                    "client": _client_name(args)},
         "requests": results["requests"], "warmup_requests": warmup["requests"],
         "unique_events": unique, "duplicates_sent": len(plan) - unique,

@@ -31,6 +31,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from typing import Any
 
 import psycopg
@@ -79,13 +80,14 @@ class _Waiter:
     A lock held from birth and released by `finish` is the cheapest one-shot wake-up
     (``threading.Event`` builds a condition and a second lock per wait)."""
 
-    __slots__ = ("_done", "actor", "error", "event", "finished", "key", "result")
+    __slots__ = ("_done", "actor", "error", "event", "finished", "key", "queued", "result")
 
     def __init__(self, event: VerifiedEvent, actor: str) -> None:
         self.event, self.actor, self.key = event, actor, (event.gateway, event.event_id)
         self.result: Stored | None = None
         self.error: BaseException | None = None
         self.finished = False
+        self.queued = time.monotonic()
         self._done = threading.Lock()
         self._done.acquire()
 
@@ -160,11 +162,16 @@ class EventWriter:
                     batch.append(waiting.get_nowait())
                 except queue.Empty:
                     break
+            started = time.monotonic()
             try:
                 self._write(batch)
             except BaseException as exc:  # never leave a request waiting
                 for waiter in batch:
                     waiter.finish(error=exc)
+            if log.isEnabledFor(logging.DEBUG):  # what a slow answer waited for, batch by batch
+                log.debug("webhook batch of %d: oldest waited %.1f ms, stored in %.1f ms",
+                          len(batch), (started - min(w.queued for w in batch)) * 1000,
+                          (time.monotonic() - started) * 1000)
 
     def _write(self, batch: list[_Waiter]) -> None:
         """Store the batch in one statement and wake its requests (see the module doc)."""

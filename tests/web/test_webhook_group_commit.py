@@ -195,3 +195,24 @@ def test_an_event_the_database_refuses_fails_alone(pg_engine, monkeypatch):
     assert isinstance(outcome.pop("evt_long"), psycopg.DataError)
     assert outcome == {"evt_0": True, "evt_1": True, "evt_3": True}
     assert scalar(pg_engine, "SELECT count(*) FROM gateway_event") == 3
+
+
+def test_each_batch_is_logged_with_its_size_wait_and_store_time(pg_engine, caplog):
+    """At DEBUG each batch logs its size, how long its oldest request waited for it to start
+    and how long it took to store: a batch held 0.3 s by a lock says so."""
+    writer = EventWriter(make_session_factory(pg_engine))
+    caplog.set_level("DEBUG", logger="recon.gateway.group_commit")
+    with table_locked(pg_engine):
+        threads = [start(lambda: writer.store(event(0), actor="gateway:stripe"))]
+        wait_for(lambda: len(blocked(pg_engine)) == 1, "the first batch did not start")
+        threads += [start(lambda n=n: writer.store(event(n), actor="gateway:stripe"))
+                    for n in (1, 2, 3)]
+        wait_for(lambda: writer._queue.qsize() == 3, "the requests did not queue up")
+        time.sleep(0.3)
+    for thread in threads:
+        thread.join(30)
+    logged = [r.args for r in caplog.records if r.msg.startswith("webhook batch of")]
+    assert [size for size, _waited, _stored in logged] == [1, 3]
+    (_, first_waited, first_stored), (_, second_waited, second_stored) = logged
+    assert first_stored >= 300 and first_waited < 300  # held by the lock, not by the queue
+    assert second_waited >= 300 and second_stored < 300  # queued behind the held batch

@@ -56,6 +56,8 @@ def _run(app: Any, engine: Any, host: str, port: int, workers: int | None, threa
     if dev:
         app.run(host=host, port=port, debug=False, use_reloader=True)
         return
+    from web import gunicorn_config
+
     options = {
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
@@ -63,6 +65,9 @@ def _run(app: Any, engine: Any, host: str, port: int, workers: int | None, threa
         "threads": threads,
         # each worker opens its own database connections, never the master's (SQLAlchemy docs)
         "post_fork": lambda _server, _worker: engine.dispose(close=False),
+        # the start-up objects out of the garbage collector's full passes (web.gunicorn_config)
+        "when_ready": gunicorn_config.when_ready,
+        "post_worker_init": gunicorn_config.post_worker_init,
     }
     GunicornApp(app, options).run()
 
