@@ -211,7 +211,13 @@ def test_each_batch_is_logged_with_its_size_wait_and_store_time(pg_engine, caplo
         time.sleep(0.3)
     for thread in threads:
         thread.join(30)
-    logged = [r.args for r in caplog.records if r.msg.startswith("webhook batch of")]
+
+    def batches() -> list:
+        return [r.args for r in caplog.records if r.msg.startswith("webhook batch of")]
+
+    # the writer logs a batch after it has answered its requests: wait for the second line
+    wait_for(lambda: len(batches()) == 2, "the second batch was not logged")
+    logged = batches()
     assert [size for size, _waited, _stored in logged] == [1, 3]
     (_, first_waited, first_stored), (_, second_waited, second_stored) = logged
     assert first_stored >= 300 and first_waited < 300  # held by the lock, not by the queue
