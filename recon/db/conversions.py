@@ -89,15 +89,22 @@ def converter(
 
     if proc is None and then is None:
         return lambda value: value
-    memo: dict[str, Any] = {}
+    by_text = memoised(compute)  # texts repeat (dates, JSON); other values are cheap
 
     def convert(value: Any) -> Any:
-        if type(value) is not str:
-            return compute(value)
-        try:
-            return memo[value]
-        except KeyError:
-            out = memo[value] = compute(value)
-            return out
+        return by_text(value) if type(value) is str else compute(value)
 
+    return convert
+
+
+def memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`process` computed once per distinct (hashable) value."""
+    seen: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            result = seen[value] = process(value)
+            return result
     return convert

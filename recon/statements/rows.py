@@ -19,6 +19,7 @@ from sqlalchemy import Table, bindparam, insert
 from sqlalchemy.orm import Session
 
 from recon.db.bulkwrite import can_copy, copy_rows
+from recon.db.conversions import memoised
 from recon.db.types import utcnow
 from recon.models import StatementLine
 
@@ -104,7 +105,7 @@ def _converters(dialect) -> list[Callable[[Any], Any] | None]:
         if name in _JSON:
             process = _json(process)
         if process is not None and name in _MEMO:
-            process = _memo(process)
+            process = memoised(process)
         out.append(process)
     return out
 
@@ -122,13 +123,3 @@ def _json(process: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
     return convert
 
 
-def _memo(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    seen: dict[Any, Any] = {}
-
-    def convert(value: Any) -> Any:
-        try:
-            return seen[value]
-        except KeyError:
-            result = seen[value] = process(value)
-            return result
-    return convert
