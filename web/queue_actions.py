@@ -1,6 +1,6 @@
 """Web layer: the exception queue's actions (POST, CSRF-checked, role-checked on the server).
 
-Each view parses the form, runs ONE ``recon.queue.actions`` (or allocations /
+Each view parses the form, runs ONE ``recon.queue.actions`` (or decisions /
 adjustments) call inside one transaction, and answers: an htmx request gets the re-rendered
 receipt (or queue row) with a notice, a plain form post a flash and a redirect. A rule the
 person broke (``ServiceError``) is shown as an error notice; nothing of the action is written.
@@ -16,7 +16,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from recon.allocation import alias_policy, allocations
+from recon.allocation import alias_policy, decisions
 from recon.errors import NotFound, ServiceError
 from recon.queue import actions as act
 from web.auth import roles_required, safe_next
@@ -92,7 +92,7 @@ def accept(kind: str, receipt_id: int) -> Any:
     if request.form.get("from") == "list":
         return _accept_in_list(kind, receipt_id, match_id, actor)
     return _run(
-        kind, receipt_id, lambda s: allocations.confirm_match(s, match_id, actor=actor),
+        kind, receipt_id, lambda s: decisions.confirm_match(s, match_id, actor=actor),
         _("Suggestion accepted."), match_id=match_id,
     )  # fmt: skip
 
@@ -101,7 +101,7 @@ def _accept_in_list(kind: str, receipt_id: int, match_id: int, actor: str) -> An
     try:
         with transaction() as session:
             act.check_owner(session, kind, receipt_id, match_id=match_id)
-            allocations.confirm_match(session, match_id, actor=actor)
+            decisions.confirm_match(session, match_id, actor=actor)
     except NotFound:
         raise
     except ServiceError as exc:
@@ -116,7 +116,7 @@ def reject(kind: str, receipt_id: int) -> Any:
     actor = current_user.username
     return _run(
         kind, receipt_id,
-        lambda s: allocations.reject_match(s, match_id, actor=actor, reason=reason),
+        lambda s: decisions.reject_match(s, match_id, actor=actor, reason=reason),
         _("Suggestion rejected; it will not be proposed again."), match_id=match_id,
     )  # fmt: skip
 

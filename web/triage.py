@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from recon.allocation import allocations
+from recon.allocation import decisions
 from recon.errors import NotFound, ServiceError
 from recon.models import MONEY_BACK_CAUSES, Invoice, User
 from recon.queue import actions as act
@@ -150,7 +150,7 @@ def _act(
 @roles_required(*ACTORS)
 def accept(kind: str, receipt_id: int) -> Any:
     match_id, actor = _match_id(), current_user.username
-    return _act(kind, receipt_id, lambda s: allocations.confirm_match(s, match_id, actor=actor),
+    return _act(kind, receipt_id, lambda s: decisions.confirm_match(s, match_id, actor=actor),
                 lambda _m: _("Suggestion accepted."))  # fmt: skip
 
 
@@ -161,7 +161,7 @@ def reject(kind: str, receipt_id: int) -> Any:
     reason = request.form.get("reason") or None
     return _act(
         kind, receipt_id,
-        lambda s: allocations.reject_match(s, match_id, actor=actor, reason=reason),
+        lambda s: decisions.reject_match(s, match_id, actor=actor, reason=reason),
         lambda _m: _("Suggestion rejected; it will not be proposed again."),
     )  # fmt: skip
 

@@ -167,7 +167,7 @@ def expire_written(session: Session) -> None:
 
 
 def supersede_bulk(session: Session, match_ids: Iterable[int], *, actor: str) -> set[int]:
-    """`allocations.supersede_suggestions` for many matches: those still ``suggested`` become
+    """`decisions.supersede_suggestions` for many matches: those still ``suggested`` become
     ``superseded`` (locked first, one UPDATE); returns the ids changed."""
     mt = Match.__table__
     wanted = sorted(set(match_ids))

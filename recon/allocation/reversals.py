@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon import money_back
-from recon.allocation import adjustments, allocations
+from recon.allocation import adjustments, allocations, decisions
 from recon.models import (
     ACTIVE_STATUSES,
     REFUNDED_AFTER_PAYMENT,
@@ -152,7 +152,7 @@ def _reopen(session: Session, receipt: _Receipt, amount: int, *, actor: str) -> 
             break
         kept = [(a.invoice_id, a.amount_minor, a.currency) for a in match.allocations]
         status, kind, reasons = match.status, match.kind, list(match.reasons or [])
-        allocations.undo_match(session, match.id, actor=actor, reason=REASON)
+        decisions.undo_match(session, match.id, actor=actor, reason=REASON)
         specs = []
         for invoice_id, minor, currency in reversed(kept):  # the last allocation gives first
             cut = min(amount, minor)

@@ -1,9 +1,10 @@
 """What a person does to a receipt in the exception queue (service layer, never commits).
 
 Each function is one action of the queue UI expressed through the money services
-(``recon.allocation.allocations`` and ``recon.allocation.adjustments``), so the rules and the audit
-trail are theirs: a view frames it in ``with session_factory.begin()``. Raises ``ServiceError``
-subclasses (``InvariantError``, ``ApprovalError``, ``NotFound``) for what a person got wrong.
+(``recon.allocation``: ``allocations``, ``decisions`` and ``adjustments``), so the rules and the
+audit trail are theirs: a view frames it in ``with session_factory.begin()``. Raises
+``ServiceError`` subclasses (``InvariantError``, ``ApprovalError``, ``NotFound``) for what a
+person got wrong.
 An action on a match or an adjustment reached through a receipt's URL first checks that it is
 that receipt's (``check_owner``): another receipt's object is ``NotFound``.
 """
@@ -17,7 +18,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from recon.allocation import adjustments, allocations, targets
+from recon.allocation import adjustments, allocations, decisions, targets
 from recon.allocation.adjustments import LimitPolicy
 from recon.allocation.allocations import AdjustmentSpec, AllocationSpec
 from recon.errors import Code, Codes, InvariantError, NotFound
@@ -181,7 +182,7 @@ def bulk_accept(session: Session, match_ids: Sequence[int], *, actor: str) -> li
     if not match_ids:
         raise InvariantError("select at least one suggestion", code="nothing_selected")
     return [
-        allocations.confirm_match(session, mid, actor=actor) for mid in dict.fromkeys(match_ids)
+        decisions.confirm_match(session, mid, actor=actor) for mid in dict.fromkeys(match_ids)
     ]
 
 
@@ -207,7 +208,7 @@ def check_owner(session: Session, kind: str, receipt_id: int, *, match_id: int |
 
 def undo(session: Session, match_id: int, *, actor: str, reason: str) -> Match:
     """Undo a confirmed match (invoices reopen; the receipt returns to the queue)."""
-    return allocations.undo_match(session, match_id, actor=actor, reason=reason)
+    return decisions.undo_match(session, match_id, actor=actor, reason=reason)
 
 
 def undo_adjustment(session: Session, adjustment_id: int, *, actor: str, reason: str) -> Adjustment:

@@ -11,14 +11,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from recon.allocation import adjustments
-from recon.allocation.allocations import (
-    AdjustmentSpec,
-    AllocationSpec,
-    confirm_match,
-    create_match,
-    reject_match,
-    undo_match,
-)
+from recon.allocation.allocations import AdjustmentSpec, AllocationSpec, create_match
+from recon.allocation.decisions import confirm_match, reject_match, undo_match
 from recon.errors import ApprovalError, InvariantError
 from recon.models import (
     Adjustment,

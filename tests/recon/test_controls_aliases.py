@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from recon.allocation import alias_policy
-from recon.allocation.allocations import AllocationSpec, confirm_match, create_match
+from recon.allocation.allocations import AllocationSpec, create_match
+from recon.allocation.decisions import confirm_match
 from recon.errors import InvariantError
 from recon.models import AuditEvent, CustomerAlias
 from recon.queue.actions import ManualRow, manual_match

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from recon.allocation.allocations import confirm_match, undo_match
+from recon.allocation.decisions import confirm_match, undo_match
 from recon.gateway.txns import settle
 from recon.models import Match
 from recon.queue import overview

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from recon.allocation.allocations import confirm_match, reject_match
+from recon.allocation.decisions import confirm_match, reject_match
 from recon.matchrun.feedback import load_feedback
 from recon.matchrun.load import load
 from recon.matchrun.service import run_matching

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from recon.allocation.allocations import AllocationSpec, confirm_match, create_match, reject_match
+from recon.allocation.allocations import AllocationSpec, create_match
+from recon.allocation.decisions import confirm_match, reject_match
 from recon.matchrun.service import run_matching
 from recon.models import AuditEvent, CustomerAlias, Match
 from tests.recon.factories import make_charge, make_customer, make_invoice, make_line

@@ -241,7 +241,7 @@ def test_counts_are_cached_until_the_data_changes(session_factory) -> None:
         queue_cache.cached(s, ("counts", *QueueFilter(cause=None).__dict__.values()), calls.append)
         assert calls == []  # same version: served from the cache
     with session_factory.begin() as s:
-        from recon.allocation.allocations import confirm_match
+        from recon.allocation.decisions import confirm_match
 
         confirm_match(s, match_id, actor="clerk")  # an audit row: a new version
     with session_factory() as s:

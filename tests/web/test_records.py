@@ -7,7 +7,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from recon.allocation.allocations import AllocationSpec, create_match, undo_match
+from recon.allocation.allocations import AllocationSpec, create_match
+from recon.allocation.decisions import undo_match
 from recon.models import AuditEvent, Match
 from tests.recon.factories import make_charge, make_customer, make_invoice, make_line
 

@@ -35,7 +35,8 @@ def test_run_detail_is_a_page_not_a_dump(client, login, session_factory) -> None
 
 
 def test_audit_log_reads_in_words_with_links(client, login, session_factory) -> None:
-    from recon.allocation.allocations import AllocationSpec, confirm_match, create_match
+    from recon.allocation.allocations import AllocationSpec, create_match
+    from recon.allocation.decisions import confirm_match
     from recon.rules.store import RuleSpec, create_rule
     from tests.recon.factories import make_invoice, make_line
 
