@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from recon.errors import Codes, ServiceError
-from recon.queue.search_amount import minor_by_exponent, search_amount
-from recon.queue.sql import CAUSES, exponent_of
+from recon.queue.cause_sql import CAUSES
+from recon.queue.search_amount import exponent_of, minor_by_exponent, search_amount
 
 __all__ = ["FilterError", "QueueFilter", "conditions"]
 

@@ -27,14 +27,10 @@ from recon.db.session import lateral_ok, without_jit
 from recon.money import from_minor, to_minor
 from recon.queue import cache as queue_cache
 from recon.queue import cursor as keyset
+from recon.queue.cause_sql import CAUSES, cause_hint
 from recon.queue.cursor import SORTS
 from recon.queue.filters import FilterError, QueueFilter, conditions
-from recon.queue.sql import (
-    CAUSES,
-    branches,
-    cause_hint,
-    items_subquery,
-)
+from recon.queue.sql import branches, items_subquery
 
 __all__ = [
     "CAUSES",

@@ -1,7 +1,8 @@
 """An amount typed into a search box, read with bounds (helper of every queue search).
 
 A search box takes any text; when the text reads as an amount, the queue and the invoice search
-of a receipt page also compare it with stored minor units. ``Decimal`` accepts exponents up to
+of a receipt page also compare it with stored minor units (the queue at each currency's exponent,
+``exponent_of`` in SQL). ``Decimal`` accepts exponents up to
 999,999,999, and scaling ``1e400000`` into minor units builds an integer of 400,000 digits:
 seconds of CPU per request, a denial of service open to any viewer. So this helper never hands
 exponents to ``Decimal``: an amount is a plain decimal number (optional sign, ``,`` as thousands
@@ -13,8 +14,13 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
-__all__ = ["MAX_DECIMALS", "MAX_DIGITS", "minor_by_exponent", "search_amount"]
+import sqlalchemy as sa
+
+from recon.money import iso_codes, minor_units
+
+__all__ = ["MAX_DECIMALS", "MAX_DIGITS", "exponent_of", "minor_by_exponent", "search_amount"]
 
 MAX_DIGITS = 15
 """Integer digits: 10**15 in a currency of 3 decimals is 10**18 minor units, under 2**63."""
@@ -42,3 +48,15 @@ def minor_by_exponent(amount: Decimal, exponents: tuple[int, ...] = (0, 2, 3)) -
         if scaled == scaled.to_integral_value():
             out[exp] = int(scaled)
     return out
+
+
+@lru_cache(maxsize=1)
+def _non_two_exponents() -> dict[str, int]:
+    return {c: minor_units(c) for c in iso_codes() if minor_units(c) != 2}
+
+
+def exponent_of(currency: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
+    """The currency's number of decimals as SQL (2 unless listed): the exponent a stored amount
+    is compared at (``minor_by_exponent``)."""
+    table = _non_two_exponents()
+    return sa.case(table, value=currency, else_=2) if table else sa.literal(2)

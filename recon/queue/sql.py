@@ -2,10 +2,10 @@
 
 ``items_subquery()`` is a UNION ALL of bank credit lines and gateway charges with the columns
 ``kind, id, cause_rank, suggestion_id, confidence, account, currency, unapplied_minor, booked,
-payer, text``. ``cause_rank`` indexes ``CAUSES`` (= ``recon.models.QUEUE_CAUSES``): one CASE over
-the line's duplicate flag, the presence of an open suggestion and the cause stored on it
-(``Match.cause``), so the database filters, groups and counts by cause. The latest suggestion
-is found per receipt through the ``(receipt, status, id)`` indexes
+payer, text``. ``cause_rank`` indexes ``CAUSES`` (= ``recon.models.QUEUE_CAUSES``): one CASE
+(``recon.queue.cause_sql``) over the line's duplicate flag, the presence of an open suggestion
+and the cause stored on it (``Match.cause``), so the database filters, groups and counts by
+cause. The latest suggestion is found per receipt through the ``(receipt, status, id)`` indexes
 of migration 0006. Raises nothing itself.
 """
 
@@ -18,8 +18,6 @@ import sqlalchemy as sa
 
 from recon.models import (
     ACTIVE_STATUSES,
-    MONEY_BACK_CAUSES,
-    QUEUE_CAUSES,
     SETTLED_CHARGE_STATUSES,
     BankAccount,
     GatewayTransaction,
@@ -27,71 +25,9 @@ from recon.models import (
     MoneyBackItem,
     StatementLine,
 )
-from recon.money import iso_codes, minor_units
+from recon.queue.cause_sql import applied_cause, cause_case, money_back_rank
 
-__all__ = ["CAUSES", "branches", "cause_case", "cause_hint", "exponent_of", "items_subquery"]
-
-# In display (and grouping) order: what a person should look at first comes first.
-CAUSES = QUEUE_CAUSES
-_RANK = {cause: rank for rank, cause in enumerate(CAUSES)}
-
-
-def cause_case(
-    duplicate: sa.ColumnElement[bool] | bool,
-    suggestion_id: sa.ColumnElement[int],
-    stored: sa.ColumnElement[str],
-    applied: sa.ColumnElement[str],
-) -> sa.ColumnElement[int]:
-    """The cause of an item as its index in ``CAUSES``: a flagged line is a possible duplicate;
-    else the cause stored on its open proposal (``recon.matchrun.causes``); without one, the
-    cause of the confirmed match that left money over (an overpayment's rest), else no
-    candidate. Columns only: no JSON is searched."""
-    whens: list[tuple[sa.ColumnElement[bool], Any]] = []
-    if not isinstance(duplicate, bool):
-        whens.append((duplicate == sa.true(), _RANK["possible_duplicate"]))
-    whens.append((suggestion_id.is_(None),
-                  sa.case(_RANK, value=applied, else_=_RANK["no_candidate"])))
-    return sa.case(*whens, else_=sa.case(_RANK, value=stored, else_=_RANK["low_confidence"]))
-
-
-# Causes only a stored match can give: an item has one of them only if one of its suggested or
-# confirmed matches carries it (``cause_case``), which the database checks once, not per row.
-# The money-back causes come from their own table (``_money_back``), never from a match.
-_STORED_ONLY = frozenset(CAUSES) - {"possible_duplicate", "no_candidate", "low_confidence",
-                                    *MONEY_BACK_CAUSES}
-
-
-def cause_hint(kind: str, receipt_id: sa.ColumnElement[int],
-               cause: str) -> sa.ColumnElement[bool] | None:
-    """A condition every item of ``cause`` meets that the database answers from one set of
-    receipt ids (so a cause filter skips most receipts before ``cause_case`` looks at them);
-    ``None`` for the causes a receipt can have without such a match."""
-    if cause not in _STORED_ONLY:
-        return None
-    column = Match.statement_line_id if kind == "line" else Match.gateway_txn_id
-    return receipt_id.in_(sa.select(column).where(
-        Match.cause == cause, Match.status.in_((*ACTIVE_STATUSES, "suggested"))))
-
-
-def _applied_cause(column: sa.ColumnElement[int], receipt_id: sa.ColumnElement[int]):
-    """The stored cause of the receipt's latest confirmed match (NULL for hand matches)."""
-    return (
-        sa.select(Match.cause)
-        .where(column == receipt_id, Match.status.in_(ACTIVE_STATUSES))
-        .order_by(Match.id.desc()).limit(1)
-        .scalar_subquery()
-    )
-
-
-@lru_cache(maxsize=1)
-def _non_two_exponents() -> dict[str, int]:
-    return {c: minor_units(c) for c in iso_codes() if minor_units(c) != 2}
-
-
-def exponent_of(currency: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
-    """The currency's number of decimals as SQL (2 unless listed), for amount search."""
-    table = _non_two_exponents()
-    return sa.case(table, value=currency, else_=2) if table else sa.literal(2)
+__all__ = ["branches", "items_subquery"]
 
 
 def _latest(column: sa.ColumnElement[int], receipt_id: sa.ColumnElement[int]):
@@ -126,7 +62,7 @@ def _columns(kind: str, receipt_id: sa.ColumnElement[int], duplicate: Any,
         sugg = sa.orm.aliased(Match, name=f"{kind}_sugg")
         sid, scause, sconf = sugg.id, sugg.cause, sugg.confidence
         on = sugg.id == _latest(column, receipt_id)
-    rank = cause_case(duplicate, sid, scause, _applied_cause(column, receipt_id))
+    rank = cause_case(duplicate, sid, scause, applied_cause(column, receipt_id))
     return [
         sa.literal(kind).label("kind"),
         receipt_id.label("id"),
@@ -201,8 +137,7 @@ def _money_back(kind: str) -> sa.Select:
     nothing of the receipt is unapplied, so their unapplied amount is 0 (cash figures stay
     right) and the text says what happened."""
     mb = MoneyBackItem
-    rank = sa.case({c: _RANK[c] for c in MONEY_BACK_CAUSES}, value=mb.cause,
-                   else_=_RANK["low_confidence"])
+    rank = money_back_rank(mb.cause)
     head = [sa.literal(kind).label("kind")]
     tail = [rank.label("cause_rank"), sa.cast(sa.null(), sa.Integer).label("suggestion_id"),
             sa.cast(sa.null(), sa.Float).label("confidence")]

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from recon.models import ACTIVE_STATUSES, Match
 from recon.money import from_minor
-from recon.queue.sql import CAUSES, items_subquery
+from recon.queue.cause_sql import CAUSES
+from recon.queue.sql import items_subquery
 from recon.reports.i18n import N_
 from recon.reports.payouts import payout_rows
 from recon.reports.rows import (

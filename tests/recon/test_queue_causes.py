@@ -167,10 +167,12 @@ def test_migration_backfills_the_cause_of_stored_proposals(tmp_path) -> None:
 def test_the_queue_sql_reads_no_json_text() -> None:
     import inspect
 
+    import recon.queue.cause_sql as cause_sql
     import recon.queue.sql as queue_sql
 
-    source = inspect.getsource(queue_sql)
-    assert "reasons" not in source and "alternatives" not in source
+    for module in (queue_sql, cause_sql):
+        source = inspect.getsource(module)
+        assert "reasons" not in source and "alternatives" not in source, module.__name__
 
 
 def test_the_rest_of_an_applied_overpayment_keeps_its_cause(session) -> None:
