@@ -2,8 +2,8 @@
 
 ``nav_items()`` is available in every template (``base.html`` renders it). Another area's page
 appears once its endpoint exists (the exception queue: ``queue.index``). The approvals page
-shows how many write-offs wait (``recon.queue.detail.pending_count``), for those who decide or
-prepare them.
+shows how many write-offs wait (``recon.queue.pending_writeoffs.pending_count``), for those who
+decide or prepare them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from recon.queue.detail import pending_count
+from recon.queue.pending_writeoffs import pending_count
 from web.context import db_session
 
 __all__ = ["NAV", "init_app", "nav_items"]

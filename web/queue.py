@@ -18,8 +18,9 @@ from flask_login import current_user
 from recon.models import User
 from recon.queue import listing as q
 from recon.queue import work
-from recon.queue.detail import pending_receipts, reasons_of, receipt_detail
+from recon.queue.detail import reasons_of, receipt_detail
 from recon.queue.detail import search_open_invoices as search_invoices
+from recon.queue.pending_writeoffs import pending_receipts
 from recon.queue.suggestions import suggestion_briefs
 from web import queue_actions, queue_approvals, queue_money_back  # noqa: F401  (register POST routes on ``bp``)
 from web.context import db_session

@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from recon.allocation import adjustments
 from recon.errors import NotFound, ServiceError
-from recon.queue.detail import pending_writeoffs
+from recon.queue.pending_writeoffs import pending_writeoffs
 from web.auth import roles_required
 from web.context import db_session, transaction
 from web.queue_actions import ACTORS, APPROVERS

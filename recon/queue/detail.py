@@ -2,13 +2,13 @@
 
 ``receipt_detail`` returns the receipt as the bank or gateway sent it, its open suggestions with
 the matcher's reasons and weights, its confirmed matches (undoable) and its adjustments;
-``search_open_invoices`` finds invoices to match by number, customer or amount;
-``pending_writeoffs`` lists write-offs waiting for a second person. Raises ``NotFound``.
+``search_open_invoices`` finds invoices to match by number, customer or amount (the write-offs
+waiting for a second person are ``recon.queue.pending_writeoffs``). Raises ``NotFound``.
 
 Data contract with the matching service (``Match.reasons`` / ``Match.alternatives`` JSON): each
 reason is ``{"feature", "level", "weight", "detail"}`` (``dataclasses.asdict`` of
 ``matching.model.Reason``) or the list ``[feature, level, weight, detail]``; alternatives is a
-list (empty when there are none). See ``recon.queue.detail`` for the per-receipt view.
+list (empty when there are none).
 """
 
 from __future__ import annotations
@@ -39,9 +39,6 @@ from recon.queue.search_amount import search_amount
 __all__ = [
     "ReasonView",
     "ReceiptDetail",
-    "pending_count",
-    "pending_receipts",
-    "pending_writeoffs",
     "reasons_of",
     "receipt_detail",
     "receipt_of",
@@ -217,36 +214,3 @@ def _minor(amount: Decimal | None, currency: str | None) -> int | None:
         return to_minor(amount, currency)
     except ValueError:  # more decimals than the currency has: no invoice can equal it
         return None
-
-
-def pending_writeoffs(session: Session) -> list[Adjustment]:
-    """Write-offs waiting for a second person, oldest first."""
-    return list(
-        session.scalars(
-            sa.select(Adjustment)
-            .where(Adjustment.status == "pending_approval")
-            .order_by(Adjustment.created_at, Adjustment.id)
-        )
-    )
-
-
-def pending_count(session: Session) -> int:
-    """How many write-offs wait for a second person (the navigation shows it)."""
-    stmt = sa.select(sa.func.count()).where(Adjustment.status == "pending_approval")
-    return int(session.scalar(stmt) or 0)
-
-
-def pending_receipts(session: Session, keys: Sequence[tuple[str, int]]) -> set[tuple[str, int]]:
-    """Which of the receipts ``(kind, id)`` have a write-off waiting for approval."""
-    lines = [i for k, i in keys if k == "line"]
-    charges = [i for k, i in keys if k == "charge"]
-    if not lines and not charges:
-        return set()
-    stmt = sa.select(Adjustment.statement_line_id, Adjustment.gateway_txn_id).where(
-        Adjustment.status == "pending_approval",
-        sa.or_(Adjustment.statement_line_id.in_(lines), Adjustment.gateway_txn_id.in_(charges)),
-    )
-    found = set()
-    for line_id, txn_id in session.execute(stmt):
-        found.add(("line", line_id) if line_id is not None else ("charge", txn_id))
-    return found
