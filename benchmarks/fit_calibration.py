@@ -32,9 +32,9 @@ from matching.calibration import MIN_STEP, STRATA, calibrate, fit, stratum
 OUT = Path(__file__).resolve().parents[1] / "matching" / "calibration_knots.py"
 HEADER = '''"""Calibration steps (score log2 odds, observed precision).
 
-Written by benchmarks/fit_calibration.py on development seeds {seeds}, sizes {sizes},
-families {families} ({n} proposals). Do not edit by hand; re-run the script after changing
-the matcher."""
+Written by benchmarks/fit_calibration.py on development seeds {seeds},
+sizes {sizes}, families {families} ({n} proposals), steps of at least
+{min_step} proposals. Do not edit by hand; re-run the script after changing the matcher."""
 
 KNOTS: dict[str, tuple[tuple[float, float], ...]] = {{
 '''
@@ -140,8 +140,9 @@ def main() -> None:
         body += "    ),\n"
     if args.dry_run:
         return
-    OUT.write_text(HEADER.format(seeds=args.seed, sizes=args.sizes, families=args.family,
-                                 n=len(scores)) + body + "}\n")  # fmt: skip
+    header = HEADER.format(seeds=args.seed, sizes=args.sizes, families=args.family,
+                           n=len(scores), min_step=args.min_step[0])  # fmt: skip
+    OUT.write_text(header + body + "}\n")
     print(f"wrote {OUT}")
 
 
