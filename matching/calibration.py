@@ -25,12 +25,16 @@ import numpy as np
 
 from matching.calibration_knots import KNOTS
 
-MIN_STEP = 50  # proposals per step at least: smaller PAV blocks are merged into their neighbour
+# proposals per step at least: smaller PAV blocks are merged into their neighbour. 100 missed
+# least on held-out development seeds (benchmarks/fit_calibration.py --cross-validate).
+MIN_STEP = 100
 
 
-def fit(scores: np.ndarray, right: np.ndarray) -> tuple[tuple[float, float], ...]:
+def fit(
+    scores: np.ndarray, right: np.ndarray, min_step: int = MIN_STEP
+) -> tuple[tuple[float, float], ...]:
     """Isotonic (non-decreasing) fit of `right` (0/1) on `scores`: ((lowest score, precision)
-    per step), ascending."""
+    per step), ascending; no step holds fewer than `min_step` proposals."""
     order = np.argsort(scores, kind="stable")
     x, y = np.asarray(scores, float)[order], np.asarray(right, float)[order]
     blocks: list[list[float]] = []  # [sum right, count, lowest score]
@@ -38,14 +42,14 @@ def fit(scores: np.ndarray, right: np.ndarray) -> tuple[tuple[float, float], ...
         blocks.append([yi, 1.0, xi])
         while len(blocks) > 1 and (
             blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]
-            or (blocks[-1][1] < MIN_STEP and xi == x[-1])
+            or (blocks[-1][1] < min_step and xi == x[-1])
         ):
             top = blocks.pop()
             blocks[-1][0] += top[0]
             blocks[-1][1] += top[1]
     merged: list[list[float]] = []
     for b in blocks:  # small steps join the step below (or the next one for the first)
-        if merged and (b[1] < MIN_STEP or merged[-1][1] < MIN_STEP):
+        if merged and (b[1] < min_step or merged[-1][1] < min_step):
             merged[-1][0] += b[0]
             merged[-1][1] += b[1]
         else:
