@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, current_app
 from flask_login import current_user
 
-from recon.models import Adjustment, ItemAssignment
+from recon.models import ItemAssignment
 from recon.queue.listing import queue_counts
+from recon.queue.pending_writeoffs import pending_count
 from web import audit_words, run_words
 from web.context import db_session
 
@@ -38,9 +39,7 @@ def favicon() -> Any:
 
 
 def approvals_waiting() -> int:
-    return int(db_session().scalar(
-        sa.select(sa.func.count()).select_from(Adjustment)
-        .where(Adjustment.status == "pending_approval")) or 0)  # fmt: skip
+    return pending_count(db_session())
 
 
 def lead() -> dict[str, int]:
