@@ -162,18 +162,27 @@ value) by type; other values are memoised by identity."""
 
 def _processed(process: Callable[[Any], Any] | None, values: list[Any]) -> list[Any]:
     """``values`` through the column's bind processor (None too: JSON's is 'null'), once per
-    distinct value: dates, flags, currencies and a shared timestamp repeat across rows."""
-    if process is None:
+    distinct value: dates, flags, currencies and a shared timestamp repeat across rows. A
+    column of one object (a statement's "now", all None) is converted once; a non-empty list or
+    dict (JSON: reasons, snapshots, each its own object) goes straight through."""
+    if process is None or not values:
         return values
+    first = values[0]
+    if all(v is first for v in values):
+        return [process(first)] * len(values)
     memo: dict[Any, Any] = {}
     out = []
     append = out.append
     by_value = _BY_VALUE
     for value in values:
         kind = type(value)
-        key = ((kind, value) if kind in by_value
-               else (kind, "") if (kind is dict or kind is list) and not value
-               else id(value))  # fmt: skip
+        if kind is list or kind is dict:
+            if value:
+                append(process(value))
+                continue
+            key: Any = (kind, "")
+        else:
+            key = (kind, value) if kind in by_value else id(value)
         try:
             append(memo[key])
         except KeyError:
