@@ -19,8 +19,7 @@ order one row at a time, the rows are inserted by `insert_rows` and their ids ar
 ones afterwards (SQLite gives an integer key max + 1, and after its first write a transaction
 holds the only write lock until it ends, so no other insert can come between).
 `update_rows(session, table, rows)` sets columns by id (``rows``: dicts with ``id``).
-`insert_columns` and `update_columns` take the same rows as columns (name -> list of values):
-a bulk path that builds its rows column by column needs no dict per row.
+`insert_columns` / `update_columns` take the rows as columns (name -> values): no dict per row.
 """
 
 from __future__ import annotations
@@ -35,8 +34,8 @@ from sqlalchemy.orm import Session
 
 from recon.db.conversions import json_processor
 
-__all__ = ["can_copy", "copy_rows", "insert_columns", "insert_ids", "insert_rows", "update_columns",
-           "update_rows"]
+__all__ = ["can_copy", "copy_rows", "insert_columns", "insert_ids", "insert_rows",
+           "update_columns", "update_rows"]
 
 BATCH = 10_000  # rows per executemany (bounded memory for the converted parameters)
 
@@ -79,8 +78,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
 
 
 def insert_columns(session: Session, table: Table, columns: Mapping[str, list[Any]]) -> int:
-    """`insert_rows` for rows given as columns (name -> values, all as long): what a bulk path
-    that builds its rows column by column hands over without a dict per row."""
+    """`insert_rows` for rows given as columns (name -> values, all as long)."""
     count = len(next(iter(columns.values()), []))
     if not count:
         return 0
@@ -162,14 +160,12 @@ value) by type; other values are memoised by identity."""
 
 def _processed(process: Callable[[Any], Any] | None, values: list[Any]) -> list[Any]:
     """``values`` through the column's bind processor (None too: JSON's is 'null'), once per
-    distinct value: dates, flags, currencies and a shared timestamp repeat across rows. A
-    column of one object (a statement's "now", all None) is converted once; a non-empty list or
-    dict (JSON: reasons, snapshots, each its own object) goes straight through."""
+    distinct value (dates, flags, a shared timestamp repeat); a column of one object once; a
+    non-empty list or dict (JSON, each its own object) straight through."""
     if process is None or not values:
         return values
-    first = values[0]
-    if all(v is first for v in values):
-        return [process(first)] * len(values)
+    if all(v is values[0] for v in values):
+        return [process(values[0])] * len(values)
     memo: dict[Any, Any] = {}
     out = []
     append = out.append
