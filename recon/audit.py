@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from recon.db.bulkwrite import insert_rows
+from recon.db.bulkwrite import insert_columns
 from recon.db.types import utcnow
 from recon.models import AuditEvent
 
@@ -17,6 +17,7 @@ __all__ = ["jsonable", "record", "record_many"]
 
 
 _PLAIN = (str, int, float, bool, type(None))
+_COLUMNS = ("actor", "action", "object_type", "object_id", "before", "after", "reason")
 
 
 def jsonable(value: Any) -> Any:
@@ -87,22 +88,25 @@ def record_many(session: Session, events: Iterable[Mapping[str, Any]], *,
     after hold JSON values only (str, int, float, bool, None, lists, dicts) and object ids are
     strings or ints, so they are stored as given instead of through `jsonable`.
     """
-    if plain:
-        rows = [
-            {"actor": e["actor"], "action": e["action"], "object_type": e["object_type"] or "-",
-             "object_id": str(e["object_id"]) if e["object_id"] is not None else "-",
-             "before": e.get("before"), "after": e.get("after"), "reason": e.get("reason")}
-            for e in events
-        ]  # fmt: skip
+    if plain:  # straight to columns: no dict per row
+        events = list(events)
+        columns: dict[str, list[Any]] = {
+            "actor": [e["actor"] for e in events], "action": [e["action"] for e in events],
+            "object_type": [e["object_type"] or "-" for e in events],
+            "object_id": [str(e["object_id"]) if e["object_id"] is not None else "-"
+                          for e in events],
+            "before": [e.get("before") for e in events], "after": [e.get("after") for e in events],
+            "reason": [e.get("reason") for e in events],
+        }  # fmt: skip
     else:
         rows = [
             _values(e["actor"], e["action"], e["object_type"], e["object_id"], e.get("before"),
                     e.get("after"), e.get("reason"))
             for e in events
         ]  # fmt: skip
-    if rows:
-        now = utcnow()
-        for r in rows:
-            r["at"] = now
-        insert_rows(session, AuditEvent.__table__, rows)
-    return len(rows)
+        columns = {n: [r[n] for r in rows] for n in _COLUMNS}
+    count = len(columns["actor"])
+    if count:
+        columns["at"] = [utcnow()] * count
+        insert_columns(session, AuditEvent.__table__, columns)
+    return count

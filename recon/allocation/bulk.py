@@ -33,9 +33,13 @@ from recon.errors import ServiceError
 __all__ = ["BulkResult", "NewMatch", "create_matches_bulk"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NewMatch:
-    """One match to create: `create_match`'s arguments, the receipt named by its id."""
+    """One match to create: `create_match`'s arguments, the receipt named by its id.
+
+    Not frozen: a run makes one per proposal (100k), and a frozen dataclass sets each field
+    through ``object.__setattr__``; nothing changes one after it is made.
+    """
 
     allocations: Sequence[AllocationSpec]
     status: str

@@ -21,7 +21,7 @@ from recon import audit
 from recon.allocation import rules
 from recon.allocation.batch import lock_columns
 from recon.allocation.bulk_checks import BulkState, Plan
-from recon.db.bulkwrite import insert_ids, insert_rows, update_rows
+from recon.db.bulkwrite import insert_ids, insert_rows, update_columns
 from recon.models import Adjustment, Allocation, GatewayTransaction, Invoice, Match, StatementLine
 
 __all__ = ["lock_touched", "write_plans"]
@@ -85,8 +85,14 @@ def write_plans(session: Session, plans: Sequence[Plan], state: BulkState, actor
 
 
 def _update_sums(session: Session, plans: Sequence[Plan], state: BulkState) -> None:
-    keys = {key for plan in plans for key in plan.touched}
+    """The new sums of every row touched, by table, ids in order (built as columns)."""
+    changed: dict[str, set[int]] = {"invoice": set(), "line": set(), "txn": set()}
+    for plan in plans:
+        for kind, row_id in plan.touched:
+            changed[kind].add(row_id)
     for kind, (table, cols) in _SUMS.items():
-        rows = state.table(kind)
-        changed = sorted(row_id for k, row_id in keys if k == kind)
-        update_rows(session, table, [{"id": i, **{c: rows[i][c] for c in cols}} for i in changed])
+        ids = sorted(changed[kind])
+        if not ids:
+            continue
+        found = [state.table(kind)[i] for i in ids]
+        update_columns(session, table, {"id": ids, **{c: [row[c] for row in found] for c in cols}})

@@ -12,7 +12,7 @@ from typing import Any
 
 from recon.errors import Code, Codes, InvariantError
 from recon.models import ADJUSTMENT_KINDS, ORIGINS
-from recon.money import Money, from_minor, to_minor
+from recon.money import Money, minor_text, to_minor
 
 __all__ = [
     "ORIGIN_OF",
@@ -152,14 +152,14 @@ def match_snapshot(
         "origin": origin,
         "confidence": confidence,
         "allocations": [_alloc_snapshot(*a) for a in allocations],
-        "unapplied": str(from_minor(unapplied, currency)),
+        "unapplied": minor_text(unapplied, currency),
     }
 
 
 def _alloc_snapshot(
     invoice_id: int, amount: int, currency: str, receipt_amount: int | None
 ) -> dict[str, Any]:
-    out: dict[str, Any] = {"invoice_id": invoice_id, "amount": str(from_minor(amount, currency))}
+    out: dict[str, Any] = {"invoice_id": invoice_id, "amount": minor_text(amount, currency)}
     if receipt_amount is not None:
         out["currency"] = currency
         out["receipt_amount_minor"] = receipt_amount
@@ -171,7 +171,7 @@ def adjustment_snapshot(row: dict[str, Any]) -> dict[str, object]:
     return {
         "kind": row["kind"],
         "status": row["status"],
-        "amount": str(from_minor(row["amount_minor"], row["currency"])),
+        "amount": minor_text(row["amount_minor"], row["currency"]),
         "invoice_id": row.get("invoice_id"),
         "statement_line_id": row.get("statement_line_id"),
         "gateway_txn_id": row.get("gateway_txn_id"),

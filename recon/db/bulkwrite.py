@@ -19,6 +19,7 @@ order one row at a time, the rows are inserted by `insert_rows` and their ids ar
 ones afterwards (SQLite gives an integer key max + 1, and after its first write a transaction
 holds the only write lock until it ends, so no other insert can come between).
 `update_rows(session, table, rows)` sets columns by id (``rows``: dicts with ``id``).
+`insert_columns` / `update_columns` take the rows as columns (name -> values): no dict per row.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from sqlalchemy.orm import Session
 
 from recon.db.conversions import json_processor
 
-__all__ = ["can_copy", "copy_rows", "insert_ids", "insert_rows", "update_rows"]
+__all__ = ["can_copy", "copy_rows", "insert_columns", "insert_ids", "insert_rows",
+           "update_columns", "update_rows"]
 
 BATCH = 10_000  # rows per executemany (bounded memory for the converted parameters)
 
@@ -72,10 +74,18 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     """Insert `rows` (dicts with the same keys) into `table`; see the module docstring."""
     if not rows:
         return 0
+    return insert_columns(session, table, {n: [row[n] for row in rows] for n in rows[0]})
+
+
+def insert_columns(session: Session, table: Table, columns: Mapping[str, list[Any]]) -> int:
+    """`insert_rows` for rows given as columns (name -> values, all as long)."""
+    count = len(next(iter(columns.values()), []))
+    if not count:
+        return 0
     session.flush()
     conn = session.connection()
     dialect = conn.dialect
-    given = list(rows[0])
+    given = list(columns)
     defaults = _defaults(table, given)
     names = given + [name for name, _, _ in defaults]
     compiled = insert(table).values({n: bindparam(n) for n in names}).compile(dialect=dialect)
@@ -83,13 +93,13 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     copy = can_copy(conn)
     procs = {n: _processor(table.c[n], dialect, copy) for n in order}
     sql = str(compiled)
-    for start in range(0, len(rows), BATCH):
-        chunk = rows[start : start + BATCH]
-        columns = {n: [row[n] for row in chunk] for n in given}
+    for start in range(0, count, BATCH):
+        chunk = {n: values[start : start + BATCH] for n, values in columns.items()}
+        size = len(chunk[given[0]])
         for name, arg, per_row in defaults:
-            columns[name] = _default_column(chunk, arg) if per_row else [arg] * len(chunk)
+            chunk[name] = _default_column(chunk, given, arg) if per_row else [arg] * size
         # column by column: one processor call per distinct value, rows zipped in C
-        values = [_processed(procs[n], columns[n]) for n in order]
+        values = [_processed(procs[n], chunk[n]) for n in order]
         if copy:
             copy_rows(conn, table, order, zip(*values, strict=True))
             continue
@@ -97,7 +107,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
                              else [dict(zip(order, v, strict=True))
                                    for v in zip(*values, strict=True)])  # fmt: skip
         conn.exec_driver_sql(sql, params)
-    return len(rows)
+    return count
 
 
 def _processor(column: Any, dialect: Any, copy: bool) -> Callable[[Any], Any] | None:
@@ -131,12 +141,13 @@ def copy_rows(conn: Connection, table: Table, columns: Sequence[str],
         raise DBAPIError.instance(sql, None, exc, error) from exc
 
 
-def _default_column(chunk: Sequence[Mapping[str, Any]], arg: Callable[[Any], Any]) -> list:
+def _default_column(chunk: Mapping[str, list[Any]], given: Sequence[str],
+                    arg: Callable[[Any], Any]) -> list:
     """A callable column default per row, seeing that row (as SQLAlchemy calls it)."""
     ctx = _Context()
     out = []
-    for row in chunk:
-        ctx.row = row
+    for values in zip(*(chunk[n] for n in given), strict=True):
+        ctx.row = dict(zip(given, values, strict=True))
         out.append(arg(ctx))
     return out
 
@@ -149,18 +160,25 @@ value) by type; other values are memoised by identity."""
 
 def _processed(process: Callable[[Any], Any] | None, values: list[Any]) -> list[Any]:
     """``values`` through the column's bind processor (None too: JSON's is 'null'), once per
-    distinct value: dates, flags, currencies and a shared timestamp repeat across rows."""
-    if process is None:
+    distinct value (dates, flags, a shared timestamp repeat); a column of one object once; a
+    non-empty list or dict (JSON, each its own object) straight through."""
+    if process is None or not values:
         return values
+    if all(v is values[0] for v in values):
+        return [process(values[0])] * len(values)
     memo: dict[Any, Any] = {}
     out = []
     append = out.append
     by_value = _BY_VALUE
     for value in values:
         kind = type(value)
-        key = ((kind, value) if kind in by_value
-               else (kind, "") if (kind is dict or kind is list) and not value
-               else id(value))  # fmt: skip
+        if kind is list or kind is dict:
+            if value:
+                append(process(value))
+                continue
+            key: Any = (kind, "")
+        else:
+            key = (kind, value) if kind in by_value else id(value)
         try:
             append(memo[key])
         except KeyError:
@@ -195,10 +213,18 @@ def update_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     columns with an ``onupdate`` the rows leave out get it, as SQLAlchemy's UPDATE would."""
     if not rows:
         return 0
+    return update_columns(session, table, {c: [row[c] for row in rows] for c in rows[0]})
+
+
+def update_columns(session: Session, table: Table, columns: Mapping[str, list[Any]]) -> int:
+    """`update_rows` for rows given as columns (``id`` among them)."""
+    count = len(columns["id"])
+    if not count:
+        return 0
     session.flush()
     conn = session.connection()
     dialect = conn.dialect
-    cols = [c for c in rows[0] if c != "id"]
+    cols = [c for c in columns if c != "id"]
     stamped = [c.name for c in table.columns
                if c.onupdate is not None and c.name not in cols and c.onupdate.is_callable]
     now = {name: table.c[name].onupdate.arg(_Context()) for name in stamped}  # type: ignore
@@ -210,15 +236,15 @@ def update_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     procs = {f"v_{c.name}": c.type.dialect_impl(dialect).bind_processor(dialect)
              for c in table.columns}
     sql = str(compiled)
-    for start in range(0, len(rows), BATCH):
-        chunk = rows[start : start + BATCH]
-        columns = []  # column by column, as insert_rows
+    for start in range(0, count, BATCH):
+        size = min(BATCH, count - start)
+        chunk = []  # column by column, as insert_rows
         for key in keys:
             name, proc = key[2:], procs[key]
-            column = [now[name]] * len(chunk) if name in now else [row[name] for row in chunk]
-            columns.append(_processed(proc, column))  # once per distinct value
-        values = zip(*columns, strict=True)
-        params = list(values) if compiled.positional else [dict(zip(keys, v, strict=True))
-                                                           for v in values]  # fmt: skip
+            column = [now[name]] * size if name in now else columns[name][start : start + BATCH]
+            chunk.append(_processed(proc, column))  # once per distinct value
+        rows = zip(*chunk, strict=True)
+        params = list(rows) if compiled.positional else [dict(zip(keys, v, strict=True))
+                                                         for v in rows]  # fmt: skip
         conn.exec_driver_sql(sql, params)
-    return len(rows)
+    return count

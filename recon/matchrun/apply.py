@@ -97,22 +97,18 @@ def open_suggestions(session: Session) -> dict[tuple[str, int], list[Suggestion]
     return out
 
 
-def _spec(alloc: m.Allocation) -> AllocationSpec:
-    """The allocation as `create_match` takes it (``receipt_amount`` set for FX pairs)."""
-    return AllocationSpec(int(alloc.invoice_id), alloc.amount, alloc.receipt_amount)
-
-
 def _new_match(prop: m.Proposal, run_id: int | None) -> NewMatch:
     line = prop.receipt_id[0] == LINE
+    rid = int(prop.receipt_id[1])
+    spec = AllocationSpec  # ``receipt_amount`` set for FX pairs
     return NewMatch(
-        allocations=[_spec(a) for a in prop.allocations], status=prop.status,
-        line_id=int(prop.receipt_id[1]) if line else None,
-        txn_id=None if line else int(prop.receipt_id[1]),
-        confidence=prop.confidence, reasons=_reasons(prop), alternatives=_alternatives(prop),
-        adjustments=[AdjustmentSpec(a.kind, a.amount, int(a.invoice_id), "proposed by the matcher")
-                     for a in prop.adjustments],
-        run_id=run_id, kind="receipt_invoice" if line else "gateway_invoice",
-        cause=cause_of_proposal(prop), json_ready=True,
+        [spec(int(a.invoice_id), a.amount, a.receipt_amount) for a in prop.allocations],
+        prop.status, rid if line else None, None if line else rid, prop.confidence,
+        _reasons(prop), _alternatives(prop) if prop.alternatives else [],
+        [AdjustmentSpec(a.kind, a.amount, int(a.invoice_id), "proposed by the matcher")
+         for a in prop.adjustments] if prop.adjustments else [],
+        run_id, "receipt_invoice" if line else "gateway_invoice", cause_of_proposal(prop),
+        json_ready=True,
     )  # fmt: skip
 
 

@@ -80,9 +80,16 @@ def _facts(reasons: Iterable[tuple[str, str, float]]) -> tuple[dict[str, str], f
 
 
 def cause_of_proposal(prop: m.Proposal) -> str:
-    levels, competition = _facts((r.feature, r.level, r.weight) for r in prop.reasons)
-    return cause_of(kind=prop.kind, levels=levels, competition=competition,
-                    invoices=len({a.invoice_id for a in prop.allocations}))
+    levels: dict[str, str] = {}  # `_facts` inline: called once per proposal of a run
+    competition = 0.0
+    for r in prop.reasons:
+        if r.feature == "competition":
+            competition += float(r.weight)
+        elif r.feature not in levels:
+            levels[r.feature] = r.level
+    allocations = prop.allocations
+    invoices = 1 if len(allocations) == 1 else len({a.invoice_id for a in allocations})
+    return cause_of(kind=prop.kind, levels=levels, competition=competition, invoices=invoices)
 
 
 def _stored_reason(item: Any) -> tuple[str, str, float]:
