@@ -129,7 +129,7 @@ def _adjustment(
 
 
 def _apply(state, touched, match, allocs, adjs, receipt_key, brought: int, now) -> None:
-    """`allocations._apply` on columns: the sums move, or a rule refuses."""
+    """`allocations.apply_match` on columns: the sums move, or a rule refuses."""
     receipt = _row(state, touched, *receipt_key)
     total = sum(a["receipt_amount_minor"] or a["amount_minor"] for a in allocs)
     rules.check_receipt_room(total, brought - receipt["allocated_minor"], receipt["currency"])

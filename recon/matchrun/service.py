@@ -13,7 +13,7 @@ Receipts with an active match are not loaded again (except the unapplied rest of
 matched in part), so nothing is applied twice.
 Proposals are applied in chunks, each in a SAVEPOINT; a proposal a rule refuses is reported while
 the rest go on.
-People's confirmations and rejections reach the alias tables through `allocations`
+People's confirmations and rejections reach the alias tables through `decisions`
 (`confirm_match` / `reject_match`), and the next run reads them back as (negative) aliases.
 """
 
