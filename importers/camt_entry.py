@@ -21,7 +21,7 @@ from lxml import etree
 from importers.camt_fields import DATE_KEYS, date_at, entry_currency, money, signed, where
 from importers.model import ParsedLine, Return, Status
 from importers.values import parse_amount
-from importers.xmlsafe import Flat, children, local, text
+from importers.xmlsafe import Flat, children, local_name, text
 
 STATUS = {"BOOK": Status.BOOKED, "PDNG": Status.PENDING, "INFO": Status.INFO}
 REF_TAGS = ("InstrId", "TxId", "PmtInfId", "MsgId", "MndtId", "ChqNb", "UETR", "ClrSysRef")
@@ -166,7 +166,7 @@ def _leaves(element: etree._Element | None) -> dict[str, str]:
     """Stripped texts of the direct children of ``element`` by tag (empty when None)."""
     if element is None:
         return _NONE
-    return {local(c): v for c in element if c.text and (v := c.text.strip())}
+    return {local_name(c.tag): v for c in element if c.text and (v := c.text.strip())}
 
 
 # full paths below the flattened detail, joined once: a dict lookup each; the name of the
@@ -192,12 +192,6 @@ def _remittance(flat: Flat, texts: dict[str, str | None], nodes: dict) -> str | 
     if not parts and (extra := flat.texts.get("AddtlNtryInf")):
         parts.append(extra)
     return " ".join(parts) or None
-
-
-def is_entry(element: etree._Element) -> bool:
-    """True for an ``Ntry`` directly inside a statement/report/notification."""
-    parent = element.getparent()
-    return local(element) == "Ntry" and parent is not None and local(parent) in RECORDS
 
 
 RECORDS = {"Stmt": "camt.053", "Rpt": "camt.052", "Ntfctn": "camt.054"}

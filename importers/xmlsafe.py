@@ -120,8 +120,12 @@ class Flat:
         self.nodes: dict[str, etree._Element] = {}
         self.skipped: list[etree._Element] = []
         texts, nodes = self.texts, self.nodes
+        paths = _child_paths("")
         for sub in element:
-            name = _LOCAL.get(sub.tag) or _local_name(sub.tag)
+            tag = sub.tag
+            name = paths.get(tag)
+            if name is None:
+                name = _child_path(paths, "", tag)
             if not name:
                 continue
             if name == skip:
@@ -138,6 +142,11 @@ class Flat:
 _LOCAL: dict[object, str] = {}  # tag (with namespace) -> local name; a camt file has ~100
 
 
+def local_name(tag: object) -> str:
+    """The local name of a tag, "" for a comment or processing instruction (cached)."""
+    return _LOCAL.get(tag) or _local_name(tag)
+
+
 def _local_name(tag: object) -> str:
     if not isinstance(tag, str):
         return ""  # comments / processing instructions
@@ -147,16 +156,41 @@ def _local_name(tag: object) -> str:
     return name
 
 
+# prefix ("RltdPties/Dbtr/") -> namespaced tag -> full path ("" for comments): one dict read
+# per element instead of a local-name lookup and a string concatenation. Bounded, so a hostile
+# file of endless distinct tags only stops being cached.
+_PATHS: dict[str, dict[object, str]] = {}
+
+
+def _child_paths(prefix: str) -> dict[object, str]:
+    found = _PATHS.get(prefix)
+    if found is None:
+        found = {}
+        if len(_PATHS) < 1024:
+            _PATHS[prefix] = found
+    return found
+
+
+def _child_path(paths: dict[object, str], prefix: str, tag: object) -> str:
+    name = _LOCAL.get(tag) or _local_name(tag)
+    path = prefix + name if name else ""
+    if len(paths) < 64:
+        paths[tag] = path
+    return path
+
+
 def _walk(node: etree._Element, prefix: str, texts: dict[str, str | None],
           nodes: dict[str, etree._Element]) -> None:
     # depth-first in document order, so the first element of each path wins. Tags are
-    # not renamed (setting ``.tag`` costs more than the whole walk); local names come
-    # from a small cache keyed by the namespaced tag.
+    # not renamed (setting ``.tag`` costs more than the whole walk).
+    paths = _PATHS.get(prefix) or _child_paths(prefix)
     for sub in node:
-        name = _LOCAL.get(sub.tag) or _local_name(sub.tag)
-        if not name:
+        tag = sub.tag
+        path = paths.get(tag)
+        if path is None:
+            path = _child_path(paths, prefix, tag)
+        if not path:
             continue
-        path = prefix + name
         if path not in nodes:
             nodes[path] = sub
             value = sub.text
@@ -191,10 +225,11 @@ def _any_namespace(key: str) -> str:
 
 
 def children(element: etree._Element | None, name: str) -> list[etree._Element]:
-    """Direct children with local name ``name`` (a plain loop: ``findall`` costs ~7 us)."""
+    """Direct children with local name ``name``, any namespace (lxml matches the tag in C:
+    ``findall`` goes through ElementPath, a Python loop makes a proxy per child)."""
     if element is None:
         return []
-    return [c for c in element if (_LOCAL.get(c.tag) or _local_name(c.tag)) == name]
+    return list(element.iterchildren("{*}" + name))
 
 
 def text(element: etree._Element | None, *path: str) -> str | None:
