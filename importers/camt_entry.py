@@ -51,7 +51,7 @@ def parse_entry(
     """All lines of one ``Ntry`` (several for a batch); oddities go to ``warnings``."""
     # the entry's fields are read outside NtryDtls, so each node is walked once
     flat = Flat(entry, skip="NtryDtls")
-    details = [Flat(d) for dtls in flat.skipped for d in children(dtls, "TxDtls")]
+    details = [Flat(d) for dtls in flat.skipped for d in dtls.iterchildren("{*}TxDtls")]
     return _parse_entry(flat, details, file, fallback_date, warnings)
 
 
@@ -185,7 +185,8 @@ def _first_text(texts: dict[str, str | None], keys: tuple[str, ...]) -> str | No
 
 
 def _remittance(flat: Flat, texts: dict[str, str | None], nodes: dict) -> str | None:
-    parts = ([p for u in children(nodes["RmtInf"], "Ustrd") if (p := text(u))]
+    parts = ([p for u in nodes["RmtInf"].iterchildren("{*}Ustrd")
+              if (t := u.text) and (p := t.strip())]
              if "RmtInf/Ustrd" in nodes else [])
     if p := texts.get("AddtlTxInf"):
         parts.append(p)
