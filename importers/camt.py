@@ -109,9 +109,10 @@ class _Reader:
         elif name.startswith("BkToCstmr"):
             self._check_namespace(namespace(element))
         elif name in RECORDS and local(element.getparent()).startswith("BkToCstmr"):
-            # its entries are read and cleared: dropped here (in C), the record's own lookups
-            # below (balances, ids, renaming) do not walk 100,000 empty siblings each
-            etree.strip_elements(element, "{*}Ntry", with_tail=False)
+            # its entries are read and cleared (tails too): dropped here, so the record's own
+            # lookups below (balances, ids, renaming) do not walk 100,000 empty siblings each
+            for entry in list(element.iterchildren("{*}Ntry")):
+                element.remove(entry)
             strip_namespaces(element)
             self.statements.append(self._statement(element))
             self.lines, self.notes = [], []
