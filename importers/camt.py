@@ -24,12 +24,12 @@ from importers.errors import BadRecord, BadRecords, EmptyStatement, UnknownForma
 from importers.model import ParsedFile, ParsedLine, ParsedStatement
 from importers.statements import finish_statement
 from importers.values import parse_iso_date
+from importers.xmlflat import local_name
 from importers.xmlsafe import (
     child,
     children,
     iter_end_events,
     local,
-    local_name,
     namespace,
     strip_namespaces,
     text,

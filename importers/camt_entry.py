@@ -21,7 +21,8 @@ from lxml import etree
 from importers.camt_fields import DATE_KEYS, date_at, entry_currency, money, signed, where
 from importers.model import ParsedLine, Return, Status
 from importers.values import parse_amount
-from importers.xmlsafe import Flat, children, local_name, text
+from importers.xmlflat import Flat, local_name
+from importers.xmlsafe import children, text
 
 STATUS = {"BOOK": Status.BOOKED, "PDNG": Status.PENDING, "INFO": Status.INFO}
 REF_TAGS = ("InstrId", "TxId", "PmtInfId", "MsgId", "MndtId", "ChqNb", "UETR", "ClrSysRef")
