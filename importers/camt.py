@@ -10,6 +10,7 @@ CLBD (never "first/last Bal"). Zipped deliveries are unpacked with limits. Raise
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -17,12 +18,13 @@ from lxml import etree
 
 from importers import archive
 from importers.base import Importer, Limits, Source
-from importers.camt_entry import RECORDS, is_entry, parse_entry
+from importers.camt_entry import RECORDS, parse_entry
 from importers.camt_fields import date_of, money, where
 from importers.errors import BadRecord, BadRecords, EmptyStatement, UnknownFormat
 from importers.model import ParsedFile, ParsedLine, ParsedStatement
 from importers.statements import finish_statement
 from importers.values import parse_iso_date
+from importers.xmlflat import local_name
 from importers.xmlsafe import (
     child,
     children,
@@ -95,15 +97,22 @@ class _Reader:
         self.statements: list[ParsedStatement] = []
         self.file_notes: list[str] = []
         self.root_checked = False
+        self._record: etree._Element | None = None
+        self._fallback_date: Callable[[], date | None] = lambda: None
 
     def feed(self, element: etree._Element) -> None:
-        name = local(element)
+        name = local_name(element.tag)
         if name == "Ntry":  # the bulk of the events: one test, then the parent's name
-            if is_entry(element):
-                self._entry(element)
+            parent = element.getparent()
+            if parent is not None and local_name(parent.tag) in RECORDS:
+                self._entry(element, parent)
         elif name.startswith("BkToCstmr"):
             self._check_namespace(namespace(element))
         elif name in RECORDS and local(element.getparent()).startswith("BkToCstmr"):
+            # its entries are read and cleared (tails too): dropped here, so the record's own
+            # lookups below (balances, ids, renaming) do not walk 100,000 empty siblings each
+            for entry in list(element.iterchildren("{*}Ntry")):
+                element.remove(entry)
             strip_namespaces(element)
             self.statements.append(self._statement(element))
             self.lines, self.notes = [], []
@@ -113,11 +122,12 @@ class _Reader:
             if (text(element, "LastPgInd") or "").lower() == "false":
                 self.file_notes.append(f"page {text(element, 'PgNb')} of a paginated message")
 
-    def _entry(self, element: etree._Element) -> None:
+    def _entry(self, element: etree._Element, record: etree._Element) -> None:
+        if record is not self._record:  # one fallback per record, not a closure per entry
+            self._record, file = record, self.file
+            self._fallback_date = lambda: _creation_date(record, file)
         try:
-            record = element.getparent()
-            self.lines += parse_entry(element, self.file,
-                                      lambda: _creation_date(record, self.file), self.notes)
+            self.lines += parse_entry(element, self.file, self._fallback_date, self.notes)
         except BadRecord as exc:
             if len(self.errors) < MAX_ERRORS:
                 self.errors.append(exc)

@@ -21,7 +21,8 @@ from lxml import etree
 from importers.camt_fields import DATE_KEYS, date_at, entry_currency, money, signed, where
 from importers.model import ParsedLine, Return, Status
 from importers.values import parse_amount
-from importers.xmlsafe import Flat, children, local, text
+from importers.xmlflat import Flat, local_name
+from importers.xmlsafe import children, text
 
 STATUS = {"BOOK": Status.BOOKED, "PDNG": Status.PENDING, "INFO": Status.INFO}
 REF_TAGS = ("InstrId", "TxId", "PmtInfId", "MsgId", "MndtId", "ChqNb", "UETR", "ClrSysRef")
@@ -51,7 +52,7 @@ def parse_entry(
     """All lines of one ``Ntry`` (several for a batch); oddities go to ``warnings``."""
     # the entry's fields are read outside NtryDtls, so each node is walked once
     flat = Flat(entry, skip="NtryDtls")
-    details = [Flat(d) for dtls in flat.skipped for d in children(dtls, "TxDtls")]
+    details = [Flat(d) for dtls in flat.skipped for d in dtls.iterchildren("{*}TxDtls")]
     return _parse_entry(flat, details, file, fallback_date, warnings)
 
 
@@ -166,7 +167,7 @@ def _leaves(element: etree._Element | None) -> dict[str, str]:
     """Stripped texts of the direct children of ``element`` by tag (empty when None)."""
     if element is None:
         return _NONE
-    return {local(c): v for c in element if c.text and (v := c.text.strip())}
+    return {local_name(c.tag): v for c in element if c.text and (v := c.text.strip())}
 
 
 # full paths below the flattened detail, joined once: a dict lookup each; the name of the
@@ -185,19 +186,14 @@ def _first_text(texts: dict[str, str | None], keys: tuple[str, ...]) -> str | No
 
 
 def _remittance(flat: Flat, texts: dict[str, str | None], nodes: dict) -> str | None:
-    parts = ([p for u in children(nodes["RmtInf"], "Ustrd") if (p := text(u))]
+    parts = ([p for u in nodes["RmtInf"].iterchildren("{*}Ustrd")
+              if (t := u.text) and (p := t.strip())]
              if "RmtInf/Ustrd" in nodes else [])
     if p := texts.get("AddtlTxInf"):
         parts.append(p)
     if not parts and (extra := flat.texts.get("AddtlNtryInf")):
         parts.append(extra)
     return " ".join(parts) or None
-
-
-def is_entry(element: etree._Element) -> bool:
-    """True for an ``Ntry`` directly inside a statement/report/notification."""
-    parent = element.getparent()
-    return local(element) == "Ntry" and parent is not None and local(parent) in RECORDS
 
 
 RECORDS = {"Stmt": "camt.053", "Rpt": "camt.052", "Ntfctn": "camt.054"}

@@ -14,7 +14,8 @@ from lxml import etree
 
 from importers.errors import BadRecord
 from importers.values import Where, currency_code, parse_amount, parse_iso_date
-from importers.xmlsafe import Flat, child, path_of, text
+from importers.xmlflat import Flat
+from importers.xmlsafe import child, path_of, text
 
 
 class XmlWhere(Where):

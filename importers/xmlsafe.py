@@ -64,7 +64,7 @@ def iter_end_events(data: bytes, file: str, tags: tuple[str, ...]
     """Yield each element named in ``tags`` at its end tag (:func:`namespace` gives its URI).
 
     Only those elements reach Python (lxml filters the rest in C, any namespace). Lookups
-    inside (:func:`child`, :func:`text`, :class:`Flat`) go by local name.
+    inside (:func:`child`, :func:`text`, :class:`~importers.xmlflat.Flat`) go by local name.
     Every dangerous parser feature is off.
     """
     refuse_dtd(data, file)
@@ -102,69 +102,6 @@ def strip_namespaces(element: etree._Element) -> None:
             node.tag = tag.rpartition("}")[2]
 
 
-class Flat:
-    """The texts and elements below one element, by relative local-name path, in one pass.
-
-    ``texts`` maps each path (``BookgDt/Dt``) to the stripped text of its first element
-    in document order (None when blank), ``nodes`` to that element; direct children named
-    ``skip`` are left out with everything below them and listed in ``skipped`` (a camt
-    entry's details are flattened on their own). Reading a camt entry's ~40 fields is then
-    plain dict lookups of strings: no element proxy, ``find`` or strip per field.
-    """
-
-    __slots__ = ("element", "nodes", "skipped", "texts")
-
-    def __init__(self, element: etree._Element, skip: str = "") -> None:
-        self.element = element
-        self.texts: dict[str, str | None] = {}
-        self.nodes: dict[str, etree._Element] = {}
-        self.skipped: list[etree._Element] = []
-        texts, nodes = self.texts, self.nodes
-        for sub in element:
-            name = _LOCAL.get(sub.tag) or _local_name(sub.tag)
-            if not name:
-                continue
-            if name == skip:
-                self.skipped.append(sub)
-                continue
-            if name not in nodes:
-                nodes[name] = sub
-                value = sub.text
-                texts[name] = (value.strip() or None) if value else None
-            if len(sub):
-                _walk(sub, name + "/", texts, nodes)
-
-
-_LOCAL: dict[object, str] = {}  # tag (with namespace) -> local name; a camt file has ~100
-
-
-def _local_name(tag: object) -> str:
-    if not isinstance(tag, str):
-        return ""  # comments / processing instructions
-    name = tag[tag.index("}") + 1 :] if tag[:1] == "{" else tag
-    if len(_LOCAL) < 4096:
-        _LOCAL[tag] = name
-    return name
-
-
-def _walk(node: etree._Element, prefix: str, texts: dict[str, str | None],
-          nodes: dict[str, etree._Element]) -> None:
-    # depth-first in document order, so the first element of each path wins. Tags are
-    # not renamed (setting ``.tag`` costs more than the whole walk); local names come
-    # from a small cache keyed by the namespaced tag.
-    for sub in node:
-        name = _LOCAL.get(sub.tag) or _local_name(sub.tag)
-        if not name:
-            continue
-        path = prefix + name
-        if path not in nodes:
-            nodes[path] = sub
-            value = sub.text
-            texts[path] = (value.strip() or None) if value else None
-        if len(sub):
-            _walk(sub, path + "/", texts, nodes)
-
-
 def namespace(element: etree._Element) -> str:
     """The namespace URI of an element, "" without one."""
     tag = element.tag
@@ -191,10 +128,11 @@ def _any_namespace(key: str) -> str:
 
 
 def children(element: etree._Element | None, name: str) -> list[etree._Element]:
-    """Direct children with local name ``name`` (a plain loop: ``findall`` costs ~7 us)."""
+    """Direct children with local name ``name``, any namespace (lxml matches the tag in C:
+    ``findall`` goes through ElementPath, a Python loop makes a proxy per child)."""
     if element is None:
         return []
-    return [c for c in element if (_LOCAL.get(c.tag) or _local_name(c.tag)) == name]
+    return list(element.iterchildren("{*}" + name))
 
 
 def text(element: etree._Element | None, *path: str) -> str | None:

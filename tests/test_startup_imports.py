@@ -112,3 +112,16 @@ def test_a_builtin_command_is_found_without_scanning_plugins(monkeypatch) -> Non
     monkeypatch.setattr(cli, "plugin_commands", lambda: {"demo": "recon.cli.db:db"})
     assert group.get_command(click.Context(group), "demo").name == "db"
     assert group.get_command(click.Context(group), "nothing") is None
+
+
+def test_invoice_import_loads_no_statement_reader() -> None:
+    """`importers` loads its registry lazily: the invoice rows need `importers.bounds` only."""
+    probe = ("import recon.invoices.imports\nimport json, sys\n"
+             "print(json.dumps(sorted(sys.modules)))")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, timeout=120)  # fmt: skip
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert {"importers.registry", "importers.camt", "lxml.etree"}.isdisjoint(loaded)
+    import importers
+
+    assert importers.parse_source is importers.registry.parse_source  # still reachable

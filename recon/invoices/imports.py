@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from importers.base import paused_gc
 from recon import audit
 from recon.customers.master import apply_import_contact
 from recon.db.bulkwrite import insert_ids, insert_rows
@@ -56,6 +57,12 @@ def import_invoices(
     session: Session, name: str, data: bytes, *, actor: str, skip_bad: bool = False
 ) -> InvoiceImportReport:
     """Validate the whole file, then upsert; raises ``InvoiceImportError`` on bad rows."""
+    with paused_gc():  # a few objects a row, none cyclic: see ``importers.base.paused_gc``
+        return _import(session, name, data, actor=actor, skip_bad=skip_bad)
+
+
+def _import(session: Session, name: str, data: bytes, *, actor: str, skip_bad: bool
+            ) -> InvoiceImportReport:
     rows, errors = parse_invoice_file(name, data)
     if any(e.row is None for e in errors):
         raise InvoiceImportError(errors)

@@ -5,6 +5,7 @@ problem is reported with file, row and field; the whole file is validated before
 written (``invoices.import_invoices`` is the next layer). Hostile files are problems like any
 other: a NUL character, JSON nested deeper than the parser's recursion, a CSV field over the csv
 module's limit, an amount of ``importers.bounds.MAX_AMOUNT`` or more (beyond 64-bit minor units).
+The checks of single fields (amount, dates, contact columns) live in ``invoices.fields``.
 """
 
 from __future__ import annotations
@@ -15,13 +16,11 @@ import io
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from importers.bounds import MAX_AMOUNT
-from recon.customers.master import CONTACT_COLUMNS, check_contact, parse_terms
-from recon.errors import ServiceError
-from recon.money import MoneyError, is_iso4217, to_minor
+from recon.customers.master import CONTACT_COLUMNS
+from recon.invoices.fields import CONTACT, amount_minor, contact_problems, dates
+from recon.money import is_iso4217
 
 __all__ = ["REQUIRED", "InvoiceRow", "RowError", "parse_invoice_file"]
 
@@ -172,88 +171,19 @@ def _checked(
     if not is_iso4217(currency):
         problems.append(("currency", f"{record['currency']!r} is not an ISO 4217 currency code"))
     else:
-        minor = _amount(record["amount"], currency, problems)
-    dates = _dates(record, problems)
-    problems.extend(_contact_problems(record))
+        minor = amount_minor(record["amount"], currency, problems)
+    days = dates(record, problems)
+    problems.extend(contact_problems(record))
     if problems or minor is None:
         return problems, None
-    return problems, _row(line, record, currency, minor, dates)
-
-
-_CONTACT = frozenset(CONTACT_COLUMNS)
-
-
-def _contact_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The optional contact columns, checked by the customer master's own rules."""
-    problems: list[tuple[str, str]] = []
-    if not _CONTACT.intersection(record):
-        return problems
-    for column in CONTACT_COLUMNS:
-        value = (record.get(column) or "").strip()
-        if not value:
-            continue
-        try:
-            if column == "terms":
-                check_contact({"terms_days": parse_terms(value)})
-            else:
-                check_contact({column: value})
-        except ServiceError as exc:
-            problems.append((column, str(exc).split(": ", 1)[-1]))
-    return problems
-
-
-def _amount(raw: str, currency: str, problems: list[tuple[str, str]]) -> int | None:
-    """The amount in minor units, or None with its problem added to ``problems``."""
-    try:
-        amount = Decimal(raw.strip())
-    except InvalidOperation:
-        problems.append(("amount", f"{raw!r} is not a number (use a plain decimal like 1234.50)"))
-        return None
-    if not amount.is_finite():
-        problem = f"{raw!r} is not a finite number"
-    elif amount <= 0:
-        problem = f"{raw} must be positive (credit notes are not invoices)"
-    elif amount >= MAX_AMOUNT:
-        problem = f"{raw[:40]} is out of range (below {MAX_AMOUNT:,})"
-    else:
-        try:
-            return to_minor(amount, currency)
-        except MoneyError as exc:
-            problem = str(exc)
-    problems.append(("amount", problem))
-    return None
-
-
-_DAYS: dict[str, dt.date] = {}  # date text -> date: a file repeats a few thousand days
-
-
-def _dates(record: Mapping[str, Any], problems: list[tuple[str, str]]) -> dict[str, dt.date]:
-    """The issue and due dates that parse; the others' problems added to ``problems``."""
-    dates: dict[str, dt.date] = {}
-    for column in ("issue_date", "due_date"):
-        raw = (record.get(column) or "").strip()
-        if not raw:
-            continue
-        day = _DAYS.get(raw)
-        if day is None:
-            try:
-                day = dt.date.fromisoformat(raw)
-            except ValueError:
-                problems.append((column, f"{raw!r} is not a date (YYYY-MM-DD)"))
-                continue
-            if len(_DAYS) < 100_000:
-                _DAYS[raw] = day
-        dates[column] = day
-    if "issue_date" in dates and "due_date" in dates and dates["due_date"] < dates["issue_date"]:
-        problems.append(("due_date", "due date is before the issue date"))
-    return dates
+    return problems, _row(line, record, currency, minor, days)
 
 
 _SKIP_META = frozenset(REQUIRED + OPTIONAL + CONTACT_COLUMNS)
 
 
 def _row(line: int, record: Mapping[str, Any], currency: str, minor: int,
-         dates: Mapping[str, dt.date]) -> InvoiceRow:
+         days: Mapping[str, dt.date]) -> InvoiceRow:
     plain = record.keys() <= _SKIP_META  # the usual file: no extra columns
     return InvoiceRow(
         row=line,
@@ -262,10 +192,10 @@ def _row(line: int, record: Mapping[str, Any], currency: str, minor: int,
         customer_name=record["customer_name"].strip(),
         amount_minor=minor,
         currency=currency,
-        issue_date=dates["issue_date"],
-        due_date=dates.get("due_date"),
+        issue_date=days["issue_date"],
+        due_date=days.get("due_date"),
         meta={} if plain else {k: v for k, v in record.items() if k and k not in _SKIP_META},
         raw=record,
-        contact={} if not _CONTACT.intersection(record) else {
+        contact={} if not CONTACT.intersection(record) else {
             k: v for k in CONTACT_COLUMNS if (v := (record.get(k) or "").strip())},
     )
