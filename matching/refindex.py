@@ -175,7 +175,7 @@ def _confirm_typos(index: _Index, tables: Tables, found: dict, typo: list) -> No
     if not typo:
         return
     keys = [key for _, key in typo]
-    owner, inv = index.typo.candidates(keys)  # ordered by `typo` entry: its first key wins
+    owner, inv = index.typo.shared(keys)
     rec = np.fromiter((r for r, _ in typo), np.int64, len(typo))[owner]
     amount, open_ = tables.rec_amount[rec], tables.inv_open[inv]
     # A typo'd number only counts with an amount that fits: equal or a few percent short;
@@ -184,7 +184,10 @@ def _confirm_typos(index: _Index, tables: Tables, found: dict, typo: list) -> No
     short = np.array([len(key) < SHORT_FUZZY for key in keys], bool)[owner]
     fits &= ~short | (amount == open_)
     rec, inv, owner = rec[fits], inv[fits], owner[fits]
-    pair = np.unique(rec * max(tables.n_inv, 1) + inv, return_index=True)[1]
+    # one candidate per pair, in pair order; of a pair's `typo` entries the first key wins
+    code = rec * max(tables.n_inv, 1) + inv
+    order = np.lexsort((owner, code))
+    pair = order[np.r_[True, code[order][1:] != code[order][:-1]]] if len(order) else order
     cand = [(int(rec[j]), int(inv[j]), keys[owner[j]]) for j in pair]
     cand = [c for c in cand if (c[0], c[1]) not in found]
     if not cand:
