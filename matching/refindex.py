@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,8 +68,8 @@ class _Index:
         self.inv_core: list[str] = []
         self.inv_digits: list[str] = []
         for k, inv in enumerate(tables.invoices):
-            self.inv_core.append(core_key(inv.number))
             digits = digit_key(inv.number)
+            self.inv_core.append(digits.lstrip("0"))  # = core_key(inv.number)
             self.inv_digits.append(digits)
             for ref in (inv.number, *inv.order_refs):
                 self._add(k, full_key(ref), core_key(ref))
@@ -104,8 +105,8 @@ def _exact_hits(index: _Index, keys) -> tuple[dict[int, tuple[int, int, str]], b
     hits: dict[int, tuple[int, int, str]] = {}
     paid = False
     for level, table, pool in ((EXACT, index.full, keys.full), (DIGITS, index.core, keys.core)):
-        for key in _specific_first(pool):
-            invs = table.get(key, ())
+        for key in _specific_first([key for key in pool if key in table]):
+            invs = table[key]
             for k in invs:
                 if k == SETTLED:
                     paid = True
@@ -119,10 +120,11 @@ def _exact_hits(index: _Index, keys) -> tuple[dict[int, tuple[int, int, str]], b
     return {k: v for k, v in hits.items() if v[2] not in longer or _alone(v[2], hits, k)}, paid
 
 
-def _specific_first(keys: frozenset[str]) -> list[str]:
+def _specific_first(keys: Iterable[str]) -> list[str]:
     """Keys longest first, then alphabetically: the first key of a level names the invoice (its
     token and count), so a fixed order keeps results independent of set order (PYTHONHASHSEED)."""
-    return sorted(keys, key=lambda k: (-len(k), k))
+    keys = list(keys)
+    return keys if len(keys) < 2 else sorted(keys, key=lambda k: (-len(k), k))
 
 
 def _alone(key: str, hits: dict, k: int) -> bool:
