@@ -55,6 +55,8 @@ PINYIN_REGIONS = (
     "yunnan", "hainan", "suzhou", "fujian", "hunan", "hubei", "jinan", "anhui", "hefei", "aomen",
     "jilin", "gansu", "wuhan", "henan", "hebei", "xian", "wuxi",
 )  # fmt: skip
+_REGION_RANK = {reg: n for n, reg in reversed(list(enumerate(PINYIN_REGIONS)))}
+_REGION_LENGTHS = sorted({len(reg) for reg in PINYIN_REGIONS})
 _PINYIN_FORMS = ("gufenyouxiangongsi", "youxianzerengongsi", "jituanyouxiangongsi",
                  "youxiangongsi", "jituan", "gongsi")  # fmt: skip
 # Bank name fields are 32 (OFX NAME), 35 (SWIFT, SEPA lines) or more characters wide: a name at
@@ -143,14 +145,19 @@ def _split_pinyin_region(key: str) -> tuple[str, str]:
         if key.endswith(form) and len(key) > len(form) + 2:
             key = key[: -len(form)]
             break
-    for reg in PINYIN_REGIONS:
+    # the first region of PINYIN_REGIONS that starts the key (then: ends it), found by looking
+    # up the key's heads and tails of each region length instead of trying all 56 regions
+    fits = [n for n in _REGION_LENGTHS if len(key) - n >= 4]
+    head = min((_REGION_RANK[key[:n]] for n in fits if key[:n] in _REGION_RANK), default=None)
+    if head is not None:
+        reg = PINYIN_REGIONS[head]
         rest = key[len(reg) :]
-        if key.startswith(reg) and len(rest) >= 4:
-            return (rest[3:], reg) if rest.startswith("shi") else (rest, reg)
-    for reg in PINYIN_REGIONS:  # 华为技术(深圳)有限公司 as HUA WEI JI SHU SHEN ZHEN ...
-        rest = key[: -len(reg)]
-        if key.endswith(reg) and len(rest) >= 4:
-            return rest, reg
+        return (rest[3:], reg) if rest.startswith("shi") else (rest, reg)
+    # 华为技术(深圳)有限公司 as HUA WEI JI SHU SHEN ZHEN ...
+    tail = min((_REGION_RANK[key[-n:]] for n in fits if key[-n:] in _REGION_RANK), default=None)
+    if tail is not None:
+        reg = PINYIN_REGIONS[tail]
+        return key[: -len(reg)], reg
     return key, ""
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,8 +68,8 @@ class _Index:
         self.inv_core: list[str] = []
         self.inv_digits: list[str] = []
         for k, inv in enumerate(tables.invoices):
-            self.inv_core.append(core_key(inv.number))
             digits = digit_key(inv.number)
+            self.inv_core.append(digits.lstrip("0"))  # = core_key(inv.number)
             self.inv_digits.append(digits)
             for ref in (inv.number, *inv.order_refs):
                 self._add(k, full_key(ref), core_key(ref))
@@ -104,8 +105,8 @@ def _exact_hits(index: _Index, keys) -> tuple[dict[int, tuple[int, int, str]], b
     hits: dict[int, tuple[int, int, str]] = {}
     paid = False
     for level, table, pool in ((EXACT, index.full, keys.full), (DIGITS, index.core, keys.core)):
-        for key in _specific_first(pool):
-            invs = table.get(key, ())
+        for key in _specific_first([key for key in pool if key in table]):
+            invs = table[key]
             for k in invs:
                 if k == SETTLED:
                     paid = True
@@ -119,10 +120,11 @@ def _exact_hits(index: _Index, keys) -> tuple[dict[int, tuple[int, int, str]], b
     return {k: v for k, v in hits.items() if v[2] not in longer or _alone(v[2], hits, k)}, paid
 
 
-def _specific_first(keys: frozenset[str]) -> list[str]:
+def _specific_first(keys: Iterable[str]) -> list[str]:
     """Keys longest first, then alphabetically: the first key of a level names the invoice (its
     token and count), so a fixed order keeps results independent of set order (PYTHONHASHSEED)."""
-    return sorted(keys, key=lambda k: (-len(k), k))
+    keys = list(keys)
+    return keys if len(keys) < 2 else sorted(keys, key=lambda k: (-len(k), k))
 
 
 def _alone(key: str, hits: dict, k: int) -> bool:
@@ -175,7 +177,7 @@ def _confirm_typos(index: _Index, tables: Tables, found: dict, typo: list) -> No
     if not typo:
         return
     keys = [key for _, key in typo]
-    owner, inv = index.typo.candidates(keys)  # ordered by `typo` entry: its first key wins
+    owner, inv = index.typo.shared(keys)
     rec = np.fromiter((r for r, _ in typo), np.int64, len(typo))[owner]
     amount, open_ = tables.rec_amount[rec], tables.inv_open[inv]
     # A typo'd number only counts with an amount that fits: equal or a few percent short;
@@ -184,7 +186,10 @@ def _confirm_typos(index: _Index, tables: Tables, found: dict, typo: list) -> No
     short = np.array([len(key) < SHORT_FUZZY for key in keys], bool)[owner]
     fits &= ~short | (amount == open_)
     rec, inv, owner = rec[fits], inv[fits], owner[fits]
-    pair = np.unique(rec * max(tables.n_inv, 1) + inv, return_index=True)[1]
+    # one candidate per pair, in pair order; of a pair's `typo` entries the first key wins
+    code = rec * max(tables.n_inv, 1) + inv
+    order = np.lexsort((owner, code))
+    pair = order[np.r_[True, code[order][1:] != code[order][:-1]]] if len(order) else order
     cand = [(int(rec[j]), int(inv[j]), keys[owner[j]]) for j in pair]
     cand = [c for c in cand if (c[0], c[1]) not in found]
     if not cand:

@@ -51,6 +51,7 @@ def core_key(number: str) -> str:
     return _NON_DIGIT.sub("", _fold(number)).lstrip("0")
 
 
+_NO_LETTERS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
 
 
@@ -107,7 +108,7 @@ def text_keys(remittance: str, refs: tuple[str, ...] = ()) -> TextKeys:
         unwrapped = unwrap_structured(ref)
         if unwrapped:
             fulls.add(unwrapped)
-    only_digits = [_NON_DIGIT.sub("", f) for f in fulls]
+    only_digits = [f.translate(_NO_LETTERS) for f in fulls]  # keys are [A-Z0-9]+
     cores = {c for c in (d.lstrip("0") for d in only_digits) if len(c) >= MIN_CORE}
     cores |= {z for z in map(zero_key, fulls) if len(z) >= 3 and not z.isdigit()}
     digits = {d for d in only_digits if MIN_FUZZY <= len(d) <= 16}

@@ -6,8 +6,8 @@ best, nearest in date first; at most `SubsetBounds.max_invoices`) and finds ever
 2..`max_size` invoices whose sum equals the receipt, or exceeds it by at most the fee
 tolerance. When the payer's name fits several customers (thousands of customers share names)
 and the pool overflows, each of them (at most `namematch.TOP_K`) is also searched in a pool
-of its own. The search is a numpy sweep over precomputed index combinations, so it is bounded
-by C(24, 4) sums per pool.
+of its own. The search is a numpy sweep over precomputed index combinations (subsetsum.py), so
+it is bounded by C(24, 4) sums per pool, and all pools of one size are summed together.
 Every fitting subset becomes an option; when several fit, the competition term in score.py
 keeps all of them below the auto threshold and they are offered as alternatives.
 """
@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import combinations
 
 import numpy as np
 
@@ -27,8 +25,8 @@ from matching.namematch import ALIAS, STRONG, TOP_K, WEAK
 from matching.prepare import Tables
 from matching.refindex import DIGITS, TYPO
 from matching.settings import MatchSettings
+from matching.subsetsum import by_size, fitting_sums, layout, spans
 
-MAX_FITS = 6  # fitting subsets scored per size; more only means "ambiguous" anyway
 # The only exact sum over ALL open invoices of a customer the payer is strongly named as: the
 # search could not have found it by luck elsewhere, so it counts this much more (log2 odds).
 UNIQUE_BONUS = 4.0
@@ -107,7 +105,7 @@ def _score(
         ref_w, ref_label = min(base), "all referenced"
     elif any(ref):
         # the others carry the "other invoice named" weight, as in a single reading
-        ref_w, ref_label = float(np.array(base).mean()), "some referenced"
+        ref_w, ref_label = sum(base) / len(base), "some referenced"  # as numpy's mean of < 8
     else:
         ref_w, ref_label = 0.0, "none"
     if named > strong:  # the text names open invoices left out of this subset
@@ -127,64 +125,51 @@ def _score(
     return L.PRIOR + sum(w for _, _, w in weights), weights
 
 
-@lru_cache(maxsize=64)
-def _layout(m: int, max_size: int) -> tuple[list[tuple[int, int, np.ndarray]], np.ndarray]:
-    """Every subset of 1..max_size of m pool members, one position each: singles first, then
-    each size in `combinations` order. Per size >= 2: (start, the position of each subset
-    without its last member, that last member); and the members of every position."""
-    where = {(j,): j for j in range(m)}
-    blocks, members = [], [(j,) for j in range(m)]
-    for k in range(2, min(max_size, m) + 1):
-        combos = list(combinations(range(m), k))
-        start = len(members)
-        where.update((c, start + n) for n, c in enumerate(combos))
-        prefix = np.array([where[c[:-1]] for c in combos], np.int64)
-        blocks.append((start, prefix, np.array([c[-1] for c in combos], np.int64)))
-        members += combos
-    return blocks, np.array([c + (-1,) * (max_size - len(c)) for c in members], np.int64)
+_Job = tuple[int, np.ndarray, bool, int]  # receipt, pool (pair rows), complete, named
 
 
-def _search(
-    p: PairTable, pool: np.ndarray, t: Tables, tol: int, bounds, named: int, complete: bool
-):
+def _build(p: PairTable, t: Tables, job: _Job, cols: tuple, fits: tuple, bounds) -> list[Option]:
+    """The options of one pool from its kept fitting subsets (position, sum), best first."""
+    rec, pool, complete, named = job
+    lv_ref, w_name, w_date, amts, w_noise, target, tol, n_exact = cols
     m = len(pool)
-    target = int(t.rec_amount[p.r[pool[0]]])
-    amounts = t.inv_open[p.i[pool]]
     tried = sum(math.comb(m, k) for k in range(2, bounds.max_size + 1))
-    blocks, members = _layout(m, bounds.max_size)
-    sums = np.empty(len(members), np.int64)
-    sums[:m] = amounts
-    for start, prefix, last in blocks:  # each subset = its prefix subset + its last member
-        np.add(sums[prefix], amounts[last], out=sums[start : start + len(last)])
-    n_exact = int(np.count_nonzero(sums[m:] == target))
-    fits = np.flatnonzero((sums >= target) & (sums <= target + tol))
-    fits = fits[fits >= m]
-    if not len(fits):
-        return []
-    lv_ref, w_name = p.lv_ref[pool].tolist(), p.w_name[pool].tolist()
-    w_date, amts = p.weight("date", pool).tolist(), amounts.tolist()
-    w_noise = float(p.weight("noise", pool[:1])[0])
-    rec, rows_all = int(p.r[pool[0]]), pool.tolist()
+    members = layout(m, bounds.max_size)[1]
+    rows_all = pool.tolist()
     found: list[Option] = []
-    for start, _, last in blocks:
-        fit = fits[(fits >= start) & (fits < start + len(last))]
-        fit = fit[np.argsort(sums[fit] - target, kind="stable")][:MAX_FITS]  # exact sums first
-        for c in fit.tolist():
-            at = [j for j in members[c].tolist() if j >= 0]
-            rows = [rows_all[j] for j in at]
-            total = int(sums[c])
-            width = 0 if total == target else tol
-            unique = complete and n_exact == 1 and not width and _one_named_customer(
-                p, np.array(rows), t)  # fmt: skip
-            score, weights = _score([lv_ref[j] for j in at], [w_name[j] for j in at],
-                                    [w_date[j] for j in at], w_noise, tried, width, target,
-                                    named, unique)  # fmt: skip
-            alloc = tuple(amts[j] for j in at)
-            fee = [0] * len(at)
-            fee[alloc.index(max(alloc))] = total - target  # the fee on the largest one
-            found.append(Option(rec, tuple(rows), alloc, tuple(fee), score, weights))
+    for total, who in zip(fits[1].tolist(), members[fits[0]].tolist(), strict=True):
+        at = [j for j in who if j >= 0]
+        rows = [rows_all[j] for j in at]
+        width = 0 if total == target else tol
+        unique = complete and n_exact == 1 and not width and _one_named_customer(
+            p, np.array(rows), t)  # fmt: skip
+        score, weights = _score([lv_ref[j] for j in at], [w_name[j] for j in at],
+                                [w_date[j] for j in at], w_noise, tried, width, target,
+                                named, unique)  # fmt: skip
+        alloc = tuple(amts[j] for j in at)
+        fee = [0] * len(at)
+        fee[alloc.index(max(alloc))] = total - target  # the fee on the largest one
+        found.append(Option(rec, tuple(rows), alloc, tuple(fee), score, weights))
     found.sort(key=lambda o: -o.score)
     return found[: bounds.max_alternatives + 1]
+
+
+def _search(p: PairTable, t: Tables, jobs: list[_Job], tol: np.ndarray, bounds):
+    """The options of every pool, searched together per pool size."""
+    out: list[list[Option]] = [[] for _ in jobs]
+    for ns, pools in by_size([job[1] for job in jobs]):
+        amounts, target = t.inv_open[p.i[pools]], t.rec_amount[p.r[pools[:, 0]]]
+        tols = tol[[jobs[n][0] for n in ns]].astype(np.int64)
+        pool, pos, total, exact = fitting_sums(amounts, target, tols, bounds.max_size)
+        cut, has = spans(pool, len(ns))
+        cols = zip(p.lv_ref[pools[has]].tolist(), p.w_name[pools[has]].tolist(),
+                   p.weight("date", pools[has]).tolist(), amounts[has].tolist(),
+                   p.weight("noise", pools[has, 0]).tolist(), target[has].tolist(),
+                   tols[has].tolist(), exact[has].tolist(), strict=True)  # fmt: skip
+        for k, col in zip(has.tolist(), cols, strict=True):
+            a, b = cut[k], cut[k + 1]
+            out[ns[k]] = _build(p, t, jobs[ns[k]], col, (pos[a:b], total[a:b]), bounds)
+    return out
 
 
 def subset_options(
@@ -192,19 +177,27 @@ def subset_options(
     tol: np.ndarray, settings: MatchSettings,
 ) -> list[Option]:  # fmt: skip
     """Combined-payment options for the receipts in `needy` (indices into the receipt table)."""
-    out: list[Option] = []
+    jobs: list[_Job] = []
+    per_rec: list[range] = []
     for r in needy:
         rows = by_rec.get(int(r))
         if rows is None or len(rows) < 2:
             continue
         named = int((p.lv_ref[rows] >= DIGITS).sum())
-        found: dict[frozenset[int], Option] = {}
+        first = len(jobs)
         for pool, complete in _pools(p, rows, t, settings.subset.max_invoices):
             if len(pool) >= 2:
-                for o in _search(p, pool, t, int(tol[r]), settings.subset, named, complete):
-                    key = frozenset(o.rows)
-                    if key not in found or found[key].score < o.score:
-                        found[key] = o
+                jobs.append((int(r), pool, complete, named))
+        per_rec.append(range(first, len(jobs)))
+    results = _search(p, t, jobs, tol, settings.subset)
+    out: list[Option] = []
+    for mine in per_rec:
+        found: dict[frozenset[int], Option] = {}
+        for n in mine:
+            for o in results[n]:
+                key = frozenset(o.rows)
+                if key not in found or found[key].score < o.score:
+                    found[key] = o
         best = sorted(found.values(), key=lambda o: -o.score)
         out.extend(best[: settings.subset.max_alternatives + 1])
     return out

@@ -59,14 +59,19 @@ class TypoIndex:
     def candidates(self, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(query, invoice) for every query digit string and every invoice sharing a deletion
         code with it, ordered by query (the order within one query is unspecified)."""
+        query, inv = self.shared(keys)
+        order = np.argsort(query, kind="stable")
+        return query[order], inv[order]
+
+    def shared(self, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The pairs of `candidates` in no particular order: millions of them at 100k, most
+        of which the caller's amount check drops before anything needs them sorted."""
         if not keys or not len(self.code):
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        query, code = _by_code(*deletion_codes(*digit_codes(keys)))
+        query, code = _by_code(*deletion_codes(*digit_codes(keys)))  # sorted: faster lookups
         lo = np.searchsorted(self.code, code, "left")
         counts = np.searchsorted(self.code, code, "right") - lo
         rows = np.repeat(np.arange(len(code)), counts)
         offsets = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
         pos = np.repeat(lo, counts) + offsets
-        query, inv = query[rows], self.inv[pos]
-        order = np.argsort(query, kind="stable")
-        return query[order], inv[order]
+        return query[rows], self.inv[pos]
