@@ -38,7 +38,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request
 
 from gateways import VerifiedEvent, WebhookRejected
-from recon.gateway.events import store_foreign
+from recon.gateway.event_store import store_foreign
 from recon.gateway.group_commit import EventWriter
 from recon.tasks.publisher import EventPublisher
 from web.errors import HSTS, SECURITY_HEADERS
