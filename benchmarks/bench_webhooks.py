@@ -3,7 +3,7 @@
 What is compared -- the same work on both sides, in one run on one machine:
 
 - **Celery (the product)**: ``gunicorn "web:create_app()"`` (``--workers`` x ``--threads``
-  gthread, with ``recon serve``'s hooks from ``web.gunicorn_config``) verifies each event,
+  gthread, ``recon serve``'s settings and hooks from ``web.gunicorn_config``) verifies each event,
   stores it committed (group commit: one statement and one commit for the events of the
   moment in each web process) and answers; a publisher thread per web
   process sends the tasks to RabbitMQ after the commit (``recon.process_events``, many events
@@ -95,6 +95,7 @@ from benchmarks.webhook_servers import (  # noqa: E402
 )
 from tests.tasks.broker import OwnNode  # noqa: E402
 from tests.tasks.tcp_proxy import TcpProxy  # noqa: E402
+from web.gunicorn_config import THREADS  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_BROKER = "amqp://guest:guest@127.0.0.1:5672//"
@@ -106,7 +107,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--dup-rate", type=float, default=0.10, help="share of re-deliveries")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=16, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=THREADS,
+                        help="threads per gunicorn worker (default: recon serve's)")
     parser.add_argument("--event-workers", default="1,2",
                         help="Celery worker counts to measure, comma-separated")
     parser.add_argument("--no-baseline", action="store_true")
