@@ -7,8 +7,9 @@ What is compared -- the same work on both sides, in one run on one machine:
   stores it committed (group commit: one statement and one commit for the events of the
   moment in each web process) and answers; a publisher thread per web
   process sends the tasks to RabbitMQ after the commit (``recon.process_events``, many events
-  a message); ``recon worker`` processes (one pool slot each, ``nice 10`` as in docs/deploy.md)
-  settle the invoices. Measured once with 1 and once with 2 workers (``--event-workers``).
+  a message); ``recon worker`` processes (one pool slot each, below the web's priority as
+  docs/deploy.md's ``CPUWeight=10``: `webhook_servers.background_priority`) settle the
+  invoices. Measured once with 1 and once with 2 workers (``--event-workers``).
   The workers process while the load runs, on the same cores; ``--pause-workers`` stops them
   (SIGSTOP) for the measured load, so the acknowledgements are measured without their CPU and
   the drain starts when the load ends.
