@@ -7,9 +7,10 @@ What is compared -- the same work on both sides, in one run on one machine:
   stores it committed (group commit: one statement and one commit for the events of the
   moment in each web process) and answers; a publisher thread per web
   process sends the tasks to RabbitMQ after the commit (``recon.process_events``, many events
-  a message); ``recon worker`` processes (one pool slot each, below the web's priority as
-  docs/deploy.md's ``CPUWeight=10``: `webhook_servers.background_priority`) settle the
-  invoices. Measured once with 1 and once with 2 workers (``--event-workers``).
+  a message); ``recon worker`` processes (one pool slot each, nice 10, each in a session of
+  its own: a scheduling group's share; ``--worker-group-nice 10`` lowers it as docs/deploy.md's
+  ``CPUWeight=10`` does, `webhook_servers.background_priority`) settle the invoices.
+  Measured once with 1 and once with 2 workers (``--event-workers``).
   The workers process while the load runs, on the same cores; ``--pause-workers`` stops them
   (SIGSTOP) for the measured load, so the acknowledgements are measured without their CPU and
   the drain starts when the load ends.
@@ -49,9 +50,8 @@ over ``--concurrency`` keep-alive connections by the client ``--client`` names (
   The warm-up uses the same client. Not with ``--fault`` (its faults are timed on answers as
   they come back, which only the Python client reports).
 
-The machine's load average is printed with every measurement (the machine is shared).
-Parts: `webhook_plan` (the signed requests), `webhook_servers` (gunicorn, Celery, vhost),
-`webhook_client` (the load), `webhook_db` (schema, seed, counts), `webhook_report` (figures).
+The load average is printed with every measurement. Parts: `webhook_plan` (signed requests),
+`webhook_servers` (gunicorn, Celery), `webhook_client`, `webhook_db` (counts), `webhook_report`.
 
     .venv/bin/python benchmarks/bench_webhooks.py --events 6000 --concurrency 32 --client wrk
 """
@@ -117,6 +117,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--pause-workers", action="store_true",
                         help="stop the Celery workers during the measured load (SIGSTOP; they "
                              "drain after it): the acknowledgements without their CPU")
+    parser.add_argument("--worker-group-nice", type=int, default=0,
+                        help="nice of each worker's session group (10: docs/deploy.md's "
+                             "CPUWeight=10; 0: a group's share, as measured before)")
     parser.add_argument("--outage", type=float, default=3.0, help="broker cut, seconds")
     parser.add_argument("--warmup", type=int, default=200, help="requests before measuring")
     parser.add_argument("--drain-timeout", type=float, default=600.0)
@@ -163,7 +166,7 @@ def one(args: argparse.Namespace, broker: str | None, *, workers: int,
         node.start()
         broker = node.url
     proxy = TcpProxy(host_port(broker)) if (broker and fault and not node) else None
-    celery = Celery(url, broker, logs, proxy) if broker else None
+    celery = Celery(url, broker, logs, proxy, args.worker_group_nice) if broker else None
     server = None
     try:
         seed_invoices(url, args.events // 3 + 1)

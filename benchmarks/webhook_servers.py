@@ -31,7 +31,7 @@ __all__ = ["APP", "Celery", "background_priority", "family", "free_port", "host_
            "private_vhost", "server_pids", "start_gunicorn", "via"]
 
 ROOT = Path(__file__).resolve().parents[1]
-WORKER_NICE = 10  # the Celery workers' priority below the web's (docs/deploy.md, CPUWeight=10)
+WORKER_NICE = 10  # below the web's priority as docs/deploy.md's CPUWeight=10 (--worker-group-nice)
 APP = f"bench_webhooks_{os.getpid()}"  # PostgreSQL application_name of the server's sessions
 
 
@@ -84,8 +84,10 @@ class Celery:
     """The Celery side of one measurement: workers (and beat in the fault run), a broker vhost
     of its own, optionally behind a proxy that can be cut."""
 
-    def __init__(self, url: str, broker: str, logs: Path, proxy: TcpProxy | None) -> None:
+    def __init__(self, url: str, broker: str, logs: Path, proxy: TcpProxy | None,
+                 group_nice: int = 0) -> None:
         self.broker = via(broker, proxy.port) if proxy else broker
+        self.group_nice = group_nice  # `background_priority` of each worker's session
         self.direct, self.proxy = broker, proxy
         self.env = dict(os.environ, RECON_DATABASE_URL=f"{url}&application_name={APP}_w",
                         RECON_BROKER_URL=self.broker, RECON_ENV="production",
@@ -103,7 +105,8 @@ class Celery:
                  "--loglevel", "WARNING"], cwd=self.logs, env=self.env, stdout=out,
                 stderr=subprocess.STDOUT, start_new_session=True,
                 preexec_fn=lambda: os.nice(WORKER_NICE))
-        background_priority(proc.pid)
+        if self.group_nice:
+            background_priority(proc.pid, self.group_nice)
         self.workers.append(proc)
         return proc
 
@@ -157,17 +160,19 @@ class Celery:
 
 
 
-def background_priority(pid: int) -> None:
-    """Give the session `pid` leads the priority of docs/deploy.md's workers (``CPUWeight``).
+def background_priority(pid: int, nice: int = WORKER_NICE) -> None:
+    """Lower the scheduling group of the session `pid` leads, as ``CPUWeight=10`` lowers a
+    systemd unit (docs/deploy.md), with ``--worker-group-nice``.
 
-    Why: with autogroup scheduling (Linux's default on a desktop or a shared machine like this
-    one) each session is one scheduling group and a process's nice counts only inside it. A
-    worker in a session of its own (``start_new_session``, so that it can be killed with its
-    children) got a whole group's share against the web server's, nice 10 or not; the group's
-    own nice (``/proc/PID/autogroup``) is what lowers it, as ``CPUWeight`` lowers a systemd unit.
+    Why: with autogroup scheduling (on here: ``kernel.sched_autogroup_enabled``) each session is
+    one scheduling group and a process's nice counts only inside it. A worker in a session of its
+    own (``start_new_session``, to kill it with its children) gets a whole group's share against
+    the web server's, nice 10 or not; the group's nice (``/proc/PID/autogroup``) lowers it. On a
+    machine other sessions keep busy the drain then gets only their leftovers (measured: 8
+    events/s at load 10-13, against 40-70 at the group's default).
     """
     with contextlib.suppress(OSError):  # no autogroup (kernel option off): nice alone applies
-        Path(f"/proc/{pid}/autogroup").write_text(str(WORKER_NICE))
+        Path(f"/proc/{pid}/autogroup").write_text(str(nice))
 
 
 def family(pid: int) -> list[int]:
