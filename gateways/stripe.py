@@ -37,6 +37,8 @@ __all__ = [
 
 DEFAULT_TOLERANCE = 300
 MAX_BODY_BYTES = 256 * 1024
+# looked up once: the package resolves its names lazily, an import machinery call per access
+_VERIFY_HEADER = stripe.WebhookSignature.verify_header
 
 
 def _reject(reason: Any, message: str, event_id: str | None = None) -> WebhookRejected:
@@ -114,7 +116,7 @@ def _verify_signature(
         raise _reject("malformed", "body is not UTF-8") from None
     for secret in secrets:
         try:
-            stripe.WebhookSignature.verify_header(text, header, secret, tolerance=tolerance)
+            _VERIFY_HEADER(text, header, secret, tolerance=tolerance)
         except stripe.SignatureVerificationError:
             continue
         return text

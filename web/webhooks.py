@@ -38,7 +38,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request
 
 from gateways import VerifiedEvent, WebhookRejected
-from recon.gateway.events import store_foreign
+from recon.gateway.event_store import store_foreign
 from recon.gateway.group_commit import EventWriter
 from recon.tasks.publisher import EventPublisher
 from web.errors import HSTS, SECURITY_HEADERS
@@ -87,8 +87,13 @@ def _text(body: str, status: int) -> Answer:
     return Answer(status, body.encode(), "text/plain; charset=utf-8")
 
 
+_RECEIVED = {dup: _json({"received": True, "duplicate": dup}, 200) for dup in (False, True)}
+_ALIPAY_SUCCESS = _text("success", 200)
+
+
 def _received(duplicate: bool) -> Answer:
-    return _json({"received": True, "duplicate": duplicate}, 200)
+    """The success answer, built once (an `Answer` is immutable): no JSON per delivery."""
+    return _RECEIVED[duplicate]
 
 
 def _error(status: int, reason: str) -> Answer:
@@ -111,7 +116,7 @@ class Endpoint:
 ENDPOINTS: dict[str, Endpoint] = {
     "stripe": Endpoint(lambda cfg, req, raw: cfg.verify(raw, req.headers.get("Stripe-Signature")),
                        _received, _error),
-    "alipay": Endpoint(lambda cfg, _req, raw: cfg.verify(raw), lambda _dup: _text("success", 200),
+    "alipay": Endpoint(lambda cfg, _req, raw: cfg.verify(raw), lambda _dup: _ALIPAY_SUCCESS,
                        lambda status, _reason: _text("fail", status)),
     "wechatpay": Endpoint(lambda cfg, req, raw: cfg.verify(req.headers, raw),
                           lambda _dup: Answer(204), _wechat_fail),

@@ -57,11 +57,14 @@ def _sqlite_begin_before_savepoint(conn: Connection, _name: str | None) -> None:
         dbapi.execute("BEGIN")
 
 
-# Connections a PostgreSQL engine keeps open. A gunicorn gthread worker runs 16 request threads
-# (`recon serve --threads`) plus the webhook writer thread; with SQLAlchemy's default of 5,
-# every connection beyond the fifth is an "overflow" one, closed when returned -- so under load
-# most requests would fork a new PostgreSQL backend (measured: a third of the webhook
-# endpoint's cost). Idle connections are cheap next to that; they are opened only when used.
+# Connections a PostgreSQL engine keeps open. With SQLAlchemy's default of 5, every connection
+# beyond the fifth is an "overflow" one, closed when returned -- so under load most requests
+# would fork a new PostgreSQL backend (measured: a third of the webhook endpoint's cost). Idle
+# connections are cheap next to that; they are opened only when used. A gunicorn worker runs
+# `web.gunicorn_config.THREADS` request threads, but a webhook delivery holds no connection (the
+# worker's writer thread stores every waiting delivery on one): 17 kept, plus SQLAlchemy's 10
+# overflow, serve the pages' threads, and keep two workers and the Celery workers well under
+# PostgreSQL's default of 100 connections; a page beyond that waits for a connection.
 PG_POOL_SIZE = 17
 
 

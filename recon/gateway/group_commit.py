@@ -9,7 +9,7 @@ autocommit, so the statement is the transaction -- and only then wakes each requ
 answers.  While one commit is in flight the next batch gathers: batches grow with the load, and
 a lone request waits for nothing but its own statement.
 
-What `recon.gateway.events.store` guarantees still holds:
+What `recon.gateway.event_store.store` guarantees still holds:
 
 - durable before answered: a request is woken after its batch's commit returned, never before;
 - one row per (gateway, event id): a key twice in one batch is inserted once (the first request
@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from gateways import VerifiedEvent
 from recon.audit import jsonable
 from recon.db.types import utcnow
-from recon.gateway.events import Stored, event_values, receive_audit, store
+from recon.gateway.event_store import Stored, event_values, receive_audit, store
 
 __all__ = ["MAX_BATCH", "EventWriter"]
 
@@ -122,7 +122,7 @@ class EventWriter:
         self._conn: Any = None  # the writer thread's pooled DBAPI connection
 
     def store(self, event: VerifiedEvent, *, actor: str) -> Stored:
-        """Store `event` committed, as `recon.gateway.events.store`; raises if it is not."""
+        """Store `event` committed, as `recon.gateway.event_store.store`; raises if it is not."""
         if self.engine is None:
             return store(self.factory, event, actor=actor)
         waiter = _Waiter(event, actor)

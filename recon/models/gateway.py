@@ -34,7 +34,7 @@ class GatewayEvent(Base):
     """A verified event exactly as received; unique per gateway and event id.
 
     ``foreign``: a delivery naming no configured merchant account, kept (raw) for a person and
-    never processed (`recon.gateway.events.store_foreign`).
+    never processed (`recon.gateway.event_store.store_foreign`).
 
     Stored before any processing, so a processing failure leaves it ``pending`` for a retry and
     nothing is lost; a duplicate delivery hits the unique constraint and is answered as success.

@@ -3,9 +3,9 @@
 The edge stores and commits events, answers the gateway, then hands their row ids to the
 process's `recon.tasks.publisher.EventPublisher`, which publishes them in batches as
 ``recon.process_events`` (`publish_events`; one message for many events). The task runs
-`recon.gateway.events.process_stored` for each id: one transaction per event that locks its
-row and skips an event already processed, so a redelivered or republished message never
-settles an invoice twice. When an attempt fails (recorded on the row, which stays ``pending``,
+`recon.gateway.event_processing.process_stored` for each id: one transaction per event that
+locks its row and skips an event already processed, so a redelivered or republished message
+never settles an invoice twice. When an attempt fails (recorded on the row, which stays ``pending``,
 or not even recordable because the database is away) the task retries itself, for the failed
 ids only, with exponential back-off and full jitter; after `MAX_ATTEMPTS` recorded failures the
 row is ``failed`` -- the dead-letter state that ``recon gateways events --status failed`` and
@@ -31,7 +31,7 @@ from kombu.utils.uuid import uuid
 from sqlalchemy import select
 
 from recon.db.types import utcnow
-from recon.gateway.events import MAX_ATTEMPTS, process_stored
+from recon.gateway.event_processing import MAX_ATTEMPTS, process_stored
 from recon.models import GatewayEvent
 from recon.tasks.runtime import EVENTS_QUEUE, runtime
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from recon.access.users import authenticate, hash_token, user_for_token
 from recon.models import ApiToken, AuditEvent, User
+from web import gunicorn_config
 from web.cli import serve as serve_module
 
 
@@ -63,7 +64,7 @@ def test_serve_builds_gunicorn_with_several_workers(cli, monkeypatch):
     result = cli("serve", "--port", "8123", "--workers", "3")
     assert result.exit_code == 0, result.output
     assert seen["bind"] == "127.0.0.1:8123" and seen["workers"] == 3
-    assert seen["worker_class"] == "gthread" and seen["threads"] == 16
+    assert seen["worker_class"] == "gthread" and seen["threads"] == gunicorn_config.THREADS
     assert seen["app"].name == "web"
     assert serve_module.default_workers() >= 1
 

@@ -1,5 +1,7 @@
 """`web.gunicorn_config`: the web server's start-up objects leave the garbage collector's full
-passes (a full pass over them held the GIL 120-145 ms in every web worker: the webhook tail)."""
+passes (a full pass over them held the GIL 120-145 ms in every web worker: the webhook tail), and
+its settings (gthread, threads, a listening socket per worker) reach `recon serve` and a gunicorn
+started with the module as its config alike."""
 
 from __future__ import annotations
 
@@ -50,6 +52,16 @@ def test_recon_serve_installs_the_hooks(cli, monkeypatch):
     assert cli("serve", "--port", "8124").exit_code == 0
     assert seen["when_ready"] is gunicorn_config.when_ready
     assert seen["post_worker_init"] is gunicorn_config.post_worker_init
+    assert seen["worker_class"] == "gthread"
+    assert seen["threads"] == gunicorn_config.THREADS
+    assert seen["reuse_port"] is True
+
+
+def test_recon_serve_threads_option_overrides_the_default(cli, monkeypatch):
+    seen = {}
+    monkeypatch.setattr(serve_module.GunicornApp, "run", lambda self: seen.update(self.options))
+    assert cli("serve", "--port", "8124", "--threads", "8").exit_code == 0
+    assert seen["threads"] == 8
 
 
 def test_gunicorn_takes_the_module_as_its_config():
@@ -62,3 +74,6 @@ def test_gunicorn_takes_the_module_as_its_config():
     app.load_config_from_module_name_or_filename("python:web.gunicorn_config")
     assert app.cfg.when_ready is gunicorn_config.when_ready
     assert app.cfg.post_worker_init is gunicorn_config.post_worker_init
+    assert app.cfg.worker_class_str == "gthread"
+    assert app.cfg.threads == gunicorn_config.THREADS
+    assert app.cfg.reuse_port is True

@@ -14,6 +14,7 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from recon.cli.context import CliContext, pass_ctx
+from web import gunicorn_config
 
 __all__ = ["serve"]
 
@@ -28,8 +29,8 @@ def default_workers() -> int:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", type=int, help="Gunicorn worker processes (default: one per core).")
-@click.option("--threads", default=16, show_default=True, type=int,
-              help="Threads per worker (one per delivery a webhook batch can hold).")
+@click.option("--threads", default=gunicorn_config.THREADS, show_default=True, type=int,
+              help="Threads per worker (one per connection a worker serves at once).")
 @click.option("--dev", is_flag=True, help="Flask's development server (one process, reloads).")
 @pass_ctx
 def serve(obj: CliContext, host: str, port: int, workers: int | None, threads: int,
@@ -56,18 +57,14 @@ def _run(app: Any, engine: Any, host: str, port: int, workers: int | None, threa
     if dev:
         app.run(host=host, port=port, debug=False, use_reloader=True)
         return
-    from web import gunicorn_config
-
     options = {
+        # gthread, a listening socket per worker, the GC hooks (web.gunicorn_config)
+        **gunicorn_config.settings(),
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
-        "worker_class": "gthread",
         "threads": threads,
         # each worker opens its own database connections, never the master's (SQLAlchemy docs)
         "post_fork": lambda _server, _worker: engine.dispose(close=False),
-        # the start-up objects out of the garbage collector's full passes (web.gunicorn_config)
-        "when_ready": gunicorn_config.when_ready,
-        "post_worker_init": gunicorn_config.post_worker_init,
     }
     GunicornApp(app, options).run()
 
