@@ -37,10 +37,13 @@ def test_pause_stops_every_worker_process_and_resume_runs_them(tmp_path):
             time.sleep(0.05)
         pids = celery.pids()
         assert len(pids) == 2
+        # a process still starting may sit in disk sleep (D), where a stop waits: let both
+        # reach their sleep first, and allow a loaded machine its time
+        assert _wait_state(pids, {"S"}, timeout=60) == ["S", "S"]
         celery.pause(True)
-        assert _wait_state(pids, {"T", "t"}) in (["T", "T"], ["t", "t"])
+        assert _wait_state(pids, {"T", "t"}, timeout=60) in (["T", "T"], ["t", "t"])
         celery.pause(False)
-        assert all(s in {"S", "R"} for s in _wait_state(pids, {"S", "R"}))
+        assert all(s in {"S", "R"} for s in _wait_state(pids, {"S", "R"}, timeout=60))
         celery.pause(True)
     finally:
         celery.stop()  # SIGTERM reaches the stopped worker too
