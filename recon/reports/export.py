@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import chain, islice
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -171,21 +171,21 @@ class _Texts:
 
 def write_csv(rows: Iterable[dict[str, Any]], out: io.TextIOBase | Any) -> int:
     """Write ``rows`` as CSV with the header; returns the number of rows."""
-    return write_csv_records(([row[c] for c in COLUMNS] for row in rows), out)
+    return write_csv_records(map(itemgetter(*COLUMNS), rows), out)
 
 
 _TEXT = tuple(i for i, c in enumerate(COLUMNS) if c not in _NUMERIC)
 _PICK_TEXT = itemgetter(*_TEXT)
 _STARTS_DANGEROUS = re.compile("(?:^|\x00)[" + re.escape("".join(_DANGEROUS)) + "]")
-"""A text cell (cells joined by NUL) starting like a formula: one search per chunk, not per cell."""
+"""A text cell (cells joined by NUL) starting like a formula: one search per row, not per cell."""
 
 
 def write_csv_records(records: Iterable[Sequence[Any]], out: io.TextIOBase | Any) -> int:
     """`write_csv` for `export_records`: text cells made formula-safe, numbers as they are.
 
-    Checked a chunk at a time: the text cells of a chunk joined by NUL, one search, and a chunk
-    with nothing to neutralise written by one ``writerows``; only the rows a hit falls in (found
-    by counting the cells before it) are rewritten.
+    A chunk at a time: formatted in one go, then searched as a whole for what would need the
+    csv module (quotes, a comma or newline in a cell, a None) or a formula at a cell's start;
+    only a chunk with any of these goes row by row.
     """
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -193,29 +193,38 @@ def write_csv_records(records: Iterable[Sequence[Any]], out: io.TextIOBase | Any
     records = iter(records)
     while chunk := list(islice(records, _CHUNK)):
         count += len(chunk)
-        try:
-            text = "\x00".join(chain.from_iterable(map(_PICK_TEXT, chunk)))
-        except TypeError:  # None or a number in a text column: row by row
+        lines = _plain_lines(chunk)
+        if lines is None:
             writer.writerows(_checked(chunk))
-            continue
-        hit = _STARTS_DANGEROUS.search(text)
-        if hit is None:
-            writer.writerows(chunk)
-            continue
-        if text.count("\x00") != len(chunk) * len(_TEXT) - 1:  # a NUL inside a cell
-            writer.writerows(_checked(chunk))
-            continue
-        rows: list[Sequence[Any]] = list(chunk)
-        cells = at = 0
-        while hit is not None:
-            start = hit.start() + 1  # the cell starts after its "\x00" (or the hit is at 0)
-            cells += text.count("\x00", at, start)
-            at = start
-            row = cells // len(_TEXT)
-            rows[row] = _safe_record(chunk[row])
-            hit = _STARTS_DANGEROUS.search(text, start)
-        writer.writerows(rows)
+        else:
+            out.write(lines)
     return count
+
+
+_LINE = ",".join(["%s"] * len(COLUMNS)) + "\n"
+_RARE = tuple(c for c in _DANGEROUS if c != "-")  # "-": in every date, so after a separator
+
+
+def _plain_lines(chunk: list[Sequence[Any]]) -> str | None:
+    """``chunk`` as the csv module writes it, if no cell needs quotes or neutralising, else None.
+
+    Checked on the text: ``len(COLUMNS) - 1`` commas and one newline per row (so no cell holds
+    one and every cell starts the text, a line or after a comma), no quote or CR, no "None"
+    (str(None); the csv module writes ""), no cell starting like a formula: none of "=+@", tab
+    or CR anywhere, no "-" after a separator (a negative number counts: that chunk goes row by
+    row). One scan per character, not a search per cell.
+    """
+    try:
+        lines = "".join(map(_LINE.__mod__, chunk))
+    except TypeError:  # a list or a row of another length
+        return None
+    rows = len(chunk)
+    if (lines.count(",") != rows * (len(COLUMNS) - 1) or lines.count("\n") != rows
+            or '"' in lines or "\r" in lines or "None" in lines
+            or lines.startswith(_DANGEROUS) or any(c in lines for c in _RARE)
+            or ",-" in lines or "\n-" in lines):  # fmt: skip
+        return None
+    return lines
 
 
 def _checked(chunk: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
