@@ -128,8 +128,9 @@ def _mapped(conn: Connection) -> Iterator[None]:
     conn.exec_driver_sql(f"PRAGMA mmap_size={SQLITE_EXPORT_MMAP}")
     try:
         yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA mmap_size={int(before or 0)}")
+    finally:  # a reader left unfinished may be collected after its session closed
+        if not conn.closed and not conn.invalidated:
+            conn.exec_driver_sql(f"PRAGMA mmap_size={int(before or 0)}")
 
 
 def _day(value: dt.datetime) -> str:
