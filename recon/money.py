@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import lru_cache
 
-from babel.numbers import get_currency_precision, list_currencies
 from iso4217 import Currency
 
 __all__ = [
@@ -80,6 +79,8 @@ def is_statement_currency(code: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _cldr_codes() -> frozenset[str]:
+    from babel.numbers import list_currencies  # CLDR's tables: only for a code ISO lacks
+
     return frozenset(list_currencies()) - (_NOT_MONEY - {"XXX"})
 
 
@@ -89,7 +90,11 @@ def minor_units(currency: str) -> int:
     if not is_statement_currency(currency):
         raise MoneyError(f"unknown currency code {currency!r} (not ISO 4217)")
     iso = iso_minor_units(currency)
-    return iso if iso is not None else int(get_currency_precision(currency))
+    if iso is not None:
+        return iso
+    from babel.numbers import get_currency_precision  # XXX, DEM: see the module docstring
+
+    return int(get_currency_precision(currency))
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:
