@@ -89,7 +89,7 @@ def test_the_solver_of_a_large_group_stops_on_nodes_not_on_the_clock(monkeypatch
     real = assign_module.milp
 
     def spy(*args, **kwargs):
-        seen.append(kwargs["options"])
+        seen.append(dict(kwargs["options"]))  # copied: scipy consumes the dict
         return real(*args, **kwargs)
 
     monkeypatch.setattr(assign_module, "milp", spy)
