@@ -25,7 +25,10 @@ from scipy.sparse.csgraph import connected_components
 
 EXACT_LIMIT = 2_000  # option combinations of a component solved by exhaustive search
 PER_RECEIPT = 6  # options per receipt the solver considers
-MILP_SECONDS = 10.0  # per component; on time-out the best-first pass decides
+# Per component. The node limit is what stops a hard component (the same answer on a loaded
+# machine as on a quiet one); the time limit only guards against a pathological one.
+MILP_NODES = 20_000
+MILP_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def _milp(recs: list[int], opts: dict[int, list[Opt]], cap: np.ndarray, floor: f
     gain = np.array([o.score - floor for o in flat])
     res = milp(-gain, constraints=LinearConstraint(matrix, -np.inf, upper),
                integrality=np.ones(len(flat)), bounds=Bounds(0, 1),
-               options={"time_limit": MILP_SECONDS})  # fmt: skip
+               options={"node_limit": MILP_NODES, "time_limit": MILP_SECONDS})  # fmt: skip
     chosen: dict[int, Opt] = {}
     used: dict[int, int] = defaultdict(int)
     picked = [] if res.x is None else [flat[v] for v in np.flatnonzero(res.x > 0.5)]

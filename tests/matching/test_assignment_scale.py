@@ -78,3 +78,26 @@ def test_agent_names_a_chinese_customer_whose_name_holds_a_number():
     )
     res = run(invoices, [paid], customers)
     assert allocs(res, "r1") == {"i17": Decimal("5000.00")}
+
+
+def test_the_solver_of_a_large_group_stops_on_nodes_not_on_the_clock(monkeypatch):
+    """A loaded machine must not change the answer: HiGHS is bounded by a node count (the same
+    everywhere), and its time limit is only a far guard against a pathological group."""
+    import matching.assign as assign_module
+
+    seen: list[dict] = []
+    real = assign_module.milp
+
+    def spy(*args, **kwargs):
+        seen.append(dict(kwargs["options"]))  # copied: scipy consumes the dict
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(assign_module, "milp", spy)
+    weak = 10
+    opts = [Opt(0, 0, 20.0, ((0, 100), (1, 100)))]
+    for r in range(1, weak + 1):
+        opts += [Opt(10 * r, r, 3.0, ((0, 100),)), Opt(10 * r + 1, r, 3.0, ((1, 100),)),
+                 Opt(10 * r + 2, r, 2.9, ((1 + r, 100),))]  # fmt: skip
+    assign(opts, np.full(weak + 2, 100), floor=-1.0)
+    assert seen and seen[0]["node_limit"] == assign_module.MILP_NODES
+    assert seen[0]["time_limit"] >= 60
