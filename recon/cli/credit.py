@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recon.cli.context import CliContext, pass_ctx
+from recon.cli.output import output_file
 from recon.credit import overrides
 from recon.credit.config import CreditSettings
 from recon.credit.export import LIMIT_COLUMNS, limit_rows, write_table
@@ -146,9 +147,8 @@ def export_cmd(obj: CliContext, fmt: str, output: Path | None) -> None:
             raise click.ClickException("an XLSX export needs -o FILE")
         sys.stdout.write(data.decode("utf-8"))
         return
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(output)
+    with output_file(output, "wb") as out:
+        out.write(data)
 
 
 @credit.command("rates")

@@ -12,6 +12,7 @@ import click
 from sqlalchemy import select
 
 from recon.cli.context import CliContext, pass_ctx
+from recon.cli.output import output_file
 from recon.errors import ServiceError
 from recon.models import Customer
 
@@ -47,5 +48,6 @@ def customer_statement(obj: CliContext, customer: str, period: str, fmt: str,
             html = statement_html(session, row, period)
             data = to_pdf(html) if fmt == "pdf" else html.encode()
     target = output or Path(f"statement-{customer}-{period}.{fmt}")
-    target.write_bytes(data)
+    with output_file(target, "wb") as out:
+        out.write(data)
     click.echo(f"wrote {target}")

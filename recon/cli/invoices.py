@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from recon.cli.context import CliContext, pass_ctx
+from recon.cli.output import output_file
 from recon.invoices.imports import InvoiceImportError, import_invoices
 from recon.invoices.rows import RowError
 from recon.reports.export import safe_cell
@@ -49,7 +50,7 @@ def _write_rejects(file: Path, errors: list[RowError]) -> Path:
     columns: list[str] = []
     for error in errors:
         columns += [c for c in error.raw if c not in columns]
-    with target.open("w", newline="", encoding="utf-8") as out:
+    with output_file(target, newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(["row", "field", "error", *columns])
         for e in errors:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from recon.cli.context import CliContext, pass_ctx
+from recon.cli.output import output_file
 from recon.reports.export import export_records, export_rows, write_csv_records, write_json
 
 __all__ = ["matches"]
@@ -44,8 +45,6 @@ def export_cmd(
         if output is None:
             count = writer(rows, sys.stdout)
         else:
-            tmp = output.with_name(output.name + ".part")
-            with tmp.open("w", newline="", encoding="utf-8") as out:
+            with output_file(output, newline="", encoding="utf-8") as out:
                 count = writer(rows, out)
-            tmp.replace(output)  # never leave a half-written export behind
     click.echo(f"exported {count} allocation(s)", err=True)
